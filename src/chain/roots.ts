@@ -1,0 +1,26 @@
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { RLP } from '@ethereumjs/rlp';
+import { encodeReceipt, type TxReceipt } from '@ethereumjs/vm';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+
+/** Roots and hashes of a batch's receipts and logs, as block headers and state tests define them. */
+
+/** Trie of RLP(index) -> receipt; typed receipts are prefixed with their type byte. */
+export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: number }[]): Promise<Uint8Array> {
+  const trie = new MerklePatriciaTrie();
+  for (let i = 0; i < receipts.length; i++) {
+    await trie.put(RLP.encode(i), encodeReceipt(receipts[i].receipt, receipts[i].txType as 0));
+  }
+  return trie.root();
+}
+
+export function orBlooms(blooms: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(256);
+  for (const b of blooms) for (let i = 0; i < 256; i++) out[i] |= b[i];
+  return out;
+}
+
+/** keccak256(rlp([[address, [topics...], data], ...])): the state tests' `logs` hash. */
+export function logsHash(logs: [Uint8Array, Uint8Array[], Uint8Array][]): Uint8Array {
+  return keccak_256(RLP.encode(logs));
+}

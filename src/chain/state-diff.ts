@@ -1,0 +1,82 @@
+import { Address, bytesToBigInt, equalsBytes } from '@ethereumjs/util';
+import type { Account, DiffAccountShape, StateDiff } from '../model/shapes.js';
+import { bigintToBytes32, hexToBytes, wordToHex } from '../wire/hex.js';
+import { slotKey, type RecordingStateManager } from './recording-state.js';
+
+type DiffAccount = DiffAccountShape<bigint, Uint8Array>;
+const EMPTY_CODE = new Uint8Array();
+
+/**
+ * The batch's state diff, by geth's prestateTracer diffMode rules:
+ * - only accounts whose balance, nonce, code or storage changed appear;
+ * - `pre` holds the account as it was (balance always, nonce if non-zero, code if any,
+ *   and only the changed slots that were non-zero); accounts created by the batch are
+ *   not in `pre`;
+ * - `post` holds only the changed fields, and changed slots that are non-zero;
+ * - a deleted account (self-destruct, EIP-161) is in `pre` and absent from `post`.
+ * Where geth would print nothing, one case differs: an account the batch created with
+ * all-empty fields (pre-EIP-161 touch) is shown as `post: {}`, so that pre + diff
+ * always rebuilds the post-state. Addresses and slots are sorted, so equal states give
+ * byte-equal diffs.
+ */
+export async function computeStateDiff(sm: RecordingStateManager, pre: Map<string, Account>): Promise<StateDiff> {
+  const addresses = new Set<string>([...pre.keys(), ...sm.written.keys()]);
+  const diff: StateDiff = { pre: {}, post: {} };
+  for (const addr of [...addresses].sort()) {
+    const before = pre.get(addr);
+    const address = new Address(hexToBytes(addr));
+    const after = await sm.getAccount(address);
+    if (!before && !after) continue;
+
+    const slots = new Set<bigint>([...(before?.storage.keys() ?? []), ...(sm.written.get(addr) ?? [])]);
+    const preCode = before?.code ?? EMPTY_CODE;
+    const preView: DiffAccount = {
+      balance: before?.balance ?? 0n,
+      ...(before && before.nonce !== 0n ? { nonce: before.nonce } : {}),
+      ...(preCode.length > 0 ? { code: preCode } : {}),
+    };
+
+    if (!after) {
+      // Deleted: keep every non-zero slot it had.
+      const storage = sortedStorage([...(before!.storage.entries())]);
+      diff.pre[addr] = { ...preView, ...(storage ? { storage } : {}) };
+      continue;
+    }
+
+    const post: DiffAccount = {};
+    if (after.balance !== (before?.balance ?? 0n)) post.balance = after.balance;
+    if (after.nonce !== (before?.nonce ?? 0n)) post.nonce = after.nonce;
+    const postCode = after.isContract() ? await sm.getCode(address) : EMPTY_CODE;
+    if (!equalsBytes(postCode, preCode)) post.code = postCode;
+
+    const preSlots: [bigint, bigint][] = [];
+    const postSlots: [bigint, bigint][] = [];
+    for (const slot of slots) {
+      const was = before?.storage.get(slot) ?? 0n;
+      const now = bytesToBigInt(await sm.getStorage(address, slotKey(slot)));
+      if (was === now) continue;
+      if (was !== 0n) preSlots.push([slot, was]);
+      if (now !== 0n) postSlots.push([slot, now]);
+    }
+    const preStorage = sortedStorage(preSlots);
+    const postStorage = sortedStorage(postSlots);
+    if (postStorage) post.storage = postStorage;
+
+    const changed = post.balance !== undefined || post.nonce !== undefined || post.code !== undefined || preSlots.length + postSlots.length > 0;
+    if (changed) {
+      if (before) diff.pre[addr] = { ...preView, ...(preStorage ? { storage: preStorage } : {}) };
+      diff.post[addr] = post;
+    } else if (!before) {
+      diff.post[addr] = {};
+    }
+  }
+  return diff;
+}
+
+function sortedStorage(entries: [bigint, bigint][]): Record<string, Uint8Array> | undefined {
+  if (entries.length === 0) return undefined;
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Record<string, Uint8Array> = {};
+  for (const [k, v] of entries) out[wordToHex(k)] = bigintToBytes32(v);
+  return out;
+}

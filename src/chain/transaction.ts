@@ -1,0 +1,75 @@
+import type { Common } from '@ethereumjs/common';
+import { createTx, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
+import { Address } from '@ethereumjs/util';
+import type { TxInput, UnsignedTx } from '../model/shapes.js';
+import { classifyRejection, type Rejection } from './rejections.js';
+
+/**
+ * Batch transaction -> ethereumjs transaction. Unsigned (sequencer-trusted) ones get
+ * their sender attached directly, so no signature is needed; signed ones are decoded
+ * and their sender recovered. An input that cannot become a valid transaction at this
+ * fork is a rejection, not a request error (as geth's t8n treats it).
+ */
+export interface PreparedTx {
+  tx: TypedTransaction;
+  sender: Address;
+  /** Hash of the signed transaction; undefined for unsigned inputs. */
+  hash?: Uint8Array;
+}
+
+function toTxData(t: UnsignedTx, chainId: bigint) {
+  return {
+    type: Number(t.type),
+    nonce: t.nonce,
+    gasLimit: t.gas,
+    gasPrice: t.gasPrice,
+    maxFeePerGas: t.maxFeePerGas,
+    maxPriorityFeePerGas: t.maxPriorityFeePerGas,
+    to: t.to ?? undefined,
+    value: t.value,
+    data: t.data,
+    chainId: t.chainId ?? chainId,
+    accessList: t.accessList?.map((e) => [e.address, e.storageKeys] as [Uint8Array, Uint8Array[]]),
+    maxFeePerBlobGas: t.maxFeePerBlobGas,
+    blobVersionedHashes: t.blobVersionedHashes,
+    authorizationList: t.authorizationList?.map((a) => [
+      bigintBytes(a.chainId), a.address, bigintBytes(a.nonce), bigintBytes(a.yParity), bigintBytes(a.r), bigintBytes(a.s),
+    ]),
+  };
+}
+
+/** Minimal big-endian bytes, as RLP wants integers. */
+function bigintBytes(v: bigint): Uint8Array {
+  if (v === 0n) return new Uint8Array();
+  const h = v.toString(16);
+  return Uint8Array.from(Buffer.from(h.length % 2 ? `0${h}` : h, 'hex'));
+}
+
+export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejection {
+  if (input.kind === 'raw') {
+    let tx: TypedTransaction;
+    try {
+      tx = createTxFromRLP(input.raw, { common });
+    } catch (e) {
+      return classifyRejection(e, 'TX_DECODE');
+    }
+    try {
+      return { tx, sender: tx.getSenderAddress(), hash: tx.hash() };
+    } catch (e) {
+      return classifyRejection(e, 'TX_INVALID_SIGNATURE');
+    }
+  }
+  try {
+    const tx = createTx(toTxData(input.tx, common.chainId()) as never, { common, freeze: false });
+    const sender = new Address(input.tx.from);
+    // The sender is given by the (trusted) submitter instead of a signature.
+    (tx as unknown as { getSenderAddress: () => Address }).getSenderAddress = () => sender;
+    return { tx, sender };
+  } catch (e) {
+    return classifyRejection(e);
+  }
+}
+
+export function isRejection(x: PreparedTx | Rejection): x is Rejection {
+  return (x as Rejection).code !== undefined;
+}

@@ -1,0 +1,139 @@
+import { createVM, runTx, type RunTxResult, type TxReceipt } from '@ethereumjs/vm';
+import type { Common } from '@ethereumjs/common';
+import { Capability, isBlob4844Tx } from '@ethereumjs/tx';
+import { makeBlock, makeBlockHashSource } from '../chain/block.js';
+import { makeCommon } from '../chain/common.js';
+import { rejection } from '../chain/rejections.js';
+import { classifyRejection } from '../chain/rejections.js';
+import { loadPreState, RecordingStateManager } from '../chain/recording-state.js';
+import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
+import { computeStateDiff } from '../chain/state-diff.js';
+import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
+import { isRejection, prepareTx } from '../chain/transaction.js';
+import { outcomeFromEthereumjs } from '../evm/outcome.js';
+import type { Batch, BatchResult, Log, RejectedTxShape, TxResult } from '../model/shapes.js';
+import { since, type Engine } from './engine.js';
+
+/**
+ * The oracle: @ethereumjs/vm runs the batch's transactions one by one on the
+ * pre-state, in a block made from the batch's env. Every other engine is judged by
+ * equality with this one.
+ */
+export class ReferenceEngine implements Engine {
+  readonly name = 'reference';
+  readonly description = '@ethereumjs/vm, sequential: the oracle every other engine must equal';
+
+  async execute(batch: Batch): Promise<BatchResult> {
+    const timings: Record<string, number> = {};
+    let t = performance.now();
+    const common = makeCommon(batch.fork, batch.env.chainId);
+    const sm = new RecordingStateManager(common);
+    await loadPreState(sm, batch.pre);
+    const block = makeBlock(batch.fork, batch.env, common);
+    const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
+    await applyPreBlockSystemCalls(vm, batch.env);
+    timings.setup = since(t);
+
+    t = performance.now();
+    const run = await runSequential(vm, common, batch, block);
+    timings.execute = since(t);
+
+    t = performance.now();
+    const stateDiff = await computeStateDiff(sm, batch.pre);
+    timings.diff = since(t);
+
+    t = performance.now();
+    const stateRoot = batch.options.stateRoot ? await sm.getStateRoot() : null;
+    const rRoot = await receiptsRoot(run.receipts);
+    timings.roots = since(t);
+
+    return {
+      results: run.results,
+      rejected: run.rejected,
+      stateDiff,
+      stateRoot,
+      receiptsRoot: rRoot,
+      logsBloom: orBlooms(run.results.map((r) => r.logsBloom)),
+      logsHash: logsHash(run.allLogs),
+      gasUsed: run.gasUsed,
+      blobGasUsed: run.blobGasUsed,
+      stats: {
+        engine: this.name,
+        txs: batch.txs.length,
+        included: run.results.length,
+        rejected: run.rejected.length,
+        engines: run.results.length ? { reference: run.results.length } : {},
+        timingsMs: timings,
+      },
+    };
+  }
+}
+
+interface SequentialRun {
+  results: TxResult[];
+  rejected: RejectedTxShape[];
+  receipts: { receipt: TxReceipt; txType: number }[];
+  allLogs: [Uint8Array, Uint8Array[], Uint8Array][];
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+}
+
+async function runSequential(
+  vm: Awaited<ReturnType<typeof createVM>>,
+  common: Common,
+  batch: Batch,
+  block: ReturnType<typeof makeBlock>,
+): Promise<SequentialRun> {
+  const out: SequentialRun = { results: [], rejected: [], receipts: [], allLogs: [], gasUsed: 0n, blobGasUsed: 0n };
+  const maxBlobGas = common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n;
+  for (let index = 0; index < batch.txs.length; index++) {
+    const prepared = prepareTx(batch.txs[index], common);
+    if (isRejection(prepared)) {
+      out.rejected.push({ index, ...prepared });
+      continue;
+    }
+    const { tx, sender, hash } = prepared;
+    const blobGas = isBlob4844Tx(tx) ? BigInt(common.param('blobGasPerBlob')) * BigInt(tx.blobVersionedHashes.length) : 0n;
+    if (blobGas > 0n && out.blobGasUsed + blobGas > maxBlobGas) {
+      out.rejected.push({ index, ...rejection('TX_BLOB_GAS_EXCEEDS_BLOCK', `${out.blobGasUsed + blobGas} > ${maxBlobGas}`) });
+      continue;
+    }
+    let res: RunTxResult;
+    try {
+      res = await runTx(vm, { tx, block, blockGasUsed: out.gasUsed, skipHardForkValidation: true });
+    } catch (e) {
+      out.rejected.push({ index, ...classifyRejection(e) });
+      continue;
+    }
+    out.gasUsed += res.totalGasSpent;
+    out.blobGasUsed += res.blobGasUsed ?? 0n;
+    const logs: Log[] = (res.execResult.logs ?? []).map(([address, topics, data]) => ({
+      address, topics, data, logIndex: BigInt(out.allLogs.length),
+    }));
+    for (const l of res.execResult.logs ?? []) out.allLogs.push(l);
+    const receipt = res.receipt;
+    const err = res.execResult.exceptionError?.error;
+    out.receipts.push({ receipt, txType: tx.type });
+    out.results.push({
+      index,
+      type: BigInt(tx.type),
+      from: sender.bytes,
+      ...(hash ? { hash } : {}),
+      status: 'status' in receipt ? BigInt(receipt.status) : err === undefined ? 1n : 0n,
+      ...('stateRoot' in receipt ? { root: receipt.stateRoot } : {}),
+      outcome: outcomeFromEthereumjs(err, res.execResult.returnValue.length),
+      gasUsed: res.totalGasSpent,
+      cumulativeGasUsed: out.gasUsed,
+      logs,
+      logsBloom: res.bloom.bitvector,
+      returnData: res.execResult.returnValue,
+      contractAddress: res.createdAddress?.bytes ?? null,
+      ...(tx.supports(Capability.EIP2718TypedTransaction) && isBlob4844Tx(tx)
+        ? { blobGasUsed: res.blobGasUsed ?? 0n, blobGasPrice: block.header.getBlobGasPrice() }
+        : {}),
+      ...(err !== undefined ? { error: err } : {}),
+      engine: 'reference',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { ServiceErrors, type ServiceErrorCode } from './registry.js';
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+}
+
+/** An error the service reports to a client, always with a registered code. */
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode;
+  readonly statusCode: number;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ServiceErrorCode, args: (string | number | bigint)[] = [], details: ErrorDetail[] = [], cause?: unknown) {
+    let i = 0;
+    super(ServiceErrors[code].message.replace(/%s/g, () => String(args[i++] ?? '')), { cause });
+    this.name = 'ServiceError';
+    this.code = code;
+    this.statusCode = ServiceErrors[code].status;
+    this.details = details;
+  }
+
+  toBody(): { error: { code: ServiceErrorCode; message: string; details?: ErrorDetail[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.details.length ? { details: this.details } : {}) } };
+  }
+}
