@@ -1,0 +1,39 @@
+import { ServiceError } from '../errors/service-error.js';
+import type { Engine } from './engine.js';
+import { ReferenceEngine } from './reference.js';
+
+/**
+ * Engines by name. `auto` is the service default: it resolves to the best engine this
+ * build has (today the reference; the parallel GPU/CPU engine takes the name when it lands).
+ */
+export const ENGINE_NAMES = ['reference', 'auto'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export class EngineRegistry {
+  private readonly engines = new Map<string, Engine>();
+
+  constructor() {
+    const reference = new ReferenceEngine();
+    this.engines.set('reference', reference);
+    this.engines.set('auto', reference);
+  }
+
+  names(): string[] {
+    return [...this.engines.keys()];
+  }
+
+  describe(): { name: string; resolvesTo: string; description: string }[] {
+    return [...this.engines.entries()].map(([name, e]) => ({ name, resolvesTo: e.name, description: e.description }));
+  }
+
+  /** The engine for `name` (default `auto`), or a coded UNKNOWN_ENGINE error. */
+  get(name: string | undefined): Engine {
+    const e = this.engines.get(name ?? 'auto');
+    if (!e) throw new ServiceError('UNKNOWN_ENGINE', [JSON.stringify(name)], [{ path: '/options/engine', message: `known engines: ${this.names().join(', ')}` }]);
+    return e;
+  }
+
+  async close(): Promise<void> {
+    for (const e of new Set(this.engines.values())) await e.close?.();
+  }
+}

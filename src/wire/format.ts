@@ -1,0 +1,79 @@
+import type {
+  BatchResult, BatchResultShape, DiffAccountShape, Hex, StateDiffShape, TxResultShape,
+} from '../model/shapes.js';
+import { bytesToHex, quantityToHex } from './hex.js';
+
+/**
+ * Domain -> wire, once, for every wire form: a codec says how quantities and bytes
+ * travel. JSON uses 0x-hex strings; msgpack uses integers (bigint above 2^53) and
+ * binary. Map keys (addresses, slots) stay hex strings in both.
+ */
+export interface Codec<Q, B> {
+  q(v: bigint): Q;
+  b(v: Uint8Array): B;
+}
+
+export const jsonCodec: Codec<Hex, Hex> = { q: quantityToHex, b: bytesToHex };
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+export const msgpackCodec: Codec<number | bigint, Uint8Array> = {
+  q: (v) => (v <= MAX_SAFE ? Number(v) : v),
+  b: (v) => v,
+};
+
+function formatDiffAccount<Q, B>(a: DiffAccountShape<bigint, Uint8Array>, c: Codec<Q, B>): DiffAccountShape<Q, B> {
+  const out: DiffAccountShape<Q, B> = {};
+  if (a.balance !== undefined) out.balance = c.q(a.balance);
+  if (a.nonce !== undefined) out.nonce = c.q(a.nonce);
+  if (a.code !== undefined) out.code = c.b(a.code);
+  if (a.storage !== undefined) {
+    out.storage = {};
+    for (const [k, v] of Object.entries(a.storage)) out.storage[k] = c.b(v);
+  }
+  return out;
+}
+
+function formatDiff<Q, B>(d: StateDiffShape<bigint, Uint8Array>, c: Codec<Q, B>): StateDiffShape<Q, B> {
+  const pre: Record<string, DiffAccountShape<Q, B>> = {};
+  const post: Record<string, DiffAccountShape<Q, B>> = {};
+  for (const [k, v] of Object.entries(d.pre)) pre[k] = formatDiffAccount(v, c);
+  for (const [k, v] of Object.entries(d.post)) post[k] = formatDiffAccount(v, c);
+  return { pre, post };
+}
+
+export function formatTxResult<Q, B>(r: TxResultShape<bigint, Uint8Array>, c: Codec<Q, B>): TxResultShape<Q, B> {
+  return {
+    index: r.index,
+    type: c.q(r.type),
+    from: c.b(r.from),
+    ...(r.hash ? { hash: c.b(r.hash) } : {}),
+    status: c.q(r.status),
+    ...(r.root ? { root: c.b(r.root) } : {}),
+    outcome: r.outcome,
+    gasUsed: c.q(r.gasUsed),
+    cumulativeGasUsed: c.q(r.cumulativeGasUsed),
+    logs: r.logs.map((l) => ({ address: c.b(l.address), topics: l.topics.map(c.b), data: c.b(l.data), logIndex: c.q(l.logIndex) })),
+    logsBloom: c.b(r.logsBloom),
+    returnData: c.b(r.returnData),
+    contractAddress: r.contractAddress ? c.b(r.contractAddress) : null,
+    ...(r.blobGasUsed !== undefined ? { blobGasUsed: c.q(r.blobGasUsed) } : {}),
+    ...(r.blobGasPrice !== undefined ? { blobGasPrice: c.q(r.blobGasPrice) } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    engine: r.engine,
+  };
+}
+
+export function formatResult<Q, B>(r: BatchResult, c: Codec<Q, B>): BatchResultShape<Q, B> {
+  return {
+    results: r.results.map((x) => formatTxResult(x, c)),
+    rejected: r.rejected,
+    stateDiff: formatDiff(r.stateDiff, c),
+    stateRoot: r.stateRoot ? c.b(r.stateRoot) : null,
+    receiptsRoot: c.b(r.receiptsRoot),
+    logsBloom: c.b(r.logsBloom),
+    logsHash: c.b(r.logsHash),
+    gasUsed: c.q(r.gasUsed),
+    blobGasUsed: c.q(r.blobGasUsed),
+    stats: r.stats,
+  };
+}
