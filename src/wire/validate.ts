@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ServiceError, type ErrorDetail } from '../errors/service-error.js';
 import type { ServiceErrorCode } from '../errors/registry.js';
+import type { WireBatch } from '../model/shapes.js';
 import { BatchSchema, RawTxSchema, UnsignedTxSchema } from './schemas.js';
 
 /**
@@ -92,7 +93,7 @@ export function toServiceError(body: unknown, errors: ErrorObject[]): ServiceErr
 }
 
 /** Throws a coded ServiceError unless `body` is a valid wire batch. */
-export function validateBatch(body: unknown): void {
+export function validateBatch(body: unknown): asserts body is WireBatch {
   const v = compile(BatchSchema);
   if (body === undefined || body === null) throw new ServiceError('EMPTY_BODY');
   if (!v(body)) throw toServiceError(body, v.errors ?? []);

@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { EngineRegistry } from '../../engine/registry.js';
+import { collectJsonFiles } from '../../conformance/files.js';
+import { loadStateTestCases, runStateTestCase, type StateTestOutcome } from '../../conformance/statetest.js';
+import { parseFork } from '../../model/fork.js';
+
+const HELP = `usage: evmgpu statetest <files|dirs...> --fork <Fork> [--engine <name>] [--json <file>] [-v]
+
+Runs GeneralStateTests / execution-spec-tests state-test fixtures: every post[fork]
+entry is one case; its post-state root and logs hash must equal the fixture's.
+Prints one line per failing case (per case with -v), then exactly
+'N passed, M failed'. Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
+
+export async function run(args: string[]): Promise<number> {
+  let opts;
+  try {
+    opts = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        fork: { type: 'string' },
+        engine: { type: 'string', default: 'reference' },
+        json: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`statetest: ${(e as Error).message}\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = opts;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.fork || positionals.length === 0) {
+    console.error(`statetest: ${!values.fork ? '--fork is required' : 'no fixture files or directories given'}\n${HELP}`);
+    return 2;
+  }
+  const fork = parseFork(values.fork);
+  if (!fork) {
+    console.error(`statetest: unknown fork ${values.fork}`);
+    return 2;
+  }
+
+  const registry = new EngineRegistry();
+  let outcomes: StateTestOutcome[];
+  try {
+    const engine = registry.get(values.engine);
+    let files: string[];
+    try {
+      files = collectJsonFiles(positionals);
+    } catch (e) {
+      console.error(`statetest: ${(e as Error).message}`);
+      return 2;
+    }
+    outcomes = [];
+    for (const file of files) {
+      for (const c of loadStateTestCases(file, fork)) {
+        const o = await runStateTestCase(engine, c);
+        outcomes.push(o);
+        if (!o.ok) console.log(`FAIL ${o.file} ${o.name}[${o.index}] (${o.engine}): ${o.error}`);
+        else if (values.verbose) console.log(`ok   ${o.file} ${o.name}[${o.index}] (${o.engine})`);
+      }
+    }
+  } catch (e) {
+    console.error(`statetest: ${(e as Error).message}`);
+    return 2;
+  } finally {
+    await registry.close();
+  }
+
+  if (values.json) {
+    const records = outcomes.map(({ file, name, index, ok, engine, error }) => ({ file, name, index, ok, engine, ...(error ? { error } : {}) }));
+    writeFileSync(values.json, JSON.stringify(records, null, 2) + '\n');
+  }
+  const failed = outcomes.filter((o) => !o.ok).length;
+  console.log(`${outcomes.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
