@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run as blocktest } from '../src/cli/commands/blocktest.js';
 import { findBlockDirs, replay, runBlockTest } from '../src/conformance/blocktest.js';
 import { loadMainnetBlock, mainnetFork, unsignedTx } from '../src/conformance/mainnet-block.js';
-import { ReferenceEngine } from '../src/engine/reference.js';
+import { EngineRegistry } from '../src/engine/registry.js';
 import { forkAtLeast, parseFork } from '../src/model/fork.js';
 
 const ROOT = join(import.meta.dirname, '../../shared/fixtures/mainnet-blocks');
@@ -35,8 +35,9 @@ const DEFAULT_BLOCKS = [
 interface Header { number: string; timestamp: string; receiptsRoot: string; logsBloom: string; gasUsed: string; transactions: unknown[] }
 const header = (dir: string): Header => JSON.parse(readFileSync(join(dir, 'block.json'), 'utf8')) as Header;
 
-const engine = new ReferenceEngine();
-afterAll(() => engine.close?.());
+const registry = new EngineRegistry();
+const engine = registry.get('reference');
+afterAll(() => registry.close());
 
 describe(`mainnet blocks, reference engine (${LONG ? 'all' : 'a few per fork; EVMGPU_LONG=1 for all'})`, () => {
   const dirs = LONG ? findBlockDirs([ROOT]) : DEFAULT_BLOCKS.map((n) => join(ROOT, String(n)));
