@@ -1,0 +1,61 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { EngineRegistry } from '../engine/registry.js';
+import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
+import { registerBodyParsers } from './content.js';
+import { registerDocs } from './docs.js';
+import type { EngineRegistryLike } from './engines.js';
+import { classifyError, registerErrorHandling, sendError } from './errors.js';
+import { ServiceMetrics } from './metrics.js';
+import { registerRequestIdEcho, requestId } from './request-id.js';
+import { decorateRequestState } from './request-state.js';
+import { registerExecuteRoute } from './routes/execute.js';
+import { registerServiceRoutes } from './routes/service.js';
+import { ServiceError } from '../errors/service-error.js';
+
+export interface AppDeps {
+  /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
+  registry?: EngineRegistryLike;
+}
+
+/**
+ * The HTTP service, ready for `inject` or `listen`; it does not listen by itself.
+ * Missing config fields take their defaults.
+ */
+export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
+  const cfg: ServerConfig = { ...DEFAULT_CONFIG, ...config };
+  const registry = deps.registry ?? new EngineRegistry();
+  const metrics = new ServiceMetrics();
+
+  const app = Fastify({
+    logger: { level: cfg.logLevel },
+    bodyLimit: cfg.bodyLimit,
+    requestIdHeader: false,
+    genReqId: requestId,
+    // Errors fastify raises before routing (a malformed URL) get coded bodies too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, classifyError(error, request, cfg) ?? new ServiceError('INVALID_REQUEST', [error.message]));
+    },
+  });
+
+  decorateRequestState(app);
+  registerRequestIdEcho(app);
+  registerBodyParsers(app);
+  registerErrorHandling(app, cfg);
+  // Responses are sent as ready strings or buffers; anything else is plain JSON, never
+  // filtered through the documented response schemas.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
+  });
+  app.addHook('onClose', async () => {
+    await registry.close();
+  });
+
+  app.register(async (scope) => {
+    await registerDocs(scope);
+    registerExecuteRoute(scope, { registry, metrics, limits: cfg });
+    registerServiceRoutes(scope, registry, metrics);
+  });
+  return app;
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { since } from '../../engine/engine.js';
+import { ServiceError } from '../../errors/service-error.js';
+import type { WireBatch } from '../../model/shapes.js';
+import { MSGPACK_TYPE } from '../../wire/msgpack.js';
+import { parseBatch } from '../../wire/parse.js';
+import { validateBatch } from '../../wire/validate.js';
+import { REQUEST_TYPES } from '../content.js';
+import { errorResponses, ref } from '../docs.js';
+import type { EngineRegistryLike } from '../engines.js';
+import { checkBatchGas, checkTxCount, type BatchLimits } from '../limits.js';
+import type { ServiceMetrics } from '../metrics.js';
+import { JSON_TYPE, negotiateResponse } from '../negotiate.js';
+import { encodeResult } from '../respond.js';
+
+export interface ExecuteDeps {
+  registry: EngineRegistryLike;
+  metrics: ServiceMetrics;
+  limits: BatchLimits;
+}
+
+/**
+ * The route's schema is attached for the OpenAPI document; validation itself is the
+ * shared validateBatch (as the CLI uses), which throws registered codes rather than
+ * ajv's generic messages.
+ */
+function batchValidator(data: unknown): { value: unknown } | { error: Error } {
+  try {
+    validateBatch(data);
+    return { value: data };
+  } catch (e) {
+    return { error: e as Error };
+  }
+}
+
+const DESCRIPTION = `Executes the batch's transactions in order on its pre-state, in a block made from its env.
+Invalid transactions are listed in \`rejected\` and change no state; the request still succeeds.
+\`options.engine\` picks the engine (see GET /v1/engines; default \`auto\`).`;
+
+export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, limits }: ExecuteDeps): void {
+  app.post(
+    '/v1/execute',
+    {
+      schema: {
+        tags: ['execute'],
+        summary: 'Execute a batch of transactions',
+        description: DESCRIPTION,
+        consumes: [...REQUEST_TYPES],
+        body: ref.batch,
+        response: {
+          200: {
+            description: 'The batch result: receipts, rejections, state diff and roots',
+            content: { [JSON_TYPE]: { schema: ref.batchResult }, [MSGPACK_TYPE]: { schema: ref.batchResult } },
+          },
+          ...errorResponses([
+            'INVALID_JSON', 'INVALID_MSGPACK', 'EMPTY_BODY', 'MISSING_FIELD', 'UNKNOWN_FIELD', 'INVALID_TYPE', 'INVALID_HEX',
+            'VALUE_OUT_OF_RANGE', 'INVALID_REQUEST', 'UNKNOWN_FORK', 'UNKNOWN_ENGINE', 'MISSING_ENV_FIELD',
+            'CONFLICTING_FEE_FIELDS', 'TOO_MANY_TXS', 'BATCH_GAS_TOO_HIGH', 'NOT_ACCEPTABLE', 'BODY_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE', 'INTERNAL', 'ENGINE_UNAVAILABLE',
+          ]),
+        },
+      },
+      validatorCompiler: () => batchValidator,
+      // Before the body is read: a client that cannot take the answer should not upload 200 MiB first.
+      onRequest: async (request) => {
+        const format = negotiateResponse(request.headers.accept);
+        if (!format) throw new ServiceError('NOT_ACCEPTABLE', [request.headers.accept ?? '']);
+        request.responseFormat = format;
+      },
+      // Counting needs no validation, and refusing an oversized batch early saves validating it.
+      preValidation: async (request) => {
+        checkTxCount(request.body, limits);
+        request.phaseMs.validate = performance.now();
+      },
+      preHandler: async (request) => {
+        request.phaseMs.validate = since(request.phaseMs.validate);
+      },
+    },
+    async (request, reply) => {
+      const wire = request.body as WireBatch;
+      checkBatchGas(wire, limits);
+      const engine = registry.get(wire.options?.engine);
+      const t0 = performance.now();
+      const batch = parseBatch(wire);
+      request.phaseMs.parse = since(t0);
+
+      const executed = await engine.execute(batch);
+      const result = { ...executed, stats: { ...executed.stats, timingsMs: { ...request.phaseMs, ...executed.stats.timingsMs } } };
+      const t1 = performance.now();
+      const { type, body } = encodeResult(result, request.responseFormat);
+      metrics.observeBatch(result, { ...result.stats.timingsMs, encode: since(t1) });
+      return reply.type(type).send(body);
+    },
+  );
+}
