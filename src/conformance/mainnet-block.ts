@@ -11,7 +11,7 @@ import type { AccountShape, Hex, UnsignedTxShape, WireBatch } from '../model/sha
  * recovery. Block/uncle rewards and withdrawals are not part of the batch: they are
  * balance changes after the last transaction and affect no receipt.
  */
-interface RpcTx {
+export interface RpcTx {
   type?: Hex;
   from: Hex;
   to: Hex | null;
@@ -85,7 +85,7 @@ export function mainnetFork(blockNumber: bigint, timestamp: bigint): Fork {
 
 const readJson = <T>(dir: string, name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 
-/** RPC quantities are already compact; lowercase them as the wire schemas' examples are. */
+/** Our outputs print lowercase hex, so the header's values are compared in lowercase; inputs follow suit. */
 const lower = (h: Hex): Hex => h.toLowerCase() as Hex;
 const qty = (n: number | bigint): Hex => `0x${n.toString(16)}`;
 
