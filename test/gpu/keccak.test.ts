@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { keccak_256, keccakP } from '@noble/hashes/sha3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeGpu, gpuContext } from '../../src/gpu/device.js';
+import { linkWgslSource } from '../../src/gpu/wgsl-linker.js';
 
 /**
  * Differential tests of the WGSL keccak (shaders/keccak/) against @noble/hashes, run on
  * whatever adapter WebGPU offers (lavapipe in CI). Each kernel invocation hashes one input.
  */
 
-const shader = (name: string) => readFileSync(new URL(`../../shaders/keccak/${name}.wgsl`, import.meta.url), 'utf8');
-const F1600 = [shader('f1600'), shader('digest')].join('\n');
-const SPONGE = [F1600, shader('sponge')].join('\n');
-const WORDS64 = [F1600, shader('words64')].join('\n');
-
 /** One invocation per state: the permutation alone, so a bad round shows up before any padding. */
-const PERMUTE_KERNEL = /* wgsl */ `
-${F1600}
+const PERMUTE_KERNEL = linkWgslSource(/* wgsl */ `
+//! requires: keccak/f1600
 @group(0) @binding(0) var<storage, read> states: array<u32>;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
 
@@ -26,7 +21,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   for (var i = 0u; i < 25u; i++) { s[i] = vec2<u32>(states[id.x * 50u + 2u * i], states[id.x * 50u + 2u * i + 1u]); }
   keccak_f1600(&s);
   for (var i = 0u; i < 25u; i++) { out[id.x * 50u + 2u * i] = s[i].x; out[id.x * 50u + 2u * i + 1u] = s[i].y; }
-}`;
+}`);
 
 /**
  * One invocation per (offset, len) job over a shared byte buffer. Per job it writes the digest,
@@ -34,8 +29,8 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
  * sponge.wgsl says none may).
  */
 const OUT_WORDS = 17;
-const SPONGE_KERNEL = /* wgsl */ `
-${SPONGE}
+const SPONGE_KERNEL = linkWgslSource(/* wgsl */ `
+//! requires: keccak/sponge
 @group(0) @binding(0) var<storage, read> input: array<u32>;
 @group(0) @binding(1) var<storage, read> jobs: array<vec2<u32>>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
@@ -63,10 +58,10 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     out[id.x * ${OUT_WORDS}u + 8u + i] = u[i];
   }
   out[id.x * ${OUT_WORDS}u + 16u] = stray_reads;
-}`;
+}`);
 
-const WORDS64_KERNEL = /* wgsl */ `
-${WORDS64}
+const WORDS64_KERNEL = linkWgslSource(/* wgsl */ `
+//! requires: keccak/words64
 @group(0) @binding(0) var<storage, read> keys: array<u32>;
 @group(0) @binding(1) var<storage, read> slots: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
@@ -79,7 +74,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   for (var i = 0u; i < 8u; i++) { a[i] = keys[id.x * 8u + i]; b[i] = slots[id.x * 8u + i]; }
   let h = keccak256_words64(a, b);
   for (var i = 0u; i < 8u; i++) { out[id.x * 8u + i] = h[i]; }
-}`;
+}`);
 
 const pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
