@@ -1,0 +1,64 @@
+import { RLP, type Input } from '@ethereumjs/rlp';
+import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { JsonTx } from './tx-json.js';
+
+/**
+ * Canonical transaction encodings (EIP-2718 envelopes, legacy RLP), written out field
+ * by field rather than through @ethereumjs/tx: its constructors validate against a
+ * fork (fee caps, init code size, blob counts), and a transaction that is invalid in
+ * its block must still be encoded and signed so that the engine can reject it, as
+ * geth's t8n does.
+ */
+const n = bigIntToUnpaddedBytes;
+
+function concat(prefix: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(body.length + 1);
+  out[0] = prefix;
+  out.set(body, 1);
+  return out;
+}
+
+/** Fields of the typed payload before the signature, in the EIP's order. */
+function typedFields(tx: JsonTx, chainId: bigint): Input[] {
+  const to = tx.to ?? new Uint8Array();
+  const head = [n(chainId), n(tx.nonce)];
+  const tail = [n(tx.gas), to, n(tx.value), tx.data, tx.accessList];
+  switch (tx.type) {
+    case 1:
+      return [...head, n(tx.gasPrice!), ...tail];
+    case 2:
+      return [...head, n(tx.maxPriorityFeePerGas!), n(tx.maxFeePerGas!), ...tail];
+    case 3:
+      return [...head, n(tx.maxPriorityFeePerGas!), n(tx.maxFeePerGas!), ...tail, n(tx.maxFeePerBlobGas!), tx.blobVersionedHashes];
+    case 4:
+      return [
+        ...head, n(tx.maxPriorityFeePerGas!), n(tx.maxFeePerGas!), ...tail,
+        tx.authorizationList.map((a) => [n(a.chainId), a.address, n(a.nonce), n(a.yParity), n(a.r), n(a.s)]),
+      ];
+    default:
+      throw new Error(`not a typed transaction: type ${tx.type}`);
+  }
+}
+
+function legacyFields(tx: JsonTx): Input[] {
+  return [n(tx.nonce), n(tx.gasPrice!), n(tx.gas), tx.to ?? new Uint8Array(), n(tx.value), tx.data];
+}
+
+/**
+ * The hash a sender signs. `chainId` undefined means an unprotected (pre-EIP-155)
+ * legacy signature.
+ */
+export function signingHash(tx: JsonTx, chainId: bigint | undefined): Uint8Array {
+  if (tx.type === 0) {
+    const fields = legacyFields(tx);
+    return keccak_256(RLP.encode(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
+  }
+  return keccak_256(concat(tx.type, RLP.encode(typedFields(tx, chainId!))));
+}
+
+/** The signed transaction's bytes, as they go into a block (and into `raw` of a batch). */
+export function encodeSigned(tx: JsonTx): Uint8Array {
+  if (tx.type === 0) return RLP.encode([...legacyFields(tx), n(tx.v), n(tx.r), n(tx.s)]);
+  return concat(tx.type, RLP.encode([...typedFields(tx, tx.chainId ?? 0n), n(tx.v), n(tx.r), n(tx.s)]));
+}
