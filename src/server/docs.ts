@@ -78,11 +78,11 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         schemas: {
           ErrorCode: {
             description: 'Codes of the error registry (error.code), each with its HTTP status',
-            oneOf: CODES.map((c) => ({ const: c, description: `HTTP ${ServiceErrors[c].status}: ${ServiceErrors[c].message}` })),
+            oneOf: CODES.map((c) => ({ type: 'string' as const, enum: [c], description: `HTTP ${ServiceErrors[c].status}: ${ServiceErrors[c].message}` })),
           },
           RejectionCode: {
             description: 'Codes of rejected[].code',
-            oneOf: Object.entries(TxRejections).map(([c, m]) => ({ const: c, description: m })),
+            oneOf: Object.entries(TxRejections).map(([c, m]) => ({ type: 'string' as const, enum: [c], description: m })),
           },
         },
       },
