@@ -35,29 +35,43 @@ const processStreams: Streams = {
   stderr: (s) => process.stderr.write(s),
 };
 
+const OPTIONS = {
+  'input.alloc': { type: 'string', default: 'alloc.json' },
+  'input.env': { type: 'string', default: 'env.json' },
+  'input.txs': { type: 'string', default: 'txs.json' },
+  'output.basedir': { type: 'string', default: '' },
+  'output.alloc': { type: 'string', default: 'alloc.json' },
+  'output.result': { type: 'string', default: 'result.json' },
+  'output.body': { type: 'string', default: '' },
+  'state.fork': { type: 'string', default: 'GrayGlacier' },
+  'state.chainid': { type: 'string', default: '1' },
+  'state.reward': { type: 'string', default: '0' },
+  engine: { type: 'string' },
+  verbosity: { type: 'string' },
+  ...Object.fromEntries(TRACE_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
+  'trace.tracer': { type: 'string' },
+  'trace.jsonconfig': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/**
+ * geth parses flags with Go's rules: one or two dashes, and a string flag takes the
+ * next argument even when it starts with a dash (`--state.reward -1`). node's
+ * parseArgs wants `--name=value` for that, so such pairs are joined first.
+ */
+function goStyleArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--?([a-z][\w.]*)$/.exec(args[i]);
+    const opt = m ? (OPTIONS as Record<string, { type: string }>)[m[1]] : undefined;
+    if (opt?.type === 'string' && i + 1 < args.length) out.push(`--${m![1]}=${args[++i]}`);
+    else out.push(m && opt ? `--${m[1]}` : args[i]);
+  }
+  return out;
+}
+
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: false,
-    options: {
-      'input.alloc': { type: 'string', default: 'alloc.json' },
-      'input.env': { type: 'string', default: 'env.json' },
-      'input.txs': { type: 'string', default: 'txs.json' },
-      'output.basedir': { type: 'string', default: '' },
-      'output.alloc': { type: 'string', default: 'alloc.json' },
-      'output.result': { type: 'string', default: 'result.json' },
-      'output.body': { type: 'string', default: '' },
-      'state.fork': { type: 'string', default: 'GrayGlacier' },
-      'state.chainid': { type: 'string', default: '1' },
-      'state.reward': { type: 'string', default: '0' },
-      engine: { type: 'string' },
-      verbosity: { type: 'string' },
-      ...Object.fromEntries(TRACE_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
-      'trace.tracer': { type: 'string' },
-      'trace.jsonconfig': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  return parseArgs({ args: goStyleArgs(args), allowPositionals: false, options: OPTIONS });
 }
 
 function integer(v: string, flag: string): bigint {
