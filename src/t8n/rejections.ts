@@ -32,8 +32,8 @@ const GETH_PHRASES: Record<TxRejectionCode, string> = {
 
 function phrase(r: RejectedTxShape, txType: number | undefined): string {
   const code = r.code as TxRejectionCode;
-  // geth has distinct errors where our registry has one code.
-  if (code === 'TX_INTRINSIC_GAS' && /floor/i.test(r.error)) return 'insufficient gas for floor data gas cost';
+  // geth has distinct errors where our registry has one code. (Not for TX_INTRINSIC_GAS: the
+  // engine's message does not say whether the EIP-7623 floor or the intrinsic gas was missed.)
   if (code === 'TX_CREATE_NOT_ALLOWED' && txType === 3) return 'blob transaction of type create';
   if (code === 'TX_CREATE_NOT_ALLOWED' && txType === 4) return 'EIP-7702 transaction cannot be used to create contract';
   if (code === 'TX_BLOB_INVALID' && /version/i.test(r.error)) return 'blob with invalid hash version';

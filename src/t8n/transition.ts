@@ -1,3 +1,4 @@
+import { paramsBlock } from '@ethereumjs/block';
 import { makeCommon } from '../chain/common.js';
 import type { EngineRegistry } from '../engine/registry.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -122,6 +123,8 @@ export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8n
   if (!fork) throw configError(`failed constructing chain configuration: unsupported fork "${opts.fork}"`);
   const raws = txsToRaw(input.txs, opts.chainId);
   const common = makeCommon(fork, opts.chainId);
+  // Header rules (blob gas targets, ethash) read parameters that only the block package registers.
+  common.updateParams(paramsBlock);
   const env = resolveEnv(parsedEnv, fork, common);
 
   // Without an excess blob gas there is no blob base fee: geth rejects blob txs before execution.
