@@ -13,6 +13,7 @@ import { loadT8nCases, type T8nCase } from './t8n/state-cases.js';
 
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/state-tests');
 type J = Record<string, any>;
+const EMPTY_LOGS = '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347';
 
 interface Run {
   code: number;
@@ -80,7 +81,7 @@ describe('t8n reproduces state-test post-states', () => {
   it('samples enough cases from both fixture sets', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
     expect(cases.filter((c) => c.fork === 'Prague').length).toBeGreaterThanOrEqual(10);
-    expect(cases.some((c) => c.expect.logs !== '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347')).toBe(true);
+    expect(cases.some((c) => c.expect.logs !== EMPTY_LOGS)).toBe(true);
     expect(cases.some((c) => c.signedTx.to === null)).toBe(true);
   });
 
@@ -96,7 +97,10 @@ describe('t8n reproduces state-test post-states', () => {
       expect(r.result.rejected).toBeUndefined();
       // Signing is deterministic, so t8n's own signature reproduces the fixture's bytes.
       expect(r.body).toBe(bytesToHex(encodeList([c.txbytes])));
-      expect(r.result.receipts[0].transactionHash).toBe(bytesToHex(keccak_256(hexToBytes(c.txbytes))));
+      const receipt = r.result.receipts[0];
+      expect(receipt.transactionHash).toBe(bytesToHex(keccak_256(hexToBytes(c.txbytes))));
+      expect(receipt.logs.length > 0).toBe(c.expect.logs !== EMPTY_LOGS);
+      receipt.logs.forEach((l: J, k: number) => expect(l).toMatchObject({ transactionHash: receipt.transactionHash, logIndex: `0x${k.toString(16)}`, removed: false }));
       if (c.expect.state) expect(normalizeAlloc(r.alloc)).toEqual(normalizeAlloc(c.expect.state));
       // The alloc written out hashes to the reported root.
       expect(bytesToHex(await allocStateRoot(parseAlloc(r.alloc)))).toBe(c.expect.hash);
@@ -123,7 +127,8 @@ function rlpHeader(base: number, len: number): Uint8Array {
 }
 
 // geth's own example (cmd/evm/testdata/1, shown in cmd/evm/README.md): the same
-// transaction twice, the second rejected; roots and alloc as geth prints them.
+// transaction twice, the second rejected; roots and alloc as geth prints them. (The
+// README shows an older receipt format; receipts follow current geth's MakeReceipt.)
 const EXAMPLE = {
   alloc: {
     a94f5374fce5edbc8e2a8697c15331677e6ebf0b: { balance: '0x5ffd4878be161d74', code: '0x', nonce: '0xac', storage: {} },
@@ -149,7 +154,6 @@ const EXAMPLE_ALLOC = {
   '0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b': { balance: '0x5ffd4878be161d74', nonce: '0xac' },
   '0xc94f5374fce5edbc8e2a8697c15331677e6ebf0b': { balance: '0xa410' },
 };
-const EMPTY_LOGS = '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347';
 
 describe('t8n matches geth on its documented example', () => {
   it('prints the roots, receipt, rejection and alloc of cmd/evm/testdata/1', async () => {
@@ -162,10 +166,10 @@ describe('t8n matches geth on its documented example', () => {
     expect(r.result.currentDifficulty).toBe('0x20000');
     expect(r.result.gasUsed).toBe('0x5208');
     expect(r.result.receipts).toEqual([{
-      root: '0x', status: '0x1', cumulativeGasUsed: '0x5208', logsBloom: `0x${'00'.repeat(256)}`, logs: null,
+      root: '0x', status: '0x1', cumulativeGasUsed: '0x5208', logsBloom: `0x${'00'.repeat(256)}`, logs: [],
       transactionHash: '0x0557bacce3375c98d806609b8d5043072f0b6a8bae45ae5a67a00d3a1a18d673',
       contractAddress: `0x${'00'.repeat(20)}`, gasUsed: '0x5208', effectiveGasPrice: '0x2',
-      blockHash: `0x${'00'.repeat(32)}`, transactionIndex: '0x0',
+      blockHash: `0x1337${'00'.repeat(30)}`, blockNumber: '0x1', transactionIndex: '0x0',
     }]);
     expect(r.result.rejected).toHaveLength(1);
     expect(r.result.rejected[0].index).toBe(1);

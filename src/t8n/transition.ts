@@ -163,7 +163,8 @@ export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8n
   }
 
   const included = result.results.map((r) => raws[sent[r.index]]);
-  const receipts = result.results.map((r, i) => gethReceipt(r, included[i], i, env.number, env.baseFee));
+  const block = { number: env.number, timestamp: env.timestamp, baseFee: env.baseFee };
+  const receipts = result.results.map((r, i) => gethReceipt(r, included[i], i, block));
   return {
     alloc: formatAlloc(post),
     result: {
