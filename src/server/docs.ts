@@ -15,11 +15,7 @@ export const DOCS_PREFIX = '/docs';
 const refTo = (schema: object) => ({ $ref: `${(schema as { $id: string }).$id}#` });
 export const ref = { batch: refTo(BatchSchema), batchResult: refTo(BatchResultSchema), error: refTo(ErrorBodySchema) } as const;
 
-const CODES = Object.keys(ServiceErrors) as ServiceErrorCode[];
-
-export function codesWithStatus(status: number): ServiceErrorCode[] {
-  return CODES.filter((c) => ServiceErrors[c].status === status);
-}
+export const CODES = Object.keys(ServiceErrors) as ServiceErrorCode[];
 
 /**
  * Response entries for error statuses, each naming the codes it can carry. Only codes
@@ -27,7 +23,7 @@ export function codesWithStatus(status: number): ServiceErrorCode[] {
  */
 export function errorResponses(codes: readonly ServiceErrorCode[]): Record<number, unknown> {
   const out: Record<number, unknown> = {};
-  for (const status of [...new Set(codes.map((c) => ServiceErrors[c].status))].sort()) {
+  for (const status of [...new Set(codes.map((c) => ServiceErrors[c].status))].sort((a, b) => a - b)) {
     const here = codes.filter((c) => ServiceErrors[c].status === status);
     out[status] = {
       description: `Error; \`error.code\` is one of: ${here.join(', ')}`,

@@ -1,6 +1,6 @@
 import { generateAddress, bytesToHex } from '@ethereumjs/util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Hex } from '../../src/model/shapes.js';
+import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { ALICE, ONE_ETH, batch, executeAndCompare, funded, hex, newApp, transfer } from './helpers.js';
 
 /** Runtime code: returns the 32-byte word 42. */
@@ -32,7 +32,7 @@ describe('POST /v1/execute: contracts', () => {
   });
 
   it('reports a revert: status 0, outcome Revert, the revert data, gas charged, storage untouched', async () => {
-    const pre = { ...funded(ALICE), [REVERTER_ADDR]: { balance: '0x0', nonce: '0x1', code: REVERTER, storage: { '0x0': '0x7' } } };
+    const pre: WireBatch['pre'] = { ...funded(ALICE), [REVERTER_ADDR]: { balance: '0x0', nonce: '0x1', code: REVERTER, storage: { '0x0': '0x7' } } };
     const got = await executeAndCompare(app, batch({ pre, txs: [transfer(ALICE, 0, { to: REVERTER_ADDR, value: '0x0', gas: hex(100_000) })] }));
     const [r] = got.results;
     expect(r).toMatchObject({ status: '0x0', outcome: 'Revert', returnData: word(0xaa), error: 'revert', logs: [] });

@@ -113,7 +113,7 @@ describe('POST /v1/execute: limits', () => {
 
   it('BODY_TOO_LARGE (413) above the body limit, in JSON and msgpack', async () => {
     const b = valid();
-    b.txs[0].data = `0x${'ab'.repeat(2048)}` as never;
+    (b as Mutable).txs[0].data = `0x${'ab'.repeat(2048)}`;
     const err = expectError(await post(app, b), 413, 'BODY_TOO_LARGE');
     expect(err.message).toContain('2048');
     expectError(await post(app, b, { as: 'msgpack' }), 413, 'BODY_TOO_LARGE');

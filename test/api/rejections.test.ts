@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Hex } from '../../src/model/shapes.js';
+import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { ALICE, BOB, ONE_ETH, batch, executeAndCompare, hex, newApp, transfer } from './helpers.js';
 
 /**
@@ -20,7 +20,7 @@ const CASES: { code: string; nonce: number; over: (fees: (cap: number) => object
   { code: 'TX_FEE_CAP_BELOW_BASE_FEE', nonce: 5, over: (f) => f(6) },
 ];
 
-const pre = { [ALICE]: { balance: hex(ONE_ETH), nonce: '0x5' } };
+const pre: WireBatch['pre'] = { [ALICE]: { balance: hex(ONE_ETH), nonce: '0x5' } };
 
 describe('POST /v1/execute: invalid transactions', () => {
   const app = newApp();

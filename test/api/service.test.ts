@@ -106,6 +106,10 @@ describe('service routes', () => {
     expectError(await app.inject({ method: 'DELETE', url: '/healthz' }), 404, 'NOT_FOUND');
   });
 
+  it('INVALID_REQUEST (400) with a coded body for a URL that does not decode', async () => {
+    expectError(await app.inject({ method: 'GET', url: '/v1/%E0%A4%A' }), 400, 'INVALID_REQUEST');
+  });
+
   it('echoes x-request-id, and makes one up when the caller sends none or an unusable one', async () => {
     const given = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42' } });
     expect(given.headers['x-request-id']).toBe('trace-42');

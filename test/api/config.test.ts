@@ -1,0 +1,82 @@
+import { describe, expect, it, vi } from 'vitest';
+import { run as serve } from '../../src/cli/commands/serve.js';
+import { ConfigError, DEFAULT_CONFIG, parseSize, resolveConfig } from '../../src/server/config.js';
+import { negotiateResponse } from '../../src/server/negotiate.js';
+
+describe('server configuration', () => {
+  it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 10^12 gas', () => {
+    expect(resolveConfig({}, {})).toEqual({
+      host: '0.0.0.0', port: 8080, bodyLimit: 256 * 1024 * 1024, maxTxs: 200_000, maxBatchGas: 1e12, logLevel: 'info',
+    });
+    expect(DEFAULT_CONFIG.bodyLimit).toBe(268_435_456);
+  });
+
+  it('environment overrides defaults; flags override environment', () => {
+    const env = {
+      EVMGPU_HOST: '127.0.0.1', EVMGPU_PORT: '9000', EVMGPU_BODY_LIMIT: '64MiB', EVMGPU_MAX_TXS: '1000', EVMGPU_MAX_BATCH_GAS: '0x3b9aca00', EVMGPU_LOG_LEVEL: 'warn',
+    };
+    expect(resolveConfig({}, env)).toEqual({ host: '127.0.0.1', port: 9000, bodyLimit: 64 * 1024 * 1024, maxTxs: 1000, maxBatchGas: 1e9, logLevel: 'warn' });
+    const flags = { host: '::1', port: '0', 'body-limit': '1048576', 'max-txs': '5', 'max-batch-gas': '1e6', 'log-level': 'silent' };
+    expect(resolveConfig(flags, env)).toEqual({ host: '::1', port: 0, bodyLimit: 1048576, maxTxs: 5, maxBatchGas: 1e6, logLevel: 'silent' });
+    // An empty variable counts as unset.
+    expect(resolveConfig({}, { EVMGPU_PORT: '' }).port).toBe(8080);
+  });
+
+  it('sizes take binary and decimal units', () => {
+    expect(parseSize('512', 'x')).toBe(512);
+    expect(parseSize('2KiB', 'x')).toBe(2048);
+    expect(parseSize('2kb', 'x')).toBe(2000);
+    expect(parseSize('1 GiB', 'x')).toBe(1024 ** 3);
+    expect(parseSize('256M', 'x')).toBe(256 * 1024 ** 2);
+  });
+
+  it('refuses bad values, naming the flag or variable', () => {
+    const bad: [Record<string, string>, Record<string, string>, RegExp][] = [
+      [{ port: '70000' }, {}, /--port/],
+      [{}, { EVMGPU_PORT: 'http' }, /EVMGPU_PORT/],
+      [{ 'body-limit': '10 parsecs' }, {}, /--body-limit/],
+      [{ 'max-txs': '0' }, {}, /--max-txs: must be at least 1/],
+      [{ 'max-txs': '-5' }, {}, /--max-txs/],
+      [{ 'max-batch-gas': '1e30' }, {}, /below 2\^53/],
+      [{}, { EVMGPU_LOG_LEVEL: 'loud' }, /EVMGPU_LOG_LEVEL/],
+      [{ host: ' ' }, {}, /--host/],
+    ];
+    for (const [flags, env, message] of bad) {
+      expect(() => resolveConfig(flags, env)).toThrow(ConfigError);
+      expect(() => resolveConfig(flags, env)).toThrow(message);
+    }
+  });
+});
+
+describe('response negotiation', () => {
+  it('JSON by default and for wildcards; msgpack when preferred; nothing when nothing fits', () => {
+    expect(negotiateResponse(undefined)).toBe('json');
+    expect(negotiateResponse('')).toBe('json');
+    expect(negotiateResponse('*/*')).toBe('json');
+    expect(negotiateResponse('application/*')).toBe('json');
+    expect(negotiateResponse('application/JSON')).toBe('json');
+    expect(negotiateResponse('application/x-msgpack')).toBe('msgpack');
+    expect(negotiateResponse('application/json;q=0.9, application/msgpack')).toBe('msgpack');
+    expect(negotiateResponse('application/vnd.msgpack, */*;q=0.1')).toBe('msgpack');
+    expect(negotiateResponse('*/*, application/json;q=0')).toBe('msgpack');
+    expect(negotiateResponse('text/html')).toBeUndefined();
+    expect(negotiateResponse('application/json;q=0, application/*;q=0')).toBeUndefined();
+  });
+});
+
+describe('evmgpu serve: arguments', () => {
+  it('prints help (exit 0), refuses unknown flags and bad values (exit 2)', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await serve(['--help'])).toBe(0);
+      expect(log.mock.calls[0][0]).toContain('EVMGPU_BODY_LIMIT');
+      expect(await serve(['--colour', 'blue'])).toBe(2);
+      expect(await serve(['--port', 'eighty'])).toBe(2);
+      expect(err.mock.calls.at(-1)?.[0]).toContain('--port');
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  });
+});
