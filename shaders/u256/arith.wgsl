@@ -94,7 +94,7 @@ fn u256_exp(base: u256, exponent: u256) -> u256 {
       if (i + 1u == top && e == 0u) {
         break;
       }
-      b = u256_mul(b, b);
+      b = u256_sqr(b);
     }
   }
   return result;

@@ -42,14 +42,15 @@ fn u256_is_neg(a: u256) -> bool {
   return (a[7] >> 31u) != 0u;
 }
 
-// Unsigned three-way compare: -1 if a < b, 0 if equal, 1 if a > b.
+// Unsigned three-way compare: -1 if a < b, 0 if equal, 1 if a > b. Scans every limb
+// upward and lets the highest differing one decide, with no early exit, so the loop
+// unrolls and no limb is read through a computed index.
 fn u256_cmp(a: u256, b: u256) -> i32 {
-  for (var i = 7; i >= 0; i--) {
-    if (a[i] != b[i]) {
-      return select(1, -1, a[i] < b[i]);
-    }
+  var r = 0;
+  for (var i = 0u; i < 8u; i++) {
+    r = select(r, select(1, -1, a[i] < b[i]), a[i] != b[i]);
   }
-  return 0;
+  return r;
 }
 
 // Two's complement negation (0 - a), used by the signed opcodes.

@@ -1,15 +1,23 @@
-//! requires: u256/core
+//! requires: u256/core u256/bitwise
 // Division of a 512-bit dividend by a 256-bit divisor: Knuth's Algorithm D
 // (TAOCP vol. 2, 4.3.1) on base-2^16 digits.
 //
 // Why this shape: MULMOD must reduce the full 512-bit product (reducing a and b
 // first does not bound a*b below 2^256) and ADDMOD a 257-bit sum, so one routine
-// takes a 512-bit dividend and also serves DIV/MOD with the high half zero. Digits
-// are 16 bits because WGSL has only 32-bit integers: a two-digit numerator, a
+// takes a 512-bit dividend and also serves DIV/MOD with the high half zero.
+// Digits are 16 bits because WGSL has only 32-bit integers: a two-digit numerator, a
 // digit-by-digit product and the quotient-estimate test all fit in a u32, and the
 // hardware u32 divide gives the estimate directly. Shift-subtract would need 256 to
 // 512 full-width steps; Algorithm D needs one estimate-and-correct step per quotient
-// digit (at most 32), each touching only the divisor's significant digits.
+// digit.
+//
+// Unlike the textbook version, the divisor is normalised by whole bits until its top
+// bit is bit 255, so it always has exactly 16 digits, and the running remainder is
+// a 17-digit window that slides over the dividend. Every digit loop then has a fixed
+// length and constant indexes, so the window and divisor stay in registers; with
+// variable digit counts lavapipe kept them in memory and ran about 4x slower. The
+// dividend is shifted by the same amount, so the step count is still one per
+// quotient digit.
 
 struct u256_qr {
   // Low 256 bits of the quotient; the whole quotient when the dividend is < 2^256.
@@ -17,126 +25,149 @@ struct u256_qr {
   rem: u256,
 }
 
+// The 16 bits of x starting at bit t (which may be negative), zero outside x.
+fn u256_digit_at(x: ptr<function, array<u32, 16>>, t: i32) -> u32 {
+  if (t <= -16 || t >= 512) {
+    return 0u;
+  }
+  if (t < 0) {
+    return ((*x)[0] << u32(-t)) & 0xffffu;
+  }
+  let l = u32(t) >> 5u;
+  let o = u32(t) & 31u;
+  var v = (*x)[l] >> o;
+  if (o > 16u && l < 15u) {
+    v |= (*x)[l + 1u] << (32u - o);
+  }
+  return v & 0xffffu;
+}
+
 // (hi * 2^256 + lo) divided by d. A zero divisor yields zero quotient and remainder,
 // which is what every EVM division opcode returns in that case.
 fn u256_divrem_wide(lo: u256, hi: u256, d: u256) -> u256_qr {
   var res: u256_qr;
-  var v: array<u32, 16>;
-  var n = 0u;
-  for (var i = 0u; i < 8u; i++) {
-    v[2u * i] = d[i] & 0xffffu;
-    v[2u * i + 1u] = d[i] >> 16u;
-    if (d[i] != 0u) {
-      n = 2u * i + select(1u, 2u, (d[i] >> 16u) != 0u);
-    }
-  }
-  if (n == 0u) {
+  if (u256_is_zero(d)) {
     return res;
   }
-  // One spare digit on top receives the bits shifted out by normalisation.
-  var u: array<u32, 33>;
-  for (var i = 0u; i < 8u; i++) {
-    u[2u * i] = lo[i] & 0xffffu;
-    u[2u * i + 1u] = lo[i] >> 16u;
-    u[16u + 2u * i] = hi[i] & 0xffffu;
-    u[17u + 2u * i] = hi[i] >> 16u;
-  }
-  var len = 0u;
-  for (var i = 0u; i < 32u; i++) {
-    if (u[i] != 0u) {
-      len = i + 1u;
-    }
-  }
-  if (len < n) {
-    // Fewer digits than the divisor: the dividend is the remainder (and hi is zero).
+  if (u256_is_zero(hi) && u256_cmp(lo, d) < 0) {
     res.rem = lo;
     return res;
   }
-
-  var q: array<u32, 16>;
-  if (n == 1u) {
-    // Algorithm D needs two divisor digits; one digit is plain short division.
-    let vd = v[0];
-    var r = 0u;
-    for (var j = i32(len) - 1; j >= 0; j--) {
-      let num = (r << 16u) | u[j];
-      if (j < 16) {
-        q[j] = num / vd;
-      }
-      r = num % vd;
+  // s = leading zero bits of d; the highest nonzero limb is the last to assign.
+  var s = 0u;
+  var xbits = 0u;
+  var x: array<u32, 16>;
+  for (var i = 0u; i < 8u; i++) {
+    if (d[i] != 0u) {
+      s = 32u * (7u - i) + countLeadingZeros(d[i]);
     }
-    res.rem[0] = r;
-  } else {
-    // D1: scale so the top divisor digit has its high bit set, which makes the
-    // two-digit estimate below at most two too large.
-    let s = countLeadingZeros(v[n - 1u]) - 16u;
-    for (var i = n - 1u; i > 0u; i--) {
-      v[i] = ((v[i] << s) | (v[i - 1u] >> (16u - s))) & 0xffffu;
+    if (lo[i] != 0u) {
+      xbits = 32u * (i + 1u) - countLeadingZeros(lo[i]);
     }
-    v[0] = (v[0] << s) & 0xffffu;
-    u[len] = u[len - 1u] >> (16u - s);
-    for (var i = len - 1u; i > 0u; i--) {
-      u[i] = ((u[i] << s) | (u[i - 1u] >> (16u - s))) & 0xffffu;
-    }
-    u[0] = (u[0] << s) & 0xffffu;
-
-    let vtop = v[n - 1u];
-    let vnext = v[n - 2u];
-    for (var jj = i32(len - n); jj >= 0; jj--) {
-      let j = u32(jj);
-      // D3: estimate from the top two digits, refined with the third. The refinement
-      // leaves qhat <= 2^16 - 1 and at most one too large; every product here is
-      // below 2^32 because qhat starts at most 2^16 + 1.
-      let num = (u[j + n] << 16u) | u[j + n - 1u];
-      var qhat = num / vtop;
-      var rhat = num % vtop;
-      loop {
-        if (qhat >= 0x10000u || qhat * vnext > ((rhat << 16u) | u[j + n - 2u])) {
-          qhat -= 1u;
-          rhat += vtop;
-          if (rhat < 0x10000u) {
-            continue;
-          }
-        }
-        break;
-      }
-      // D4: subtract qhat * v from the window u[j .. j+n]. The product carry and
-      // the subtraction borrow are kept apart so each stays within a u32.
-      var mul_carry = 0u;
-      var borrow = 0u;
-      for (var i = 0u; i < n; i++) {
-        let p = qhat * v[i] + mul_carry;
-        mul_carry = p >> 16u;
-        let t = u[i + j] - (p & 0xffffu) - borrow;
-        u[i + j] = t & 0xffffu;
-        borrow = select(0u, 1u, t > 0xffffu);
-      }
-      let top = u[j + n] - mul_carry - borrow;
-      u[j + n] = top & 0xffffu;
-      if (top > 0xffffu) {
-        // D6: the estimate was one too large (rare: about 2/2^16 of digits); add back.
-        qhat -= 1u;
-        var carry = 0u;
-        for (var i = 0u; i < n; i++) {
-          let t = u[i + j] + v[i] + carry;
-          u[i + j] = t & 0xffffu;
-          carry = t >> 16u;
-        }
-        u[j + n] = (u[j + n] + carry) & 0xffffu;
-      }
-      if (j < 16u) {
-        q[j] = qhat;
-      }
-    }
-    // D8: the remainder is u[0 .. n-1] scaled by 2^s; digits n and up are zero now.
-    for (var i = 0u; i < 8u; i++) {
-      let d0 = (u[2u * i] >> s) | ((u[2u * i + 1u] << (16u - s)) & 0xffffu);
-      let d1 = (u[2u * i + 1u] >> s) | ((u[2u * i + 2u] << (16u - s)) & 0xffffu);
-      res.rem[i] = d0 | (d1 << 16u);
-    }
+    x[i] = lo[i];
   }
   for (var i = 0u; i < 8u; i++) {
-    res.quot[i] = q[2u * i] | (q[2u * i + 1u] << 16u);
+    if (hi[i] != 0u) {
+      xbits = 256u + 32u * (i + 1u) - countLeadingZeros(hi[i]);
+    }
+    x[8u + i] = hi[i];
   }
+  if (s >= 240u) {
+    // A one-digit divisor (small constants are common) needs no estimates: plain
+    // short division, two digits per limb, beats 16-digit window steps.
+    let dv = d[0];
+    var r = 0u;
+    for (var i = 15; i >= 0; i--) {
+      let n1 = (r << 16u) | (x[i] >> 16u);
+      let q1 = n1 / dv;
+      let n0 = ((n1 - q1 * dv) << 16u) | (x[i] & 0xffffu);
+      let q0 = n0 / dv;
+      r = n0 - q0 * dv;
+      if (i < 8) {
+        res.quot[i] = (q1 << 16u) | q0;
+      }
+    }
+    res.rem[0] = r;
+    return res;
+  }
+  let dn = u256_shl(u256_from_u32(s), d);
+  var v: array<u32, 16>;
+  for (var i = 0u; i < 8u; i++) {
+    v[2u * i] = dn[i] & 0xffffu;
+    v[2u * i + 1u] = dn[i] >> 16u;
+  }
+  let vtop = v[15];
+  let vnext = v[14];
+  // The dividend scaled by 2^s has len digits; len >= 16 because x >= d.
+  let len = (xbits + s + 15u) / 16u;
+  let si = i32(s);
+
+  // The window starts with the top 15 digits, below the divisor since dn >= 2^255.
+  var w: array<u32, 17>;
+  for (var i = 0u; i < 15u; i++) {
+    w[i] = u256_digit_at(&x, 16 * i32(len - 15u + i) - si);
+  }
+  var q = u256_zero();
+  for (var j = i32(len) - 16; j >= 0; j--) {
+    // Bring down the next digit: the window was below dn, so it is now below dn * 2^16.
+    for (var i = 16u; i > 0u; i--) {
+      w[i] = w[i - 1u];
+    }
+    w[0] = u256_digit_at(&x, 16 * j - si);
+
+    // D3: estimate from the top two digits, refined with the third. The refinement
+    // leaves qhat <= 2^16 - 1 and at most one too large; every product here is
+    // below 2^32 because qhat starts at most 2^16 + 1.
+    let num = (w[16] << 16u) | w[15];
+    var qhat = num / vtop;
+    var rhat = num % vtop;
+    loop {
+      if (qhat >= 0x10000u || qhat * vnext > ((rhat << 16u) | w[14])) {
+        qhat -= 1u;
+        rhat += vtop;
+        if (rhat < 0x10000u) {
+          continue;
+        }
+      }
+      break;
+    }
+    // D4: subtract qhat * dn from the window. The product carry and the
+    // subtraction borrow are kept apart so each stays within a u32.
+    var mul_carry = 0u;
+    var borrow = 0u;
+    for (var i = 0u; i < 16u; i++) {
+      let p = qhat * v[i] + mul_carry;
+      mul_carry = p >> 16u;
+      let t = w[i] - (p & 0xffffu) - borrow;
+      w[i] = t & 0xffffu;
+      borrow = select(0u, 1u, t > 0xffffu);
+    }
+    let top = w[16] - mul_carry - borrow;
+    w[16] = top & 0xffffu;
+    if (top > 0xffffu) {
+      // D6: the estimate was one too large (rare: about 2/2^16 of digits); add back.
+      qhat -= 1u;
+      var carry = 0u;
+      for (var i = 0u; i < 16u; i++) {
+        let t = w[i] + v[i] + carry;
+        w[i] = t & 0xffffu;
+        carry = t >> 16u;
+      }
+      w[16] = (w[16] + carry) & 0xffffu;
+    }
+    // Quotient digits arrive most significant first; shifting them in keeps the low
+    // 256 bits, all of them for DIV, and MULMOD ignores the quotient.
+    q = u256(
+      (q[0] << 16u) | qhat, (q[1] << 16u) | (q[0] >> 16u), (q[2] << 16u) | (q[1] >> 16u), (q[3] << 16u) | (q[2] >> 16u),
+      (q[4] << 16u) | (q[3] >> 16u), (q[5] << 16u) | (q[4] >> 16u), (q[6] << 16u) | (q[5] >> 16u), (q[7] << 16u) | (q[6] >> 16u),
+    );
+  }
+  // D8: the window now holds the remainder scaled by 2^s (its top digit is zero).
+  var r: u256;
+  for (var i = 0u; i < 8u; i++) {
+    r[i] = w[2u * i] | (w[2u * i + 1u] << 16u);
+  }
+  res.quot = q;
+  res.rem = u256_shr(u256_from_u32(s), r);
   return res;
 }

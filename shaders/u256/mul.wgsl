@@ -1,6 +1,10 @@
 //! requires: u256/core
 // Multiplication primitives. WGSL has no u64 and no mul-hi, so a 32x32 -> 64 bit
 // product is assembled from four 16x16 -> 32 bit partial products.
+//
+// The word products below are written out in full rather than as nested loops: on
+// lavapipe, nested loops over limbs are not unrolled, the limbs then live in memory
+// behind computed indexes, and MUL measured about 7x slower than this form.
 
 // Full 64-bit product of two u32 values as vec2(lo, hi).
 fn u256_mul32(a: u32, b: u32) -> vec2<u32> {
@@ -19,63 +23,266 @@ fn u256_mul32(a: u32, b: u32) -> vec2<u32> {
   return vec2<u32>(lo, p11 + (mid >> 16u) + mid_carry + lo_carry);
 }
 
+// Adds a 64-bit product into a 96-bit column accumulator (x, y, z). A column sums
+// at most 8 products (counting a squaring's doubled ones twice), within 96 bits.
+fn u256_acc(acc: vec3<u32>, p: vec2<u32>) -> vec3<u32> {
+  let s0 = acc.x + p.x;
+  let c0 = select(0u, 1u, s0 < p.x);
+  let s1 = acc.y + p.y;
+  let s2 = s1 + c0;
+  let c1 = select(0u, 1u, s1 < p.y) + select(0u, 1u, s2 < c0);
+  return vec3<u32>(s0, s2, acc.z + c1);
+}
+
+// The accumulator after a column is emitted: its low word leaves, the rest moves down.
+fn u256_acc_next(acc: vec3<u32>) -> vec3<u32> {
+  return vec3<u32>(acc.y, acc.z, 0u);
+}
+
+// MUL: the low 256 bits of a * b. Product scanning by output column needs only the
+// 36 limb products with i + j < 8; the others only feed the discarded high half.
+fn u256_mul(a: u256, b: u256) -> u256 {
+  var r: u256;
+  var acc = vec3<u32>(0u);
+  acc = u256_acc(acc, u256_mul32(a[0], b[0]));
+  r[0] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[0]));
+  r[1] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[0]));
+  r[2] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[0]));
+  r[3] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[0]));
+  r[4] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[0]));
+  r[5] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[0]));
+  r[6] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[0]));
+  r[7] = acc.x;
+  return r;
+}
+
+// The low 256 bits of a * a. a[i] a[j] equals a[j] a[i], so each such product is
+// computed once and added twice: 20 limb products instead of 36. EXP squares once
+// per exponent bit, so this is most of its cost.
+fn u256_sqr(a: u256) -> u256 {
+  var r: u256;
+  var acc = vec3<u32>(0u);
+  var p: vec2<u32>;
+  p = u256_mul32(a[0], a[0]);
+  acc = u256_acc(acc, p);
+  r[0] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[1]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  r[1] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[2]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[1]);
+  acc = u256_acc(acc, p);
+  r[2] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[3]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[2]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  r[3] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[4]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[3]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[2], a[2]);
+  acc = u256_acc(acc, p);
+  r[4] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[5]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[4]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[2], a[3]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  r[5] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[6]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[5]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[2], a[4]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[3], a[3]);
+  acc = u256_acc(acc, p);
+  r[6] = acc.x;
+  acc = u256_acc_next(acc);
+  p = u256_mul32(a[0], a[7]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[1], a[6]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[2], a[5]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  p = u256_mul32(a[3], a[4]);
+  acc = u256_acc(acc, p);
+  acc = u256_acc(acc, p);
+  r[7] = acc.x;
+  return r;
+}
+
 // 512-bit product of two words, as the low and high 256-bit halves.
 struct u512 {
   lo: u256,
   hi: u256,
 }
 
-// x + y + z where y < 2^32 and z < 2^32, returned as (lo, carry) with carry <= 2.
-fn u256_add3(x: u32, y: u32, z: u32) -> vec2<u32> {
-  let s = x + y;
-  let t = s + z;
-  return vec2<u32>(t, select(0u, 1u, s < x) + select(0u, 1u, t < s));
-}
-
-// MUL: the low 256 bits of a * b. Product scanning by output column needs only the
-// 36 limb products with i + j < 8; the rest only feed the discarded high half.
-fn u256_mul(a: u256, b: u256) -> u256 {
-  var r: u256;
-  // Column accumulator (c0, c1, c2): up to 8 products of 64 bits fit in 96 bits.
-  var c0 = 0u;
-  var c1 = 0u;
-  var c2 = 0u;
-  for (var k = 0u; k < 8u; k++) {
-    for (var i = 0u; i <= k; i++) {
-      let p = u256_mul32(a[i], b[k - i]);
-      let s0 = u256_add3(c0, p.x, 0u);
-      c0 = s0.x;
-      let s1 = u256_add3(c1, p.y, s0.y);
-      c1 = s1.x;
-      c2 += s1.y;
-    }
-    r[k] = c0;
-    c0 = c1;
-    c1 = c2;
-    c2 = 0u;
-  }
-  return r;
-}
-
-// All 512 bits of a * b (MULMOD needs the high half). Operand scanning: each row adds
-// a[i] * b into the running sum; a row's carry limb never exceeds 32 bits because
-// (2^32-1)^2 + 2 (2^32-1) = 2^64 - 1.
+// All 512 bits of a * b (MULMOD needs the high half): all 64 limb products, by column.
 fn u256_mul_wide(a: u256, b: u256) -> u512 {
-  var r: array<u32, 16>;
-  for (var i = 0u; i < 8u; i++) {
-    var carry = 0u;
-    for (var j = 0u; j < 8u; j++) {
-      let p = u256_mul32(a[i], b[j]);
-      let s = u256_add3(r[i + j], p.x, carry);
-      r[i + j] = s.x;
-      carry = p.y + s.y;
-    }
-    r[i + 8u] = carry;
-  }
-  var out: u512;
-  for (var i = 0u; i < 8u; i++) {
-    out.lo[i] = r[i];
-    out.hi[i] = r[i + 8u];
-  }
-  return out;
+  var r: u512;
+  var acc = vec3<u32>(0u);
+  acc = u256_acc(acc, u256_mul32(a[0], b[0]));
+  r.lo[0] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[0]));
+  r.lo[1] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[0]));
+  r.lo[2] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[0]));
+  r.lo[3] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[0]));
+  r.lo[4] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[0]));
+  r.lo[5] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[0]));
+  r.lo[6] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[0], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[1], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[1]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[0]));
+  r.lo[7] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[1], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[2], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[2]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[1]));
+  r.hi[0] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[2], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[3], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[3]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[2]));
+  r.hi[1] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[3], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[4], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[4]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[3]));
+  r.hi[2] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[4], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[5], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[5]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[4]));
+  r.hi[3] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[5], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[6], b[6]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[5]));
+  r.hi[4] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[6], b[7]));
+  acc = u256_acc(acc, u256_mul32(a[7], b[6]));
+  r.hi[5] = acc.x;
+  acc = u256_acc_next(acc);
+  acc = u256_acc(acc, u256_mul32(a[7], b[7]));
+  r.hi[6] = acc.x;
+  acc = u256_acc_next(acc);
+  r.hi[7] = acc.x;
+  return r;
 }
