@@ -1,7 +1,7 @@
 import { bytesToHex } from '../wire/hex.js';
 import { jsonError } from './errors.js';
 import {
-  asArray, asObject, optionalNumber, optionalU64, parseAddress, parseHash, parseNumber, parseU64,
+  asArray, asObject, optionalNumber, optionalU64, parseAddress, parseHash, parseU64,
 } from './json-values.js';
 import type { Withdrawal } from './roots.js';
 

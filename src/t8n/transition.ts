@@ -49,7 +49,7 @@ export interface T8nResult {
   logsHash: Hex;
   logsBloom: Hex;
   receipts: GethReceipt[];
-  rejected?: { index: number; error: string }[];
+  rejected?: Rejected[];
   currentDifficulty: Hex | null;
   gasUsed: Hex;
   currentBaseFee?: Hex;
@@ -66,6 +66,7 @@ export interface T8nOutput {
 }
 
 const BLOB_TX_TYPE = 3;
+const GWEI = 1_000_000_000n;
 
 function wireEnv(env: T8nEnv, fork: Fork, chainId: bigint): WireBatch['env'] {
   return {
@@ -115,6 +116,41 @@ async function execute(registry: EngineRegistry, engineName: string | undefined,
   return result;
 }
 
+/** The EIP-2718 type of signed bytes (0 for legacy lists). */
+const txType = (raw: Uint8Array): number => (raw.length > 0 && raw[0] < 0xc0 ? raw[0] : 0);
+
+interface Rejected {
+  index: number;
+  error: string;
+}
+
+/** Without an excess blob gas there is no blob base fee: geth rejects blob txs before execution. */
+function screenBlobTxs(raws: Uint8Array[], env: T8nEnv): { sent: number[]; rejected: Rejected[] } {
+  const sent: number[] = [];
+  const rejected: Rejected[] = [];
+  raws.forEach((raw, i) => {
+    if (txType(raw) === BLOB_TX_TYPE && env.excessBlobGas === undefined) rejected.push({ index: i, error: 'blob tx used but field env.ExcessBlobGas missing' });
+    else sent.push(i);
+  });
+  return { sent, rejected };
+}
+
+/** The post-state alloc and its root: the engine's state, then rewards and withdrawals on top. */
+async function postState(pre: Alloc, result: BatchResult, env: T8nEnv, fork: Fork, reward: bigint) {
+  const alloc = applyStateDiff(pre, result.stateDiff);
+  const credits = [
+    ...blockCredits(bytesToHex(env.coinbase), reward, env.ommers),
+    ...(env.withdrawals ?? []).map((w) => ({ address: bytesToHex(w.address), amount: w.amount * GWEI })),
+  ];
+  applyCredits(alloc, credits, forkAtLeast(fork, 'SpuriousDragon'));
+  const root = await allocStateRoot(alloc);
+  if (credits.length === 0 && bytesToHex(root) !== bytesToHex(result.stateRoot!)) {
+    // pre + diff must rebuild exactly the engine's post-state; anything else is a bug, not an output.
+    throw new T8nError(ExitCode.Evm, `post-state rebuilt from the state diff has root ${bytesToHex(root)}, engine reported ${bytesToHex(result.stateRoot!)}`);
+  }
+  return { alloc, root };
+}
+
 export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8nOutput> {
   const pre: Alloc = parseAlloc(input.alloc);
   if (input.env === undefined || input.env === null) throw jsonError('missing env');
@@ -127,14 +163,7 @@ export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8n
   common.updateParams(paramsBlock);
   const env = resolveEnv(parsedEnv, fork, common);
 
-  // Without an excess blob gas there is no blob base fee: geth rejects blob txs before execution.
-  const rejected: { index: number; error: string }[] = [];
-  const sent: number[] = [];
-  raws.forEach((raw, i) => {
-    if (raw[0] === BLOB_TX_TYPE && env.excessBlobGas === undefined) rejected.push({ index: i, error: 'blob tx used but field env.ExcessBlobGas missing' });
-    else sent.push(i);
-  });
-
+  const { sent, rejected } = screenBlobTxs(raws, env);
   const wire: WireBatch = {
     fork,
     env: wireEnv(env, fork, opts.chainId),
@@ -143,37 +172,24 @@ export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8n
     options: { stateRoot: true },
   };
   const result = await execute(opts.registry, opts.engine, wire, env.number);
-
   for (const r of result.rejected) {
-    const raw = raws[sent[r.index]];
-    rejected.push({ index: sent[r.index], error: gethRejection(r, raw.length && raw[0] < 0xc0 ? raw[0] : 0) });
+    const index = sent[r.index];
+    rejected.push({ index, error: gethRejection(r, txType(raws[index])) });
   }
   rejected.sort((a, b) => a.index - b.index);
 
-  const post = applyStateDiff(pre, result.stateDiff);
-  const credits = [
-    ...blockCredits(bytesToHex(env.coinbase), opts.reward, env.ommers),
-    ...(env.withdrawals ?? []).map((w) => ({ address: bytesToHex(w.address), amount: w.amount * 1_000_000_000n })),
-  ];
-  applyCredits(post, credits, forkAtLeast(fork, 'SpuriousDragon'));
-  const stateRoot = await allocStateRoot(post);
-  if (credits.length === 0 && bytesToHex(stateRoot) !== bytesToHex(result.stateRoot!)) {
-    // pre + diff must rebuild exactly the engine's post-state; anything else is a bug, not an output.
-    throw new T8nError(ExitCode.Evm, `post-state rebuilt from the state diff has root ${bytesToHex(stateRoot)}, engine reported ${bytesToHex(result.stateRoot!)}`);
-  }
-
+  const post = await postState(pre, result, env, fork, opts.reward);
   const included = result.results.map((r) => raws[sent[r.index]]);
   const block = { number: env.number, timestamp: env.timestamp, baseFee: env.baseFee };
-  const receipts = result.results.map((r, i) => gethReceipt(r, included[i], i, block));
   return {
-    alloc: formatAlloc(post),
+    alloc: formatAlloc(post.alloc),
     result: {
-      stateRoot: bytesToHex(stateRoot),
+      stateRoot: bytesToHex(post.root),
       txRoot: bytesToHex(await indexTrieRoot(included)),
       receiptsRoot: bytesToHex(result.receiptsRoot),
       logsHash: bytesToHex(result.logsHash),
       logsBloom: bytesToHex(result.logsBloom),
-      receipts,
+      receipts: result.results.map((r, i) => gethReceipt(r, included[i], i, block)),
       ...(rejected.length ? { rejected } : {}),
       currentDifficulty: env.difficulty === undefined ? null : quantityToHex(env.difficulty),
       gasUsed: quantityToHex(result.gasUsed),

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { RLP } from '@ethereumjs/rlp';
-import { bytesToHex } from '../../src/wire/hex.js';
-import { hexToBytes } from '../../src/wire/hex.js';
+import { bytesToHex, hexToBytes } from '../../src/wire/hex.js';
 
 /**
  * State-test fixtures as t8n inputs, the way a transition-tool driver (retesteth,
