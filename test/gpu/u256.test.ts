@@ -10,8 +10,14 @@ import { linkWgsl } from '../../src/gpu/wgsl-linker.js';
  * reference interpreter as real bytecode, and the words must agree exactly.
  * Operands come from a seeded PRNG; EVMGPU_U256_SEED replays another seed.
  */
-const SEED = Number(process.env.EVMGPU_U256_SEED ?? 0x5eed2024) >>> 0;
-const RANDOM_CASES = 1200;
+const SEED = (() => {
+  const text = process.env.EVMGPU_U256_SEED;
+  if (text === undefined) return 0x5eed2024;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`EVMGPU_U256_SEED must be a u32 (decimal or 0x hex), got ${text}`);
+  return n;
+})();
+const RANDOM_CASES = 2000;
 const M = (1n << 256n) - 1n;
 const P = (k: number) => 1n << BigInt(k);
 const wrap = (v: bigint) => ((v % P(256)) + P(256)) % P(256);
