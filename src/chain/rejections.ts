@@ -22,7 +22,7 @@ const PATTERNS: [RegExp, TxRejectionCode][] = [
   [/chain ?id/i, 'TX_CHAIN_ID_MISMATCH'],
   [/EIP[- ]?(2930|1559|4844|7702|2718).*(not (activated|enabled|active)|activated)|not (activated|enabled) on Common|only valid with EIP4844/i, 'TX_TYPE_NOT_ACTIVE'],
   [/blob|versioned hash/i, 'TX_BLOB_INVALID'],
-  [/signature|public key|recover|invalid (v|r|s)|s-value|sender/i, 'TX_INVALID_SIGNATURE'],
+  [/signature|public key|recover|invalid (v|r|s)\b|s-value|sender/i, 'TX_INVALID_SIGNATURE'],
   [/rlp|decode|serialized|invalid (tx|transaction) type|unknown transaction type|bytes/i, 'TX_DECODE'],
 ];
 
@@ -35,20 +35,28 @@ export function rejection(code: TxRejectionCode, detail?: string): Rejection {
   return { code, error: detail ? `${TxRejections[code]}: ${detail}` : TxRejections[code] };
 }
 
-/** Strips ethereumjs's block/tx context suffix ("(block=..., tx=...)"), keeping the reason. */
+/**
+ * Strips ethereumjs's context suffix ("(vm hf=... -> block ... -> tx type=2 ... nonce=0
+ * maxFeePerGas=...)", "(tx type=...)", "(block=...)"), keeping the reason. It must go
+ * before classification: its field names ("nonce=0 ... maxFeePerGas") would match
+ * the patterns of other rejections.
+ */
 function reason(message: string): string {
-  return message.replace(/\s*\(block[^)]*\)\s*$/s, '').replace(/\s*-\s*(block|tx) (number|type)=.*$/s, '').trim();
+  return message
+    .replace(/\s*\((vm hf=|tx type=|block[ =])[\s\S]*\)\s*$/, '')
+    .replace(/\s*-\s*(block|tx) (number|type)=[\s\S]*$/, '')
+    .trim();
 }
 
 export function classifyRejection(err: unknown, fallback: TxRejectionCode = 'TX_INVALID'): Rejection {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = reason(err instanceof Error ? err.message : String(err));
   for (const [re, code] of PATTERNS) {
     const m = re.exec(message);
     if (!m) continue;
     if (code === 'TX_NONCE_TOO_LOW' && m[1] !== undefined && m[2] !== undefined) {
-      return rejection(BigInt(m[2]) > BigInt(m[1]) ? 'TX_NONCE_TOO_HIGH' : 'TX_NONCE_TOO_LOW', reason(message));
+      return rejection(BigInt(m[2]) > BigInt(m[1]) ? 'TX_NONCE_TOO_HIGH' : 'TX_NONCE_TOO_LOW', message);
     }
-    return rejection(code, reason(message));
+    return rejection(code, message);
   }
-  return rejection(fallback, reason(message));
+  return rejection(fallback, message);
 }

@@ -5,8 +5,8 @@ import { bytesToHex, quantityToHex } from './hex.js';
 
 /**
  * Domain -> wire, once, for every wire form: a codec says how quantities and bytes
- * travel. JSON uses 0x-hex strings; msgpack uses integers (bigint above 2^53) and
- * binary. Map keys (addresses, slots) stay hex strings in both.
+ * travel. JSON uses 0x-hex strings; msgpack uses integers (bigint above 2^53, binary
+ * above 2^64) and binary. Map keys (addresses, slots) stay hex strings in both.
  */
 export interface Codec<Q, B> {
   q(v: bigint): Q;
@@ -16,10 +16,22 @@ export interface Codec<Q, B> {
 export const jsonCodec: Codec<Hex, Hex> = { q: quantityToHex, b: bytesToHex };
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-export const msgpackCodec: Codec<number | bigint, Uint8Array> = {
-  q: (v) => (v <= MAX_SAFE ? Number(v) : v),
+const MAX_UINT64 = (1n << 64n) - 1n;
+
+/**
+ * msgpack integers stop at 64 bits, and balances (wei) often exceed that: such
+ * quantities travel as minimal big-endian binary, the form requests may use for them
+ * too (msgpackToWire reads binary where a quantity is expected as its hex).
+ */
+export const msgpackCodec: Codec<number | bigint | Uint8Array, Uint8Array> = {
+  q: (v) => (v <= MAX_SAFE ? Number(v) : v <= MAX_UINT64 ? v : bigEndianBytes(v)),
   b: (v) => v,
 };
+
+function bigEndianBytes(v: bigint): Uint8Array {
+  const h = v.toString(16);
+  return Uint8Array.from(Buffer.from(h.length % 2 ? `0${h}` : h, 'hex'));
+}
 
 function formatDiffAccount<Q, B>(a: DiffAccountShape<bigint, Uint8Array>, c: Codec<Q, B>): DiffAccountShape<Q, B> {
   const out: DiffAccountShape<Q, B> = {};

@@ -1,4 +1,5 @@
-import { Packr, Unpackr } from 'msgpackr';
+import { C1, Packr, Unpackr } from 'msgpackr';
+import { ServiceError } from '../errors/service-error.js';
 import type { Hex } from '../model/shapes.js';
 import { bytesToHex, quantityToHex } from './hex.js';
 
@@ -23,6 +24,8 @@ export function encodeMsgpack(v: unknown): Buffer {
 
 /** Binary -> data hex, integers -> quantity hex, recursively. Other values are left for the schema to judge. */
 export function msgpackToWire(v: unknown): unknown {
+  // msgpackr decodes the never-used byte 0xc1 to a marker object instead of failing.
+  if (v === C1) throw new ServiceError('INVALID_MSGPACK', ['the never-used byte 0xc1 is not a value']);
   if (v instanceof Uint8Array) return bytesToHex(v);
   if (typeof v === 'bigint') return v >= 0n ? quantityToHex(v) : v.toString();
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? quantityToHex(v) : v;

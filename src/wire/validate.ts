@@ -8,7 +8,8 @@ import { BatchSchema, RawTxSchema, UnsignedTxSchema } from './schemas.js';
  * Validates request bodies against the wire schemas and turns ajv's errors into
  * registered codes. Used by the HTTP route (as fastify's validator) and the CLI alike.
  */
-const ajv = new Ajv({ allErrors: false, strict: true, removeAdditional: false, coerceTypes: false, useDefaults: false });
+// verbose: errors carry their parentSchema, whose x-kind tells INVALID_HEX from VALUE_OUT_OF_RANGE.
+const ajv = new Ajv({ verbose: true, allErrors: false, strict: true, removeAdditional: false, coerceTypes: false, useDefaults: false });
 ajv.addKeyword({ keyword: 'x-kind', schemaType: 'string' });
 
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -35,8 +36,13 @@ function classify(e: ErrorObject, value: unknown): { code: ServiceErrorCode; mes
   switch (e.keyword) {
     case 'required':
       return { code: 'MISSING_FIELD', message: `${path}: missing required field '${(e.params as { missingProperty: string }).missingProperty}'` };
-    case 'additionalProperties':
-      return { code: 'UNKNOWN_FIELD', message: `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'` };
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const keyPatterns = (e.parentSchema as { patternProperties?: Record<string, unknown> } | undefined)?.patternProperties;
+      // A map (pre, storage, blockHashes) rejects a malformed key here, not as a pattern error.
+      if (keyPatterns) return classifyMapKey(path, key, Object.keys(keyPatterns)[0]);
+      return { code: 'UNKNOWN_FIELD', message: `${path}: unknown field '${key}'` };
+    }
     case 'type':
       return { code: 'INVALID_TYPE', message: `${path}: expected ${(e.params as { type: string }).type}` };
     case 'pattern': {
@@ -56,6 +62,16 @@ function classify(e: ErrorObject, value: unknown): { code: ServiceErrorCode; mes
     default:
       return { code: 'INVALID_REQUEST', message: `${path}: ${e.message ?? e.keyword}` };
   }
+}
+
+const HEX_NUMBER = /^0x[0-9a-fA-F]+$/;
+
+function classifyMapKey(path: string, key: string, pattern: string): { code: ServiceErrorCode; message: string } {
+  const isAddressMap = pattern.includes('{40}');
+  const expected = isAddressMap ? 'a 20-byte 0x-hex address' : 'a 0x-hex number of at most 256 bits (block numbers: 64 bits or decimal)';
+  // Well-formed hex that is too long is a number out of range; an address of the wrong length is just malformed.
+  const code: ServiceErrorCode = !isAddressMap && HEX_NUMBER.test(key) ? 'VALUE_OUT_OF_RANGE' : 'INVALID_HEX';
+  return { code, message: `${path}: key '${key.length > 70 ? key.slice(0, 70) + '…' : key}' is not ${expected}` };
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
