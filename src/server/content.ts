@@ -50,7 +50,7 @@ export function parseMsgpackBody(body: Buffer): unknown {
   } catch (e) {
     throw new ServiceError('INVALID_MSGPACK', [(e as Error).message]);
   }
-  return msgpackToWire(requireObject(v));
+  return requireObject(msgpackToWire(v));
 }
 
 export function registerBodyParsers(app: FastifyInstance): void {

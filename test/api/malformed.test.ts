@@ -22,6 +22,10 @@ const SCHEMA_CASES: [string, (b: Mutable) => void, number, string][] = [
   ['a value of 2^256', (b) => { b.txs[0].value = `0x1${'0'.repeat(64)}`; }, 400, 'VALUE_OUT_OF_RANGE'],
   ['a nonce of 2^64', (b) => { b.txs[0].nonce = `0x1${'0'.repeat(16)}`; }, 400, 'VALUE_OUT_OF_RANGE'],
   ['a 33-byte storage value', (b) => { b.pre[ALICE].storage = { '0x1': `0x${'11'.repeat(33)}` }; }, 400, 'VALUE_OUT_OF_RANGE'],
+  ['a 33-byte storage key', (b) => { b.pre[ALICE].storage = { [`0x${'11'.repeat(33)}`]: '0x1' }; }, 400, 'VALUE_OUT_OF_RANGE'],
+  ['a non-hex storage key', (b) => { b.pre[ALICE].storage = { '0xzz': '0x1' }; }, 400, 'INVALID_HEX'],
+  ['a 21-byte pre address', (b) => { b.pre[`0x${'ab'.repeat(21)}`] = { balance: '0x0', nonce: '0x0' }; }, 400, 'INVALID_HEX'],
+  ['a blockHashes key that is not a number', (b) => { b.env.blockHashes = { latest: `0x${'00'.repeat(32)}` }; }, 400, 'INVALID_HEX'],
   ['a missing env', (b) => { delete b.env; }, 400, 'MISSING_FIELD'],
   ['a transaction without gas', (b) => { delete b.txs[0].gas; }, 400, 'MISSING_FIELD'],
   ['an unknown top-level field', (b) => { b.extra = 1; }, 400, 'UNKNOWN_FIELD'],
@@ -75,8 +79,10 @@ describe('POST /v1/execute: malformed requests', () => {
     expectError(await post(app, full.subarray(0, full.length - 5), { as: 'msgpack' }), 400, 'INVALID_MSGPACK');
     expectError(await post(app, full.subarray(0, 1), { as: 'msgpack' }), 400, 'INVALID_MSGPACK');
     expectError(await post(app, Buffer.concat([full, Buffer.from([0x01])]), { as: 'msgpack' }), 400, 'INVALID_MSGPACK');
-    // 0xc1 (the byte msgpack never uses) decodes to a marker value, not to a batch object.
-    expectError(await post(app, Buffer.from([0xc1]), { as: 'msgpack' }), 400, 'INVALID_TYPE');
+    // 0xc1 is the byte msgpack never uses, alone or inside the batch.
+    expectError(await post(app, Buffer.from([0xc1]), { as: 'msgpack' }), 400, 'INVALID_MSGPACK');
+    const withC1 = Buffer.concat([Buffer.from([0x81, 0xa4]), Buffer.from('fork'), Buffer.from([0xc1])]);
+    expectError(await post(app, withC1, { as: 'msgpack' }), 400, 'INVALID_MSGPACK');
   });
 
   it('UNSUPPORTED_MEDIA_TYPE (415) for other content types, or none', async () => {
