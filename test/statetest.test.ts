@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collectJsonFiles } from '../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../src/conformance/statetest.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
@@ -14,7 +14,6 @@ const SETS = [
 ] as const;
 
 const engine = new ReferenceEngine();
-afterAll(() => engine.close?.());
 
 for (const set of SETS) {
   const cases: StateTestCase[] = collectJsonFiles([join(FIXTURES, set.dir)]).flatMap((f) => loadStateTestCases(f, set.fork));
