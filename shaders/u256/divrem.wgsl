@@ -15,7 +15,7 @@
 // bit is bit 255, so it always has exactly 16 digits, and the running remainder is
 // a 17-digit window that slides over the dividend. Every digit loop then has a fixed
 // length and constant indexes, so the window and divisor stay in registers; with
-// variable digit counts lavapipe kept them in memory and ran about 4x slower. The
+// variable digit counts lavapipe kept them in memory and ran 2-5x slower. The
 // dividend is shifted by the same amount, so the step count is still one per
 // quotient digit.
 
