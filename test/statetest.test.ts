@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { fixturePath } from './fixtures.js';
 import { collectJsonFiles } from '../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../src/conformance/statetest.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
 import { run as statetest } from '../src/cli/commands/statetest.js';
 
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/state-tests');
+const FIXTURES = fixturePath('state-tests');
 const SETS = [
   { dir: 'cancun', fork: 'Cancun', cases: 666 },
   { dir: 'prague', fork: 'Prague', cases: 116 },

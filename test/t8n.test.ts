@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from './fixtures.js';
 import { run } from '../src/cli/commands/t8n.js';
 import { collectJsonFiles } from '../src/conformance/files.js';
 import { parseAlloc } from '../src/t8n/alloc.js';
@@ -11,7 +12,7 @@ import { allocStateRoot } from '../src/t8n/state-root.js';
 import { bytesToHex, hexToBytes } from '../src/wire/hex.js';
 import { loadT8nCases, type T8nCase } from './t8n/state-cases.js';
 
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/state-tests');
+const FIXTURES = fixturePath('state-tests');
 type J = Record<string, any>;
 const EMPTY_LOGS = '0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347';
 
