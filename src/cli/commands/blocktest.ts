@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../args.js';
 import { blockTestRecord, findBlockDirs, runBlockTest, type BlockTestOutcome } from '../../conformance/blocktest.js';
 import { EngineRegistry } from '../../engine/registry.js';
 
@@ -19,30 +19,13 @@ record per block: {dir, block, fork, ok, engine, txs, checks, error?}.
 Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
 
 export async function run(args: string[]): Promise<number> {
-  let opts;
-  try {
-    opts = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        engine: { type: 'string', default: 'reference' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`blocktest: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
+  const opts = commandArgs('blocktest', HELP, args, {
+    engine: { type: 'string', default: 'reference' },
+    json: { type: 'string' },
+  });
+  if (typeof opts === 'number') return opts;
   const { values, positionals } = opts;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    console.error(`blocktest: no block folders given\n${HELP}`);
-    return 2;
-  }
+  if (positionals.length === 0) return usageError('blocktest', HELP, 'no block folders given');
 
   const registry = new EngineRegistry();
   const outcomes: BlockTestOutcome[] = [];

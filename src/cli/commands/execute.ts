@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../args.js';
 import { EngineRegistry } from '../../engine/registry.js';
 import { ServiceError } from '../../errors/service-error.js';
 import { formatResult, jsonCodec } from '../../wire/format.js';
@@ -13,30 +13,13 @@ JSON (or writes it to --out). A rejected batch prints the same coded error body 
 the API to stderr and exits 1; usage errors exit 2.`;
 
 export async function run(args: string[]): Promise<number> {
-  let opts;
-  try {
-    opts = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        engine: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`execute: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
+  const opts = commandArgs('execute', HELP, args, {
+    engine: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+  });
+  if (typeof opts === 'number') return opts;
   const { values, positionals } = opts;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    console.error(`execute: expected one batch file (or - for stdin)\n${HELP}`);
-    return 2;
-  }
+  if (positionals.length !== 1) return usageError('execute', HELP, 'expected one batch file (or - for stdin)');
   let text: string;
   try {
     text = readFileSync(positionals[0] === '-' ? 0 : positionals[0], 'utf8');

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../args.js';
 import { EngineRegistry } from '../../engine/registry.js';
 import { collectJsonFiles } from '../../conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestOutcome } from '../../conformance/statetest.js';
@@ -13,37 +13,18 @@ Prints one line per failing case (per case with -v), then exactly
 'N passed, M failed'. Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
 
 export async function run(args: string[]): Promise<number> {
-  let opts;
-  try {
-    opts = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        fork: { type: 'string' },
-        engine: { type: 'string', default: 'reference' },
-        json: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`statetest: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
+  const opts = commandArgs('statetest', HELP, args, {
+    fork: { type: 'string' },
+    engine: { type: 'string', default: 'reference' },
+    json: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v', default: false },
+  });
+  if (typeof opts === 'number') return opts;
   const { values, positionals } = opts;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.fork || positionals.length === 0) {
-    console.error(`statetest: ${!values.fork ? '--fork is required' : 'no fixture files or directories given'}\n${HELP}`);
-    return 2;
-  }
+  if (!values.fork) return usageError('statetest', HELP, '--fork is required');
+  if (positionals.length === 0) return usageError('statetest', HELP, 'no fixture files or directories given');
   const fork = parseFork(values.fork);
-  if (!fork) {
-    console.error(`statetest: unknown fork ${values.fork}`);
-    return 2;
-  }
+  if (!fork) return usageError('statetest', HELP, `unknown fork ${values.fork}`);
 
   const registry = new EngineRegistry();
   let outcomes: StateTestOutcome[];
