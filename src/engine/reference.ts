@@ -19,9 +19,32 @@ import { since, type Engine } from './engine.js';
  * pre-state, in a block made from the batch's env. Every other engine is judged by
  * equality with this one.
  */
+/** What an engine built on the sequential runner attaches to the VM's frame execution. */
+export interface FrameExecutor {
+  /** Which engine executed the transaction that just ran (reference, gpu, cpu or mixed). */
+  takeTxEngine(): string;
+  /** Extra per-batch timings (ms), merged into stats.timingsMs. */
+  timings(): Record<string, number>;
+}
+
+export interface SequentialContext {
+  batch: Batch;
+  common: Common;
+  block: ReturnType<typeof makeBlock>;
+  stateManager: RecordingStateManager;
+}
+
 export class ReferenceEngine implements Engine {
-  readonly name = 'reference';
-  readonly description = '@ethereumjs/vm, sequential: the oracle every other engine must equal';
+  readonly name: string = 'reference';
+  readonly description: string = '@ethereumjs/vm, sequential: the oracle every other engine must equal';
+
+  /**
+   * Engines that keep the reference's transaction-level semantics (validation, fees,
+   * refunds, receipts) and execute frames elsewhere override this to wrap the VM.
+   */
+  protected async attachFrameExecutor(_vm: VMInstance, _ctx: SequentialContext): Promise<FrameExecutor | undefined> {
+    return undefined;
+  }
 
   async execute(batch: Batch): Promise<BatchResult> {
     const timings: Record<string, number> = {};
@@ -32,11 +55,13 @@ export class ReferenceEngine implements Engine {
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
     await applyPreBlockSystemCalls(vm, batch.env);
+    const frames = await this.attachFrameExecutor(vm, { batch, common, block, stateManager: sm });
     timings.setup = since(t);
 
     t = performance.now();
-    const run = await runSequential(vm, common, batch, block);
+    const run = await runSequential(vm, common, batch, block, () => frames?.takeTxEngine() ?? this.name);
     timings.execute = since(t);
+    Object.assign(timings, frames?.timings());
 
     t = performance.now();
     const stateDiff = await computeStateDiff(sm, batch.pre);
@@ -62,11 +87,19 @@ export class ReferenceEngine implements Engine {
         txs: batch.txs.length,
         included: run.results.length,
         rejected: run.rejected.length,
-        engines: run.results.length ? { reference: run.results.length } : {},
+        engines: countEngines(run.results),
         timingsMs: timings,
       },
     };
   }
+}
+
+type VMInstance = Awaited<ReturnType<typeof createVM>>;
+
+function countEngines(results: TxResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.engine] = (counts[r.engine] ?? 0) + 1;
+  return counts;
 }
 
 interface SequentialRun {
@@ -79,10 +112,11 @@ interface SequentialRun {
 }
 
 async function runSequential(
-  vm: Awaited<ReturnType<typeof createVM>>,
+  vm: VMInstance,
   common: Common,
   batch: Batch,
   block: ReturnType<typeof makeBlock>,
+  txEngine: () => string,
 ): Promise<SequentialRun> {
   const out: SequentialRun = { results: [], rejected: [], receipts: [], allLogs: [], gasUsed: 0n, blobGasUsed: 0n };
   const maxBlobGas = common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n;
@@ -102,6 +136,7 @@ async function runSequential(
     try {
       res = await runTx(vm, { tx, block, blockGasUsed: out.gasUsed, skipHardForkValidation: true });
     } catch (e) {
+      txEngine(); // a rejected transaction ran no frame worth counting
       out.rejected.push({ index, ...classifyRejection(e) });
       continue;
     }
@@ -132,7 +167,7 @@ async function runSequential(
         ? { blobGasUsed: res.blobGasUsed ?? 0n, blobGasPrice: block.header.getBlobGasPrice() }
         : {}),
       ...(err !== undefined ? { error: err } : {}),
-      engine: 'reference',
+      engine: txEngine(),
     });
   }
   return out;
