@@ -78,3 +78,13 @@ export function outcomeFromEthereumjs(errorMessage: string | undefined, returnLe
   if (errorMessage === undefined) return returnLength > 0 ? 'Return' : 'Stop';
   return FROM_ETHEREUMJS[errorMessage] ?? 'PrecompileFailure';
 }
+
+const TO_ETHEREUMJS = new Map<OutcomeName, string>(Object.entries(FROM_ETHEREUMJS).map(([message, name]) => [name, message]));
+
+/** The ethereumjs EVMError message for an outcome another engine produced; undefined for success. */
+export function ethereumjsErrorOf(name: OutcomeName): string | undefined {
+  if (name === 'Stop' || name === 'Return') return undefined;
+  const message = TO_ETHEREUMJS.get(name);
+  if (message === undefined) throw new RangeError(`outcome ${name} has no ethereumjs equivalent`);
+  return message;
+}

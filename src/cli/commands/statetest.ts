@@ -9,8 +9,8 @@ const HELP = `usage: evmgpu statetest <files|dirs...> --fork <Fork> [--engine <n
 
 Runs GeneralStateTests / execution-spec-tests state-test fixtures: every post[fork]
 entry is one case; its post-state root and logs hash must equal the fixture's.
-Prints one line per failing case (per case with -v), then exactly
-'N passed, M failed'. Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
+Prints one line per failing case (per case with -v), how many cases each engine
+executed ('gpu' = fully on the GPU), then exactly 'N passed, M failed'. Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
 
 export async function run(args: string[]): Promise<number> {
   const opts = commandArgs('statetest', HELP, args, {
@@ -58,6 +58,10 @@ export async function run(args: string[]): Promise<number> {
     writeFileSync(values.json, JSON.stringify(records, null, 2) + '\n');
   }
   const failed = outcomes.filter((o) => !o.ok).length;
+  // Which engine actually executed each case (gpu = fully on the GPU); the last line stays exactly 'N passed, M failed'.
+  const byEngine = new Map<string, number>();
+  for (const o of outcomes) byEngine.set(o.engine, (byEngine.get(o.engine) ?? 0) + 1);
+  console.log(`executed by: ${[...byEngine].map(([e, n]) => `${e} ${n}`).join(', ') || 'none'}`);
   console.log(`${outcomes.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
