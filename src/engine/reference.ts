@@ -21,6 +21,8 @@ import { since, type Engine } from './engine.js';
  */
 /** What an engine built on the sequential runner attaches to the VM's frame execution. */
 export interface FrameExecutor {
+  /** Called before each transaction that reaches runTx, with its index in the batch. */
+  beginTx?(index: number): void;
   /** Which engine executed the transaction that just ran (reference, gpu, cpu or mixed). */
   takeTxEngine(): string;
   /** Extra per-batch timings (ms), merged into stats.timingsMs. */
@@ -59,7 +61,7 @@ export class ReferenceEngine implements Engine {
     timings.setup = since(t);
 
     t = performance.now();
-    const run = await runSequential(vm, common, batch, block, () => frames?.takeTxEngine() ?? this.name);
+    const run = await runSequential(vm, common, batch, block, () => frames?.takeTxEngine() ?? this.name, (i) => frames?.beginTx?.(i));
     timings.execute = since(t);
     Object.assign(timings, frames?.timings());
 
@@ -117,6 +119,7 @@ async function runSequential(
   batch: Batch,
   block: ReturnType<typeof makeBlock>,
   txEngine: () => string,
+  beginTx: (index: number) => void = () => {},
 ): Promise<SequentialRun> {
   const out: SequentialRun = { results: [], rejected: [], receipts: [], allLogs: [], gasUsed: 0n, blobGasUsed: 0n };
   const maxBlobGas = common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n;
@@ -133,6 +136,7 @@ async function runSequential(
       continue;
     }
     let res: RunTxResult;
+    beginTx(index);
     try {
       res = await runTx(vm, { tx, block, blockGasUsed: out.gasUsed, skipHardForkValidation: true });
     } catch (e) {
