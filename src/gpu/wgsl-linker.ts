@@ -11,31 +11,56 @@ import { fileURLToPath } from 'node:url';
 export interface LinkOptions {
   /** Directory holding the modules; defaults to the repository's `shaders/`. */
   readonly root?: string;
+  /**
+   * Directories searched in order for each module, instead of `root`: a kernel under
+   * `kernels/` names its own modules and the `shaders/` library alike.
+   */
+  readonly roots?: readonly string[];
 }
 
 const REQUIRES = /^\s*\/\/!\s*requires:(.*)$/;
 
-let defaultRoot: string | undefined;
+const repoDirs = new Map<string, string>();
 
 /**
- * The repo's `shaders/` directory. This file runs from `src/gpu` under tsx/vitest and
- * from `dist/src/gpu` after `tsc`, so walk up to the directory holding package.json
- * instead of assuming a fixed depth.
+ * A top-level directory of the repo (`shaders`, `kernels`). This file runs from
+ * `src/gpu` under tsx/vitest and from `dist/src/gpu` after `tsc`, so walk up to the
+ * directory holding package.json instead of assuming a fixed depth.
  */
-export function shadersRoot(): string {
-  if (defaultRoot) return defaultRoot;
+function repoDir(name: string): string {
+  const known = repoDirs.get(name);
+  if (known) return known;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'shaders'))) return (defaultRoot = join(dir, 'shaders'));
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) {
+      repoDirs.set(name, join(dir, name));
+      return join(dir, name);
+    }
     const up = dirname(dir);
-    if (up === dir) throw new Error(`no shaders/ directory found above ${fileURLToPath(import.meta.url)}`);
+    if (up === dir) throw new Error(`no ${name}/ directory found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
 
+/** The repo's `shaders/` directory: the reusable WGSL library. */
+export function shadersRoot(): string {
+  return repoDir('shaders');
+}
+
+/** The repo's `kernels/` directory: complete kernels built on the library. */
+export function kernelsRoot(): string {
+  return repoDir('kernels');
+}
+
 const fileCache = new Map<string, string>();
 
-function readModule(root: string, name: string, requiredBy: string | undefined): string {
+/** The first root holding the module; the last one when none does, so the error names a path. */
+function pickRoot(roots: readonly string[], name: string): string {
+  return roots.find((r) => existsSync(resolve(r, `${name}.wgsl`))) ?? roots[roots.length - 1];
+}
+
+function readModule(roots: readonly string[], name: string, requiredBy: string | undefined): string {
+  const root = pickRoot(roots, name);
   const file = resolve(root, `${name}.wgsl`);
   const rel = relative(root, file);
   if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
@@ -75,7 +100,7 @@ export function parseRequires(source: string, name = '<source>'): string[] {
 }
 
 function linkFrom(rootRequires: string[], rootName: string, tail: string | undefined, opts: LinkOptions | undefined): string {
-  const root = opts?.root ?? shadersRoot();
+  const roots = opts?.roots?.length ? opts.roots : [opts?.root ?? shadersRoot()];
   const ordered: string[] = [];
   const done = new Set<string>();
   const path: string[] = [rootName];
@@ -84,7 +109,7 @@ function linkFrom(rootRequires: string[], rootName: string, tail: string | undef
     if (done.has(name)) return;
     const at = path.indexOf(name);
     if (at >= 0) throw new Error(`WGSL module cycle: ${[...path.slice(at), name].join(' -> ')}`);
-    const source = readModule(root, name, requiredBy);
+    const source = readModule(roots, name, requiredBy);
     path.push(name);
     for (const dep of parseRequires(source, name)) visit(dep, name);
     path.pop();

@@ -1,0 +1,57 @@
+/**
+ * The blob buffer: every variable-length input of a dispatch (code, JUMPDEST bitmaps,
+ * calldata, warm lists, blob hashes) appended word-aligned into one growable u32
+ * array. Byte strings the kernel reads by content (code) are stored once per distinct
+ * content.
+ */
+export class BlobBuilder {
+  private words = new Uint32Array(1024);
+  private used = 0;
+  private readonly byContent = new Map<string, number>();
+
+  /** Reserves n words, returning their offset; the words start zeroed. */
+  alloc(n: number): number {
+    const at = this.used;
+    if (at + n > this.words.length) {
+      let size = this.words.length * 2;
+      while (size < at + n) size *= 2;
+      const bigger = new Uint32Array(size);
+      bigger.set(this.words.subarray(0, this.used));
+      this.words = bigger;
+    }
+    this.used += n;
+    return at;
+  }
+
+  view(at: number, n: number): Uint32Array {
+    return this.words.subarray(at, at + n);
+  }
+
+  bytes(b: Uint8Array): number {
+    const at = this.alloc(Math.ceil(b.length / 4));
+    new Uint8Array(this.words.buffer, at * 4, b.length).set(b);
+    return at;
+  }
+
+  /** Like bytes(), but one copy per distinct content. */
+  sharedBytes(b: Uint8Array): number {
+    const key = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+    let at = this.byContent.get(key);
+    if (at === undefined) {
+      at = this.bytes(b);
+      this.byContent.set(key, at);
+    }
+    return at;
+  }
+
+  u32s(src: Uint32Array): number {
+    const at = this.alloc(src.length);
+    this.words.set(src, at);
+    return at;
+  }
+
+  /** The packed words; never empty (a storage binding may not be zero-sized). */
+  finish(): Uint32Array {
+    return this.words.slice(0, Math.max(1, this.used));
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Host-side conversions between EVM values and the kernel's u32 words: a u256 is 8
+ * little-endian limbs, an address the low 5 limbs of its u256, bytes are packed 4 per
+ * word little-endian (a Uint8Array viewed as Uint32Array on a little-endian host).
+ */
+const MASK_32 = 0xffffffffn;
+const TWO_256 = 1n << 256n;
+
+export function putU256(dst: Uint32Array, at: number, v: bigint, what = 'value'): void {
+  if (v < 0n || v >= TWO_256) throw new RangeError(`${what} out of 256-bit range: ${v}`);
+  for (let i = 0; i < 8; i++) dst[at + i] = Number((v >> BigInt(32 * i)) & MASK_32);
+}
+
+export function getU256(src: Uint32Array, at: number): bigint {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 32n) | BigInt(src[at + i]);
+  return v;
+}
+
+/** Big-endian bytes (up to 32) as the limbs of the number they spell. */
+export function putBytesAsU256(dst: Uint32Array, at: number, bytes: Uint8Array): void {
+  if (bytes.length > 32) throw new RangeError(`word of ${bytes.length} bytes`);
+  for (let i = 0; i < 8; i++) dst[at + i] = 0;
+  for (let j = 0; j < bytes.length; j++) {
+    const k = bytes.length - 1 - j; // byte significance
+    dst[at + (k >> 2)] |= bytes[j] << ((k & 3) * 8);
+  }
+  for (let i = 0; i < 8; i++) dst[at + i] >>>= 0;
+}
+
+export function putAddress(dst: Uint32Array, at: number, address: Uint8Array): void {
+  if (address.length !== 20) throw new RangeError(`address of ${address.length} bytes`);
+  for (let i = 0; i < 5; i++) {
+    const b = 16 - 4 * i;
+    dst[at + i] = ((address[b] << 24) | (address[b + 1] << 16) | (address[b + 2] << 8) | address[b + 3]) >>> 0;
+  }
+}
+
+export function getAddress(src: Uint32Array, at: number): Uint8Array {
+  const out = new Uint8Array(20);
+  for (let i = 0; i < 5; i++) {
+    const w = src[at + i];
+    const b = 16 - 4 * i;
+    out[b] = w >>> 24;
+    out[b + 1] = (w >>> 16) & 0xff;
+    out[b + 2] = (w >>> 8) & 0xff;
+    out[b + 3] = w & 0xff;
+  }
+  return out;
+}
+
+/** A u256 as 32 big-endian bytes (log topics). */
+export function u256Bytes(src: Uint32Array, at: number): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const w = src[at + i];
+    const b = 28 - 4 * i;
+    out[b] = w >>> 24;
+    out[b + 1] = (w >>> 16) & 0xff;
+    out[b + 2] = (w >>> 8) & 0xff;
+    out[b + 3] = w & 0xff;
+  }
+  return out;
+}
+
+export function addressKey(address: Uint8Array): string {
+  return `0x${Buffer.from(address.buffer, address.byteOffset, address.byteLength).toString('hex')}`;
+}
+
+// The kernel's table hash (kernels/interpreter/state.wgsl): xor, multiply, fold.
+function mix(h: number, w: number): number {
+  const x = Math.imul((h ^ w) >>> 0, 0x9e3779b1) >>> 0;
+  return (x ^ (x >>> 15)) >>> 0;
+}
+
+export function hashAddress(words: Uint32Array, at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 5; i++) h = mix(h, words[at + i]);
+  return h;
+}
+
+export function hashSlot(tag: number, words: Uint32Array, at: number): number {
+  let h = mix(0x811c9dc5, tag);
+  for (let i = 0; i < 8; i++) h = mix(h, words[at + i]);
+  return h;
+}

@@ -1,0 +1,345 @@
+import { createEVM } from '@ethereumjs/evm';
+import { Account, Address, bigIntToBytes, bytesToHex, setLengthLeft } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { makeBlock, makeBlockHashSource } from '../../src/chain/block.js';
+import { makeCommon } from '../../src/chain/common.js';
+import { OPCODE_BY_NAME, OPCODES } from '../../src/evm/opcodes.js';
+import { outcomeFromEthereumjs, outcomeName, type OutcomeName } from '../../src/evm/outcome.js';
+import { GpuCallExecutor, type GpuBlockContext, type GpuCall, type GpuCallResult, type GpuExecutorOptions, type GpuStateSnapshot } from '../../src/gpu/call-executor.js';
+import { gpuContext } from '../../src/gpu/device.js';
+import { forkAtLeast, type Fork } from '../../src/model/fork.js';
+
+/**
+ * Differential harness for the interpreter kernel: the same top-level call runs in
+ * @ethereumjs/evm (runCall, with the same warm set and state) and through
+ * GpuCallExecutor, and every observable is compared: outcome, gas left, refund,
+ * return data, logs and final storage.
+ */
+
+// ---- a small assembler: `asm('PUSH 3 PUSH1 0x05 ADD')` ----
+
+/** Bytes of v, big-endian, at least one (PUSH 0 becomes PUSH1 0x00, not PUSH0). */
+function minimalBytes(v: bigint): number[] {
+  const out: number[] = [];
+  do {
+    out.unshift(Number(v & 0xffn));
+    v >>= 8n;
+  } while (v > 0n);
+  return out;
+}
+
+/**
+ * Opcode names from the table; `PUSH v` picks the shortest PUSHn; `PUSHn v` pads v to
+ * n bytes; `0x..` alone is raw bytes; `;` starts a comment to the end of the line.
+ */
+export function asm(src: string): Uint8Array {
+  const out: number[] = [];
+  const tokens = src.replace(/;[^\n]*/g, '').split(/\s+/).filter(Boolean);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === 'PUSH') {
+      const bytes = minimalBytes(BigInt(tokens[++i]));
+      out.push(0x5f + bytes.length, ...bytes);
+      continue;
+    }
+    const m = /^PUSH([1-9]|[12][0-9]|3[0-2])$/.exec(t);
+    if (m) {
+      const n = Number(m[1]);
+      const v = BigInt(tokens[++i]);
+      out.push(0x5f + n, ...Array.from({ length: n }, (_, k) => Number((v >> BigInt(8 * (n - 1 - k))) & 0xffn)));
+      continue;
+    }
+    if (/^0x[0-9a-fA-F]*$/.test(t)) {
+      out.push(...Buffer.from(t.slice(2), 'hex'));
+      continue;
+    }
+    const op = OPCODE_BY_NAME.get(t);
+    if (!op) throw new Error(`asm: unknown token ${t}`);
+    out.push(op.code);
+  }
+  return Uint8Array.from(out);
+}
+
+export const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+export const addr = (n: number | bigint) => setLengthLeft(bigIntToBytes(BigInt(n)), 20);
+
+// ---- cases ----
+
+export interface ExtraAccount {
+  address: Uint8Array;
+  balance?: bigint;
+  nonce?: bigint;
+  code?: Uint8Array;
+  storage?: Map<bigint, bigint>;
+}
+
+export interface Case {
+  name: string;
+  code: Uint8Array;
+  gas?: bigint;
+  data?: Uint8Array;
+  value?: bigint;
+  /** The executing account's storage and balance before the call. */
+  storage?: Map<bigint, bigint>;
+  balance?: bigint;
+  accounts?: ExtraAccount[];
+  /** Added to the default warm set (caller, the executing account). */
+  warm?: Uint8Array[];
+  warmSlots?: bigint[];
+  blobHashes?: Uint8Array[];
+  gasPrice?: bigint;
+}
+
+/**
+ * Case i runs as account TARGET(i) called by CALLER(i): distinct accounts let the cases
+ * of one test share one snapshot and so one dispatch.
+ */
+export const TARGET = (i: number) => addr(0xc0de0000 + i);
+export const CALLER = (i: number) => addr(0xca110000 + i);
+
+export interface Env {
+  fork: Fork;
+  number?: bigint;
+  timestamp?: bigint;
+  coinbase?: Uint8Array;
+  gasLimit?: bigint;
+  chainId?: bigint;
+  baseFee?: bigint;
+  prevRandao?: bigint;
+  excessBlobGas?: bigint;
+  blockHashes?: Map<bigint, Uint8Array>;
+}
+
+interface Observed {
+  outcome: OutcomeName;
+  gasLeft: bigint;
+  refund: bigint;
+  returnData: string;
+  logs: string[];
+  storage: string[];
+}
+
+const keccakHex = (b: Uint8Array) => keccak_256(b);
+
+function ownAccounts(c: Case, i: number): ExtraAccount[] {
+  return [
+    { address: TARGET(i), balance: c.balance ?? 0n, nonce: 1n, code: c.code, storage: c.storage },
+    { address: CALLER(i), balance: 10n ** 24n },
+  ];
+}
+
+const preAccounts = (c: Case, i: number) => [...ownAccounts(c, i), ...(c.accounts ?? [])];
+
+const warmSet = (c: Case, i: number) => [CALLER(i), TARGET(i), ...(c.warm ?? [])];
+
+async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
+  const common = makeCommon(env.fork, env.chainId ?? 1n);
+  const hashes = env.blockHashes ?? new Map();
+  const evm = await createEVM({ common, blockchain: makeBlockHashSource(hashes) as never });
+  for (const a of preAccounts(c, i)) {
+    const address = new Address(a.address);
+    await evm.stateManager.putAccount(address, new Account(a.nonce ?? 0n, a.balance ?? 0n));
+    if (a.code?.length) await evm.stateManager.putCode(address, a.code);
+    for (const [k, v] of a.storage ?? []) if (v !== 0n) await evm.stateManager.putStorage(address, setLengthLeft(bigIntToBytes(k), 32), bigIntToBytes(v));
+  }
+  for (const w of warmSet(c, i)) evm.journal.addAlwaysWarmAddress(bytesToHex(w));
+  for (const s of c.warmSlots ?? []) evm.journal.addAlwaysWarmSlot(bytesToHex(TARGET(i)), bytesToHex(setLengthLeft(bigIntToBytes(s), 32)));
+  const block = makeBlock(env.fork, blockEnv(env), common);
+  const gas = c.gas ?? 1_000_000n;
+  const res = await evm.runCall({
+    to: new Address(TARGET(i)),
+    caller: new Address(CALLER(i)),
+    origin: new Address(CALLER(i)),
+    value: c.value ?? 0n,
+    data: c.data ?? new Uint8Array(0),
+    gasLimit: gas,
+    gasPrice: c.gasPrice ?? 7n,
+    block,
+    skipNonceIncrement: true,
+    blobVersionedHashes: (c.blobHashes ?? []).map((h) => bytesToHex(h)),
+  });
+  const r = res.execResult;
+  const err = r.exceptionError?.error;
+  const outcome = outcomeFromEthereumjs(err, r.returnValue.length);
+  const halted = err !== undefined && err !== 'revert';
+  const storage: string[] = [];
+  for (const k of storageKeys(c)) {
+    const v = await evm.stateManager.getStorage(new Address(TARGET(i)), setLengthLeft(bigIntToBytes(k), 32));
+    const n = v.length ? BigInt(bytesToHex(v)) : 0n;
+    if (n !== 0n) storage.push(`${k.toString(16)}=${n.toString(16)}`);
+  }
+  return {
+    outcome,
+    gasLeft: halted ? 0n : gas - r.executionGasUsed,
+    refund: err === undefined ? r.gasRefund ?? 0n : 0n,
+    returnData: halted ? '' : hex(r.returnValue),
+    logs: err === undefined ? (r.logs ?? []).map(([a, topics, data]) => `${hex(a)}:${topics.map(hex).join(',')}:${hex(data)}`) : [],
+    storage,
+  };
+}
+
+/** Slots whose final value is compared: every slot set before, and every slot the code could name with a small PUSH. */
+let extraKeys: bigint[] = [];
+function storageKeys(c: Case): bigint[] {
+  return [...new Set([...(c.storage?.keys() ?? []), ...extraKeys])].sort((a, b) => (a < b ? -1 : 1));
+}
+
+function blockEnv(env: Env) {
+  return {
+    number: env.number ?? 1000n,
+    timestamp: env.timestamp ?? 1_700_000_000n,
+    coinbase: env.coinbase ?? addr(0xc01bba5e),
+    gasLimit: env.gasLimit ?? 30_000_000n,
+    chainId: env.chainId ?? 1n,
+    baseFee: env.baseFee ?? 7n,
+    prevRandao: setLengthLeft(bigIntToBytes(env.prevRandao ?? 0x1234n), 32),
+    difficulty: env.prevRandao ?? 0x1234n,
+    excessBlobGas: env.excessBlobGas ?? 0n,
+    blockHashes: env.blockHashes ?? new Map(),
+  };
+}
+
+export function gpuBlock(env: Env): GpuBlockContext {
+  const common = makeCommon(env.fork, env.chainId ?? 1n);
+  const block = makeBlock(env.fork, blockEnv(env), common);
+  const b = blockEnv(env);
+  return {
+    fork: env.fork,
+    coinbase: b.coinbase,
+    number: b.number,
+    timestamp: b.timestamp,
+    gasLimit: b.gasLimit,
+    chainId: b.chainId,
+    baseFee: forkAtLeast(env.fork, 'London') ? b.baseFee : 0n,
+    prevRandao: b.difficulty,
+    blobBaseFee: forkAtLeast(env.fork, 'Cancun') ? block.header.getBlobGasPrice() : 0n,
+    blockHashes: b.blockHashes,
+  };
+}
+
+export function gpuCall(c: Case, i: number): GpuCall {
+  return {
+    address: TARGET(i),
+    caller: CALLER(i),
+    origin: CALLER(i),
+    value: c.value ?? 0n,
+    data: c.data ?? new Uint8Array(0),
+    gasPrice: c.gasPrice ?? 7n,
+    gas: c.gas ?? 1_000_000n,
+    code: c.code,
+    isCreate: false,
+    warmAddresses: warmSet(c, i),
+    warmSlots: (c.warmSlots ?? []).map((slot) => ({ address: TARGET(i), slot })),
+    blobVersionedHashes: c.blobHashes ?? [],
+  };
+}
+
+/**
+ * Adds case i's accounts to a snapshot as the GPU sees them: after runCall's value
+ * transfer. Extra accounts shared by several cases must agree (checked by the caller).
+ */
+function addAccounts(accounts: GpuStateSnapshot['accounts'], c: Case, i: number): void {
+  const value = c.value ?? 0n;
+  const put = (a: ExtraAccount, delta: bigint) => {
+    const code = a.code ?? new Uint8Array(0);
+    accounts.set(`0x${hex(a.address)}`, {
+      balance: (a.balance ?? 0n) + delta,
+      nonce: a.nonce ?? 0n,
+      code,
+      codeHash: keccakHex(code),
+      storage: new Map(a.storage ?? []),
+    });
+  };
+  const [target, caller] = ownAccounts(c, i);
+  put(target, value);
+  put(caller, -value);
+  for (const a of c.accounts ?? []) put(a, 0n);
+}
+
+function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResult): Observed {
+  const outcome = outcomeName(r.outcome);
+  const finalStorage = new Map(state.accounts.get(`0x${hex(TARGET(i))}`)!.storage);
+  for (const w of r.storageWrites) finalStorage.set(w.slot, w.value);
+  const storage: string[] = [];
+  for (const k of storageKeys(c)) {
+    const v = finalStorage.get(k) ?? 0n;
+    if (v !== 0n) storage.push(`${k.toString(16)}=${v.toString(16)}`);
+  }
+  const ok = outcome === 'Stop' || outcome === 'Return';
+  return {
+    outcome,
+    gasLeft: r.gasLeft,
+    refund: ok ? r.refund : 0n,
+    returnData: hex(r.returnData),
+    logs: r.logs.map((l) => `${hex(l.address)}:${l.topics.map(hex).join(',')}:${hex(l.data)}`),
+    storage,
+  };
+}
+
+const show = (o: Observed) => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+let executor: GpuCallExecutor | undefined;
+export async function defaultExecutor(): Promise<GpuCallExecutor> {
+  executor ??= new GpuCallExecutor(await gpuContext());
+  return executor;
+}
+
+export async function customExecutor(opts: GpuExecutorOptions): Promise<GpuCallExecutor> {
+  return new GpuCallExecutor(await gpuContext(), opts);
+}
+
+export interface DiffOptions {
+  executor?: GpuCallExecutor;
+  /** Slots compared besides the pre-state's (default 0..7). */
+  slots?: bigint[];
+}
+
+/**
+ * Runs every case both ways (the GPU side in one dispatch) and returns a description of
+ * each mismatch, naming the case, its code, the opcode where the GPU stopped, and both
+ * results.
+ */
+export async function diff(env: Env, cases: Case[], opts: DiffOptions = {}): Promise<{ mismatches: string[]; results: GpuCallResult[] }> {
+  extraKeys = opts.slots ?? [0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n];
+  const ex = opts.executor ?? (await defaultExecutor());
+  // Cases whose extra accounts agree share one snapshot and run in one dispatch.
+  const groups = new Map<string, number[]>();
+  cases.forEach((c, i) => {
+    const k = extrasKey(c);
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const results: GpuCallResult[] = [];
+  const states: GpuStateSnapshot[] = [];
+  for (const idx of groups.values()) {
+    const state: GpuStateSnapshot = { accounts: new Map() };
+    for (const i of idx) addAccounts(state.accounts, cases[i], i);
+    const rs = await ex.execute(gpuBlock(env), state, idx.map((i) => gpuCall(cases[i], i)));
+    idx.forEach((i, k) => {
+      results[i] = rs[k];
+      states[i] = state;
+    });
+  }
+  const mismatches: string[] = [];
+  for (const [i, c] of cases.entries()) {
+    const want = await runReference(env, c, i);
+    const got = observeGpu(c, i, states[i], results[i]);
+    if (show(want) !== show(got)) {
+      const at = results[i].stoppedAt;
+      const op = at ? `${OPCODES[at.op].name} at pc ${at.pc}` : 'unknown';
+      mismatches.push(`${env.fork} ${c.name}\n  code ${hex(c.code)}\n  gpu stopped at ${op}\n  reference ${show(want)}\n  gpu       ${show(got)}`);
+    }
+  }
+  return { mismatches, results };
+}
+
+function extrasKey(c: Case): string {
+  return (c.accounts ?? [])
+    .map((a) => `${hex(a.address)}:${a.balance}:${a.nonce}:${hex(a.code ?? new Uint8Array(0))}:${[...(a.storage ?? [])].map(([x, y]) => `${x}=${y}`).join(',')}`)
+    .sort()
+    .join('|');
+}
+
+/** Fails listing the first mismatches and how many there were. */
+export function noMismatches(bad: string[]): string[] {
+  return bad.length === 0 ? [] : [`${bad.length} mismatches`, ...bad.slice(0, 10)];
+}
