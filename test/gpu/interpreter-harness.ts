@@ -277,6 +277,8 @@ function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResul
 }
 
 const show = (o: Observed) => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+/** For messages: long return data and log data shortened. */
+const brief = (o: Observed) => show(o).replace(/[0-9a-f]{160,}/g, (h) => `${h.slice(0, 64)}…(${h.length / 2} bytes)…${h.slice(-64)}`);
 
 let executor: GpuCallExecutor | undefined;
 export async function defaultExecutor(): Promise<GpuCallExecutor> {
@@ -326,7 +328,7 @@ export async function diff(env: Env, cases: Case[], opts: DiffOptions = {}): Pro
     if (show(want) !== show(got)) {
       const at = results[i].stoppedAt;
       const op = at ? `${OPCODES[at.op].name} at pc ${at.pc}` : 'unknown';
-      mismatches.push(`${env.fork} ${c.name}\n  code ${hex(c.code)}\n  gpu stopped at ${op}\n  reference ${show(want)}\n  gpu       ${show(got)}`);
+      mismatches.push(`${env.fork} ${c.name}\n  code ${hex(c.code)}\n  gpu stopped at ${op}\n  reference ${brief(want)}\n  gpu       ${brief(got)}`);
     }
   }
   return { mismatches, results };
