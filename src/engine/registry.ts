@@ -1,12 +1,13 @@
 import { ServiceError } from '../errors/service-error.js';
 import type { Engine } from './engine.js';
+import { GpuEngine } from './gpu.js';
 import { ReferenceEngine } from './reference.js';
 
 /**
  * Engines by name. `auto` is the service default: it resolves to the best engine this
  * build has (today the reference; the parallel GPU/CPU engine takes the name when it lands).
  */
-export const ENGINE_NAMES = ['reference', 'auto'] as const;
+export const ENGINE_NAMES = ['reference', 'gpu', 'auto'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export class EngineRegistry {
@@ -15,6 +16,7 @@ export class EngineRegistry {
   constructor() {
     const reference = new ReferenceEngine();
     this.engines.set('reference', reference);
+    this.engines.set('gpu', new GpuEngine());
     this.engines.set('auto', reference);
   }
 

@@ -1,0 +1,107 @@
+import { Address, bytesToBigInt } from '@ethereumjs/util';
+import { slotKey } from '../chain/recording-state.js';
+import { isRejection, prepareTx } from '../chain/transaction.js';
+import { ServiceError } from '../errors/service-error.js';
+import { GpuCallExecutor, type GpuBlockContext } from '../gpu/call-executor.js';
+import { closeGpu, gpuContext } from '../gpu/device.js';
+import { GpuFrameBridge, type SpeculativeFrame } from '../gpu/frame-bridge.js';
+import { predictFrame, type ReadCheck } from '../gpu/frame-predictor.js';
+import { snapshotState } from '../gpu/state-snapshot.js';
+import { forkAtLeast, type Fork } from '../model/fork.js';
+import { since } from './engine.js';
+import { ReferenceEngine, type FrameExecutor, type SequentialContext } from './reference.js';
+
+/** The interpreter kernel implements the rules from Berlin (EIP-2929 access costs) on. */
+export const GPU_MIN_FORK: Fork = 'Berlin';
+
+/** Older forks run every frame on the CPU, labelled as such. */
+const CPU_ONLY: FrameExecutor = { takeTxEngine: () => 'cpu', timings: () => ({}) };
+
+/**
+ * Engine `gpu`: the reference's transaction pipeline with every top-level frame run
+ * by the WGSL interpreter kernel; frames the GPU cannot finish go to the CPU. Each
+ * result says where its frame ran: `gpu`, `cpu` or `mixed`.
+ *
+ * Frames first run together in one speculative wave against the batch's starting
+ * state. During the sequential pass a frame takes its wave result only if its inputs
+ * are the predicted ones and nothing it read has changed; otherwise it is rerun on the
+ * GPU against the current state.
+ */
+export class GpuEngine extends ReferenceEngine {
+  override readonly name = 'gpu';
+  override readonly description = 'WGSL interpreter kernel for top-level frames; CPU (ethereumjs) for what needs the host';
+  private executor: Promise<GpuCallExecutor> | undefined;
+
+  private getExecutor(): Promise<GpuCallExecutor> {
+    this.executor ??= gpuContext().then((ctx) => new GpuCallExecutor(ctx));
+    this.executor.catch(() => (this.executor = undefined));
+    return this.executor;
+  }
+
+  protected override async attachFrameExecutor(vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0], ctx: SequentialContext): Promise<FrameExecutor> {
+    if (!forkAtLeast(ctx.batch.fork, GPU_MIN_FORK)) return CPU_ONLY;
+    let executor: GpuCallExecutor;
+    try {
+      executor = await this.getExecutor();
+    } catch (e) {
+      throw new ServiceError('ENGINE_UNAVAILABLE', ['gpu', (e as Error).message]);
+    }
+    const block = blockContext(ctx);
+    const t = performance.now();
+    const wave = await speculativeWave(vm, ctx, executor, block);
+    const waveMs = since(t);
+    const sm = ctx.stateManager;
+    const now: ReadCheck = {
+      storage: async (a, slot) => bytesToBigInt(await sm.getStorage(new Address(a), slotKey(slot))),
+      account: (a) => sm.getAccount(new Address(a)),
+    };
+    const bridge = new GpuFrameBridge(executor, block, () => snapshotState(sm, ctx.batch.pre), now, wave, { wave: waveMs });
+    bridge.install(vm);
+    return bridge;
+  }
+
+  async close(): Promise<void> {
+    if (this.executor) await closeGpu();
+    this.executor = undefined;
+  }
+}
+
+/** Every predictable frame of the batch, run at once against the starting state. */
+async function speculativeWave(
+  vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0],
+  ctx: SequentialContext,
+  executor: GpuCallExecutor,
+  block: GpuBlockContext,
+): Promise<{ snapshot: Awaited<ReturnType<typeof snapshotState>>; frames: Map<number, SpeculativeFrame> }> {
+  const snapshot = await snapshotState(ctx.stateManager, ctx.batch.pre);
+  const precompiles = [...(vm.evm as unknown as { precompiles: Map<string, unknown> }).precompiles.keys()].map((k) => k.replace(/^0x/, ''));
+  const indexed: { index: number; call: NonNullable<ReturnType<typeof predictFrame>> }[] = [];
+  ctx.batch.txs.forEach((input, index) => {
+    const prepared = prepareTx(input, ctx.common);
+    if (isRejection(prepared)) return;
+    const call = predictFrame({ tx: prepared.tx, sender: prepared.sender, common: ctx.common, block: ctx.block, precompiles }, snapshot);
+    if (call) indexed.push({ index, call });
+  });
+  const frames = new Map<number, SpeculativeFrame>();
+  if (indexed.length === 0) return { snapshot, frames };
+  const results = await executor.execute(block, snapshot, indexed.map((x) => x.call));
+  indexed.forEach(({ index, call }, i) => frames.set(index, { call, result: results[i] }));
+  return { snapshot, frames };
+}
+
+function blockContext({ batch, block }: SequentialContext): GpuBlockContext {
+  const env = batch.env;
+  const merged = forkAtLeast(batch.fork, 'Paris');
+  return {
+    fork: batch.fork,
+    coinbase: env.coinbase,
+    number: env.number,
+    timestamp: env.timestamp,
+    gasLimit: env.gasLimit,
+    chainId: env.chainId,
+    baseFee: env.baseFee ?? 0n,
+    prevRandao: merged ? bytesToBigInt(env.prevRandao ?? new Uint8Array(32)) : env.difficulty ?? 0n,
+    blobBaseFee: forkAtLeast(batch.fork, 'Cancun') ? block.header.getBlobGasPrice() : 0n,
+    blockHashes: env.blockHashes,
+  };
+}
