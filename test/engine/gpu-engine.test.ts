@@ -42,7 +42,7 @@ describe('engine gpu equals the reference', () => {
 
   it('on a batch mixing transfers, reverts, out-of-gas and invalid transactions', async () => {
     const w = erc20TransferBatch({ transfers: 8 });
-    const txs = w.txs as Record<string, string>[];
+    const txs = w.txs as unknown as Record<string, string>[];
     // An amount above the sender's token balance: SafeMath reverts.
     txs[1].data = `0xa9059cbb${'00'.repeat(12)}${'11'.repeat(20)}${'ff'.repeat(32)}`;
     txs[2].gas = '0x6000'; // too little gas for the transfer: out of gas after intrinsic
