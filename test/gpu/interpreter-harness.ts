@@ -6,7 +6,7 @@ import { makeCommon } from '../../src/chain/common.js';
 import { OPCODE_BY_NAME, OPCODES } from '../../src/evm/opcodes.js';
 import { outcomeFromEthereumjs, outcomeName, type OutcomeName } from '../../src/evm/outcome.js';
 import { GpuCallExecutor, type GpuBlockContext, type GpuCall, type GpuCallResult, type GpuExecutorOptions, type GpuStateSnapshot } from '../../src/gpu/call-executor.js';
-import { gpuContext } from '../../src/gpu/device.js';
+import { gpuContext, type GpuContext } from '../../src/gpu/device.js';
 import { forkAtLeast, type Fork } from '../../src/model/fork.js';
 
 /**
@@ -159,7 +159,8 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     blobVersionedHashes: (c.blobHashes ?? []).map((h) => bytesToHex(h)),
   });
   const r = res.execResult;
-  const err = r.exceptionError?.error;
+  // ethereumjs appends ' at <code hash>/<address>:<pc>' to invalid-jump messages.
+  const err = r.exceptionError?.error.replace(/ at .*$/, '');
   const outcome = outcomeFromEthereumjs(err, r.returnValue.length);
   const halted = err !== undefined && err !== 'revert';
   const storage: string[] = [];
@@ -280,10 +281,12 @@ const show = (o: Observed) => JSON.stringify(o, (_, v) => (typeof v === 'bigint'
 /** For messages: long return data and log data shortened. */
 const brief = (o: Observed) => show(o).replace(/[0-9a-f]{160,}/g, (h) => `${h.slice(0, 64)}…(${h.length / 2} bytes)…${h.slice(-64)}`);
 
-let executor: GpuCallExecutor | undefined;
+let executor: { ctx: GpuContext; ex: GpuCallExecutor } | undefined;
+/** An executor with default options on the current device (a closed device gets a new one). */
 export async function defaultExecutor(): Promise<GpuCallExecutor> {
-  executor ??= new GpuCallExecutor(await gpuContext());
-  return executor;
+  const ctx = await gpuContext();
+  if (executor?.ctx !== ctx) executor = { ctx, ex: new GpuCallExecutor(ctx) };
+  return executor.ex;
 }
 
 export async function customExecutor(opts: GpuExecutorOptions): Promise<GpuCallExecutor> {
