@@ -14,6 +14,17 @@ import { ReferenceEngine, type FrameExecutor, type SequentialContext } from './r
 /** The interpreter kernel implements the rules from Berlin (EIP-2929 access costs) on. */
 export const GPU_MIN_FORK: Fork = 'Berlin';
 
+/** Scratch for frames that overflow the default (one call per dispatch, so size is cheap). */
+const ROOMY = {
+  memoryBytesPerCall: 4 << 20,
+  maxLogsPerCall: 1024,
+  maxLogDataBytesPerCall: 1 << 20,
+  returnDataBytesPerCall: 1 << 20,
+  maxStorageSlotsPerCall: 4096,
+  maxAccountsPerCall: 1024,
+  maxTransientSlotsPerCall: 4096,
+};
+
 /** Older forks run every frame on the CPU, labelled as such. */
 const CPU_ONLY: FrameExecutor = { takeTxEngine: () => 'cpu', timings: () => ({}) };
 
@@ -30,39 +41,40 @@ const CPU_ONLY: FrameExecutor = { takeTxEngine: () => 'cpu', timings: () => ({})
 export class GpuEngine extends ReferenceEngine {
   override readonly name = 'gpu';
   override readonly description = 'WGSL interpreter kernel for top-level frames; CPU (ethereumjs) for what needs the host';
-  private executor: Promise<GpuCallExecutor> | undefined;
+  private executors: Promise<GpuCallExecutor[]> | undefined;
 
-  private getExecutor(): Promise<GpuCallExecutor> {
-    this.executor ??= gpuContext().then((ctx) => new GpuCallExecutor(ctx));
-    this.executor.catch(() => (this.executor = undefined));
-    return this.executor;
+  /** The default executor for the wave, then one with room for memory-, log- and return-heavy frames. */
+  private getExecutors(): Promise<GpuCallExecutor[]> {
+    this.executors ??= gpuContext().then((ctx) => [new GpuCallExecutor(ctx), new GpuCallExecutor(ctx, ROOMY)]);
+    this.executors.catch(() => (this.executors = undefined));
+    return this.executors;
   }
 
   protected override async attachFrameExecutor(vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0], ctx: SequentialContext): Promise<FrameExecutor> {
     if (!forkAtLeast(ctx.batch.fork, GPU_MIN_FORK)) return CPU_ONLY;
-    let executor: GpuCallExecutor;
+    let executors: GpuCallExecutor[];
     try {
-      executor = await this.getExecutor();
+      executors = await this.getExecutors();
     } catch (e) {
       throw new ServiceError('ENGINE_UNAVAILABLE', ['gpu', (e as Error).message]);
     }
     const block = blockContext(ctx);
     const t = performance.now();
-    const wave = await speculativeWave(vm, ctx, executor, block);
+    const wave = await speculativeWave(vm, ctx, executors[0], block);
     const waveMs = since(t);
     const sm = ctx.stateManager;
     const now: ReadCheck = {
       storage: async (a, slot) => bytesToBigInt(await sm.getStorage(new Address(a), slotKey(slot))),
       account: (a) => sm.getAccount(new Address(a)),
     };
-    const bridge = new GpuFrameBridge(executor, block, () => snapshotState(sm, ctx.batch.pre), now, wave, { wave: waveMs });
+    const bridge = new GpuFrameBridge(executors, block, () => snapshotState(sm, ctx.batch.pre), now, wave, { wave: waveMs });
     bridge.install(vm);
     return bridge;
   }
 
   async close(): Promise<void> {
-    if (this.executor) await closeGpu();
-    this.executor = undefined;
+    if (this.executors) await closeGpu();
+    this.executors = undefined;
   }
 }
 

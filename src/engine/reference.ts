@@ -27,6 +27,8 @@ export interface FrameExecutor {
   takeTxEngine(): string;
   /** Extra per-batch timings (ms), merged into stats.timingsMs. */
   timings(): Record<string, number>;
+  /** Extra per-batch counters, merged into stats. */
+  stats?(): Record<string, unknown>;
 }
 
 export interface SequentialContext {
@@ -91,6 +93,7 @@ export class ReferenceEngine implements Engine {
         rejected: run.rejected.length,
         engines: countEngines(run.results),
         timingsMs: timings,
+        ...frames?.stats?.(),
       },
     };
   }

@@ -3,7 +3,7 @@ import type { VM } from '@ethereumjs/vm';
 import { Address, bigIntToBytes } from '@ethereumjs/util';
 import { slotKey } from '../chain/recording-state.js';
 import type { FrameExecutor } from '../engine/reference.js';
-import { ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
+import { ethereumjsErrorOf, isSuccess, needsHost, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import { hexToBytes } from '../wire/hex.js';
 import type { GpuBlockContext, GpuCall, GpuCallExecutor, GpuCallResult, GpuStateSnapshot } from './call-executor.js';
 import { readsStillValid, sameFrame, type ReadCheck } from './frame-predictor.js';
@@ -35,14 +35,15 @@ interface EvmInternals {
 export class GpuFrameBridge implements FrameExecutor {
   private frames = { gpu: 0, cpu: 0 };
   private txIndex = -1;
-  private readonly stats = { gpuMs: 0, snapshotMs: 0, validateMs: 0 };
+  private readonly clock = { gpuMs: 0, snapshotMs: 0, validateMs: 0 };
   /** Frames whose speculative result was used, and frames rerun because it was stale. */
   readonly speculation = { used: 0, rerun: 0 };
   /** Why frames went back to the CPU, by outcome name (or 'device-error'). */
   readonly fallbacks: Record<string, number> = {};
 
   constructor(
-    private readonly executor: GpuCallExecutor,
+    /** Executors with growing scratch: a frame that overflows one is retried on the next. */
+    private readonly executors: readonly GpuCallExecutor[],
     private readonly block: GpuBlockContext,
     private readonly snapshot: () => Promise<GpuStateSnapshot>,
     private readonly now: ReadCheck,
@@ -79,7 +80,11 @@ export class GpuFrameBridge implements FrameExecutor {
 
   timings(): Record<string, number> {
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
-    return { ...this.extraTimings, gpu: round(this.stats.gpuMs), snapshot: round(this.stats.snapshotMs), validate: round(this.stats.validateMs) };
+    return { ...this.extraTimings, gpu: round(this.clock.gpuMs), snapshot: round(this.clock.snapshotMs), validate: round(this.clock.validateMs) };
+  }
+
+  stats(): Record<string, unknown> {
+    return { gpuFallbacks: { ...this.fallbacks }, speculation: { ...this.speculation } };
   }
 
   private fallback(reason: string): undefined {
@@ -93,7 +98,7 @@ export class GpuFrameBridge implements FrameExecutor {
     if (!spec || needsHost(spec.result.outcome as OutcomeCode)) return undefined;
     const t = performance.now();
     const valid = sameFrame(spec.call, call) && (await readsStillValid(spec.result, this.wave!.snapshot, this.now, call.address));
-    this.stats.validateMs += performance.now() - t;
+    this.clock.validateMs += performance.now() - t;
     if (valid) this.speculation.used++;
     else this.speculation.rerun++;
     return valid ? spec.result : undefined;
@@ -101,22 +106,28 @@ export class GpuFrameBridge implements FrameExecutor {
 
   private async tryGpu(evm: EvmInternals, message: Message): Promise<ExecResult | undefined> {
     const call = frameCall(evm, message);
-    let result = await this.speculative(call);
-    if (result) return applyFrameResult(evm, message, result, result.outcome as OutcomeCode);
+    const spec = await this.speculative(call);
+    if (spec) return applyFrameResult(evm, message, spec, spec.outcome as OutcomeCode);
+    // The wave already showed the first executor's scratch is too small for this frame.
+    const waveOutcome = this.wave?.frames.get(this.txIndex)?.result.outcome;
+    let outcome: OutcomeCode = Outcome.ScratchExhausted;
     try {
       let t = performance.now();
       const state = await this.snapshot();
-      this.stats.snapshotMs += performance.now() - t;
-      t = performance.now();
-      [result] = await this.executor.execute(this.block, state, [call]);
-      this.stats.gpuMs += performance.now() - t;
+      this.clock.snapshotMs += performance.now() - t;
+      for (const executor of this.executors.slice(waveOutcome === Outcome.ScratchExhausted ? 1 : 0)) {
+        t = performance.now();
+        const [result] = await executor.execute(this.block, state, [call]);
+        this.clock.gpuMs += performance.now() - t;
+        outcome = result.outcome as OutcomeCode;
+        if (!needsHost(outcome)) return applyFrameResult(evm, message, result, outcome);
+        if (outcome !== Outcome.ScratchExhausted) break;
+      }
     } catch {
       // A lost or failing device: the CPU path gives the identical result.
       return this.fallback('device-error');
     }
-    const outcome = result.outcome as OutcomeCode;
-    if (needsHost(outcome)) return this.fallback(outcomeName(outcome));
-    return applyFrameResult(evm, message, result, outcome);
+    return this.fallback(outcomeName(outcome));
   }
 }
 
