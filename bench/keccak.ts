@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 /**
  * keccak-256 throughput: 64-byte inputs hashed by the WGSL kernels (shaders/keccak/) against
  * @noble/hashes on the CPU, in the same process and on the same data.
@@ -54,7 +55,7 @@ ${ENTRY} {
 } as const;
 type KernelName = keyof typeof KERNELS;
 
-interface Row {
+export interface Row {
   kernel: KernelName;
   batch: number;
   endToEndHashesPerSec: number;
@@ -201,7 +202,7 @@ function cpuHashesPerSec(kernel: KernelName, input: Uint32Array, batch: number):
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function printTable(adapterName: string, software: boolean, rows: Row[]): void {
+export function printKeccakTable(adapterName: string, software: boolean, rows: Row[]): void {
   console.log(`adapter: ${adapterName}`);
   if (software) console.log('warning: software adapter (lavapipe/llvmpipe runs WGSL on the CPU); these are not GPU timings');
   const header = ['kernel', 'batch', 'end-to-end hash/s', 'kernel-only hash/s', 'noble CPU hash/s', 'e2e / CPU'];
@@ -213,18 +214,24 @@ function printTable(adapterName: string, software: boolean, rows: Row[]): void {
   for (const row of body) console.log(line(row));
 }
 
+/** keccak-256 of 64-byte inputs per second: both WGSL kernels at each batch size, and noble on the CPU. */
+export async function keccakRows(device: GPUDevice, sizes: number[], reps: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const kernel of Object.keys(KERNELS) as KernelName[]) {
+    for (const batch of sizes) {
+      const { input, ...gpu } = await benchKernel(device, kernel, batch, reps);
+      rows.push({ ...gpu, cpuHashesPerSec: cpuHashesPerSec(kernel, input, batch) });
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const { sizes, reps, json } = parseArgs(process.argv.slice(2));
   try {
     const { device, adapterName, software } = await gpuContext();
-    const rows: Row[] = [];
-    for (const kernel of Object.keys(KERNELS) as KernelName[]) {
-      for (const batch of sizes) {
-        const { input, ...gpu } = await benchKernel(device, kernel, batch, reps);
-        rows.push({ ...gpu, cpuHashesPerSec: cpuHashesPerSec(kernel, input, batch) });
-      }
-    }
-    printTable(adapterName, software, rows);
+    const rows = await keccakRows(device, sizes, reps);
+    printKeccakTable(adapterName, software, rows);
     if (json) {
       const report = { benchmark: 'keccak256-64-byte-inputs', adapter: adapterName, software, reps, node: process.version, date: new Date().toISOString(), rows };
       writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
@@ -235,7 +242,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+// Runs when invoked as a script; bench/gpu.ts imports the functions above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}
