@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectJsonFiles } from '../../src/conformance/files.js';
+import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
+import { GpuEngine } from '../../src/engine/gpu.js';
+import { ReferenceEngine, type FrameExecutor } from '../../src/engine/reference.js';
+import { OPCODES } from '../../src/evm/opcodes.js';
+import { fixturePath } from '../fixtures.js';
+
+/**
+ * All 782 state-test cases on engine `gpu`, and how many ran fully on the GPU. The
+ * coverage target counts only cases whose transaction executes no CALL-family,
+ * CREATE or SELFDESTRUCT opcode, as the reference sees it (a probe watches its steps).
+ */
+class HostOpcodeProbe extends ReferenceEngine {
+  sawHost = false;
+  protected override async attachFrameExecutor(vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0]): Promise<FrameExecutor | undefined> {
+    this.sawHost = false;
+    vm.evm.events!.on('step', (step: { opcode: { code: number } }, resolve?: (v?: unknown) => void) => {
+      if (OPCODES[step.opcode.code].exec === 'host') this.sawHost = true;
+      resolve?.();
+    });
+    return undefined;
+  }
+}
+
+const FIXTURES = fixturePath('state-tests');
+const gpu = new GpuEngine();
+const probe = new HostOpcodeProbe();
+afterAll(() => gpu.close());
+
+const tally = { noHost: 0, noHostOnGpu: 0, onGpu: 0, cases: 0 };
+
+for (const [dir, fork] of [['cancun', 'Cancun'], ['prague', 'Prague']] as const) {
+  const cases: StateTestCase[] = collectJsonFiles([`${FIXTURES}/${dir}`]).flatMap((f) => loadStateTestCases(f, fork));
+  describe(`state tests on engine gpu: ${dir} (${fork})`, () => {
+    for (const c of cases) {
+      it(`${c.file.slice(FIXTURES.length + 1)} ${c.name}[${c.index}]`, async () => {
+        const o = await runStateTestCase(gpu, c);
+        expect(o.error).toBeUndefined();
+        expect(o.ok).toBe(true);
+        await runStateTestCase(probe, c);
+        tally.cases++;
+        if (o.engine === 'gpu') tally.onGpu++;
+        if (!probe.sawHost) {
+          tally.noHost++;
+          if (o.engine === 'gpu') tally.noHostOnGpu++;
+        }
+      });
+    }
+  });
+}
+
+describe('GPU coverage of the state tests', () => {
+  it('runs at least 95% of the cases that execute no host opcode fully on the GPU', () => {
+    expect(tally.cases).toBe(782);
+    const share = tally.noHostOnGpu / tally.noHost;
+    console.log(`gpu coverage: ${tally.noHostOnGpu}/${tally.noHost} cases without host opcodes (${(share * 100).toFixed(1)}%), ${tally.onGpu}/${tally.cases} overall`);
+    expect(share).toBeGreaterThanOrEqual(0.95);
+  });
+});
