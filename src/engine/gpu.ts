@@ -45,9 +45,17 @@ export class GpuEngine extends ReferenceEngine {
 
   /** The default executor for the wave, then one with room for memory-, log- and return-heavy frames. */
   private getExecutors(): Promise<GpuCallExecutor[]> {
-    this.executors ??= gpuContext().then((ctx) => [new GpuCallExecutor(ctx), new GpuCallExecutor(ctx, ROOMY)]);
-    this.executors.catch(() => (this.executors = undefined));
-    return this.executors;
+    const executors = (this.executors ??= gpuContext().then((ctx) => {
+      // After a device loss the next batch starts over on a fresh device.
+      void ctx.device.lost.then(() => {
+        if (this.executors === executors) this.executors = undefined;
+      });
+      return [new GpuCallExecutor(ctx), new GpuCallExecutor(ctx, ROOMY)];
+    }));
+    executors.catch(() => {
+      if (this.executors === executors) this.executors = undefined;
+    });
+    return executors;
   }
 
   protected override async attachFrameExecutor(vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0], ctx: SequentialContext): Promise<FrameExecutor> {
@@ -60,7 +68,8 @@ export class GpuEngine extends ReferenceEngine {
     }
     const block = blockContext(ctx);
     const t = performance.now();
-    const wave = await speculativeWave(vm, ctx, executors[0], block);
+    // Without a wave (device lost while running it) every frame is tried singly, then on the CPU.
+    const wave = await speculativeWave(vm, ctx, executors[0], block).catch(() => undefined);
     const waveMs = since(t);
     const sm = ctx.stateManager;
     const now: ReadCheck = {

@@ -20,6 +20,7 @@ export interface GpuContext {
 
 let instance: GPU | undefined;
 let shared: Promise<GpuContext> | undefined;
+let current: GpuContext | undefined;
 
 function ensureRuntimeDir(): void {
   // Mesa prints errors (and some loaders misbehave) when XDG_RUNTIME_DIR is unset.
@@ -45,7 +46,16 @@ async function open(): Promise<GpuContext> {
     },
   });
   const software = /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
-  return { gpu: instance, adapter, device, adapterName, software };
+  const ctx = { gpu: instance, adapter, device, adapterName, software };
+  // A lost device is never reused: the next gpuContext() opens a fresh one.
+  void device.lost.then(() => {
+    if (current === ctx) {
+      shared = undefined;
+      current = undefined;
+    }
+  });
+  current = ctx;
+  return ctx;
 }
 
 /** The process-wide GPU context, opened on first use. Rejects when no adapter exists. */
@@ -61,5 +71,6 @@ export function gpuContext(): Promise<GpuContext> {
 export async function closeGpu(): Promise<void> {
   const ctx = shared;
   shared = undefined;
+  current = undefined;
   if (ctx) (await ctx.catch(() => undefined))?.device.destroy();
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { GpuEngine } from '../../src/engine/gpu.js';
+import { gpuContext } from '../../src/gpu/device.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { formatResult, jsonCodec } from '../../src/wire/format.js';
@@ -50,5 +51,13 @@ describe('engine gpu equals the reference', () => {
     const g = await both(w);
     expect(g.results.find((r) => r.index === 1)!.status).toBe(0n);
     expect(g.rejected.map((r) => r.code)).toEqual(['TX_NONCE_TOO_HIGH']);
+  });
+
+  it('gives the identical result when the device is lost, and recovers on a fresh device', async () => {
+    (await gpuContext()).device.destroy();
+    const lost = await both(erc20TransferBatch({ transfers: 8 }));
+    expect(Object.values(lost.stats.engines).reduce((a, b) => a + b, 0)).toBe(8);
+    const after = await both(erc20TransferBatch({ transfers: 8 }));
+    expect(after.stats.engines).toEqual({ gpu: 8 });
   });
 });
