@@ -97,7 +97,7 @@ export class GpuFrameBridge implements FrameExecutor {
     const spec = this.wave?.frames.get(this.txIndex);
     if (!spec || needsHost(spec.result.outcome as OutcomeCode)) return undefined;
     const t = performance.now();
-    const valid = sameFrame(spec.call, call) && (await readsStillValid(spec.result, this.wave!.snapshot, this.now, call.address));
+    const valid = sameFrame(spec.call, call) && (await readsStillValid(spec.result, this.wave!.snapshot, this.now));
     this.clock.validateMs += performance.now() - t;
     if (valid) this.speculation.used++;
     else this.speculation.rerun++;

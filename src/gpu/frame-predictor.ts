@@ -97,12 +97,12 @@ export interface ReadCheck {
 }
 
 /** True when every value `result` read from `snapshot` still holds in the current state. */
-export async function readsStillValid(result: GpuCallResult, snapshot: GpuStateSnapshot, now: ReadCheck, frameAddress: Uint8Array): Promise<boolean> {
+export async function readsStillValid(result: GpuCallResult, snapshot: GpuStateSnapshot, now: ReadCheck): Promise<boolean> {
   for (const r of result.storageReads) {
     if ((await now.storage(r.address, r.slot)) !== r.value) return false;
   }
-  // The frame's own account is always checked: SELFBALANCE, CODESIZE and the like read it.
-  for (const address of [frameAddress, ...result.accountReads]) {
+  // The kernel lists every account whose fields it read from the snapshot, its own included (SELFBALANCE).
+  for (const address of result.accountReads) {
     const then = snapshot.accounts.get(bytesToHex(address));
     const current = await now.account(address);
     if (!then || !current) {
