@@ -34,11 +34,14 @@ describe('engine gpu equals the reference', () => {
   it('on conflict-free ERC-20 transfers, all run on the GPU from the speculative wave', async () => {
     const g = await both(erc20TransferBatch({ transfers: 64 }));
     expect(g.stats.engines).toEqual({ gpu: 64 });
+    expect(g.stats.speculation).toEqual({ used: 64, rerun: 0 });
   });
 
   it('on ERC-20 transfers that all credit one hot recipient', async () => {
     const g = await both(erc20TransferBatch({ transfers: 32, recipients: 'hot' }));
     expect(g.stats.engines).toEqual({ gpu: 32 });
+    // Each transfer reads the recipient balance the previous one wrote: only the first wave result stays valid.
+    expect(g.stats.speculation).toEqual({ used: 1, rerun: 31 });
   });
 
   it('on a batch mixing transfers, reverts, out-of-gas and invalid transactions', async () => {
