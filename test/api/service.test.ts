@@ -23,7 +23,7 @@ describe('service routes', () => {
   it('GET /healthz reports ok, the version and the engines', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: ['reference', 'auto'], uptimeSeconds: expect.any(Number) });
+    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: ['reference', 'gpu', 'auto'], uptimeSeconds: expect.any(Number) });
   });
 
   it('GET /v1/engines describes each engine name', async () => {
