@@ -62,6 +62,28 @@ describe(`mainnet blocks, reference engine (${LONG ? 'all' : 'a few per fork; EV
   }
 });
 
+/** Engine gpu on real blocks from Berlin on: every header must still match. */
+describe(`mainnet blocks, engine gpu (${LONG ? 'all from Berlin' : 'one per fork from Berlin'})`, () => {
+  const gpu = registry.get('gpu');
+  const GPU_DEFAULT = [12459406, 13217637, 15537394, 18426253, 19933122];
+  const dirs = (LONG ? findBlockDirs([ROOT]) : GPU_DEFAULT.map((n) => join(ROOT, String(n)))).filter((dir) => {
+    const h = header(dir);
+    return forkAtLeast(mainnetFork(BigInt(h.number), BigInt(h.timestamp)), 'Berlin');
+  });
+
+  for (const dir of dirs) {
+    const h = header(dir);
+    it(`block ${Number(h.number)} (${h.transactions.length} txs)`, async () => {
+      const o = await runBlockTest(gpu, dir);
+      expect(o.error).toBeUndefined();
+      expect(o.ok).toBe(true);
+      expect(o.actual?.receiptsRoot).toBe(h.receiptsRoot);
+      expect(o.actual?.logsBloom).toBe(h.logsBloom);
+      expect(o.actual?.gasUsed).toBe(BigInt(h.gasUsed));
+    });
+  }
+});
+
 describe('block folders and forks', () => {
   const index = JSON.parse(readFileSync(join(ROOT, 'index.json'), 'utf8')) as { block: number; fork: string }[];
 
