@@ -3,6 +3,14 @@
 // variables. Word offsets (`*_at`) locate this invocation's records and regions in the
 // shared buffers. A later issue runs nested calls on the GPU; a frame then becomes a
 // record to push and pop, with these as its fields.
+//
+// Compile time shapes this kernel. lavapipe turns every storage-buffer access into one
+// branch per SIMD lane, unrolls loops whose trip count it knows (copying the accesses
+// in them) and inlines every call (copying them again); LLVM's time then grows much
+// faster than the code. So each kind of access has as few sites as possible: one
+// step fetches its operands in one place and writes its results in one place, all
+// memory traffic goes through one copy loop, and cold paths loop over `opaque`-bounded
+// counts the compiler cannot unroll.
 
 var<private> call_at: u32;
 var<private> out_at: u32;
@@ -23,37 +31,16 @@ var<private> gas: vec2<u32>;
 var<private> refund: vec2<u32>;
 // Memory size in 32-byte words; memory bytes past it are not yet zeroed.
 var<private> mem_words: u32;
+// Zero, read from PARAMS at run time: `n + opaque` is a loop bound the compiler cannot
+// fold, so the loop stays a loop.
+var<private> opaque: u32;
 
 fn param(field: u32) -> u32 {
   return params[field];
 }
 
-fn param_u256(field: u32) -> u256 {
-  var r: u256;
-  for (var i = 0u; i < 8u; i++) {
-    r[i] = params[field + i];
-  }
-  return r;
-}
-
 fn call_u32(field: u32) -> u32 {
   return calls[call_at + field];
-}
-
-fn call_u256(field: u32) -> u256 {
-  var r: u256;
-  for (var i = 0u; i < 8u; i++) {
-    r[i] = calls[call_at + field + i];
-  }
-  return r;
-}
-
-fn blob_u256(at: u32) -> u256 {
-  var r: u256;
-  for (var i = 0u; i < 8u; i++) {
-    r[i] = blob[at + i];
-  }
-  return r;
 }
 
 // Byte i of the byte string stored in the blob from word `at`.
@@ -61,29 +48,45 @@ fn blob_byte(at: u32, i: u32) -> u32 {
   return (blob[at + (i >> 2u)] >> ((i & 3u) * 8u)) & 0xffu;
 }
 
-// Big-endian 32-bit window of a blob byte string of length len starting at byte i, zero
-// past its end: what CALLDATALOAD and copies read, four bytes at a time.
-fn blob_be32(at: u32, len: u32, i: u32) -> u32 {
-  var v = 0u;
-  for (var k = 0u; k < 4u; k++) {
-    let j = i + k;
-    var b = 0u;
-    if (j >= i && j < len) {
-      b = blob_byte(at, j);
-    }
-    v = (v << 8u) | b;
+// Buffer ids for the word readers below.
+const BUF_PARAMS = 0u;
+const BUF_CALLS = 1u;
+const BUF_BLOB = 2u;
+const BUF_STATE = 3u;
+const BUF_OUT = 4u;
+
+fn buffer_word(buf: u32, at: u32) -> u32 {
+  switch buf {
+    case BUF_PARAMS: { return params[at]; }
+    case BUF_CALLS: { return calls[at]; }
+    case BUF_BLOB: { return blob[at]; }
+    case BUF_STATE: { return state[at]; }
+    default: { return out[at]; }
   }
-  return v;
 }
 
-// The u256 whose 32 big-endian bytes start at byte `off` of a blob byte string of
-// length len, zero-padded on the right (CALLDATALOAD).
-fn blob_load_word(at: u32, len: u32, off: u32) -> u256 {
+// The u256 at word `at` of a buffer: one access site per buffer for the whole kernel.
+fn read_u256(buf: u32, at: u32) -> u256 {
   var r: u256;
-  for (var i = 0u; i < 8u; i++) {
-    r[7u - i] = blob_be32(at, len, off + 4u * i);
+  for (var k = 0u; k < 8u + opaque; k++) {
+    r[k] = buffer_word(buf, at + k);
   }
   return r;
+}
+
+// Whether the low `limbs` limbs of v equal the words at `at` (addresses compare 5).
+fn equals_at(buf: u32, at: u32, v: u256, limbs: u32) -> bool {
+  var same = true;
+  for (var k = 0u; k < limbs + opaque; k++) {
+    same = same && buffer_word(buf, at + k) == v[k];
+  }
+  return same;
+}
+
+fn write_out_u256(at: u32, v: u256, limbs: u32) {
+  for (var k = 0u; k < limbs + opaque; k++) {
+    out[at + k] = v[k];
+  }
 }
 
 // The low 160 bits of a word, as an address is taken from the stack.
@@ -91,12 +94,12 @@ fn to_address(v: u256) -> u256 {
   return u256(v[0], v[1], v[2], v[3], v[4], 0u, 0u, 0u);
 }
 
-fn same_address(a: u256, b: u256) -> bool {
-  return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4];
-}
-
 // A stack word clamped to u32: values at or above 2^32 become 0xffffffff, which every
 // caller treats as "past any buffer".
 fn clamp_u32(v: u256) -> u32 {
   return select(0xffffffffu, v[0], u256_fits_u32(v));
+}
+
+fn bswap32(x: u32) -> u32 {
+  return (x << 24u) | ((x << 8u) & 0x00ff0000u) | ((x >> 8u) & 0x0000ff00u) | (x >> 24u);
 }

@@ -1,26 +1,40 @@
-//! requires: keccak/sponge interpreter/frame interpreter/gas interpreter/stack interpreter/memory
-// KECCAK256 over this invocation's memory: the sponge's input hook reads the memory
-// region directly (memory bytes are packed as the hook expects).
+//! requires: keccak/f1600 keccak/digest interpreter/frame interpreter/memory
+// KECCAK256 over this invocation's memory. The sponge of shaders/keccak/sponge.wgsl
+// absorbs full blocks and the padded final block in two loops, each calling the
+// permutation, and reads its input at many unrolled sites; this one walks the padded
+// message one word at a time through a single loop, a single memory read and a single
+// permutation, which keeps the interpreter kernel's compile time down.
 
-fn keccak_input_word(word_index: u32) -> u32 {
-  return scratch[mem_at + word_index];
-}
-
-// 30 static gas plus 6 per word hashed, plus memory growth.
-fn op_keccak256(sg: u32) -> u32 {
-  let off = stack_peek(0u);
-  let len = stack_peek(1u);
-  let words = u64_mul_sat(u64(words_of(clamp_u32(len))), 6u);
-  let s = charge_mem(u64_add_sat(u64(sg), words), mem_expansion(off, len));
-  if (s != 0u) {
-    return s;
+// keccak-256 of memory bytes [off, off + len), as the u256 SHA3 pushes.
+fn keccak_memory(off: u32, len: u32) -> u256 {
+  var s: array<vec2<u32>, 25>;
+  var block: array<u32, 34>;
+  // The padded message: len bytes, 0x01, zeros, 0x80 on the last byte of its block.
+  let total = (len / 136u + 1u) * 136u;
+  var c = 0u;
+  for (var at = 0u; at < total; at += 4u) {
+    var w = 0u;
+    if (at < len) {
+      w = mem_le32(off + at);
+      if (len - at < 4u) {
+        w &= (1u << (8u * (len - at))) - 1u;
+      }
+    }
+    if (at <= len && len - at < 4u) {
+      w |= 1u << (8u * (len - at));
+    }
+    if (at + 4u == total) {
+      w |= 0x80000000u;
+    }
+    block[c] = w;
+    c += 1u;
+    if (c == 34u) {
+      for (var l = 0u; l < 17u; l++) {
+        s[l] ^= vec2<u32>(block[2u * l], block[2u * l + 1u]);
+      }
+      keccak_f1600(&s);
+      c = 0u;
+    }
   }
-  var n = 0u;
-  var at = 0u;
-  if (!u256_is_zero(len)) {
-    n = len[0];
-    at = off[0];
-  }
-  stack_replace(2u, keccak_digest_to_u256(keccak256(at, n)));
-  return 0u;
+  return keccak_digest_to_u256(keccak_squeeze256(&s));
 }

@@ -1,9 +1,12 @@
-//! requires: u256/core interpreter/frame interpreter/gas interpreter/stack
+//! requires: u256/core interpreter/frame interpreter/gas
 // EVM memory: bytes packed 4 per u32 (little-endian within a word, as the keccak hook
 // and the host expect) in this invocation's scratch region, PARAMS_MEMORY_WORDS_CAP
 // 32-byte words at most. Growing past the region ends the call with ScratchExhausted,
 // but only when the growth is affordable: an expansion whose cost alone exceeds the gas
 // left is OutOfGas, as in the reference, however far past the region it reaches.
+//
+// Every byte that moves between memory, the blob (calldata, code), the output region
+// and the step's register goes through one copy loop, run at most once per step.
 
 // The outcome of sizing one memory access: the words memory would have afterwards, the
 // gas that growth costs, and whether it fits the region. When it does not fit, `cost`
@@ -50,184 +53,127 @@ fn mem_expansion_max(a: MemExp, b: MemExp) -> MemExp {
   return m;
 }
 
-// Charges `base` plus the growth in one step, as the reference charges an opcode's
-// whole dynamic cost at once, then grows memory. Returns 0 or the outcome that ends
-// the call.
-fn charge_mem(base: vec2<u32>, m: MemExp) -> u32 {
-  let total = u64_add_sat(base, m.cost);
-  if (u64_lt(gas, total)) {
-    return OUTCOME_OUT_OF_GAS;
-  }
-  if (!m.fits) {
-    return OUTCOME_SCRATCH_EXHAUSTED;
-  }
-  gas = u64_sub(gas, total);
-  mem_grow(m.words);
-  return 0u;
-}
-
 // Zeroes the newly covered words: scratch slots are reused between calls.
 fn mem_grow(words: u32) {
-  if (words <= mem_words) {
-    return;
-  }
   for (var i = mem_words * 8u; i < words * 8u; i++) {
     scratch[mem_at + i] = 0u;
   }
-  mem_words = words;
-}
-
-fn mem_byte(i: u32) -> u32 {
-  return (scratch[mem_at + (i >> 2u)] >> ((i & 3u) * 8u)) & 0xffu;
-}
-
-fn mem_set_byte(i: u32, b: u32) {
-  let w = mem_at + (i >> 2u);
-  let sh = (i & 3u) * 8u;
-  scratch[w] = (scratch[w] & ~(0xffu << sh)) | ((b & 0xffu) << sh);
+  mem_words = max(mem_words, words);
 }
 
 // The four bytes at i (any alignment) as a little-endian word.
 fn mem_le32(i: u32) -> u32 {
   let w = mem_at + (i >> 2u);
   let sh = (i & 3u) * 8u;
+  let lo = scratch[w] >> sh;
   if (sh == 0u) {
-    return scratch[w];
+    return lo;
   }
-  return (scratch[w] >> sh) | (scratch[w + 1u] << (32u - sh));
+  return lo | (scratch[w + 1u] << (32u - sh));
 }
 
-fn bswap32(x: u32) -> u32 {
-  return (x << 24u) | ((x << 8u) & 0x00ff0000u) | ((x >> 8u) & 0x0000ff00u) | (x >> 24u);
+// Copy endpoints.
+const CP_MEM = 1u;
+const CP_BLOB = 2u;
+// The step's register `reg`, as the 32 big-endian bytes of a word (MLOAD's result,
+// MSTORE's operand, CALLDATALOAD's result).
+const CP_REG = 3u;
+const CP_OUT = 4u;
+
+// The pending copy of a step: cp_n bytes from source offset cp_src_off to destination
+// offset cp_dst_off. A blob source is the byte string at word cp_src_at of length
+// cp_src_len, zero past its end; an output destination starts at word cp_dst_at.
+var<private> cp_n: u32;
+var<private> cp_src: u32;
+var<private> cp_src_at: u32;
+var<private> cp_src_len: u32;
+var<private> cp_src_off: u32;
+var<private> cp_dst: u32;
+var<private> cp_dst_at: u32;
+var<private> cp_dst_off: u32;
+var<private> reg: u256;
+
+fn copy_request(n: u32, src: u32, src_at: u32, src_len: u32, src_off: u32, dst: u32, dst_at: u32, dst_off: u32) {
+  cp_n = n;
+  cp_src = src;
+  cp_src_at = src_at;
+  cp_src_len = src_len;
+  cp_src_off = src_off;
+  cp_dst = dst;
+  cp_dst_at = dst_at;
+  cp_dst_off = dst_off;
 }
 
-// The 32 bytes at off as a big-endian word (MLOAD); memory already covers them.
-fn mem_load_word(off: u32) -> u256 {
-  var r: u256;
-  for (var i = 0u; i < 8u; i++) {
-    r[7u - i] = bswap32(mem_le32(off + 4u * i));
+// Source byte at absolute offset s (i bytes into the copy); a wrapped offset is past
+// every source's end.
+fn src_byte(s: u32, i: u32) -> u32 {
+  if (cp_src == CP_MEM) {
+    return (scratch[mem_at + (s >> 2u)] >> ((s & 3u) * 8u)) & 0xffu;
   }
-  return r;
-}
-
-// Writes four bytes at i (any alignment) given as a little-endian word.
-fn mem_store_le32(i: u32, v: u32) {
-  let w = mem_at + (i >> 2u);
-  let sh = (i & 3u) * 8u;
-  if (sh == 0u) {
-    scratch[w] = v;
-    return;
+  if (cp_src == CP_REG) {
+    return (reg[7u - (s >> 2u)] >> ((3u - (s & 3u)) * 8u)) & 0xffu;
   }
-  scratch[w] = (scratch[w] & ((1u << sh) - 1u)) | (v << sh);
-  scratch[w + 1u] = (scratch[w + 1u] & ~((1u << sh) - 1u)) | (v >> (32u - sh));
-}
-
-fn mem_store_word(off: u32, v: u256) {
-  for (var i = 0u; i < 8u; i++) {
-    mem_store_le32(off + 4u * i, bswap32(v[7u - i]));
-  }
-}
-
-// Source of a copy into memory: a byte string in the blob (calldata, code) or memory
-// itself (MCOPY). Bytes past `len` read as zero.
-const SRC_BLOB = 0u;
-const SRC_MEMORY = 1u;
-
-fn src_byte(kind: u32, at: u32, len: u32, i: u32) -> u32 {
-  if (i >= len) {
+  if (s < i || s >= cp_src_len) {
     return 0u;
   }
-  if (kind == SRC_MEMORY) {
-    return mem_byte(i);
-  }
-  return blob_byte(at, i);
+  return blob_byte(cp_src_at, s);
 }
 
-// Copies n bytes from source offset src (clamped: past-the-end reads zero) to memory at
-// dst, a destination word at a time. Overlapping memory-to-memory copies run backwards
-// when the destination is above the source, so every source byte is read before it is
-// overwritten (MCOPY behaves as if through a buffer).
-fn mem_copy_in(dst: u32, kind: u32, at: u32, len: u32, src: u32, n: u32) {
-  if (n == 0u) {
-    return;
+// Four source bytes at a word-aligned offset s, the whole word inside the source.
+fn src_word(s: u32) -> u32 {
+  if (cp_src == CP_MEM) {
+    return scratch[mem_at + (s >> 2u)];
   }
-  let first = dst >> 2u;
-  let last = (dst + n - 1u) >> 2u;
-  let backwards = kind == SRC_MEMORY && dst > src;
-  let count = last - first + 1u;
-  for (var k = 0u; k < count; k++) {
-    let w = select(first + k, last - k, backwards);
-    var word = scratch[mem_at + w];
-    for (var b = 0u; b < 4u; b++) {
-      let p = w * 4u + b;
-      if (p >= dst && p - dst < n) {
-        let s = src + (p - dst);
-        // An offset that wrapped past 2^32 is past every source's end.
-        var v = 0u;
-        if (s >= src) {
-          v = src_byte(kind, at, len, s);
-        }
-        word = (word & ~(0xffu << (8u * b))) | (v << (8u * b));
-      }
-    }
-    scratch[mem_at + w] = word;
+  if (cp_src == CP_REG) {
+    return bswap32(reg[7u - (s >> 2u)]);
   }
+  return blob[cp_src_at + (s >> 2u)];
 }
 
-// MLOAD, MSTORE, MSTORE8: the reference sizes memory from the offset alone (it peeks
-// one item), then pops.
-fn op_mload(sg: u32) -> u32 {
-  let off = stack_peek(0u);
-  let s = charge_mem(u64(sg), mem_expansion(off, u256_from_u32(32u)));
-  if (s != 0u) {
-    return s;
+fn dst_word(d: u32) -> u32 {
+  if (cp_dst == CP_MEM) {
+    return scratch[mem_at + (d >> 2u)];
   }
-  stack_set(0u, mem_load_word(off[0]));
-  return 0u;
+  if (cp_dst == CP_REG) {
+    return bswap32(reg[7u - (d >> 2u)]);
+  }
+  return out[cp_dst_at + (d >> 2u)];
 }
 
-fn op_mstore(sg: u32, one_byte: bool) -> u32 {
-  let off = stack_peek(0u);
-  let s = charge_mem(u64(sg), mem_expansion(off, u256_from_u32(select(32u, 1u, one_byte))));
-  if (s != 0u) {
-    return s;
-  }
-  if (sp < 2u) {
-    return OUTCOME_STACK_UNDERFLOW;
-  }
-  let v = stack_peek(1u);
-  sp -= 2u;
-  if (one_byte) {
-    mem_set_byte(off[0], v[0]);
+fn set_dst_word(d: u32, v: u32) {
+  if (cp_dst == CP_MEM) {
+    scratch[mem_at + (d >> 2u)] = v;
+  } else if (cp_dst == CP_REG) {
+    reg[7u - (d >> 2u)] = bswap32(v);
   } else {
-    mem_store_word(off[0], v);
+    out[cp_dst_at + (d >> 2u)] = v;
   }
-  return 0u;
 }
 
-fn op_msize() {
-  stack_push(u256_from_u32(mem_words * 32u));
-}
-
-// The dynamic part shared by every copy into memory: memory growth for [dst, dst + n)
-// plus 3 gas per word copied, on top of the opcode's static gas.
-fn charge_copy(sg: u32, dst: u256, n: u256) -> u32 {
-  let copy = u64_mul_sat(u64(words_of(clamp_u32(n))), 3u);
-  return charge_mem(u64_add_sat(u64(sg), copy), mem_expansion(dst, n));
-}
-
-// MCOPY (EIP-5656): memory grows to cover both ranges.
-fn op_mcopy(sg: u32) -> u32 {
-  let dst = stack_peek(0u);
-  let src = stack_peek(1u);
-  let n = stack_peek(2u);
-  let copy = u64_mul_sat(u64(words_of(clamp_u32(n))), 3u);
-  let m = mem_expansion_max(mem_expansion(src, n), mem_expansion(dst, n));
-  let s = charge_mem(u64_add_sat(u64(sg), copy), m);
-  if (s != 0u) {
-    return s;
+// Runs the pending copy: whole words where source and destination are both aligned and
+// the source has them, single bytes elsewhere. A memory-to-memory copy whose destination
+// is above its source runs backwards a byte at a time, so every source byte is read
+// before it is overwritten (MCOPY behaves as if through a buffer).
+fn run_copy() {
+  let n = cp_n;
+  let backwards = cp_src == CP_MEM && cp_dst == CP_MEM && cp_dst_off > cp_src_off;
+  var done = 0u;
+  loop {
+    if (done >= n) {
+      break;
+    }
+    let i = select(done, n - 1u - done, backwards);
+    let s = cp_src_off + i;
+    let d = cp_dst_off + i;
+    let whole = cp_src != CP_BLOB || (s >= i && cp_src_len >= 4u && s <= cp_src_len - 4u);
+    if (!backwards && ((s | d) & 3u) == 0u && n - done >= 4u && whole) {
+      set_dst_word(d, src_word(s));
+      done += 4u;
+    } else {
+      let sh = (d & 3u) * 8u;
+      set_dst_word(d, (dst_word(d) & ~(0xffu << sh)) | (src_byte(s, i) << sh));
+      done += 1u;
+    }
   }
-  sp -= 3u;
-  mem_copy_in(dst[0], SRC_MEMORY, 0u, mem_words * 32u, src[0], n[0]);
-  return 0u;
+  cp_n = 0u;
 }

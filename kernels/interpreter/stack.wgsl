@@ -1,43 +1,40 @@
 //! requires: u256/core interpreter/frame
 // The EVM stack: STACK_LIMIT words in this invocation's scratch region, sp items deep.
-// Callers check heights first (the step loop does it from the opcode table), so these
-// never read or write outside the region.
+// A step reads its operands into `arg` in one place and writes its results from `res`
+// in one place; the step loop has checked the heights, so neither reaches outside the
+// region.
 
-fn stack_word_at(i: u32) -> u32 {
-  return stack_at + (sp - 1u - i) * 8u;
-}
+var<private> arg: array<u256, 6>;
+var<private> res: array<u256, 2>;
 
-// Item i counted from the top (0 = top).
-fn stack_peek(i: u32) -> u256 {
-  let at = stack_word_at(i);
-  var r: u256;
-  for (var k = 0u; k < 8u; k++) {
-    r[k] = scratch[at + k];
-  }
-  return r;
-}
-
-fn stack_set(i: u32, v: u256) {
-  let at = stack_word_at(i);
-  for (var k = 0u; k < 8u; k++) {
-    scratch[at + k] = v[k];
+// Reads `count` items: arg[0] from depth `first` (0, or n - 1 for DUPn), arg[1] from
+// depth `second` (1, or n for SWAPn), arg[k] from depth k beyond.
+fn fetch_args(count: u32, first: u32, second: u32) {
+  for (var k = 0u; k < count; k++) {
+    let depth = select(select(k, second, k == 1u), first, k == 0u);
+    let at = stack_at + (sp - 1u - depth) * 8u;
+    var v: u256;
+    for (var l = 0u; l < 8u; l++) {
+      v[l] = scratch[at + l];
+    }
+    arg[k] = v;
   }
 }
 
-fn stack_push(v: u256) {
-  sp += 1u;
-  stack_set(0u, v);
-}
-
-// Replaces the top `pops` items by one result.
-fn stack_replace(pops: u32, v: u256) {
-  sp -= pops - 1u;
-  stack_set(0u, v);
+// Writes res[0] to the top and, for SWAPn, res[1] to depth `second`.
+fn write_results(count: u32, second: u32) {
+  for (var k = 0u; k < count; k++) {
+    let at = stack_at + (sp - 1u - select(0u, second, k == 1u)) * 8u;
+    let v = res[k];
+    for (var l = 0u; l < 8u; l++) {
+      scratch[at + l] = v[l];
+    }
+  }
 }
 
 // PUSH0..PUSH32: n immediate bytes, big-endian, zero-padded past the end of the code.
 // pc already points past the opcode.
-fn op_push(n: u32) {
+fn push_value(n: u32) -> u256 {
   var r = u256_zero();
   for (var j = 0u; j < n; j++) {
     let at = pc + j;
@@ -46,19 +43,5 @@ fn op_push(n: u32) {
       r[k >> 2u] |= blob_byte(code_at, at) << ((k & 3u) * 8u);
     }
   }
-  stack_push(r);
-  pc += n;
-}
-
-// DUP1..DUP16 copy item n-1; SWAP1..SWAP16 exchange the top with item n.
-fn op_dup(n: u32) {
-  let v = stack_peek(n - 1u);
-  stack_push(v);
-}
-
-fn op_swap(n: u32) {
-  let a = stack_peek(0u);
-  let b = stack_peek(n);
-  stack_set(0u, b);
-  stack_set(n, a);
+  return r;
 }

@@ -11,18 +11,10 @@ fn hash_mix(h: u32, w: u32) -> u32 {
   return x ^ (x >> 15u);
 }
 
-fn hash_address(a: u256) -> u32 {
-  var h = 0x811c9dc5u;
-  for (var i = 0u; i < 5u; i++) {
-    h = hash_mix(h, a[i]);
-  }
-  return h;
-}
-
-fn hash_slot(account: u32, key: u256) -> u32 {
-  var h = hash_mix(0x811c9dc5u, account);
-  for (var i = 0u; i < 8u; i++) {
-    h = hash_mix(h, key[i]);
+fn hash_words(seed: u32, v: u256, limbs: u32) -> u32 {
+  var h = seed;
+  for (var i = 0u; i < limbs; i++) {
+    h = hash_mix(h, v[i]);
   }
   return h;
 }
@@ -31,17 +23,13 @@ fn hash_slot(account: u32, key: u256) -> u32 {
 fn account_find(a: u256) -> u32 {
   let base = param(PARAMS_ACCOUNTS_AT);
   let mask = param(PARAMS_ACCOUNTS_MASK);
-  var i = hash_address(a) & mask;
+  var i = hash_words(0x811c9dc5u, a, 5u) & mask;
   for (var n = 0u; n <= mask; n++) {
     let e = base + i * ACCOUNT_WORDS;
     if (state[e + ACCOUNT_USED] == 0u) {
       return NOT_FOUND;
     }
-    var same = true;
-    for (var k = 0u; k < 5u; k++) {
-      same = same && state[e + ACCOUNT_ADDRESS + k] == a[k];
-    }
-    if (same) {
+    if (equals_at(BUF_STATE, e + ACCOUNT_ADDRESS, a, 5u)) {
       return i;
     }
     i = (i + 1u) & mask;
@@ -49,49 +37,30 @@ fn account_find(a: u256) -> u32 {
   return NOT_FOUND;
 }
 
-fn account_word(index: u32, field: u32) -> u32 {
-  return state[param(PARAMS_ACCOUNTS_AT) + index * ACCOUNT_WORDS + field];
+// Word offset of an account's field in the state buffer.
+fn account_field(index: u32, field: u32) -> u32 {
+  return param(PARAMS_ACCOUNTS_AT) + index * ACCOUNT_WORDS + field;
 }
 
-// An account's u256 field; zero for an absent account.
-fn account_u256(index: u32, field: u32) -> u256 {
-  var r = u256_zero();
-  if (index != NOT_FOUND) {
-    let e = param(PARAMS_ACCOUNTS_AT) + index * ACCOUNT_WORDS + field;
-    for (var k = 0u; k < 8u; k++) {
-      r[k] = state[e + k];
-    }
-  }
-  return r;
-}
-
-// The snapshot value of (account, key); zero when absent.
-fn slot_value(account: u32, key: u256) -> u256 {
-  var r = u256_zero();
+// Word offset of the snapshot value of (account, key), or NOT_FOUND when absent (zero).
+fn slot_find(account: u32, key: u256) -> u32 {
   if (account == NOT_FOUND) {
-    return r;
+    return NOT_FOUND;
   }
   let tag = account + 1u;
   let base = param(PARAMS_SLOTS_AT);
   let mask = param(PARAMS_SLOTS_MASK);
-  var i = hash_slot(tag, key) & mask;
+  var i = hash_words(hash_mix(0x811c9dc5u, tag), key, 8u) & mask;
   for (var n = 0u; n <= mask; n++) {
     let e = base + i * SLOT_WORDS;
     let t = state[e + SLOT_ACCOUNT];
     if (t == 0u) {
-      return r;
+      return NOT_FOUND;
     }
-    var same = t == tag;
-    for (var k = 0u; k < 8u; k++) {
-      same = same && state[e + SLOT_KEY + k] == key[k];
-    }
-    if (same) {
-      for (var k = 0u; k < 8u; k++) {
-        r[k] = state[e + SLOT_VALUE + k];
-      }
-      return r;
+    if (t == tag && equals_at(BUF_STATE, e + SLOT_KEY, key, 8u)) {
+      return e + SLOT_VALUE;
     }
     i = (i + 1u) & mask;
   }
-  return r;
+  return NOT_FOUND;
 }

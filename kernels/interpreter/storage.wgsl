@@ -1,4 +1,4 @@
-//! requires: u256/all interpreter/frame interpreter/gas interpreter/stack interpreter/state
+//! requires: u256/all interpreter/frame interpreter/gas interpreter/state
 // SLOAD and SSTORE of the executing account, and transient storage (EIP-1153).
 //
 // The call's storage journal lives in its output region: one JOURNAL record per slot it
@@ -15,38 +15,23 @@ fn journal_record(i: u32) -> u32 {
   return out_at + param(PARAMS_OUT_JOURNAL) + i * JOURNAL_WORDS;
 }
 
-fn out_u256(at: u32) -> u256 {
-  var r: u256;
-  for (var k = 0u; k < 8u; k++) {
-    r[k] = out[at + k];
-  }
-  return r;
-}
-
-fn out_set_u256(at: u32, v: u256) {
-  for (var k = 0u; k < 8u; k++) {
-    out[at + k] = v[k];
-  }
-}
-
 fn slot_warm_at_start(key: u256) -> bool {
   let at = call_u32(CALL_WARM_SLOTS_AT);
   let n = call_u32(CALL_WARM_SLOTS_COUNT);
   for (var i = 0u; i < n; i++) {
-    if (u256_eq(blob_u256(at + i * 8u), key)) {
+    if (equals_at(BUF_BLOB, at + i * 8u, key, 8u)) {
       return true;
     }
   }
   return false;
 }
 
-// The journal record for key, created (with the snapshot value read, and the slot's
-// warmth at frame start) on first touch; NOT_FOUND when the journal is full.
+// The journal record for key, created on first touch with the snapshot value and the
+// slot's warmth at frame start; NOT_FOUND when the journal is full.
 fn journal_touch(key: u256) -> u32 {
   for (var i = 0u; i < journal_count; i++) {
-    let r = journal_record(i);
-    if (u256_eq(out_u256(r + JOURNAL_KEY), key)) {
-      return r;
+    if (equals_at(BUF_OUT, journal_record(i) + JOURNAL_KEY, key, 8u)) {
+      return journal_record(i);
     }
   }
   if (journal_count >= param(PARAMS_JOURNAL_CAP)) {
@@ -54,103 +39,63 @@ fn journal_touch(key: u256) -> u32 {
   }
   let r = journal_record(journal_count);
   journal_count += 1u;
-  out_set_u256(r + JOURNAL_KEY, key);
-  out_set_u256(r + JOURNAL_ORIGINAL, slot_value(call_u32(CALL_ACCOUNT), key));
+  write_out_u256(r + JOURNAL_KEY, key, 8u);
+  let at = slot_find(call_u32(CALL_ACCOUNT), key);
+  var original = u256_zero();
+  if (at != NOT_FOUND) {
+    original = read_u256(BUF_STATE, at);
+  }
+  write_out_u256(r + JOURNAL_ORIGINAL, original, 8u);
+  write_out_u256(r + JOURNAL_CURRENT, original, 8u);
   out[r + JOURNAL_FLAGS] = JOURNAL_READ | select(0u, JOURNAL_WARM, slot_warm_at_start(key));
   return r;
 }
 
-fn journal_current(r: u32) -> u256 {
-  if ((out[r + JOURNAL_FLAGS] & JOURNAL_WRITTEN) != 0u) {
-    return out_u256(r + JOURNAL_CURRENT);
-  }
-  return out_u256(r + JOURNAL_ORIGINAL);
+// SSTORE's gas beyond the opcode's static part, and its refund change, from EIP-2200
+// net metering with EIP-2929 costs and EIP-3529 refunds (the clear refund comes from
+// the fork: PARAMS_SSTORE_CLEAR_REFUND), as the reference computes them.
+struct SstoreCost {
+  gas: u32,
+  add: u32,
+  sub: u32,
 }
 
-// SLOAD: the opcode table's static gas is the warm cost (EIP-2929); a cold slot costs
-// 2000 more (2100 in all).
-fn op_sload(sg: u32) -> u32 {
-  let key = stack_peek(0u);
-  let r = journal_touch(key);
-  if (r == NOT_FOUND) {
-    return OUTCOME_SCRATCH_EXHAUSTED;
-  }
-  let flags = out[r + JOURNAL_FLAGS];
-  let cold = (flags & JOURNAL_WARM) == 0u;
-  if (!charge(u64(sg + select(0u, 2000u, cold)))) {
-    return OUTCOME_OUT_OF_GAS;
-  }
-  out[r + JOURNAL_FLAGS] = flags | JOURNAL_WARM;
-  stack_set(0u, journal_current(r));
-  return 0u;
-}
-
-fn refund_add(v: u32) {
-  refund = u64_add(refund, u64(v));
-}
-
-fn refund_sub(v: u32) {
-  refund = u64_sub(refund, u64(v));
-}
-
-// SSTORE: EIP-2200 net metering with EIP-2929 costs and EIP-3529 refunds (the clear
-// refund comes from the fork: PARAMS_SSTORE_CLEAR_REFUND), as the reference computes
-// it. The 2300-gas sentry is checked against the gas left before anything is charged.
-fn op_sstore(sg: u32) -> u32 {
-  if (!u64_lt(u64(2300u), gas)) {
-    return OUTCOME_OUT_OF_GAS;
-  }
-  let key = stack_peek(0u);
-  let value = stack_peek(1u);
-  let r = journal_touch(key);
-  if (r == NOT_FOUND) {
-    return OUTCOME_SCRATCH_EXHAUSTED;
-  }
-  let flags = out[r + JOURNAL_FLAGS];
-  let warm = (flags & JOURNAL_WARM) != 0u;
-  let original = out_u256(r + JOURNAL_ORIGINAL);
-  let current = journal_current(r);
+fn sstore_cost(original: u256, current: u256, value: u256, warm: bool) -> SstoreCost {
   let clear = param(PARAMS_SSTORE_CLEAR_REFUND);
-  var cost = 100u;
-  var add = 0u;
-  var sub = 0u;
+  var c: SstoreCost;
+  c.gas = 100u;
   if (u256_eq(current, value)) {
-    cost = 100u;
+    c.gas = 100u;
   } else if (u256_eq(original, current)) {
     if (u256_is_zero(original)) {
-      cost = 20000u;
+      c.gas = 20000u;
     } else {
-      cost = 2900u;
+      c.gas = 2900u;
       if (u256_is_zero(value)) {
-        add = clear;
+        c.add = clear;
       }
     }
   } else {
     if (!u256_is_zero(original)) {
       if (u256_is_zero(current)) {
-        sub = clear;
+        c.sub = clear;
       } else if (u256_is_zero(value)) {
-        add = clear;
+        c.add = clear;
       }
     }
     if (u256_eq(original, value)) {
       if (u256_is_zero(original)) {
-        add += 19900u;
+        c.add += 19900u;
       } else {
         // The reference prices the reset by warmth; a dirty slot is always warm here.
-        add += select(4900u, 2800u, warm);
+        c.add += select(4900u, 2800u, warm);
       }
     }
   }
-  if (!charge(u64(sg + cost + select(2100u, 0u, warm)))) {
-    return OUTCOME_OUT_OF_GAS;
+  if (!warm) {
+    c.gas += 2100u;
   }
-  refund_add(add);
-  refund_sub(sub);
-  out_set_u256(r + JOURNAL_CURRENT, value);
-  out[r + JOURNAL_FLAGS] = flags | JOURNAL_WARM | JOURNAL_WRITTEN;
-  sp -= 2u;
-  return 0u;
+  return c;
 }
 
 // Transient storage: TRANSIENT records in the scratch region, found by linear scan.
@@ -162,7 +107,7 @@ fn transient_find(key: u256) -> u32 {
   for (var i = 0u; i < transient_count; i++) {
     let r = transient_record(i);
     var same = true;
-    for (var k = 0u; k < 8u; k++) {
+    for (var k = 0u; k < 8u + opaque; k++) {
       same = same && scratch[r + TRANSIENT_KEY + k] == key[k];
     }
     if (same) {
@@ -172,34 +117,30 @@ fn transient_find(key: u256) -> u32 {
   return NOT_FOUND;
 }
 
-fn op_tload() {
-  let r = transient_find(stack_peek(0u));
+fn transient_load(key: u256) -> u256 {
+  let r = transient_find(key);
   var v = u256_zero();
   if (r != NOT_FOUND) {
-    for (var k = 0u; k < 8u; k++) {
+    for (var k = 0u; k < 8u + opaque; k++) {
       v[k] = scratch[r + TRANSIENT_VALUE + k];
     }
   }
-  stack_set(0u, v);
+  return v;
 }
 
-fn op_tstore() -> u32 {
-  let key = stack_peek(0u);
-  let value = stack_peek(1u);
+// False when a new key finds the area full.
+fn transient_store(key: u256, value: u256) -> bool {
   var r = transient_find(key);
   if (r == NOT_FOUND) {
     if (transient_count >= param(PARAMS_TRANSIENT_CAP)) {
-      return OUTCOME_SCRATCH_EXHAUSTED;
+      return false;
     }
     r = transient_record(transient_count);
     transient_count += 1u;
-    for (var k = 0u; k < 8u; k++) {
-      scratch[r + TRANSIENT_KEY + k] = key[k];
-    }
   }
-  for (var k = 0u; k < 8u; k++) {
+  for (var k = 0u; k < 8u + opaque; k++) {
+    scratch[r + TRANSIENT_KEY + k] = key[k];
     scratch[r + TRANSIENT_VALUE + k] = value[k];
   }
-  sp -= 2u;
-  return 0u;
+  return true;
 }

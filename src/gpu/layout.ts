@@ -44,6 +44,8 @@ const ADDRESS = 5;
 /** Dispatch-wide parameters: the block, the budgets and where each region sits. */
 export const PARAMS = wordLayout('PARAMS', {
   callCount: 1,
+  /** Always 0: loops bounded by `n + opaque` stay loops (see kernels/interpreter/frame.wgsl). */
+  opaque: 1,
   /** Index of the fork's row in the generated opcode table (Berlin = 0). */
   forkRow: 1,
   stepBudget: 1,
