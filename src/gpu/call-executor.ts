@@ -4,6 +4,7 @@ import type { GpuContext } from './device.js';
 import { forkRow, interpreterSource } from './interpreter-wgsl.js';
 import { CHUNK, type RegionCaps, regions } from './layout.js';
 import { packBatch, type PackOptions } from './pack.js';
+import { GpuBufferCache } from './buffer-cache.js';
 import { compileWgsl } from './u256-harness.js';
 import { stopPoint, unpackResult } from './unpack.js';
 
@@ -167,6 +168,9 @@ export function interpreterPipeline(device: GPUDevice): Promise<GPUComputePipeli
 export class GpuCallExecutor {
   private readonly limits: Limits;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
+  private readonly buffers: GpuBufferCache;
+  /** Groups run one at a time: they share the cached buffers. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: GpuContext,
@@ -174,6 +178,7 @@ export class GpuCallExecutor {
   ) {
     this.limits = limits(opts);
     this.regions = { ...this.limits, ...regions(this.limits) };
+    this.buffers = new GpuBufferCache(ctx.device);
   }
 
   /** Compiles the kernel now rather than on the first execute(). */
@@ -181,16 +186,23 @@ export class GpuCallExecutor {
     await interpreterPipeline(this.ctx.device);
   }
 
+  /** Frees the cached device buffers (they are also freed with the device). */
+  dispose(): void {
+    this.buffers.dispose();
+  }
+
   async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: GpuCall[]): Promise<GpuCallResult[]> {
     forkRow(block.fork);
     if (calls.length === 0) return [];
     const device = this.ctx.device;
-    const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     // Output regions are per call and read back whole: a group is as many calls as fit one binding.
-    const perGroup = Math.max(1, Math.floor(maxBinding / (this.regions.outWords * 4)));
+    const perGroup = Math.max(1, Math.floor(maxBinding(device) / (this.regions.outWords * 4)));
     const results: GpuCallResult[] = [];
     for (let i = 0; i < calls.length; i += perGroup) {
-      results.push(...(await this.executeGroup(block, state, calls.slice(i, i + perGroup))));
+      const group = calls.slice(i, i + perGroup);
+      const run = this.queue.then(() => this.executeGroup(block, state, group));
+      this.queue = run.catch(() => undefined);
+      results.push(...(await run));
     }
     return results;
   }
@@ -200,56 +212,63 @@ export class GpuCallExecutor {
     const pipeline = await interpreterPipeline(device);
     const packed = packBatch(block, state, calls, this.limits);
     const r = this.regions;
-    const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding) / (r.scratchWords * 4))));
+    const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
     const outBytes = calls.length * r.outWords * 4;
-
-    const created: GPUBuffer[] = [];
-    const storage = (data: Uint32Array) => {
-      const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const input = (role: string, data: Uint32Array) => {
+      const b = this.buffers.take(role, data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       device.queue.writeBuffer(b, 0, data);
-      created.push(b);
       return b;
     };
-    try {
-      const params = storage(packed.params);
-      const callBuf = storage(packed.calls);
-      const blob = storage(packed.blob);
-      const stateBuf = storage(packed.state);
-      const scratch = device.createBuffer({ size: slots * r.scratchWords * 4, usage: GPUBufferUsage.STORAGE });
-      created.push(scratch);
-      const out = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-      created.push(out);
-      const read = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      created.push(read);
+    const params = input('params', packed.params);
+    const callBuf = input('calls', packed.calls);
+    const blob = input('blob', packed.blob);
+    const stateBuf = input('state', packed.state);
+    const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, GPUBufferUsage.STORAGE);
+    const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
-      const enc = device.createCommandEncoder();
-      // Chunks of `slots` calls share the scratch buffer, one dispatch after another.
-      for (let first = 0; first < calls.length; first += slots) {
-        const count = Math.min(slots, calls.length - first);
-        const chunk = new Uint32Array(CHUNK.words);
-        chunk[CHUNK.offset.firstCall] = first;
-        chunk[CHUNK.offset.count] = count;
-        const bind = device.createBindGroup({
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [params, storage(chunk), callBuf, blob, stateBuf, scratch, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
-        });
-        const pass = enc.beginComputePass();
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bind);
-        const groups = Math.ceil(count / WORKGROUP);
-        const maxX = device.limits.maxComputeWorkgroupsPerDimension;
-        pass.dispatchWorkgroups(Math.min(groups, maxX), Math.ceil(groups / maxX));
-        pass.end();
-      }
-      enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(GPUMapMode.READ);
-      const words = new Uint32Array(read.getMappedRange().slice(0));
-      read.unmap();
+    // Chunks of `slots` calls share the scratch buffer, one dispatch after another; each
+    // reads its CHUNK record at its own aligned offset of one buffer.
+    const chunks = Math.ceil(calls.length / slots);
+    const stride = Math.max(device.limits.minStorageBufferOffsetAlignment, CHUNK.words * 4) / 4;
+    const chunkWords = new Uint32Array(chunks * stride);
+    for (let k = 0; k < chunks; k++) {
+      chunkWords[k * stride + CHUNK.offset.firstCall] = k * slots;
+      chunkWords[k * stride + CHUNK.offset.count] = Math.min(slots, calls.length - k * slots);
+    }
+    const chunkBuf = input('chunks', chunkWords);
+
+    const enc = device.createCommandEncoder();
+    for (let k = 0; k < chunks; k++) {
+      const buffers = [params, chunkBuf, callBuf, blob, stateBuf, scratch, out];
+      const bind = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({
+          binding,
+          resource: buffer === chunkBuf ? { buffer, offset: k * stride * 4, size: CHUNK.words * 4 } : { buffer },
+        })),
+      });
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind);
+      const groups = Math.ceil(Math.min(slots, calls.length - k * slots) / WORKGROUP);
+      const maxX = device.limits.maxComputeWorkgroupsPerDimension;
+      pass.dispatchWorkgroups(Math.min(groups, maxX), Math.ceil(groups / maxX));
+      pass.end();
+    }
+    enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ, 0, outBytes);
+    try {
+      // Unpacked straight from the mapping: every value it keeps is copied out of it.
+      const words = new Uint32Array(read.getMappedRange(0, outBytes));
       return calls.map((call, i) => ({ ...unpackResult(words, i * r.outWords, r, call), stoppedAt: stopPoint(words, i * r.outWords) }));
     } finally {
-      for (const b of created) b.destroy();
+      read.unmap();
     }
   }
+}
+
+function maxBinding(device: GPUDevice): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }
