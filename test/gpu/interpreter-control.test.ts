@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeGpu } from '../../src/gpu/device.js';
 import { Outcome, outcomeName } from '../../src/evm/outcome.js';
 import { OPCODES, opcodeTable } from '../../src/evm/opcodes.js';
+import { GPU_FORKS } from '../../src/gpu/interpreter-wgsl.js';
 import type { Fork } from '../../src/model/fork.js';
 import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, noMismatches, type Case } from './interpreter-harness.js';
 
@@ -100,6 +101,18 @@ describe('interpreter kernel: control flow, stack, logs, halts', () => {
     cases.push({ name: 'STOP in the middle', code: asm('PUSH 1 PUSH 1 SSTORE STOP PUSH 2 PUSH 1 SSTORE') });
     const { mismatches } = await diff({ fork: 'Prague' }, cases);
     expect(noMismatches(mismatches)).toEqual([]);
+  });
+
+  it('every opcode the table sends to the GPU has a handler: none falls through to InvalidOpcode', async () => {
+    const ex = await customExecutor({});
+    for (const fork of GPU_FORKS) {
+      const table = opcodeTable(fork);
+      const ops = OPCODES.filter((o) => table.defined[o.code] && o.exec === 'gpu' && o.name !== 'INVALID');
+      // Seven zero operands (PUSH1 0, defined in every fork) cover any opcode's stack; PUSHn reads the STOP after it.
+      const calls = ops.map((o, i) => gpuCall({ name: o.name, code: asm(`${'PUSH1 0 '.repeat(7)} 0x${o.code.toString(16).padStart(2, '0')} STOP`) }, i));
+      const results = await ex.execute(gpuBlock({ fork }), { accounts: new Map() }, calls);
+      results.forEach((r, i) => expect(outcomeName(r.outcome), `${fork} ${ops[i].name}`).not.toBe('InvalidOpcode'));
+    }
   });
 
   it('undefined opcodes per fork: every byte, as the first opcode, at Berlin, London, Shanghai, Cancun and Prague', async () => {

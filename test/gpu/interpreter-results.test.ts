@@ -5,13 +5,34 @@ import { regions } from '../../src/gpu/layout.js';
 import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, TARGET, type Case } from './interpreter-harness.js';
 
 /**
- * What the executor reports beyond the EVM's own result: the read and write sets the
- * conflict validator needs, create frames, and dispatches split into chunks that share
- * scratch memory.
+ * End to end through the executor, then what it reports beyond the EVM's own result:
+ * the read and write sets the conflict validator needs, create frames, and dispatches
+ * split into chunks that share scratch memory.
  */
 afterAll(() => closeGpu());
 
+/** Returns the top of the stack as 32 bytes. */
+const ret = (body: string) => asm(`${body} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`);
+
 const accountOf = (balance: bigint, storage: [bigint, bigint][] = []) => ({ balance, nonce: 1n, code: new Uint8Array(0), codeHash: new Uint8Array(32), storage: new Map(storage) });
+
+describe('interpreter kernel: end to end', () => {
+  it('STOP, PUSH, arithmetic and RETURN match the reference', async () => {
+    const cases: Case[] = [
+      { name: 'STOP', code: asm('STOP') },
+      { name: 'empty code', code: new Uint8Array(0) },
+      { name: 'ADD', code: ret('PUSH 3 PUSH 5 ADD') },
+      { name: 'SUB wraps', code: ret('PUSH 5 PUSH 3 SUB') },
+      { name: 'MUL', code: ret('PUSH 0xffffffffffff PUSH 0xffffffffffffff MUL') },
+      { name: 'DIV', code: ret('PUSH 7 PUSH 100 DIV') },
+      { name: 'PUSH32', code: ret('PUSH32 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20') },
+      { name: 'PUSH past end of code', code: asm('PUSH 1 PUSH 2 0x7f0102') },
+      { name: 'RETURN empty', code: asm('PUSH 0 PUSH 0 RETURN') },
+    ];
+    const { mismatches } = await diff({ fork: 'Prague' }, cases);
+    expect(noMismatches(mismatches)).toEqual([]);
+  });
+});
 
 describe('interpreter kernel: read and write sets', () => {
   it('reports storage reads with their snapshot values, final writes, and account reads', async () => {
