@@ -10,7 +10,7 @@ import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx } from '../chain/transaction.js';
-import { outcomeFromEthereumjs } from '../evm/outcome.js';
+import { canonicalEvmError, outcomeFromEthereumjs } from '../evm/outcome.js';
 import type { Batch, BatchResult, Log, RejectedTxShape, TxResult } from '../model/shapes.js';
 import { since, type Engine } from './engine.js';
 
@@ -154,7 +154,8 @@ async function runSequential(
     }));
     for (const l of res.execResult.logs ?? []) out.allLogs.push(l);
     const receipt = res.receipt;
-    const err = res.execResult.exceptionError?.error;
+    const rawError = res.execResult.exceptionError?.error;
+    const err = rawError === undefined ? undefined : canonicalEvmError(rawError);
     out.receipts.push({ receipt, txType: tx.type });
     out.results.push({
       index,

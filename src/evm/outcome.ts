@@ -71,12 +71,20 @@ const FROM_ETHEREUMJS: Record<string, OutcomeName> = {
 };
 
 /**
+ * ethereumjs appends where an invalid jump happened ("invalid JUMP at <hash>/<address>:<pc>");
+ * results carry the bare reason, the same whichever engine ran the frame.
+ */
+export function canonicalEvmError(message: string): string {
+  return message.startsWith('invalid JUMP at ') ? 'invalid JUMP' : message;
+}
+
+/**
  * Outcome of a finished top-level call as ethereumjs reports it. A successful call is
  * reported by what every engine can observe: `Return` when it returned data, else `Stop`.
  */
 export function outcomeFromEthereumjs(errorMessage: string | undefined, returnLength: number): OutcomeName {
   if (errorMessage === undefined) return returnLength > 0 ? 'Return' : 'Stop';
-  return FROM_ETHEREUMJS[errorMessage] ?? 'PrecompileFailure';
+  return FROM_ETHEREUMJS[canonicalEvmError(errorMessage)] ?? 'PrecompileFailure';
 }
 
 const TO_ETHEREUMJS = new Map<OutcomeName, string>(Object.entries(FROM_ETHEREUMJS).map(([message, name]) => [name, message]));

@@ -63,4 +63,13 @@ describe('engine gpu equals the reference', () => {
     const after = await both(erc20TransferBatch({ transfers: 8 }));
     expect(after.stats.engines).toEqual({ gpu: 8 });
   });
+
+  it('reports an invalid jump the same way: outcome InvalidJump, error "invalid JUMP"', async () => {
+    const w = erc20TransferBatch({ transfers: 1 });
+    const target = '0x00000000000000000000000000000000000000dd';
+    w.pre[target] = { balance: '0x0', nonce: '0x1', code: '0x600356' }; // PUSH1 3, JUMP: 3 is past the code
+    (w.txs[0] as { to: string }).to = target;
+    const g = await both(w);
+    expect(g.results[0]).toMatchObject({ outcome: 'InvalidJump', error: 'invalid JUMP', status: 0n, engine: 'gpu' });
+  });
 });

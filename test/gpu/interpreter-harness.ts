@@ -159,8 +159,7 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     blobVersionedHashes: (c.blobHashes ?? []).map((h) => bytesToHex(h)),
   });
   const r = res.execResult;
-  // ethereumjs appends ' at <code hash>/<address>:<pc>' to invalid-jump messages.
-  const err = r.exceptionError?.error.replace(/ at .*$/, '');
+  const err = r.exceptionError?.error;
   const outcome = outcomeFromEthereumjs(err, r.returnValue.length);
   const halted = err !== undefined && err !== 'revert';
   const storage: string[] = [];
