@@ -9,7 +9,7 @@ import { effectiveGasPrice, txMeta } from './tx-meta.js';
  * Receipts in the JSON current geth t8n prints (core.MakeReceipt; types.Receipt and
  * types.Log marshalling): hex quantities, `type` omitted for legacy, `root` "0x" from
  * Byzantium on, `logs` an empty list when there are none, a zero contract address for
- * calls, and t8n's placeholder block hash 0x1337… on receipts and logs.
+ * calls, and t8n's fixed block hash 0x1337… on receipts and logs.
  */
 export interface GethLog {
   address: Hex;

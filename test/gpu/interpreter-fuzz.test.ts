@@ -3,6 +3,7 @@ import { closeGpu } from '../../src/gpu/device.js';
 import { outcomeName } from '../../src/evm/outcome.js';
 import type { Fork } from '../../src/model/fork.js';
 import { asm, diff, noMismatches, type Case } from './interpreter-harness.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 /**
  * Random straight-line and looping programs over the GPU opcodes, differential against
@@ -12,15 +13,7 @@ import { asm, diff, noMismatches, type Case } from './interpreter-harness.js';
 const SEED = Number(process.env.EVMGPU_FUZZ_SEED ?? 20240611);
 
 function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const below = (n: number) => next() % n;
-  const pick = <T>(xs: readonly T[]): T => xs[below(xs.length)];
+  const { next, below, pick } = xorshift32(seed);
   const word = () => {
     switch (below(6)) {
       case 0: return BigInt(below(4));

@@ -2,6 +2,7 @@ import { keccak_256, keccakP } from '@noble/hashes/sha3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeGpu, gpuContext } from '../../src/gpu/device.js';
 import { linkWgslSource } from '../../src/gpu/wgsl-linker.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 /**
  * Differential tests of the WGSL keccak (shaders/keccak/) against @noble/hashes, run on
@@ -114,17 +115,6 @@ async function dispatch(code: string, inputs: Uint32Array[], outWords: number, i
   return result;
 }
 
-/** Deterministic xorshift32 so a failure reproduces. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0);
-  };
-  return { next, below: (n: number) => next() % n, bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff) };
-}
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const wordsHex = (w: Uint32Array) => hex(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
@@ -178,7 +168,7 @@ describe('keccak-256 in WGSL', () => {
   afterAll(() => closeGpu());
 
   it('keccak-f[1600] matches noble keccakP on random states and the zero state', async () => {
-    const r = rng(1600);
+    const r = xorshift32(1600);
     const n = 256;
     const states = new Uint32Array(n * 50);
     for (let i = 50; i < states.length; i++) states[i] = r.next();
@@ -197,21 +187,21 @@ describe('keccak-256 in WGSL', () => {
   });
 
   it('hashes every length 0..300 at every offset 0..7, all in one dispatch', async () => {
-    const data = rng(300).bytes(300 + 8);
+    const data = xorshift32(300).bytes(300 + 8);
     const jobs: Job[] = [];
     for (let offset = 0; offset < 8; offset++) for (let len = 0; len <= 300; len++) jobs.push({ offset, len });
     expectNone(await spongeMismatches(data, jobs));
   });
 
   it('hashes lengths at and around multiples of the 136-byte rate, from unaligned offsets', async () => {
-    const data = rng(136).bytes(4 * 136 + 16);
+    const data = xorshift32(136).bytes(4 * 136 + 16);
     const jobs: Job[] = [];
     for (const len of [135, 136, 137, 271, 272, 273, 407, 408, 409, 543, 544]) for (const offset of [0, 1, 2, 3, 5, 11]) jobs.push({ offset, len });
     expectNone(await spongeMismatches(data, jobs));
   });
 
   it('hashes random lengths up to 4 KiB at random offsets', async () => {
-    const r = rng(4096);
+    const r = xorshift32(4096);
     const data = r.bytes(16 * 1024);
     const jobs: Job[] = Array.from({ length: 256 }, () => {
       const len = r.below(4097);
@@ -221,7 +211,7 @@ describe('keccak-256 in WGSL', () => {
   });
 
   it('hashes thousands of distinct inputs in one dispatch', async () => {
-    const r = rng(8192);
+    const r = xorshift32(8192);
     const data = r.bytes(256 * 1024);
     const jobs: Job[] = Array.from({ length: 8192 }, () => {
       const len = r.below(300);
@@ -231,7 +221,7 @@ describe('keccak-256 in WGSL', () => {
   });
 
   it('hashes two u256 words (mapping-slot fast path) like keccak over their 64 big-endian bytes', async () => {
-    const r = rng(64);
+    const r = xorshift32(64);
     const max = (1n << 256n) - 1n;
     const edges = [0n, 1n, max, 1n << 255n, 0xffn, max - 1n, 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20n];
     const random = () => Array.from({ length: 8 }, () => BigInt(r.next())).reduce((acc, limb) => (acc << 32n) | limb, 0n);
