@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Hex, WireBatch } from '../../src/model/shapes.js';
+import { account, FEES, hex32, mappingSlot, quantity, SENDER_BALANCE, toBatch, type Fragment } from './common.js';
+import { rng } from './rng.js';
+
+export { account } from './common.js';
 
 /**
  * ERC-20 transfer batches on Uniswap V2's ERC20 (the `ERC20.json` artifact of
@@ -10,23 +13,22 @@ import type { Hex, WireBatch } from '../../src/model/shapes.js';
 const require = createRequire(import.meta.url);
 const artifact = require('@uniswap/v2-core/build/ERC20.json') as { evm: { deployedBytecode: { object: string } } };
 
+/** Runtime code of Uniswap V2's test ERC20, shared with the Uniswap workloads. */
+export const ERC20_CODE: Hex = `0x${artifact.evm.deployedBytecode.object}`;
 export const TOKEN: Hex = '0x00000000000000000000000000000000000e2c20';
-const TRANSFER_SELECTOR = 'a9059cbb';
-const BALANCE_OF_SLOT = 1n;
+export const TRANSFER_SELECTOR = 'a9059cbb';
+export const BALANCE_OF_SLOT = 1n;
 const TOTAL_SUPPLY_SLOT = 0n;
-
-const hex32 = (v: bigint) => v.toString(16).padStart(64, '0');
-const quantity = (v: bigint | number): Hex => `0x${BigInt(v).toString(16)}`;
-
-/** An address derived from a tag and an index, so batches are reproducible. */
-export function account(tag: number, i: number): Hex {
-  return `0x${tag.toString(16).padStart(8, '0')}${i.toString(16).padStart(32, '0')}`;
-}
+const TRANSFER_GAS = 100_000n;
 
 /** Storage slot of balanceOf[holder]: keccak256(pad32(holder) ++ pad32(1)). */
 export function balanceSlot(holder: Hex): Hex {
-  const key = Buffer.from(hex32(BigInt(holder)) + hex32(BALANCE_OF_SLOT), 'hex');
-  return `0x${Buffer.from(keccak_256(key)).toString('hex')}`;
+  return mappingSlot(holder, BALANCE_OF_SLOT);
+}
+
+/** Calldata of `transfer(to, amount)`. */
+export function transferCall(to: Hex, amount: bigint): Hex {
+  return `0x${TRANSFER_SELECTOR}${hex32(BigInt(to))}${hex32(amount)}`;
 }
 
 export interface Erc20BatchOptions {
@@ -35,36 +37,29 @@ export interface Erc20BatchOptions {
   /** Recipients: distinct per transfer (no conflicts), or one hot recipient for all. */
   recipients?: 'distinct' | 'hot';
   fork?: string;
+  /** Seeds the amounts; without it every transfer moves 7 units. */
+  seed?: number;
 }
 
-export function erc20TransferBatch({ transfers, recipients = 'distinct', fork = 'Prague' }: Erc20BatchOptions): WireBatch {
+export function erc20TransferFragment({ transfers, recipients = 'distinct', seed }: Erc20BatchOptions): Fragment {
+  const amounts = seed === undefined ? undefined : rng(seed);
   const tokenStorage: Record<string, Hex> = { [quantity(TOTAL_SUPPLY_SLOT)]: quantity(BigInt(transfers) * 1000n) };
   const pre: WireBatch['pre'] = {};
   const txs: WireBatch['txs'] = [];
   for (let i = 0; i < transfers; i++) {
     const sender = account(0x5e, i);
     const recipient = recipients === 'hot' ? account(0x4e, 0) : account(0x4e, i);
-    pre[sender] = { balance: quantity(10n ** 18n), nonce: '0x0' };
+    pre[sender] = { balance: SENDER_BALANCE, nonce: '0x0' };
     tokenStorage[balanceSlot(sender)] = quantity(1000);
     txs.push({
-      from: sender,
-      to: TOKEN,
-      nonce: '0x0',
-      gas: quantity(100_000),
-      maxFeePerGas: quantity(10),
-      maxPriorityFeePerGas: quantity(1),
-      value: '0x0',
-      data: `0x${TRANSFER_SELECTOR}${hex32(BigInt(recipient))}${hex32(7n)}`,
+      from: sender, to: TOKEN, nonce: '0x0', gas: quantity(TRANSFER_GAS), ...FEES, value: '0x0',
+      data: transferCall(recipient, amounts ? amounts.between(1n, 1000n) : 7n),
     });
   }
-  pre[TOKEN] = { balance: '0x0', nonce: '0x1', code: `0x${artifact.evm.deployedBytecode.object}`, storage: tokenStorage };
-  return {
-    fork,
-    env: {
-      number: '0x1', timestamp: '0x3e8', coinbase: '0x0000000000000000000000000000000000000c0b',
-      gasLimit: quantity(BigInt(transfers) * 100_000n + 30_000_000n), baseFee: '0x7', chainId: '0x1',
-    },
-    pre,
-    txs,
-  };
+  pre[TOKEN] = { balance: '0x0', nonce: '0x1', code: ERC20_CODE, storage: tokenStorage };
+  return { pre, txs, gasBudget: BigInt(transfers) * TRANSFER_GAS };
+}
+
+export function erc20TransferBatch(options: Erc20BatchOptions): WireBatch {
+  return toBatch(erc20TransferFragment(options), options.fork);
 }
