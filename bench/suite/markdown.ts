@@ -1,0 +1,35 @@
+import type { Report, Row } from './types.js';
+
+const HEADER = ['workload', 'case', 'txs', 'engine', 'median ms', 'min ms', 'tx/s', 'Mgas/s', '× reference', 'correct', 'phases (ms, median run)'];
+
+const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+
+function phases(r: Row): string {
+  return Object.entries(r.phasesMs).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+}
+
+function line(r: Row): string {
+  const engine = r.resolvesTo !== r.engine ? `${r.engine} (→ ${r.resolvesTo})` : r.engine;
+  const cells = [
+    r.workload, r.label, String(r.txs), engine, fmt(r.msMedian), fmt(r.msMin), fmt(r.txPerSec), String(r.mgasPerSec),
+    r.ratioVsReference === null ? '–' : `${r.ratioVsReference.toFixed(2)}×`,
+    r.correct ? 'yes' : `**NO**: ${(r.error ?? '').replaceAll('|', '\\|').slice(0, 200)}`,
+    phases(r),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The report as a Markdown table, headed by the machine and adapter it was measured on. */
+export function markdownTable(report: Report): string {
+  const m = report.machine;
+  const adapter = m.adapter === null ? 'no WebGPU adapter' : `${m.adapter}${m.software ? ' (software: WGSL runs on the CPU; compare ratios only)' : ''}`;
+  return [
+    `Benchmark run ${report.date}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; adapter: ${adapter}.`,
+    `Repeats ${report.config.repeat}, seed ${report.config.seed}, ${report.durationS} s in all. Times are end to end (parsed batch → full result with state diff and roots); × reference is the reference's median time over the engine's, from the same run.`,
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map(() => '---').join('|')}|`,
+    ...report.rows.map(line),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,92 @@
+import type { Engine } from '../../src/engine/engine.js';
+import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
+import { parseBatch } from '../../src/wire/parse.js';
+import { comparable, firstDifference } from './compare.js';
+import { median, round } from './stats.js';
+import type { Row } from './types.js';
+
+export interface Timed {
+  ms: number;
+  result: BatchResult;
+}
+
+/**
+ * One execution, timed from the parsed batch in memory to the full result. Parsing is
+ * outside the clock and done afresh each time, so no engine sees a batch another engine
+ * (or an earlier repeat) already touched.
+ */
+export async function timeOnce(engine: Engine, wire: WireBatch): Promise<Timed> {
+  const batch = parseBatch(wire);
+  const t = performance.now();
+  const result = await engine.execute(batch);
+  return { ms: performance.now() - t, result };
+}
+
+export interface Measured {
+  runs: Timed[];
+  /** Set when any run's result differs from the oracle's or the engine threw. */
+  error?: string;
+}
+
+export interface CaseInfo {
+  workload: string;
+  label: string;
+  size: number;
+  txs: number;
+}
+
+/** Summarises one engine's repeats of one case into a row; `referenceMedian` gives the ratio. */
+export function toRow(c: CaseInfo, engine: string, resolvesTo: string, m: Measured, referenceMedian: number | null): Row {
+  const ms = m.runs.map((r) => round(r.ms, 3));
+  const base = {
+    ...c, engine, resolvesTo, repeats: ms.length, ms,
+  };
+  if (m.runs.length === 0) {
+    return {
+      ...base, msMin: 0, msMedian: 0, txPerSec: 0, txPerSecBest: 0, mgasPerSec: 0, gasUsed: 0, ratioVsReference: null,
+      phasesMs: {}, executedBy: {}, failedTxs: 0, correct: false, error: m.error ?? 'no run completed',
+    };
+  }
+  const msMedian = median(ms);
+  const msMin = Math.min(...ms);
+  const medianRun = m.runs[ms.indexOf(msMedian)];
+  const { stats } = medianRun.result;
+  const gasUsed = Number(medianRun.result.gasUsed);
+  return {
+    ...base,
+    msMin,
+    msMedian,
+    txPerSec: round(c.txs / (msMedian / 1000), 1),
+    txPerSecBest: round(c.txs / (msMin / 1000), 1),
+    mgasPerSec: round(gasUsed / 1e6 / (msMedian / 1000), 3),
+    gasUsed,
+    ratioVsReference: referenceMedian === null ? null : round(referenceMedian / msMedian, 3),
+    phasesMs: stats.timingsMs,
+    executedBy: stats.engines,
+    ...(stats.speculation !== undefined ? { speculation: stats.speculation } : {}),
+    ...(stats.gpuFallbacks !== undefined ? { gpuFallbacks: stats.gpuFallbacks } : {}),
+    failedTxs: medianRun.result.results.filter((t) => t.status !== 1n).length,
+    correct: m.error === undefined,
+    ...(m.error !== undefined ? { error: m.error } : {}),
+  };
+}
+
+/** Runs `engine` `repeat` times on `wire`, checking every result against the oracle's. */
+export async function measure(engine: Engine, wire: WireBatch, repeat: number, oracle: string | undefined, onRun: () => void): Promise<Measured & { first?: string }> {
+  const runs: Timed[] = [];
+  let first: string | undefined;
+  try {
+    for (let i = 0; i < repeat; i++) {
+      const t = await timeOnce(engine, wire);
+      runs.push(t);
+      onRun();
+      const got = comparable(t.result);
+      first ??= got;
+      const expected = oracle ?? first;
+      if (got !== expected) return { runs, first, error: `result not identical to the reference: ${firstDifference(expected, got)}` };
+    }
+  } catch (e) {
+    return { runs, first, error: `threw: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return { runs, first };
+}
