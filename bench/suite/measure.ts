@@ -71,22 +71,22 @@ export function toRow(c: CaseInfo, engine: string, resolvesTo: string, m: Measur
   };
 }
 
-/** Runs `engine` `repeat` times on `wire`, checking every result against the oracle's. */
-export async function measure(engine: Engine, wire: WireBatch, repeat: number, oracle: string | undefined, onRun: () => void): Promise<Measured & { first?: string }> {
-  const runs: Timed[] = [];
-  let first: string | undefined;
+/**
+ * Adds one timed run of `engine` to `m`, checked against `oracle` (the reference's
+ * result; for the reference itself, its own first run, so it must be deterministic).
+ * Returns the run's comparable form, or undefined when the engine failed.
+ */
+export async function runChecked(engine: Engine, wire: WireBatch, oracle: string | undefined, m: Measured): Promise<string | undefined> {
+  if (m.error !== undefined) return undefined;
   try {
-    for (let i = 0; i < repeat; i++) {
-      const t = await timeOnce(engine, wire);
-      runs.push(t);
-      onRun();
-      const got = comparable(t.result);
-      first ??= got;
-      const expected = oracle ?? first;
-      if (got !== expected) return { runs, first, error: `result not identical to the reference: ${firstDifference(expected, got)}` };
-    }
+    const t = await timeOnce(engine, wire);
+    m.runs.push(t);
+    const got = comparable(t.result);
+    const expected = oracle ?? got;
+    if (got !== expected) m.error = `result not identical to the reference: ${firstDifference(expected, got)}`;
+    return got;
   } catch (e) {
-    return { runs, first, error: `threw: ${e instanceof Error ? e.message : String(e)}` };
+    m.error = `threw: ${e instanceof Error ? e.message : String(e)}`;
+    return undefined;
   }
-  return { runs, first };
 }

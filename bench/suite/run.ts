@@ -5,7 +5,7 @@ import { erc20TransferBatch } from '../workloads/erc20.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
-import { measure, timeOnce, toRow } from './measure.js';
+import { runChecked, timeOnce, toRow, type Measured } from './measure.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { Report, Row, SuiteConfig } from './types.js';
 
@@ -33,34 +33,32 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
     const machine = await describeMachine();
     const perCase = engines.length * config.repeat;
     progress.start(config.workloads.reduce((n, w) => n + casesIn(config, w) * perCase, 0));
-    // Untimed warm-up: GPU pipelines compile (slowly, on lavapipe) at first use.
-    const warm = erc20TransferBatch({ transfers: 4 });
-    for (const name of engines) await timeOnce(registry.get(name), warm).catch(() => undefined);
-
     for (const workload of config.workloads) {
+      // Untimed warm-up on a tiny batch of the workload: GPU pipelines compile at first use
+      // (slowly, on lavapipe) and the JIT meets the workload's code paths before the clock runs.
+      const warm = workload === 'mainnet' ? erc20TransferBatch({ transfers: 4 }) : [...workloadCases(workload, { sizes: [8], seed: config.seed })][0].batch;
+      for (const name of engines) await timeOnce(registry.get(name), warm).catch(() => undefined);
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
         const info = { workload, label: c.label, size: c.size, txs: c.batch.txs.length };
+        const measured = new Map<string, Measured>(engines.map((name) => [name, { runs: [] }]));
         let oracle: string | undefined;
-        let referenceMedian: number | null = null;
-        for (const name of engines) {
-          const engine = registry.get(name);
-          let done = 0;
-          const m = await measure(engine, c.batch, config.repeat, oracle, () => {
-            done++;
+        // Repeats go round the engines, so drift over the run (GC, heat, other load) falls on all alike.
+        for (let rep = 0; rep < config.repeat; rep++) {
+          for (const name of engines) {
+            const m = measured.get(name)!;
+            if (name === 'reference') {
+              const got = await runChecked(registry.get(name), c.batch, oracle, m);
+              oracle ??= got;
+            } else if (oracle === undefined) m.error ??= 'no reference result to check against';
+            else await runChecked(registry.get(name), c.batch, oracle, m);
             progress.step(`${workload} ${c.label} ${name}`);
-          });
-          for (; done < config.repeat; done++) progress.step(`${workload} ${c.label} ${name} (failed)`);
-          if (name === 'reference') oracle = m.first;
-          const row = toRow(info, name, engine.name, m, referenceMedian);
-          if (name === 'reference') {
-            referenceMedian = row.correct ? row.msMedian : null;
-            row.ratioVsReference = row.correct ? 1 : null;
           }
-          if (oracle === undefined && name !== 'reference') {
-            row.correct = false;
-            row.error ??= 'no reference result to check against';
-          }
-          rows.push(row);
+        }
+        const reference = toRow(info, 'reference', registry.get('reference').name, measured.get('reference')!, null);
+        if (reference.correct) reference.ratioVsReference = 1;
+        rows.push(reference);
+        for (const name of engines.slice(1)) {
+          rows.push(toRow(info, name, registry.get(name).name, measured.get(name)!, reference.correct ? reference.msMedian : null));
         }
       }
     }
