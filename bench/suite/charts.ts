@@ -26,16 +26,21 @@ function faceted(title: string, rows: Row[], y: { field: string; title: string; 
     data: { values: points(rows) },
     facet: { field: 'workload', type: 'nominal', title: null },
     columns: 4,
-    resolve: { scale: { y: 'independent' } },
+    // Each panel spans its own sizes: mainnet blocks hold tens to a thousand transactions, the sweeps more.
+    resolve: { scale: { x: 'independent', y: 'independent' } },
     spec: {
       width: 220,
       height: 160,
-      mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'txs', type: 'quantitative', scale: { type: 'log' }, title: 'transactions in the batch' },
         y: { field: y.field, type: 'quantitative', title: y.title, ...(y.log ? { scale: { type: 'log' } } : {}) },
         color: { field: 'engine', type: 'nominal' },
       },
+      // Mainnet blocks are separate batches, not a sweep: points only, no line through them.
+      layer: [
+        { mark: { type: 'point', filled: true } },
+        { transform: [{ filter: "datum.workload !== 'mainnet'" }], mark: 'line' },
+      ],
     },
     config: { font: FONT, background: 'white' },
   } as vl.TopLevelSpec;
