@@ -21,7 +21,7 @@ function positiveInts(s: string, what: string): number[] {
 
 /**
  * `npm run bench -- [--workload a,b] [--txs 1000,10000] [--engines reference,gpu] [--repeat N]
- * [--seed S] [--json out.json] [--report dir] [--quick]`. `--quick` is a smoke run: small
+ * [--seed S] [--json out.json] [--report dir] [--quick] [--max-run-s S]`. `--quick` is a smoke run: small
  * sizes, one repeat, three small mainnet blocks; explicit flags still override it.
  */
 export function parseCli(argv: string[]): Cli {
@@ -37,6 +37,7 @@ export function parseCli(argv: string[]): Cli {
       json: { type: 'string' },
       report: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'max-run-s': { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -52,6 +53,7 @@ export function parseCli(argv: string[]): Cli {
       repeat: positiveInts(values.repeat ?? (quick ? '1' : '3'), '--repeat')[0],
       seed: Number(values.seed),
       ...(quick ? { quickBlocks: 3 } : {}),
+      ...(values['max-run-s'] !== undefined ? { maxRunS: positiveInts(values['max-run-s'], '--max-run-s')[0] } : {}),
     },
     reportDir: values.report ?? DEFAULT_REPORT_DIR,
     ...(values.json ? { json: values.json } : {}),

@@ -10,6 +10,7 @@ function phases(r: Row): string {
 
 function line(r: Row): string {
   const engine = r.resolvesTo !== r.engine ? `${r.engine} (→ ${r.resolvesTo})` : r.engine;
+  if (r.skipped !== undefined) return `| ${[r.workload, r.label, String(r.txs), engine, '–', '–', '–', '–', '–', `skipped: ${r.skipped}`, ''].join(' | ')} |`;
   const cells = [
     r.workload, r.label, String(r.txs), engine, fmt(r.msMedian), fmt(r.msMin), fmt(r.txPerSec), String(r.mgasPerSec),
     r.ratioVsReference === null ? '–' : `${r.ratioVsReference.toFixed(2)}×`,

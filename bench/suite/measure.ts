@@ -71,6 +71,11 @@ export function toRow(c: CaseInfo, engine: string, resolvesTo: string, m: Measur
   };
 }
 
+/** A row for a case an engine was not run on: no figures, not a failure. */
+export function skippedRow(c: CaseInfo, engine: string, resolvesTo: string, reason: string): Row {
+  return { ...toRow(c, engine, resolvesTo, { runs: [], error: reason }, null), skipped: reason };
+}
+
 /**
  * Adds one timed run of `engine` to `m`, checked against `oracle` (the reference's
  * result; for the reference itself, its own first run, so it must be deterministic).

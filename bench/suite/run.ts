@@ -5,7 +5,7 @@ import { erc20TransferBatch } from '../workloads/erc20.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
-import { runChecked, timeOnce, toRow, type Measured } from './measure.js';
+import { runChecked, skippedRow, timeOnce, toRow, type Measured } from './measure.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { Report, Row, SuiteConfig } from './types.js';
 
@@ -38,13 +38,27 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
       // (slowly, on lavapipe) and the JIT meets the workload's code paths before the clock runs.
       const warm = workload === 'mainnet' ? erc20TransferBatch({ transfers: 4 }) : [...workloadCases(workload, { sizes: [8], seed: config.seed })][0].batch;
       for (const name of engines) await timeOnce(registry.get(name), warm).catch(() => undefined);
+      // engine -> the case size on which it went over --max-run-s, and by how much.
+      const overBudget = new Map<string, { size: number; reason: string }>();
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
         const info = { workload, label: c.label, size: c.size, txs: c.batch.txs.length };
-        const measured = new Map<string, Measured>(engines.map((name) => [name, { runs: [] }]));
+        const past = (name: string) => {
+          const over = overBudget.get(name);
+          return over !== undefined && c.size > over.size ? over.reason : undefined;
+        };
+        const referenceOver = past('reference');
+        const skipped = new Map<string, string>();
+        for (const name of engines) {
+          const own = past(name);
+          if (own !== undefined) skipped.set(name, own);
+          else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);
+        }
+        const running = engines.filter((name) => !skipped.has(name));
+        const measured = new Map<string, Measured>(running.map((name) => [name, { runs: [] }]));
         let oracle: string | undefined;
         // Repeats go round the engines, so drift over the run (GC, heat, other load) falls on all alike.
         for (let rep = 0; rep < config.repeat; rep++) {
-          for (const name of engines) {
+          for (const name of running) {
             const m = measured.get(name)!;
             if (name === 'reference') {
               const got = await runChecked(registry.get(name), c.batch, oracle, m);
@@ -54,11 +68,23 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
             progress.step(`${workload} ${c.label} ${name}`);
           }
         }
-        const reference = toRow(info, 'reference', registry.get('reference').name, measured.get('reference')!, null);
-        if (reference.correct) reference.ratioVsReference = 1;
-        rows.push(reference);
-        for (const name of engines.slice(1)) {
-          rows.push(toRow(info, name, registry.get(name).name, measured.get(name)!, reference.correct ? reference.msMedian : null));
+        for (const name of engines) if (!measured.has(name)) for (let rep = 0; rep < config.repeat; rep++) progress.step(`${workload} ${c.label} ${name} (skipped)`);
+        let referenceMedian: number | null = null;
+        for (const name of engines) {
+          const m = measured.get(name);
+          const resolvesTo = registry.get(name).name;
+          if (m === undefined) {
+            rows.push(skippedRow(info, name, resolvesTo, skipped.get(name)!));
+            continue;
+          }
+          const row = toRow(info, name, resolvesTo, m, referenceMedian);
+          if (name === 'reference' && row.correct) referenceMedian = row.msMedian;
+          if (name === 'reference' && row.correct) row.ratioVsReference = 1;
+          rows.push(row);
+          const slowest = Math.max(0, ...m.runs.map((r) => r.ms));
+          if (config.maxRunS !== undefined && slowest > config.maxRunS * 1000) {
+            overBudget.set(name, { size: c.size, reason: `took ${(slowest / 1000).toFixed(1)} s ${workload === 'mainnet' ? `on ${c.label}` : `at ${c.label} transactions`}, over --max-run-s ${config.maxRunS}` });
+          }
         }
       }
     }

@@ -9,6 +9,11 @@ export interface SuiteConfig {
   /** For `mainnet`: this many small post-Berlin blocks instead of all recorded ones. */
   quickBlocks?: number;
   mainnetDir?: string;
+  /**
+   * Seconds one run may take: an engine that exceeds it on a case is skipped on the same
+   * workload's larger cases, so a sweep to 100k goes as far as each engine can.
+   */
+  maxRunS?: number;
 }
 
 /** One (workload, case, engine) measurement. Times are end to end: parsed batch in memory -> full result. */
@@ -44,6 +49,8 @@ export interface Row {
   /** Result identical to the reference's on every repeat. */
   correct: boolean;
   error?: string;
+  /** Not measured, and why (over --max-run-s on a smaller case). Not a failure. */
+  skipped?: string;
 }
 
 export interface Machine {
