@@ -1,6 +1,7 @@
 import { EngineRegistry } from '../../src/engine/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
 import { closeGpu } from '../../src/gpu/device.js';
+import { validateBatch } from '../../src/wire/validate.js';
 import { erc20TransferBatch } from '../workloads/erc20.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
@@ -41,6 +42,8 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
       // engine -> the case size on which it went over --max-run-s, and by how much.
       const overBudget = new Map<string, { size: number; reason: string }>();
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
+        // A generated batch must be one the service would accept, or its figures mean nothing.
+        validateBatch(c.batch);
         const info = { workload, label: c.label, size: c.size, txs: c.batch.txs.length };
         const past = (name: string) => {
           const over = overBudget.get(name);
