@@ -12,16 +12,35 @@ import { hexToBytes } from '../wire/hex.js';
 export class RecordingStateManager extends MerkleStateManager {
   /** lowercase 0x address -> written slots (as bigint) */
   readonly written = new Map<string, Set<bigint>>();
+  /**
+   * Writes since the last takeDirty(): lets a copy of the state be brought up to date
+   * without a full reread. `storageCleared` (account deleted or storage cleared) means
+   * every slot of the account must be read again.
+   */
+  private dirty = new Map<string, { slots: Set<bigint>; storageCleared: boolean }>();
 
   constructor(common: Common) {
     super({ common, caches: new Caches() });
   }
 
-  private touch(address: Address): Set<bigint> {
+  private touch(address: Address, slot?: bigint, storageCleared = false): void {
     const k = address.toString();
     let s = this.written.get(k);
     if (!s) this.written.set(k, (s = new Set()));
-    return s;
+    let d = this.dirty.get(k);
+    if (!d) this.dirty.set(k, (d = { slots: new Set(), storageCleared: false }));
+    if (slot !== undefined) {
+      s.add(slot);
+      d.slots.add(slot);
+    }
+    if (storageCleared) d.storageCleared = true;
+  }
+
+  /** The accounts and slots written since the previous call, in write order per account. */
+  takeDirty(): Map<string, { slots: Set<bigint>; storageCleared: boolean }> {
+    const d = this.dirty;
+    this.dirty = new Map();
+    return d;
   }
 
   override async putAccount(address: Address, account: EthAccount | undefined): Promise<void> {
@@ -30,7 +49,7 @@ export class RecordingStateManager extends MerkleStateManager {
   }
 
   override async deleteAccount(address: Address): Promise<void> {
-    this.touch(address);
+    this.touch(address, undefined, true);
     return super.deleteAccount(address);
   }
 
@@ -40,12 +59,12 @@ export class RecordingStateManager extends MerkleStateManager {
   }
 
   override async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.touch(address).add(BigInt(`0x${Buffer.from(key).toString('hex') || '0'}`));
+    this.touch(address, BigInt(`0x${Buffer.from(key).toString('hex') || '0'}`));
     return super.putStorage(address, key, value);
   }
 
   override async clearStorage(address: Address): Promise<void> {
-    this.touch(address);
+    this.touch(address, undefined, true);
     return super.clearStorage(address);
   }
 }
@@ -65,4 +84,5 @@ export async function loadPreState(sm: RecordingStateManager, pre: Map<string, A
   await sm.checkpoint();
   await sm.commit();
   sm.written.clear();
+  sm.takeDirty();
 }

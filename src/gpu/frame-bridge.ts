@@ -49,6 +49,8 @@ export class GpuFrameBridge implements FrameExecutor {
     private readonly now: ReadCheck,
     private readonly wave: { snapshot: GpuStateSnapshot; frames: Map<number, SpeculativeFrame> } | undefined,
     private readonly extraTimings: Record<string, number> = {},
+    /** Whether a single frame may be rerun on the GPU: each rerun uploads the whole state. */
+    private readonly rerunOnGpu = true,
   ) {}
 
   beginTx(index: number): void {
@@ -108,6 +110,7 @@ export class GpuFrameBridge implements FrameExecutor {
     const call = frameCall(evm, message);
     const spec = await this.speculative(call);
     if (spec) return applyFrameResult(evm, message, spec, spec.outcome as OutcomeCode);
+    if (!this.rerunOnGpu) return this.fallback('stale-on-large-state');
     // The wave already showed the first executor's scratch is too small for this frame.
     const waveOutcome = this.wave?.frames.get(this.txIndex)?.result.outcome;
     let outcome: OutcomeCode = Outcome.ScratchExhausted;
