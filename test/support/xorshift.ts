@@ -1,17 +1,11 @@
-/** Deterministic xorshift32 for seeded test inputs, so a failure reproduces from its seed. */
+import { rng } from '../../bench/workloads/rng.js';
+
+/** The workloads' seeded xorshift32 with the helpers tests want, so a failure reproduces from its seed. */
 export function xorshift32(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const below = (n: number) => next() % n;
+  const r = rng(seed);
   return {
-    next,
-    below,
-    pick: <T>(xs: readonly T[]): T => xs[below(xs.length)],
-    bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff),
+    ...r,
+    pick: <T>(xs: readonly T[]): T => xs[r.below(xs.length)],
+    bytes: (n: number) => Uint8Array.from({ length: n }, () => r.next() & 0xff),
   };
 }
