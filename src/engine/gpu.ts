@@ -1,6 +1,6 @@
 import { Address, bytesToBigInt } from '@ethereumjs/util';
 import { slotKey } from '../chain/recording-state.js';
-import { isRejection, prepareTx } from '../chain/transaction.js';
+import { isRejection } from '../chain/transaction.js';
 import { ServiceError } from '../errors/service-error.js';
 import { GpuCallExecutor, type GpuBlockContext } from '../gpu/call-executor.js';
 import { closeGpu, gpuContext } from '../gpu/device.js';
@@ -107,8 +107,7 @@ async function speculativeWave(
   const snapshot = await snapshotState(ctx.stateManager, ctx.batch.pre);
   const precompiles = [...(vm.evm as unknown as { precompiles: Map<string, unknown> }).precompiles.keys()].map((k) => k.replace(/^0x/, ''));
   const indexed: { index: number; call: NonNullable<ReturnType<typeof predictFrame>> }[] = [];
-  ctx.batch.txs.forEach((input, index) => {
-    const prepared = prepareTx(input, ctx.common);
+  ctx.prepared.forEach((prepared, index) => {
     if (isRejection(prepared)) return;
     const call = predictFrame({ tx: prepared.tx, sender: prepared.sender, common: ctx.common, block: ctx.block, precompiles }, snapshot);
     if (call) indexed.push({ index, call });

@@ -9,7 +9,8 @@ import { loadPreState, RecordingStateManager } from '../chain/recording-state.js
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
-import { isRejection, prepareTx } from '../chain/transaction.js';
+import { isRejection, prepareTx, type PreparedTx } from '../chain/transaction.js';
+import type { Rejection } from '../chain/rejections.js';
 import { canonicalEvmError, outcomeFromEthereumjs } from '../evm/outcome.js';
 import type { Batch, BatchResult, Log, RejectedTxShape, TxResult } from '../model/shapes.js';
 import { since, type Engine } from './engine.js';
@@ -32,6 +33,8 @@ export interface FrameExecutor {
 }
 
 export interface SequentialContext {
+  /** Each transaction decoded (sender recovered) once, or why it is invalid. */
+  prepared: (PreparedTx | Rejection)[];
   batch: Batch;
   common: Common;
   block: ReturnType<typeof makeBlock>;
@@ -59,11 +62,12 @@ export class ReferenceEngine implements Engine {
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
     await applyPreBlockSystemCalls(vm, batch.env);
-    const frames = await this.attachFrameExecutor(vm, { batch, common, block, stateManager: sm });
+    const prepared = batch.txs.map((tx) => prepareTx(tx, common));
+    const frames = await this.attachFrameExecutor(vm, { prepared, batch, common, block, stateManager: sm });
     timings.setup = since(t);
 
     t = performance.now();
-    const run = await runSequential(vm, common, batch, block, () => frames?.takeTxEngine() ?? this.name, (i) => frames?.beginTx?.(i));
+    const run = await runSequential(vm, common, prepared, block, () => frames?.takeTxEngine() ?? this.name, (i) => frames?.beginTx?.(i));
     timings.execute = since(t);
     Object.assign(timings, frames?.timings());
 
@@ -119,15 +123,15 @@ interface SequentialRun {
 async function runSequential(
   vm: VMInstance,
   common: Common,
-  batch: Batch,
+  preparedTxs: (PreparedTx | Rejection)[],
   block: ReturnType<typeof makeBlock>,
   txEngine: () => string,
   beginTx: (index: number) => void = () => {},
 ): Promise<SequentialRun> {
   const out: SequentialRun = { results: [], rejected: [], receipts: [], allLogs: [], gasUsed: 0n, blobGasUsed: 0n };
   const maxBlobGas = common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n;
-  for (let index = 0; index < batch.txs.length; index++) {
-    const prepared = prepareTx(batch.txs[index], common);
+  for (let index = 0; index < preparedTxs.length; index++) {
+    const prepared = preparedTxs[index];
     if (isRejection(prepared)) {
       out.rejected.push({ index, ...prepared });
       continue;

@@ -1,7 +1,8 @@
 import type { Block } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
 import { Capability, isBlob4844Tx, type TypedTransaction } from '@ethereumjs/tx';
-import { Address, bytesToHex, bytesToUnprefixedHex, createContractAddress, type Address as AddressType } from '@ethereumjs/util';
+import { bytesToHex, bytesToUnprefixedHex, createContractAddress, type Address as AddressType } from '@ethereumjs/util';
+import { hexToBytes } from '../wire/hex.js';
 import type { GpuCall, GpuCallResult, GpuStateSnapshot } from './call-executor.js';
 
 /**
@@ -69,9 +70,9 @@ export function predictFrame({ tx, sender, common, block, precompiles }: FramePr
     gas,
     code,
     isCreate,
-    warmAddresses: [...warm].map((h) => new Address(Uint8Array.from(Buffer.from(h, 'hex'))).bytes),
+    warmAddresses: [...warm].map((h) => hexToBytes(`0x${h}`)),
     warmSlots,
-    blobVersionedHashes: isBlob4844Tx(tx) ? tx.blobVersionedHashes.map((h) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'))) : [],
+    blobVersionedHashes: isBlob4844Tx(tx) ? tx.blobVersionedHashes.map(hexToBytes) : [],
   };
 }
 

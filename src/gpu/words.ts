@@ -36,11 +36,12 @@ export function putAddress(dst: Uint32Array, at: number, address: Uint8Array): v
   }
 }
 
-export function getAddress(src: Uint32Array, at: number): Uint8Array {
-  const out = new Uint8Array(20);
-  for (let i = 0; i < 5; i++) {
+/** `words` u32 words from `src[at]`, least significant word first, as big-endian bytes. */
+function bigEndianBytes(src: Uint32Array, at: number, words: number): Uint8Array {
+  const out = new Uint8Array(4 * words);
+  for (let i = 0; i < words; i++) {
     const w = src[at + i];
-    const b = 16 - 4 * i;
+    const b = 4 * (words - 1 - i);
     out[b] = w >>> 24;
     out[b + 1] = (w >>> 16) & 0xff;
     out[b + 2] = (w >>> 8) & 0xff;
@@ -49,18 +50,13 @@ export function getAddress(src: Uint32Array, at: number): Uint8Array {
   return out;
 }
 
+export function getAddress(src: Uint32Array, at: number): Uint8Array {
+  return bigEndianBytes(src, at, 5);
+}
+
 /** A u256 as 32 big-endian bytes (log topics). */
 export function u256Bytes(src: Uint32Array, at: number): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const w = src[at + i];
-    const b = 28 - 4 * i;
-    out[b] = w >>> 24;
-    out[b + 1] = (w >>> 16) & 0xff;
-    out[b + 2] = (w >>> 8) & 0xff;
-    out[b + 3] = w & 0xff;
-  }
-  return out;
+  return bigEndianBytes(src, at, 8);
 }
 
 export function addressKey(address: Uint8Array): string {
