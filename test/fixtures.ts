@@ -1,13 +1,35 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 /**
  * The shared conformance fixtures live beside the project at ../shared/fixtures, on
- * developer machines and in CI. EVMGPU_FIXTURES points elsewhere (a clone outside
- * that layout). A missing directory fails the tests that need it, loudly: a
+ * developer machines and in CI. A local clone made elsewhere (a scratch check of a
+ * clean clone) finds them beside the repository it was cloned from; EVMGPU_FIXTURES
+ * points anywhere else. A missing directory fails the tests that need it, loudly: a
  * conformance suite that silently runs nothing would pass while checking nothing.
  */
-export const FIXTURES_ROOT = resolve(process.env.EVMGPU_FIXTURES ?? join(import.meta.dirname, '../../shared/fixtures'));
+const ROOT = join(import.meta.dirname, '..');
+
+function originRoot(): string | undefined {
+  try {
+    const url = execFileSync('git', ['config', '--get', 'remote.origin.url'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return isAbsolute(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findFixtures(): string {
+  if (process.env.EVMGPU_FIXTURES) return resolve(process.env.EVMGPU_FIXTURES);
+  const beside = join(ROOT, '../shared/fixtures');
+  if (existsSync(beside)) return beside;
+  const origin = originRoot();
+  const besideOrigin = origin && join(origin, '../shared/fixtures');
+  return besideOrigin && existsSync(besideOrigin) ? besideOrigin : beside;
+}
+
+export const FIXTURES_ROOT = findFixtures();
 
 export function fixturePath(...parts: string[]): string {
   const p = join(FIXTURES_ROOT, ...parts);
