@@ -3,7 +3,9 @@ import { loadMainnetBlock } from '../../src/conformance/mainnet-block.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 
 /** The recorded mainnet blocks (../shared/fixtures/mainnet-blocks), replayed as batches. */
-export const MAINNET_BLOCKS_DIR = new URL('../../../shared/fixtures/mainnet-blocks', import.meta.url).pathname;
+export const MAINNET_BLOCKS_DIR = process.env.EVMGPU_FIXTURES
+  ? `${process.env.EVMGPU_FIXTURES}/mainnet-blocks`
+  : new URL('../../../shared/fixtures/mainnet-blocks', import.meta.url).pathname;
 
 /** First block of Berlin: blocks from here on carry typed transactions and access lists. */
 const BERLIN = 12_244_000n;

@@ -4,6 +4,7 @@ import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { workloadCases, WORKLOADS } from '../../bench/workloads/index.js';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
+import { fixturePath } from '../fixtures.js';
 
 /** keccak256("Swap(address,uint256,uint256,uint256,uint256,address)"), Uniswap V2's Swap event. */
 const SWAP_TOPIC = 'd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822';
@@ -11,7 +12,7 @@ const SWAP_TOPIC = 'd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159
 const reference = new ReferenceEngine();
 
 async function run(workload: string) {
-  const [c] = [...workloadCases(workload, { sizes: [24], seed: 5, quickBlocks: 1 })];
+  const [c] = [...workloadCases(workload, { sizes: [24], seed: 5, quickBlocks: 1, mainnetDir: fixturePath('mainnet-blocks') })];
   validateBatch(c.batch);
   return { c, result: await reference.execute(parseBatch(c.batch)) };
 }
