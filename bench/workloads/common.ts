@@ -16,7 +16,11 @@ export interface Fragment {
 export const hex32 = (v: bigint): string => v.toString(16).padStart(64, '0');
 export const quantity = (v: bigint | number): Hex => `0x${BigInt(v).toString(16)}`;
 
-/** An address derived from a tag and an index, so batches are reproducible. */
+/**
+ * An address derived from a tag and an index, so batches are reproducible. For recipients,
+ * contracts and pools only: senders come from `sender()` in ../signing/keys.ts, whose
+ * addresses have keys, so the batch can also be signed.
+ */
 export function account(tag: number, i: number): Hex {
   return `0x${tag.toString(16).padStart(8, '0')}${i.toString(16).padStart(32, '0')}`;
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { account, FEES, hex32, mappingSlot, quantity, SENDER_BALANCE, toBatch, type Fragment } from './common.js';
 import { rng } from './rng.js';
+import { sender as senderAddress } from '../signing/keys.js';
 
 export { account } from './common.js';
 
@@ -47,7 +48,7 @@ export function erc20TransferFragment({ transfers, recipients = 'distinct', seed
   const pre: WireBatch['pre'] = {};
   const txs: WireBatch['txs'] = [];
   for (let i = 0; i < transfers; i++) {
-    const sender = account(0x5e, i);
+    const sender = senderAddress(0x5e, i);
     const recipient = recipients === 'hot' ? account(0x4e, 0) : account(0x4e, i);
     pre[sender] = { balance: SENDER_BALANCE, nonce: '0x0' };
     tokenStorage[balanceSlot(sender)] = quantity(1000);

@@ -1,4 +1,5 @@
 import type { WireBatch } from '../../src/model/shapes.js';
+import { computeBatch } from './compute.js';
 import { erc20TransferBatch } from './erc20.js';
 import { mainnetCases } from './mainnet.js';
 import { mixedBatch } from './mixed.js';
@@ -22,6 +23,7 @@ const SIZED: Record<string, Make> = {
   'erc20-hot': (txs, seed) => erc20TransferBatch({ transfers: txs, recipients: 'hot', seed }),
   'uniswap-swap': uniswapSwapBatch,
   'uniswap-hot': uniswapHotBatch,
+  compute: computeBatch,
   mixed: mixedBatch,
 };
 

@@ -1,4 +1,5 @@
 import type { WireBatch } from '../../src/model/shapes.js';
+import { sender } from '../signing/keys.js';
 import { account, FEES, quantity, SENDER_BALANCE, toBatch, type Fragment } from './common.js';
 import { rng } from './rng.js';
 
@@ -8,10 +9,10 @@ export function nativeTransferFragment(txs: number, seed: number): Fragment {
   const pre: WireBatch['pre'] = {};
   const out: WireBatch['txs'] = [];
   for (let i = 0; i < txs; i++) {
-    const sender = account(0x6e, i);
-    pre[sender] = { balance: SENDER_BALANCE, nonce: '0x0' };
+    const from = sender(0x6e, i);
+    pre[from] = { balance: SENDER_BALANCE, nonce: '0x0' };
     out.push({
-      from: sender, to: account(0x7e, i), nonce: '0x0', gas: quantity(21_000), ...FEES,
+      from, to: account(0x7e, i), nonce: '0x0', gas: quantity(21_000), ...FEES,
       value: quantity(r.between(1n, 10n ** 15n)), data: '0x',
     });
   }

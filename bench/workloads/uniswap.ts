@@ -3,6 +3,7 @@ import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { account, BENCH_ENV_TIMESTAMP, FEES, hex32, quantity, SENDER_BALANCE, toBatch, type Fragment } from './common.js';
 import { balanceSlot, ERC20_CODE, transferCall } from './erc20.js';
 import { rng } from './rng.js';
+import { sender } from '../signing/keys.js';
 
 /**
  * Uniswap V2 swaps on the real `UniswapV2Pair` runtime code, placed in the pre-state
@@ -90,7 +91,7 @@ export function uniswapFragment({ txs, pools, seed }: UniswapOptions): Fragment 
     if (zeroForOne) [p.reserve0, p.reserve1] = [p.reserve0 + amountIn, p.reserve1 - out1];
     else [p.reserve1, p.reserve0] = [p.reserve1 + amountIn, p.reserve0 - out1];
 
-    const trader = account(0x7ade, i);
+    const trader = sender(0x7ade, i);
     const tokenIn = zeroForOne ? p.token0 : p.token1;
     pre[trader] = { balance: SENDER_BALANCE, nonce: '0x0' };
     tokenStorage[tokenIn][balanceSlot(trader)] = quantity(amountIn);
