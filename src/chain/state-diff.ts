@@ -3,6 +3,26 @@ import type { Account, DiffAccountShape, StateDiff } from '../model/shapes.js';
 import { bigintToBytes32, hexToBytes, wordToHex } from '../wire/hex.js';
 import { slotKey, type RecordingStateManager } from './recording-state.js';
 
+/** The post-state as the diff reads it, and the locations written on the way there. */
+export interface DiffSource {
+  /** Lowercase 0x address -> written slots: a superset of what changed. */
+  written: Map<string, Set<bigint>>;
+  account(addr: string): Promise<{ balance: bigint; nonce: bigint; code: Uint8Array } | undefined>;
+  storage(addr: string, slot: bigint): Promise<bigint>;
+}
+
+export function recordingDiffSource(sm: RecordingStateManager): DiffSource {
+  return {
+    written: sm.written,
+    async account(addr) {
+      const address = new Address(hexToBytes(addr));
+      const a = await sm.getAccount(address);
+      return a && { balance: a.balance, nonce: a.nonce, code: a.isContract() ? await sm.getCode(address) : EMPTY_CODE };
+    },
+    storage: async (addr, slot) => bytesToBigInt(await sm.getStorage(new Address(hexToBytes(addr)), slotKey(slot))),
+  };
+}
+
 type DiffAccount = DiffAccountShape<bigint, Uint8Array>;
 const EMPTY_CODE = new Uint8Array();
 
@@ -19,13 +39,12 @@ const EMPTY_CODE = new Uint8Array();
  * always rebuilds the post-state. Addresses and slots are sorted, so equal states give
  * byte-equal diffs.
  */
-export async function computeStateDiff(sm: RecordingStateManager, pre: Map<string, Account>): Promise<StateDiff> {
+export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>): Promise<StateDiff> {
   const addresses = new Set<string>([...pre.keys(), ...sm.written.keys()]);
   const diff: StateDiff = { pre: {}, post: {} };
   for (const addr of [...addresses].sort()) {
     const before = pre.get(addr);
-    const address = new Address(hexToBytes(addr));
-    const after = await sm.getAccount(address);
+    const after = await sm.account(addr);
     if (!before && !after) continue;
 
     const slots = new Set<bigint>([...(before?.storage.keys() ?? []), ...(sm.written.get(addr) ?? [])]);
@@ -46,14 +65,14 @@ export async function computeStateDiff(sm: RecordingStateManager, pre: Map<strin
     const post: DiffAccount = {};
     if (after.balance !== (before?.balance ?? 0n)) post.balance = after.balance;
     if (after.nonce !== (before?.nonce ?? 0n)) post.nonce = after.nonce;
-    const postCode = after.isContract() ? await sm.getCode(address) : EMPTY_CODE;
+    const postCode = after.code;
     if (!equalsBytes(postCode, preCode)) post.code = postCode;
 
     const preSlots: [bigint, bigint][] = [];
     const postSlots: [bigint, bigint][] = [];
     for (const slot of slots) {
       const was = before?.storage.get(slot) ?? 0n;
-      const now = bytesToBigInt(await sm.getStorage(address, slotKey(slot)));
+      const now = await sm.storage(addr, slot);
       if (was === now) continue;
       if (was !== 0n) preSlots.push([slot, was]);
       if (now !== 0n) postSlots.push([slot, now]);

@@ -1,18 +1,18 @@
 import { createVM, runTx, type RunTxResult, type TxReceipt } from '@ethereumjs/vm';
 import type { Common } from '@ethereumjs/common';
-import { Capability, isBlob4844Tx } from '@ethereumjs/tx';
+import { isBlob4844Tx } from '@ethereumjs/tx';
 import { makeBlock, makeBlockHashSource } from '../chain/block.js';
 import { makeCommon } from '../chain/common.js';
 import { rejection } from '../chain/rejections.js';
 import { classifyRejection } from '../chain/rejections.js';
 import { loadPreState, RecordingStateManager } from '../chain/recording-state.js';
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
-import { computeStateDiff } from '../chain/state-diff.js';
+import { computeStateDiff, recordingDiffSource } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx, type PreparedTx } from '../chain/transaction.js';
 import type { Rejection } from '../chain/rejections.js';
-import { canonicalEvmError, outcomeFromEthereumjs } from '../evm/outcome.js';
-import type { Batch, BatchResult, Log, RejectedTxShape, TxResult } from '../model/shapes.js';
+import type { Batch, BatchResult, RejectedTxShape, TxResult } from '../model/shapes.js';
+import { fromRunTx, toTxResult } from './executed-tx.js';
 import { since, type Engine } from './engine.js';
 
 /**
@@ -72,7 +72,7 @@ export class ReferenceEngine implements Engine {
     Object.assign(timings, frames?.timings());
 
     t = performance.now();
-    const stateDiff = await computeStateDiff(sm, batch.pre);
+    const stateDiff = await computeStateDiff(recordingDiffSource(sm), batch.pre);
     timings.diff = since(t);
 
     t = performance.now();
@@ -153,34 +153,11 @@ async function runSequential(
     }
     out.gasUsed += res.totalGasSpent;
     out.blobGasUsed += res.blobGasUsed ?? 0n;
-    const logs: Log[] = (res.execResult.logs ?? []).map(([address, topics, data]) => ({
-      address, topics, data, logIndex: BigInt(out.allLogs.length),
-    }));
-    for (const l of res.execResult.logs ?? []) out.allLogs.push(l);
-    const receipt = res.receipt;
-    const rawError = res.execResult.exceptionError?.error;
-    const err = rawError === undefined ? undefined : canonicalEvmError(rawError);
-    out.receipts.push({ receipt, txType: tx.type });
-    out.results.push({
-      index,
-      type: BigInt(tx.type),
-      from: sender.bytes,
-      ...(hash ? { hash } : {}),
-      status: 'status' in receipt ? BigInt(receipt.status) : err === undefined ? 1n : 0n,
-      ...('stateRoot' in receipt ? { root: receipt.stateRoot } : {}),
-      outcome: outcomeFromEthereumjs(err, res.execResult.returnValue.length),
-      gasUsed: res.totalGasSpent,
-      cumulativeGasUsed: out.gasUsed,
-      logs,
-      logsBloom: res.bloom.bitvector,
-      returnData: res.execResult.returnValue,
-      contractAddress: res.createdAddress?.bytes ?? null,
-      ...(tx.supports(Capability.EIP2718TypedTransaction) && isBlob4844Tx(tx)
-        ? { blobGasUsed: res.blobGasUsed ?? 0n, blobGasPrice: block.header.getBlobGasPrice() }
-        : {}),
-      ...(err !== undefined ? { error: err } : {}),
-      engine: txEngine(),
-    });
+    const executed = fromRunTx(res, tx, index, sender.bytes, hash, txEngine());
+    const result = toTxResult(executed, out.gasUsed, out.allLogs.length, isBlob4844Tx(tx) ? block.header.getBlobGasPrice() : 0n);
+    for (const l of executed.logs) out.allLogs.push(l);
+    out.receipts.push({ receipt: res.receipt, txType: tx.type });
+    out.results.push('stateRoot' in res.receipt ? { ...result, root: res.receipt.stateRoot } : result);
   }
   return out;
 }

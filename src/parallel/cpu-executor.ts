@@ -1,0 +1,89 @@
+import type { Common } from '@ethereumjs/common';
+import { isBlob4844Tx } from '@ethereumjs/tx';
+import { createVM, runTx } from '@ethereumjs/vm';
+import { makeBlock, makeBlockHashSource } from '../chain/block.js';
+import { makeCommon } from '../chain/common.js';
+import { classifyRejection, type Rejection } from '../chain/rejections.js';
+import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
+import { isRejection, prepareTx, type PreparedTx } from '../chain/transaction.js';
+import { fromRunTx, type ExecutedTx } from '../engine/executed-tx.js';
+import type { Batch } from '../model/shapes.js';
+import { bytesToHex } from '../wire/hex.js';
+import type { TxReads, TxWrites } from './access-sets.js';
+import { TxStateManager } from './tx-state-manager.js';
+import type { StateReader } from './world-state.js';
+
+/** One run of one transaction against some state, with what it read and wrote. */
+export type TxExecution =
+  | { index: number; kind: 'included'; tx: ExecutedTx; gasLimit: bigint; blobGas: bigint; reads: TxReads; writes: TxWrites }
+  | { index: number; kind: 'rejected'; rejection: Rejection; gasLimit: bigint; blobGas: bigint; reads: TxReads }
+  /** Could not be decoded (or its sender recovered): rejected whatever the state. */
+  | { index: number; kind: 'undecodable'; rejection: Rejection };
+
+type VMInstance = Awaited<ReturnType<typeof createVM>>;
+
+/**
+ * Runs single transactions with @ethereumjs/vm's runTx, each against a `StateReader`,
+ * recording reads and writes. The same class runs speculation in the worker threads
+ * and exact re-execution on the main thread, so both apply the reference's rules.
+ */
+export class CpuTxExecutor {
+  private readonly prepared = new Map<number, PreparedTx | Rejection>();
+
+  private constructor(
+    readonly batch: Batch,
+    readonly common: Common,
+    private readonly block: ReturnType<typeof makeBlock>,
+    private readonly vm: VMInstance,
+    private readonly sm: TxStateManager,
+    readonly coinbase: string,
+    private readonly engine: string,
+  ) {}
+
+  static async create(batch: Batch, engine: string): Promise<CpuTxExecutor> {
+    const common = makeCommon(batch.fork, batch.env.chainId);
+    const sm = new TxStateManager();
+    const block = makeBlock(batch.fork, batch.env, common);
+    const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
+    // Everything runTx does after the top-level call returns is settlement (refund, fee, cleanup).
+    const evm = vm.evm as unknown as { runCall: (...args: unknown[]) => Promise<unknown> };
+    const runCall = evm.runCall.bind(vm.evm);
+    evm.runCall = async (...args: unknown[]) => {
+      try {
+        return await runCall(...args);
+      } finally {
+        sm.enterSettlement();
+      }
+    };
+    return new CpuTxExecutor(batch, common, block, vm, sm, bytesToHex(batch.env.coinbase), engine);
+  }
+
+  /** The block's system writes (EIP-4788, EIP-2935) on top of `base`. */
+  async systemWrites(base: StateReader): Promise<TxWrites> {
+    this.sm.begin(base, this.coinbase);
+    await applyPreBlockSystemCalls(this.vm, this.batch.env);
+    return this.sm.finish().writes;
+  }
+
+  preparedTx(index: number): PreparedTx | Rejection {
+    let p = this.prepared.get(index);
+    if (!p) this.prepared.set(index, (p = prepareTx(this.batch.txs[index], this.common)));
+    return p;
+  }
+
+  /** Runs transaction `index` as if `blockGasUsed` gas was used before it in the block. */
+  async run(index: number, base: StateReader, blockGasUsed: bigint): Promise<TxExecution> {
+    const prepared = this.preparedTx(index);
+    if (isRejection(prepared)) return { index, kind: 'undecodable', rejection: prepared };
+    const { tx, sender, hash } = prepared;
+    const blobGas = isBlob4844Tx(tx) ? BigInt(this.common.param('blobGasPerBlob')) * BigInt(tx.blobVersionedHashes.length) : 0n;
+    this.sm.begin(base, this.coinbase);
+    try {
+      const res = await runTx(this.vm, { tx, block: this.block, blockGasUsed, skipHardForkValidation: true });
+      const { reads, writes } = this.sm.finish();
+      return { index, kind: 'included', tx: fromRunTx(res, tx, index, sender.bytes, hash, this.engine), gasLimit: tx.gasLimit, blobGas, reads, writes };
+    } catch (e) {
+      return { index, kind: 'rejected', rejection: classifyRejection(e), gasLimit: tx.gasLimit, blobGas, reads: this.sm.finish().reads };
+    }
+  }
+}

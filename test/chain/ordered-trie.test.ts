@@ -1,0 +1,43 @@
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_TRIE_ROOT, orderedTrieRoot } from '../../src/chain/ordered-trie.js';
+import { xorshift32 } from '../support/xorshift.js';
+
+/** The one-pass root must equal @ethereumjs/mpt's root after putting the same entries one by one. */
+async function mptRoot(entries: { key: Uint8Array; value: Uint8Array }[]): Promise<Uint8Array> {
+  const trie = new MerklePatriciaTrie();
+  for (const e of entries) await trie.put(e.key, e.value);
+  return trie.root();
+}
+
+function randomEntries(seed: number, n: number, keyLen: number, valueLen: () => number) {
+  const next = xorshift32(seed).next;
+  const byte = () => next() & 255;
+  const seen = new Set<string>();
+  const out: { key: Uint8Array; value: Uint8Array }[] = [];
+  while (out.length < n) {
+    const key = Uint8Array.from({ length: keyLen }, byte);
+    // Shared prefixes make extension nodes: copy a prefix of an earlier key now and then.
+    if (out.length > 0 && next() % 3 === 0) key.set(out[next() % out.length].key.subarray(0, 1 + (next() % (keyLen - 1))));
+    const k = Buffer.from(key).toString('hex');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ key, value: Uint8Array.from({ length: valueLen() }, () => 1 + (byte() % 255)) });
+  }
+  return out;
+}
+
+describe('orderedTrieRoot', () => {
+  it('is the empty root for no entries', async () => {
+    expect(Buffer.from(orderedTrieRoot([]))).toEqual(Buffer.from(await mptRoot([])));
+    expect(Buffer.from(EMPTY_TRIE_ROOT).toString('hex')).toBe('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
+  });
+
+  for (const [seed, n, keyLen] of [[1, 1, 32], [2, 2, 32], [3, 17, 32], [4, 300, 32], [5, 1000, 32], [6, 50, 3], [7, 200, 2]] as const) {
+    it(`equals @ethereumjs/mpt: seed ${seed}, ${n} entries, ${keyLen}-byte keys, small and large values`, async () => {
+      let flip = 0;
+      const entries = randomEntries(seed, n, keyLen, () => (flip++ % 2 ? 1 + (flip % 5) : 40 + (flip % 80)));
+      expect(Buffer.from(orderedTrieRoot(entries)).toString('hex')).toBe(Buffer.from(await mptRoot(entries)).toString('hex'));
+    });
+  }
+});
