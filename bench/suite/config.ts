@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ENGINE_NAMES } from '../../src/engine/registry.js';
+import { PEER_NAMES } from '../peers/index.js';
 import { WORKLOADS } from '../workloads/index.js';
 import type { SuiteConfig } from './types.js';
 
@@ -21,7 +22,8 @@ function positiveInts(s: string, what: string): number[] {
 
 /**
  * `npm run bench -- [--workload a,b] [--txs 1000,10000] [--engines reference,gpu] [--repeat N]
- * [--seed S] [--json out.json] [--report dir] [--quick] [--max-run-s S]`. `--quick` is a smoke run: small
+ * [--seed S] [--json out.json] [--report dir] [--quick] [--max-run-s S] [--signed]`. Engines are the
+ * registry's and the peers (`edr`). `--quick` is a smoke run: small
  * sizes, one repeat, three small mainnet blocks; explicit flags still override it.
  */
 export function parseCli(argv: string[]): Cli {
@@ -38,13 +40,15 @@ export function parseCli(argv: string[]): Cli {
       report: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'max-run-s': { type: 'string' },
+      signed: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
   const workloads = values.workload ? list(values.workload) : [...WORKLOADS];
   for (const w of workloads) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}: known are ${WORKLOADS.join(', ')}`);
-  const engines = values.engines ? list(values.engines) : [...ENGINE_NAMES];
-  for (const e of engines) if (!(ENGINE_NAMES as readonly string[]).includes(e)) throw new Error(`unknown engine ${e}: known are ${ENGINE_NAMES.join(', ')}`);
+  const known: string[] = [...ENGINE_NAMES, ...PEER_NAMES];
+  const engines = values.engines ? list(values.engines) : known;
+  for (const e of engines) if (!known.includes(e)) throw new Error(`unknown engine ${e}: known are ${known.join(', ')}`);
   return {
     config: {
       workloads,
@@ -53,6 +57,7 @@ export function parseCli(argv: string[]): Cli {
       repeat: positiveInts(values.repeat ?? (quick ? '1' : '3'), '--repeat')[0],
       seed: Number(values.seed),
       ...(quick ? { quickBlocks: 3 } : {}),
+      ...(values.signed ? { signed: true } : {}),
       ...(values['max-run-s'] !== undefined ? { maxRunS: positiveInts(values['max-run-s'], '--max-run-s')[0] } : {}),
     },
     reportDir: values.report ?? DEFAULT_REPORT_DIR,

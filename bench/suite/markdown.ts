@@ -20,12 +20,26 @@ function line(r: Row): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** Which transaction form each side got: without `--signed`, our engines skip the signature recovery peers do. */
+function forms(report: Report): string[] {
+  const t = report.transactions;
+  // Reports written before peers existed have no such record.
+  if (t === undefined) return [];
+  const ours = t.ourEngines === 'signed'
+    ? 'our engines got signed `{raw}` transactions and recovered every sender (`--signed`)'
+    : 'our engines got unsigned transactions with `from` and did **no signature recovery** (run with `--signed` to include it)';
+  const peers = Object.entries(t.peers).map(([name, how]) => `\`${name}\`: ${how}; it recovers every sender`);
+  const setup = `signing setup, untimed: ${t.keyDerivations.count} key derivations in ${t.keyDerivations.ms} ms, ${t.signatures.count} signatures in ${t.signatures.ms} ms`;
+  return [`Transactions: ${ours}.${peers.length > 0 ? ` Peers: ${peers.join('; ')}.` : ''} The mainnet blocks stay unsigned (no keys). ${setup}.`, ''];
+}
+
 /** The report as a Markdown table, headed by the machine and adapter it was measured on. */
 export function markdownTable(report: Report): string {
   const m = report.machine;
   const adapter = m.adapter === null ? 'no WebGPU adapter' : `${m.adapter}${m.software ? ' (software: WGSL runs on the CPU; compare ratios only)' : ''}`;
   return [
     `Benchmark run ${report.date}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; adapter: ${adapter}.`,
+    ...forms(report),
     `Repeats ${report.config.repeat}, seed ${report.config.seed}, ${report.durationS} s in all. Times are end to end (parsed batch → full result with state diff and roots); × reference is the reference's median time over the engine's, from the same run.`,
     '',
     `| ${HEADER.join(' | ')} |`,

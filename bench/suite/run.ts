@@ -2,11 +2,16 @@ import { EngineRegistry } from '../../src/engine/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
 import { closeGpu } from '../../src/gpu/device.js';
 import { validateBatch } from '../../src/wire/validate.js';
+import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
+import { peer } from '../peers/index.js';
+import { derivation } from '../signing/keys.js';
+import { signedBatch, signing } from '../signing/sign.js';
 import { erc20TransferBatch } from '../workloads/erc20.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
 import { runChecked, skippedRow, timeOnce, toRow, type Measured } from './measure.js';
+import { peerRow, runPeerChecked, type PeerMeasured } from './peer-measure.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { Report, Row, SuiteConfig } from './types.js';
 
@@ -29,7 +34,10 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
   const started = performance.now();
   const registry = new EngineRegistry();
   const engines = engineOrder(config.engines);
+  const peers = engines.filter((name) => peer(name) !== undefined);
+  const resolvesTo = (name: string) => (peer(name) !== undefined ? name : registry.get(name).name);
   const rows: Row[] = [];
+  const signingBefore = { derivations: { ...derivation }, signatures: { ...signing } };
   try {
     const machine = await describeMachine();
     const perCase = engines.length * config.repeat;
@@ -38,12 +46,27 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
       // Untimed warm-up on a tiny batch of the workload: GPU pipelines compile at first use
       // (slowly, on lavapipe) and the JIT meets the workload's code paths before the clock runs.
       const warm = workload === 'mainnet' ? erc20TransferBatch({ transfers: 4 }) : [...workloadCases(workload, { sizes: [8], seed: config.seed })][0].batch;
-      for (const name of engines) await timeOnce(registry.get(name), warm).catch(() => undefined);
+      const warmSigned = peers.length > 0 || config.signed ? signedBatch(warm) : undefined;
+      const warmOurs = config.signed ? warmSigned! : warm;
+      let warmReference: BatchResult | undefined;
+      for (const name of engines) {
+        const p = peer(name);
+        if (p === undefined) {
+          const t = await timeOnce(registry.get(name), warmOurs).catch(() => undefined);
+          if (name === 'reference') warmReference = t?.result;
+        } else if (warmReference !== undefined) await p.run(warmSigned!, warmReference).catch(() => undefined);
+      }
       // engine -> the case size on which it went over --max-run-s, and by how much.
       const overBudget = new Map<string, { size: number; reason: string }>();
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
         // A generated batch must be one the service would accept, or its figures mean nothing.
         validateBatch(c.batch);
+        // Signing is setup: the signed form is made once per case, outside every clock. The
+        // recorded mainnet blocks have no keys, so they stay unsigned (peers skip them).
+        const signable = workload !== 'mainnet';
+        const signed = signable && (peers.length > 0 || config.signed) ? signedBatch(c.batch) : undefined;
+        if (signed !== undefined) validateBatch(signed);
+        const ours: WireBatch = config.signed && signed !== undefined ? signed : c.batch;
         const info = { workload, label: c.label, size: c.size, txs: c.batch.txs.length };
         const past = (name: string) => {
           const over = overBudget.get(name);
@@ -53,45 +76,69 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
         const skipped = new Map<string, string>();
         for (const name of engines) {
           const own = past(name);
-          if (own !== undefined) skipped.set(name, own);
+          const unable = peer(name)?.cannotRun(workload);
+          if (unable !== undefined) skipped.set(name, unable);
+          else if (own !== undefined) skipped.set(name, own);
           else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);
         }
         const running = engines.filter((name) => !skipped.has(name));
-        const measured = new Map<string, Measured>(running.map((name) => [name, { runs: [] }]));
+        const measured = new Map<string, Measured>(running.filter((n) => peer(n) === undefined).map((name) => [name, { runs: [] }]));
+        const peerMeasured = new Map<string, PeerMeasured>(running.filter((n) => peer(n) !== undefined).map((name) => [name, { runs: [] }]));
+        let referenceResult: BatchResult | undefined;
         let oracle: string | undefined;
         // Repeats go round the engines, so drift over the run (GC, heat, other load) falls on all alike.
         for (let rep = 0; rep < config.repeat; rep++) {
           for (const name of running) {
+            const p = peer(name);
+            if (p !== undefined) {
+              const pm = peerMeasured.get(name)!;
+              if (referenceResult === undefined) pm.error ??= 'no reference result to check against';
+              else await runPeerChecked(p, signed!, referenceResult, pm);
+              progress.step(`${workload} ${c.label} ${name}`);
+              continue;
+            }
             const m = measured.get(name)!;
             if (name === 'reference') {
-              const got = await runChecked(registry.get(name), c.batch, oracle, m);
+              const got = await runChecked(registry.get(name), ours, oracle, m);
+              if (oracle === undefined && got !== undefined) referenceResult = m.runs[0].result;
               oracle ??= got;
             } else if (oracle === undefined) m.error ??= 'no reference result to check against';
-            else await runChecked(registry.get(name), c.batch, oracle, m);
+            else await runChecked(registry.get(name), ours, oracle, m);
             progress.step(`${workload} ${c.label} ${name}`);
           }
         }
-        for (const name of engines) if (!measured.has(name)) for (let rep = 0; rep < config.repeat; rep++) progress.step(`${workload} ${c.label} ${name} (skipped)`);
+        for (const name of engines) if (!measured.has(name) && !peerMeasured.has(name)) for (let rep = 0; rep < config.repeat; rep++) progress.step(`${workload} ${c.label} ${name} (skipped)`);
         let referenceMedian: number | null = null;
         for (const name of engines) {
           const m = measured.get(name);
-          const resolvesTo = registry.get(name).name;
-          if (m === undefined) {
-            rows.push(skippedRow(info, name, resolvesTo, skipped.get(name)!));
+          const pm = peerMeasured.get(name);
+          if (m === undefined && pm === undefined) {
+            rows.push(skippedRow(info, name, resolvesTo(name), skipped.get(name)!));
             continue;
           }
-          const row = toRow(info, name, resolvesTo, m, referenceMedian);
+          const row: Row = pm !== undefined ? peerRow(info, name, pm, referenceMedian) : toRow(info, name, resolvesTo(name), m!, referenceMedian);
           if (name === 'reference' && row.correct) referenceMedian = row.msMedian;
           if (name === 'reference' && row.correct) row.ratioVsReference = 1;
           rows.push(row);
-          const slowest = Math.max(0, ...m.runs.map((r) => r.ms));
+          const slowest = Math.max(0, ...(pm ?? m!).runs.map((r) => r.ms));
           if (config.maxRunS !== undefined && slowest > config.maxRunS * 1000) {
             overBudget.set(name, { size: c.size, reason: `took ${(slowest / 1000).toFixed(1)} s ${workload === 'mainnet' ? `on ${c.label}` : `at ${c.label} transactions`}, over --max-run-s ${config.maxRunS}` });
           }
         }
       }
     }
-    return { date: new Date().toISOString(), machine, config, durationS: Math.round((performance.now() - started) / 100) / 10, rows };
+    const spent = (now: { count: number; ms: number }, before: { count: number; ms: number }) => ({ count: now.count - before.count, ms: Math.round(now.ms - before.ms) });
+    return {
+      date: new Date().toISOString(), machine, config, durationS: Math.round((performance.now() - started) / 100) / 10,
+      transactions: {
+        ourEngines: config.signed ? 'signed' : 'unsigned',
+        peers: Object.fromEntries(peers.map((name) => [name, peer(name)!.description])),
+        // Derivations cached by earlier runs in the same process are not counted again.
+        keyDerivations: spent(derivation, signingBefore.derivations),
+        signatures: spent(signing, signingBefore.signatures),
+      },
+      rows,
+    };
   } finally {
     progress.stop();
     await registry.close();

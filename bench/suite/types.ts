@@ -14,6 +14,11 @@ export interface SuiteConfig {
    * workload's larger cases, so a sweep to 100k goes as far as each engine can.
    */
   maxRunS?: number;
+  /**
+   * Give our engines the signed `{raw}` form, so they recover every sender as peers must.
+   * Off by default: our engines then take `from` and skip signature recovery.
+   */
+  signed?: boolean;
 }
 
 /** One (workload, case, engine) measurement. Times are end to end: parsed batch in memory -> full result. */
@@ -69,5 +74,16 @@ export interface Report {
   machine: Machine;
   config: SuiteConfig;
   durationS: number;
+  transactions: TransactionForms;
   rows: Row[];
+}
+
+/** Which form of the transactions each side was given, and what producing the signed form cost (setup, untimed). */
+export interface TransactionForms {
+  /** `unsigned`: `from` given, no signature recovery; `signed`: `{raw}`, every sender recovered. */
+  ourEngines: 'unsigned' | 'signed';
+  /** Peer name -> how it is driven. Peers always get signed raw transactions. */
+  peers: Record<string, string>;
+  keyDerivations: { count: number; ms: number };
+  signatures: { count: number; ms: number };
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import type { BatchResult } from '../../src/model/shapes.js';
+import { parseBatch } from '../../src/wire/parse.js';
+import { peer, PeerMismatch } from '../../bench/peers/index.js';
+import { signedBatch } from '../../bench/signing/sign.js';
+import { workloadCases } from '../../bench/workloads/index.js';
+
+/** The EDR peer runs signed batches and refuses to report a figure when its outcome differs from the reference's. */
+const edr = peer('edr')!;
+const reference = new ReferenceEngine();
+
+async function prepared(workload: string) {
+  const [c] = [...workloadCases(workload, { sizes: [6], seed: 4 })];
+  const signed = signedBatch(c.batch);
+  return { c, signed, expected: await reference.execute(parseBatch(c.batch)) };
+}
+
+describe('EDR peer', () => {
+  it.each(['erc20-transfer', 'uniswap-hot', 'compute', 'mixed'])('%s: mines every transaction with the reference\'s receipts and state', async (workload) => {
+    const { signed, expected } = await prepared(workload);
+    const run = await edr.run(signed, expected);
+    expect(run.gasUsed).toBe(expected.gasUsed);
+    expect(run.failedTxs).toBe(0);
+    expect(Object.keys(run.phasesMs)).toEqual(['submit', 'mine', 'receipts']);
+    expect(run.ms).toBeGreaterThan(0);
+  });
+
+  it('a receipt whose gas differs from the reference fails the run', async () => {
+    const { signed, expected } = await prepared('erc20-transfer');
+    const off: BatchResult = { ...expected, results: expected.results.map((t, i) => (i === 3 ? { ...t, gasUsed: t.gasUsed + 1n } : t)) };
+    await expect(edr.run(signed, off)).rejects.toThrow(PeerMismatch);
+    await expect(edr.run(signed, off)).rejects.toThrow(/tx 3: gasUsed/);
+  });
+
+  it('a final storage value that differs from the reference fails the run', async () => {
+    const { signed, expected } = await prepared('erc20-transfer');
+    const [token, account] = Object.entries(expected.stateDiff.post).find(([, a]) => a.storage !== undefined)!;
+    const slot = Object.keys(account.storage!)[0];
+    const post = { ...expected.stateDiff.post, [token]: { ...account, storage: { ...account.storage, [slot]: new Uint8Array(32).fill(9) } } };
+    await expect(edr.run(signed, { ...expected, stateDiff: { ...expected.stateDiff, post } })).rejects.toThrow(new RegExp(`slot ${slot}`));
+  });
+
+  it('refuses unsigned transactions, and says why it cannot run the recorded mainnet blocks', async () => {
+    const { c, expected } = await prepared('native-transfer');
+    await expect(edr.run(c.batch, expected)).rejects.toThrow(/not signed/);
+    expect(edr.cannotRun('mainnet')).toMatch(/not signatures/);
+    expect(edr.cannotRun('compute')).toBeUndefined();
+  });
+});
