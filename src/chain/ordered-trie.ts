@@ -5,7 +5,8 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
  * The root of a Merkle-Patricia trie built in one pass from all of its entries, as
  * geth's StackTrie does for a whole state at once: no node is stored or revisited, so
  * a post-state of tens of thousands of accounts and slots costs one hash per node.
- * Keys must all have the same length (hashed keys do), values non-empty.
+ * Keys must be prefix-free (no key starts another: equal-length keys and RLP-encoded
+ * indices are), so no value sits in a branch node; values are non-empty.
  */
 export interface TrieEntry {
   key: Uint8Array;
@@ -36,8 +37,9 @@ function nibbles(key: Uint8Array): Uint8Array {
 }
 
 function compareNibbles(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }
 
 /** The RLP of the node holding items[from, to), all of which share their first `depth` nibbles. */

@@ -1,17 +1,13 @@
-import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { RLP } from '@ethereumjs/rlp';
 import { encodeReceipt, type TxReceipt } from '@ethereumjs/vm';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { orderedTrieRoot } from './ordered-trie.js';
 
 /** Roots and hashes of a batch's receipts and logs, as block headers and state tests define them. */
 
 /** Trie of RLP(index) -> receipt; typed receipts are prefixed with their type byte. */
 export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: number }[]): Promise<Uint8Array> {
-  const trie = new MerklePatriciaTrie();
-  for (let i = 0; i < receipts.length; i++) {
-    await trie.put(RLP.encode(i), encodeReceipt(receipts[i].receipt, receipts[i].txType as 0));
-  }
-  return trie.root();
+  return orderedTrieRoot(receipts.map((r, i) => ({ key: RLP.encode(i), value: encodeReceipt(r.receipt, r.txType as 0) })));
 }
 
 export function orBlooms(blooms: Uint8Array[]): Uint8Array {

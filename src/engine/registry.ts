@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors/service-error.js';
 import type { Engine } from './engine.js';
+import { ParallelCpuEngine } from '../parallel/parallel-engine.js';
 import { GpuEngine } from './gpu.js';
 import { ReferenceEngine } from './reference.js';
 
@@ -7,7 +8,7 @@ import { ReferenceEngine } from './reference.js';
  * Engines by name. `auto` is the service default: it resolves to the best engine this
  * build has (today the reference; the parallel GPU/CPU engine takes the name when it lands).
  */
-export const ENGINE_NAMES = ['reference', 'gpu', 'auto'] as const;
+export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'auto'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export class EngineRegistry {
@@ -16,6 +17,7 @@ export class EngineRegistry {
   constructor() {
     const reference = new ReferenceEngine();
     this.engines.set('reference', reference);
+    this.engines.set('cpu', new ParallelCpuEngine());
     this.engines.set('gpu', new GpuEngine());
     this.engines.set('auto', reference);
   }

@@ -71,12 +71,23 @@ export class CpuTxExecutor {
     return p;
   }
 
+  /** Whether transaction `index` decodes, and the blob gas it asks for (checked before it runs). */
+  async decodeOnly(index: number): Promise<{ kind: 'undecodable'; rejection: Rejection } | { kind: 'decoded'; blobGas: bigint }> {
+    const prepared = this.preparedTx(index);
+    if (isRejection(prepared)) return { kind: 'undecodable', rejection: prepared };
+    return { kind: 'decoded', blobGas: this.blobGasOf(prepared) };
+  }
+
+  private blobGasOf({ tx }: PreparedTx): bigint {
+    return isBlob4844Tx(tx) ? BigInt(this.common.param('blobGasPerBlob')) * BigInt(tx.blobVersionedHashes.length) : 0n;
+  }
+
   /** Runs transaction `index` as if `blockGasUsed` gas was used before it in the block. */
   async run(index: number, base: StateReader, blockGasUsed: bigint): Promise<TxExecution> {
     const prepared = this.preparedTx(index);
     if (isRejection(prepared)) return { index, kind: 'undecodable', rejection: prepared };
     const { tx, sender, hash } = prepared;
-    const blobGas = isBlob4844Tx(tx) ? BigInt(this.common.param('blobGasPerBlob')) * BigInt(tx.blobVersionedHashes.length) : 0n;
+    const blobGas = this.blobGasOf(prepared);
     this.sm.begin(base, this.coinbase);
     try {
       const res = await runTx(this.vm, { tx, block: this.block, blockGasUsed, skipHardForkValidation: true });

@@ -129,7 +129,7 @@ export class WorldState implements StateReader {
   }
 
   /** The complete post-state: every existing account with its non-zero slots. */
-  *entries(): Generator<[string, AccountState, Map<bigint, bigint>]> {
+  *entries(): Generator<[string, AccountState & { storage: Map<bigint, bigint> }]> {
     const addrs = new Set<string>([...this.pre.keys(), ...this.accounts.keys()]);
     for (const addr of addrs) {
       const a = this.account(addr);
@@ -140,7 +140,7 @@ export class WorldState implements StateReader {
         if (v === 0n) storage.delete(slot);
         else storage.set(slot, v);
       }
-      yield [addr, a, storage];
+      yield [addr, { ...a, storage }];
     }
   }
 }

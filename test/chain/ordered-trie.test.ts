@@ -41,3 +41,13 @@ describe('orderedTrieRoot', () => {
     });
   }
 });
+
+describe('orderedTrieRoot with RLP-encoded indices as keys (receipts, transactions)', () => {
+  for (const n of [1, 2, 16, 127, 128, 129, 300, 1000]) {
+    it(`equals @ethereumjs/mpt for ${n} entries`, async () => {
+      const { RLP } = await import('@ethereumjs/rlp');
+      const entries = Array.from({ length: n }, (_, i) => ({ key: RLP.encode(i), value: Uint8Array.from({ length: 1 + (i % 70) }, (_, j) => (i + j) & 255 || 1) }));
+      expect(Buffer.from(orderedTrieRoot(entries)).toString('hex')).toBe(Buffer.from(await mptRoot(entries)).toString('hex'));
+    });
+  }
+});

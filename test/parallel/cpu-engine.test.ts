@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
+import { workloadCases } from '../../bench/workloads/index.js';
+import { comparable, firstDifference } from '../../bench/suite/compare.js';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import { ParallelCpuEngine } from '../../src/parallel/parallel-engine.js';
+import { parseBatch } from '../../src/wire/parse.js';
+import type { WireBatch } from '../../src/model/shapes.js';
+
+const reference = new ReferenceEngine();
+// Small tasks and speculation from one transaction on, so every path runs even on small batches.
+const cpu = new ParallelCpuEngine({ speculateFrom: 1, chunk: 8, threads: 2 });
+afterAll(() => cpu.close());
+
+async function expectEqual(w: WireBatch) {
+  const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
+  const [want, got] = [await reference.execute(batch), await cpu.execute(batch)];
+  const [a, b] = [comparable(want), comparable(got)];
+  if (a !== b) throw new Error(firstDifference(a, b));
+  expect(got.stateRoot).toEqual(want.stateRoot);
+  return got;
+}
+
+describe('engine cpu equals the reference', () => {
+  it('conflict-free ERC-20 transfers: every transaction committed from speculation', async () => {
+    const r = await expectEqual(erc20TransferBatch({ transfers: 120, seed: 3 }));
+    const s = r.stats.speculation as { speculated: number; committedSpeculative: number; reexecuted: number };
+    expect(s.speculated).toBe(120);
+    expect(s.committedSpeculative).toBe(120);
+    expect(s.reexecuted).toBe(0);
+  }, 120_000);
+
+  it('ERC-20 transfers to one hot recipient: conflicts are re-executed, then the contract runs in order', async () => {
+    const r = await expectEqual(erc20TransferBatch({ transfers: 120, recipients: 'hot', seed: 4 }));
+    const s = r.stats.speculation as { reexecuted: number; hotTargets: number };
+    expect(s.reexecuted).toBeGreaterThan(0);
+    expect(s.hotTargets).toBe(1);
+  }, 120_000);
+
+  for (const name of ['native-transfer', 'uniswap-swap', 'uniswap-hot', 'mixed', 'compute'] as const) {
+    it(`workload ${name}, 100 transactions`, async () => {
+      await expectEqual(workloadCases(name, { sizes: [100], seed: 5 }).next().value!.batch);
+    }, 120_000);
+  }
+});
