@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../bench/suite/report.js';
 import { runSuite } from '../../bench/suite/run.js';
 import type { Report } from '../../bench/suite/types.js';
+import { fixturePath } from '../fixtures.js';
 
 /** The report's shape on a tiny run: every file, key and row present. Numbers are not checked. */
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = { workloads: ['erc20-transfer', 'uniswap-hot'], sizes: [8, 20], engines: ['reference', 'gpu'], repeat: 1, seed: 3 };
+const config = { workloads: ['erc20-transfer', 'uniswap-hot', 'compute'], sizes: [8, 20], engines: ['reference', 'gpu', 'edr'], repeat: 1, seed: 3 };
 let report: Report;
 
 describe('benchmark report', () => {
@@ -22,7 +23,11 @@ describe('benchmark report', () => {
 
   it('JSON carries the machine, adapter, date, config and rows', () => {
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(Object.keys(json).sort()).toEqual(['config', 'date', 'durationS', 'machine', 'rows']);
+    expect(Object.keys(json).sort()).toEqual(['config', 'date', 'durationS', 'machine', 'rows', 'transactions']);
+    expect(json.transactions.ourEngines).toBe('unsigned');
+    expect(Object.keys(json.transactions.peers)).toEqual(['edr']);
+    // Every sized batch is signed once for EDR: 8 + 20 transactions per workload.
+    expect(json.transactions.signatures.count).toBeGreaterThanOrEqual(3 * 28);
     expect(Object.keys(json.machine).sort()).toEqual(['adapter', 'cores', 'cpu', 'memoryGiB', 'node', 'platform', 'software']);
     expect(Number.isNaN(Date.parse(json.date))).toBe(false);
     for (const row of json.rows) {
@@ -37,10 +42,23 @@ describe('benchmark report', () => {
     expect(report.rows.filter((r) => !r.correct).map((r) => r.error)).toEqual([]);
   });
 
-  it('Markdown has the header and one line per row', () => {
+  it('EDR rows carry its timed phases and the gas the reference used', () => {
+    const edr = report.rows.filter((r) => r.engine === 'edr');
+    expect(edr).toHaveLength(config.workloads.length * config.sizes.length);
+    for (const r of edr) {
+      expect(Object.keys(r.phasesMs)).toEqual(['submit', 'mine', 'receipts']);
+      expect(r.executedBy).toEqual({ edr: r.txs });
+      const ref = report.rows.find((x) => x.engine === 'reference' && x.workload === r.workload && x.size === r.size)!;
+      expect(r.gasUsed).toBe(ref.gasUsed);
+    }
+  });
+
+  it('Markdown has the header, the transaction forms and one line per row', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('| workload | case | txs | engine | median ms |');
-    const lines = md.split('\n').filter((l) => /^\| (erc20-transfer|uniswap-hot) \|/.test(l));
+    expect(md).toContain('did **no signature recovery**');
+    expect(md).toMatch(/`edr`: @nomicfoundation\/edr 0\.20\.0/);
+    const lines = md.split('\n').filter((l) => /^\| (erc20-transfer|uniswap-hot|compute) \|/.test(l));
     expect(lines).toHaveLength(report.rows.length);
   });
 
@@ -49,5 +67,13 @@ describe('benchmark report', () => {
       expect(readFileSync(join(dir, `${name}.svg`), 'utf8').startsWith('<svg')).toBe(true);
       expect([...readFileSync(join(dir, `${name}.png`)).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     }
+  });
+});
+
+describe('peers on the recorded mainnet blocks', () => {
+  it('EDR is skipped there with its reason, in a row of its own', async () => {
+    const r = await runSuite({ workloads: ['mainnet'], sizes: [1], engines: ['reference', 'edr'], repeat: 1, seed: 1, quickBlocks: 1, mainnetDir: fixturePath('mainnet-blocks') });
+    expect(r.rows.map((x) => [x.engine, x.correct])).toEqual([['reference', true], ['edr', false]]);
+    expect(r.rows[1].skipped).toMatch(/senders, not signatures/);
   });
 });
