@@ -1,0 +1,64 @@
+import type { BatchResult } from '../../src/model/shapes.js';
+import { formatResult, jsonCodec } from '../../src/wire/format.js';
+
+/**
+ * Field-by-field comparison of two batch results in JSON wire form (what the API
+ * returns), so a difference reads as the client would see it. Compared: every field
+ * of every result (receipt fields, logs, return data, error, hash, blob gas), rejected
+ * (index, code, error), stateDiff, stateRoot, receiptsRoot, logsBloom, logsHash, gasUsed,
+ * blobGasUsed. Ignored, and only these: each result's `engine` (it names which engine
+ * ran the transaction, so it differs by engine by design) and `stats` (timings and
+ * per-engine counters). Map key order counts too: the JSON bytes must be identical.
+ */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export function comparable(r: BatchResult): Json {
+  const wire = JSON.parse(JSON.stringify(formatResult(r, jsonCodec))) as { results: Record<string, Json>[]; stats?: unknown };
+  for (const t of wire.results) delete t.engine;
+  delete wire.stats;
+  return wire as unknown as Json;
+}
+
+export interface Difference {
+  /** JSONPath-like: `results[3].logs[0].data`, `stateDiff.post["0x…"].storage`. */
+  path: string;
+  expected: Json | undefined;
+  actual: Json | undefined;
+}
+
+const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+const kind = (v: Json | undefined) => (v === undefined ? 'missing' : v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** The first place where `actual` differs from `expected` (depth first, in `expected`'s order), or undefined. */
+export function firstDifference(expected: Json | undefined, actual: Json | undefined, path = ''): Difference | undefined {
+  const at = path || '$';
+  if (kind(expected) !== kind(actual)) return { path: at, expected, actual };
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    for (let i = 0; i < Math.min(expected.length, actual.length); i++) {
+      const d = firstDifference(expected[i], actual[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    if (expected.length !== actual.length) return { path: `${path}.length`, expected: expected.length, actual: actual.length };
+    return undefined;
+  }
+  if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null) {
+    const e = expected as Record<string, Json>;
+    const a = actual as Record<string, Json>;
+    for (const k of Object.keys(e)) {
+      const d = firstDifference(e[k], a[k], `${path}${key(k)}`);
+      if (d) return d;
+    }
+    for (const k of Object.keys(a)) if (!(k in e)) return { path: `${path}${key(k)}`, expected: undefined, actual: a[k] };
+    const [ke, ka] = [Object.keys(e), Object.keys(a)];
+    if (ke.some((k, i) => ka[i] !== k)) return { path: `${at} (key order)`, expected: ke, actual: ka };
+    return undefined;
+  }
+  return expected === actual ? undefined : { path: at, expected, actual };
+}
+
+/** One line per value, shortened: a 256-byte bloom would drown the report. */
+export function show(v: Json | undefined, max = 200): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v);
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s;
+}

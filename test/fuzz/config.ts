@@ -1,0 +1,34 @@
+import { caseSeeds } from './params.js';
+
+/**
+ * Run settings shared by the vitest entry and `run.ts`, from the environment (flags of
+ * run.ts override them): EVMGPU_FUZZ_BATCHES (default 500, the CI corpus),
+ * EVMGPU_FUZZ_SEED (base seed; a fixed default so CI is reproducible), EVMGPU_FUZZ_CASE
+ * (replay one case by its own seed), EVMGPU_FUZZ_ENGINES (comma list restricting the
+ * registry's engines, for chasing one engine's mismatch).
+ */
+export const DEFAULT_BASE_SEED = 0x5eed2026;
+export const CI_BATCHES = 500;
+
+export interface FuzzConfig {
+  seeds: number[];
+  base: number;
+  engines?: string[];
+  /** True when replaying explicitly chosen cases rather than a corpus. */
+  replay: boolean;
+}
+
+export const parseSeed = (s: string): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new Error(`fuzz: seed must be an integer in [0, 2^32): ${s}`);
+  return n;
+};
+
+export function fuzzConfig(env: Record<string, string | undefined> = process.env): FuzzConfig {
+  const base = env.EVMGPU_FUZZ_SEED ? parseSeed(env.EVMGPU_FUZZ_SEED) : DEFAULT_BASE_SEED;
+  const engines = env.EVMGPU_FUZZ_ENGINES ? env.EVMGPU_FUZZ_ENGINES.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  if (env.EVMGPU_FUZZ_CASE) return { seeds: env.EVMGPU_FUZZ_CASE.split(',').map(parseSeed), base, engines, replay: true };
+  const count = env.EVMGPU_FUZZ_BATCHES ? Number(env.EVMGPU_FUZZ_BATCHES) : CI_BATCHES;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`fuzz: EVMGPU_FUZZ_BATCHES must be a positive integer: ${env.EVMGPU_FUZZ_BATCHES}`);
+  return { seeds: caseSeeds(base, count), base, engines, replay: false };
+}

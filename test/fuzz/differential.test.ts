@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { EngineRegistry } from '../../src/engine/registry.js';
+import { fuzzConfig } from './config.js';
+import { Coverage } from './coverage.js';
+import { describeSelection, selectEngines } from './engines.js';
+import { generateBatch } from './generator.js';
+import { checkCase, formatMismatch } from './harness.js';
+import { caseParams, LARGE_BATCH, seedHex } from './params.js';
+import { Tally } from './tally.js';
+
+/**
+ * Differential fuzzing: random batches (seeded, see README.md) on every engine the
+ * registry has, each compared field by field with the reference. One test per batch,
+ * named by its seed; a mismatch fails that test with the seed, the engine, the first
+ * differing field and a shrunk, replayable batch.
+ */
+const config = fuzzConfig();
+const registry = new EngineRegistry();
+const selection = selectEngines(registry, config.engines);
+const coverage = new Coverage();
+const tally = new Tally(selection);
+
+describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex(config.base)}), ${describeSelection(selection)}`, () => {
+  afterAll(async () => {
+    console.log(`differential fuzz: ${describeSelection(selection)}\n${tally.summary()}\n${coverage.summary()}`);
+    await registry.close();
+  });
+
+  it('finds engines to compare in the registry', () => {
+    expect(selection.compared.length, describeSelection(selection)).toBeGreaterThan(0);
+  });
+
+  for (const seed of config.seeds) {
+    const p = caseParams(seed);
+    // Large batches take seconds per engine, and a mismatch on one is shrunk too.
+    const timeout = 120_000 + p.size * 250;
+    it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
+      const wire = generateBatch(p);
+      const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}` });
+      coverage.add(wire, out.reference);
+      tally.add(wire, out);
+      const reports = out.mismatches.map((m) => formatMismatch(`seed ${seedHex(seed)}`, m));
+      for (const r of reports) console.error(r);
+      expect(out.mismatches.map((m) => `${m.engine} at ${m.diff.path}`), reports.join('\n\n')).toEqual([]);
+    }, timeout);
+  }
+
+  // A corpus that stopped producing some behaviour would still pass; these floors catch that.
+  if (!config.replay && config.seeds.length >= 200) {
+    it('exercised every transaction type, outcome family and rejection the generator aims at', () => {
+      expect(coverage.batches, 'every batch ran').toBe(config.seeds.length);
+      for (const t of ['0x0', '0x1', '0x2', '0x3', '0x4']) expect(coverage.types.get(BigInt(t).toString()) ?? 0, `type ${t}`).toBeGreaterThan(0);
+      for (const o of ['Stop', 'Return', 'Revert', 'OutOfGas', 'InvalidOpcode']) expect(coverage.outcomes.get(o) ?? 0, o).toBeGreaterThan(0);
+      for (const code of [
+        'TX_NONCE_TOO_HIGH', 'TX_NONCE_TOO_LOW', 'TX_INSUFFICIENT_FUNDS', 'TX_INTRINSIC_GAS', 'TX_FEE_CAP_BELOW_BASE_FEE',
+        'TX_PRIORITY_FEE_ABOVE_FEE_CAP', 'TX_CHAIN_ID_MISMATCH', 'TX_SENDER_NOT_EOA', 'TX_GAS_LIMIT_EXCEEDS_BLOCK',
+      ]) expect(coverage.rejections.get(code) ?? 0, code).toBeGreaterThan(0);
+      expect(coverage.creates, 'contracts created').toBeGreaterThan(0);
+      expect(coverage.signed, 'signed transactions').toBeGreaterThan(0);
+      expect(coverage.largest, 'a large batch').toBeGreaterThanOrEqual(LARGE_BATCH);
+      expect([...coverage.forks.keys()].sort()).toEqual(['Berlin', 'Cancun', 'London', 'Prague', 'Shanghai']);
+    });
+  }
+});

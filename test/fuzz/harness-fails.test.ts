@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { account, quantity } from '../../bench/workloads/common.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import type { Batch, BatchResult, Hex, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
+import { parseBatch } from '../../src/wire/parse.js';
+import { comparable, firstDifference } from './compare.js';
+import { COUNTER, COUNTER_MODE, counterCall } from './contracts.js';
+import { selectEngines, type EngineSelection } from './engines.js';
+import { generateBatch } from './generator.js';
+import { checkCase, differs, formatMismatch } from './harness.js';
+
+/**
+ * The harness must be able to fail: engines that corrupt one byte of an otherwise
+ * correct (reference) result are caught, located and shrunk to a minimal batch; and
+ * an engine that differs only in what may differ (engine labels, stats) is not.
+ */
+class Corrupting implements Engine {
+  readonly description = 'the reference, with one deliberate corruption';
+  private readonly inner = new ReferenceEngine();
+  constructor(readonly name: string, private readonly corrupt: (r: BatchResult) => void) {}
+  async execute(batch: Batch): Promise<BatchResult> {
+    const r = await this.inner.execute(batch);
+    this.corrupt(r);
+    return r;
+  }
+}
+
+const flipLast = (b: Uint8Array) => {
+  const c = Uint8Array.from(b);
+  c[c.length - 1] ^= 0x01;
+  return c;
+};
+const isCounter = (a: Uint8Array) => `0x${Buffer.from(a).toString('hex')}` === COUNTER;
+
+/** The counter's log data (s[otherSlot]) gets its last byte flipped. */
+const logFlipper = new Corrupting('corrupt-log', (r) => {
+  for (const t of r.results) for (const l of t.logs) if (isCounter(l.address)) l.data = flipLast(l.data);
+});
+/** One storage value the counter's transactions wrote is off by one bit. */
+const storageFlipper = new Corrupting('corrupt-storage', (r) => {
+  const storage = r.stateDiff.post[COUNTER]?.storage;
+  const slot = storage && Object.keys(storage)[0];
+  if (slot) storage[slot] = flipLast(storage[slot]);
+});
+/** Different labels and stats only: must compare equal. */
+const relabel = new Corrupting('relabel', (r) => {
+  for (const t of r.results) t.engine = 'somewhere-else';
+  r.stats = { ...r.stats, engine: 'relabel', engines: { elsewhere: r.results.length }, timingsMs: { all: 1 } };
+});
+
+const oracle = new ReferenceEngine();
+const selection = (...engines: Engine[]): EngineSelection => ({ oracle, compared: engines.map((e) => ({ label: e.name, engine: e })), aliasesOfReference: [] });
+
+/** A generated batch with one counter call from a fresh sender spliced into its middle: the one transaction a corruption needs. */
+const SENDER: Hex = account(0xbad, 1);
+function batchWithCounterCall(): WireBatch {
+  const w = generateBatch({ seed: 0xc0ffee, fork: 'Prague', size: 40, conflict: 0.5 });
+  w.pre[SENDER] = { balance: quantity(10n ** 18n), nonce: '0x0' };
+  const call: UnsignedTxShape<Hex, Hex> = { from: SENDER, to: COUNTER, nonce: '0x0', gas: quantity(150_000), maxFeePerGas: quantity(1000), maxPriorityFeePerGas: '0x1', value: '0x0', data: counterCall(7n, 5n, 1n, COUNTER_MODE.Return) };
+  w.txs.splice(Math.floor(w.txs.length / 2), 0, call);
+  return w;
+}
+
+describe('the differential harness fails when it should', () => {
+  it('catches a flipped byte of a log, names the field, and shrinks the batch to that one transaction', async () => {
+    const w = batchWithCounterCall();
+    const { mismatches } = await checkCase(w, selection(logFlipper), { label: 'selftest-log' });
+    expect(mismatches).toHaveLength(1);
+    const [m] = mismatches;
+    expect(m.engine).toBe('corrupt-log');
+    expect(m.diff.path).toMatch(/^results\[\d+\]\.logs\[0\]\.data$/);
+    expect(m.from.txs).toBe(w.txs.length);
+    // The corruption needs only a counter call that logs, its sender and the counter.
+    expect(m.shrunk.txs).toHaveLength(1);
+    expect((m.shrunk.txs[0] as { to: Hex }).to).toBe(COUNTER);
+    expect(Object.keys(m.shrunk.pre)).toHaveLength(2);
+    expect(m.shrunk.pre[COUNTER]).toBeDefined();
+    expect(m.shrunkDiff.path).toBe('results[0].logs[0].data');
+
+    // The written file is the shrunk batch, and it still reproduces the mismatch.
+    expect(existsSync(m.file)).toBe(true);
+    const replay = JSON.parse(readFileSync(m.file, 'utf8')) as WireBatch;
+    expect(replay).toEqual(m.shrunk);
+    expect((await differs(oracle, logFlipper, replay))?.path).toBe('results[0].logs[0].data');
+
+    const report = formatMismatch('seed 0x00c0ffee', m);
+    expect(report).toContain('MISMATCH seed 0x00c0ffee engine=corrupt-log');
+    expect(report).toContain(`replay: node --import tsx src/cli/main.ts execute ${m.file} --engine corrupt-log`);
+    expect(report).toContain(JSON.stringify(m.shrunk));
+  });
+
+  it('catches a flipped storage value in the state diff and shrinks it', async () => {
+    const { mismatches } = await checkCase(batchWithCounterCall(), selection(storageFlipper, relabel), { label: 'selftest-storage' });
+    expect(mismatches.map((m) => m.engine)).toEqual(['corrupt-storage']);
+    const [m] = mismatches;
+    expect(m.diff.path).toMatch(new RegExp(`^stateDiff\\.post\\["${COUNTER}"\\]\\.storage\\["0x[0-9a-f]{64}"\\]$`));
+    expect(m.shrunk.txs).toHaveLength(1);
+    expect(m.shrunkDiff.path).toMatch(/^stateDiff\.post\[.*\]\.storage\[.*\]$/);
+  });
+
+  it('reports an engine that throws as a mismatch', async () => {
+    const thrower: Engine = { name: 'throws', description: 'fails every batch', execute: () => Promise.reject(new Error('boom')) };
+    const { mismatches } = await checkCase(batchWithCounterCall(), selection(thrower), { label: 'selftest-throw', shrink: { runs: 3 } });
+    expect(mismatches).toHaveLength(1);
+    expect(mismatches[0].diff.path).toBe('(execute threw)');
+    expect(String(mismatches[0].diff.actual)).toContain('boom');
+  });
+});
+
+describe('field comparison', () => {
+  it('ignores only the engine labels and stats', async () => {
+    const w = batchWithCounterCall();
+    const r = await oracle.execute(parseBatch(w));
+    const base = comparable(r);
+    expect(firstDifference(base, comparable({ ...r, results: r.results.map((t) => ({ ...t, engine: 'x' })), stats: { ...r.stats, txs: -1 } }))).toBeUndefined();
+    const moreGas = { ...r, gasUsed: r.gasUsed + 1n };
+    expect(firstDifference(base, comparable(moreGas))).toEqual({ path: '.gasUsed', expected: quantity(r.gasUsed), actual: quantity(r.gasUsed + 1n) });
+    const noRoot = { ...r, stateRoot: null };
+    expect(firstDifference(base, comparable(noRoot))?.path).toBe('.stateRoot');
+    const dropped = { ...r, rejected: r.rejected.slice(1) };
+    if (r.rejected.length > 0) expect(firstDifference(base, comparable(dropped))?.path).toMatch(/^\.rejected/);
+  });
+
+  it('counts map key order, as the JSON bytes would differ', () => {
+    expect(firstDifference({ a: 1, b: 2 }, { b: 2, a: 1 })?.path).toBe('$ (key order)');
+    expect(firstDifference({ a: [1, 2] }, { a: [1, 2, 3] })?.path).toBe('.a.length');
+    expect(firstDifference({ a: { x: '0x1' } }, { a: {} })).toEqual({ path: '.a.x', expected: '0x1', actual: undefined });
+  });
+
+  it('takes every registry engine but the reference, and treats names resolving to the reference as its aliases', () => {
+    const ref = new ReferenceEngine();
+    const a: Engine = { name: 'a', description: '', execute: () => Promise.reject(new Error('unused')) };
+    const engines: Record<string, Engine> = { reference: ref, gpu: a, 'gpu-alias': a, auto: ref, cpu: logFlipper };
+    const registry = { names: () => Object.keys(engines), get: (n: string) => engines[n] } as unknown as EngineRegistry;
+    const s = selectEngines(registry);
+    expect(s.oracle).toBe(ref);
+    expect(s.compared.map((c) => c.label)).toEqual(['gpu=gpu-alias', 'cpu']);
+    expect(s.aliasesOfReference).toEqual(['auto']);
+    expect(selectEngines(registry, ['cpu']).compared.map((c) => c.label)).toEqual(['cpu']);
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../../src/engine/engine.js';
+import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
+import { parseBatch } from '../../src/wire/parse.js';
+import { validateBatch } from '../../src/wire/validate.js';
+import { comparable, firstDifference, show, type Difference } from './compare.js';
+import type { EngineSelection } from './engines.js';
+import { shrinkBatch, type ShrinkBudget } from './shrink.js';
+
+/**
+ * One differential case: the wire batch goes through the project's validator and
+ * parser (the inputs are exactly what the API would hand an engine), then the
+ * reference and every engine under test run it, each on its own parsed copy. A
+ * mismatch is shrunk to a minimal batch and written out for replay with the CLI.
+ */
+export interface Mismatch {
+  engine: string;
+  diff: Difference;
+  /** The shrunk batch, its first difference, and where it was written. */
+  shrunk: WireBatch;
+  shrunkDiff: Difference;
+  file: string;
+  from: { txs: number; accounts: number };
+}
+
+export interface CaseOutcome {
+  reference: BatchResult;
+  mismatches: Mismatch[];
+}
+
+/** The reference's comparable result, or the error that a valid generated batch must never raise. */
+async function runOn(engine: Engine, wire: WireBatch) {
+  return comparable(await engine.execute(parseBatch(wire)));
+}
+
+/** The first difference of `engine` from the oracle on `wire`; an engine that throws differs at `(execute)`. */
+export async function differs(oracle: Engine, engine: Engine, wire: WireBatch): Promise<Difference | undefined> {
+  validateBatch(wire);
+  const expected = await runOn(oracle, wire);
+  try {
+    return firstDifference(expected, await runOn(engine, wire));
+  } catch (e) {
+    return { path: '(execute threw)', expected: 'a result', actual: String((e as Error).stack ?? e) };
+  }
+}
+
+export interface CheckOptions {
+  /** Names the case in reports and file names. */
+  label: string;
+  shrink?: Partial<ShrinkBudget> & { ms?: number };
+  /** Where shrunk batches go; a fresh temp dir by default. */
+  outDir?: string;
+}
+
+export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckOptions): Promise<CaseOutcome> {
+  validateBatch(wire);
+  const referenceResult = await sel.oracle.execute(parseBatch(wire));
+  const expected = comparable(referenceResult);
+  const mismatches: Mismatch[] = [];
+  for (const { label, engine } of sel.compared) {
+    let diff: Difference | undefined;
+    try {
+      diff = firstDifference(expected, await runOn(engine, wire));
+    } catch (e) {
+      diff = { path: '(execute threw)', expected: 'a result', actual: String((e as Error).stack ?? e) };
+    }
+    if (diff) mismatches.push(await minimise(wire, sel.oracle, engine, label, diff, o));
+  }
+  return { reference: referenceResult, mismatches };
+}
+
+async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: string, diff: Difference, o: CheckOptions): Promise<Mismatch> {
+  const budget: ShrinkBudget = { runs: o.shrink?.runs ?? 400, deadline: Date.now() + (o.shrink?.ms ?? 120_000) };
+  const stillFails = async (w: WireBatch) => {
+    try {
+      return (await differs(oracle, engine, w)) !== undefined;
+    } catch {
+      // The reference itself rejected the candidate: not the mismatch being chased.
+      return false;
+    }
+  };
+  const shrunk = await shrinkBatch(wire, stillFails, budget);
+  const shrunkDiff = (await differs(oracle, engine, shrunk).catch(() => undefined)) ?? diff;
+  const dir = o.outDir ?? mkdtempSync(join(tmpdir(), 'evmgpu-fuzz-'));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${o.label.replace(/[^\w.-]+/g, '_')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
+  writeFileSync(file, JSON.stringify(shrunk, null, 2) + '\n');
+  return { engine: label, diff, shrunk, shrunkDiff, file, from: { txs: wire.txs.length, accounts: Object.keys(wire.pre).length } };
+}
+
+/** Everything needed to act on a mismatch: seed, engine, first difference, the shrunk batch and how to replay it. */
+export function formatMismatch(label: string, m: Mismatch): string {
+  const engineName = m.engine.split('=')[0];
+  return [
+    `MISMATCH ${label} engine=${m.engine}`,
+    `  first difference at ${m.diff.path}`,
+    `    reference: ${show(m.diff.expected)}`,
+    `    ${m.engine}: ${show(m.diff.actual)}`,
+    `  shrunk from ${m.from.txs} txs / ${m.from.accounts} accounts to ${m.shrunk.txs.length} txs / ${Object.keys(m.shrunk.pre).length} accounts; there it differs at ${m.shrunkDiff.path}`,
+    `    reference: ${show(m.shrunkDiff.expected)}`,
+    `    ${m.engine}: ${show(m.shrunkDiff.actual)}`,
+    `  replay: node --import tsx src/cli/main.ts execute ${m.file} --engine ${engineName}   (and --engine reference)`,
+    `  shrunk batch (${m.file}):`,
+    JSON.stringify(m.shrunk),
+  ].join('\n');
+}

@@ -1,0 +1,53 @@
+import { xorshift32 } from '../support/xorshift.js';
+
+/**
+ * What one fuzz case is, derived from its seed alone, cheaply (no batch is built), so a
+ * test can be named by its case before running it and any case replays from its seed.
+ */
+export interface CaseParams {
+  seed: number;
+  fork: 'Prague' | 'Cancun' | 'Shanghai' | 'London' | 'Berlin';
+  /** Transactions to generate (Uniswap swaps come in pairs, so the batch may hold one more). */
+  size: number;
+  /** Fraction of transactions steered to shared hot state: one sender, slot, recipient, pool, the coinbase. */
+  conflict: number;
+}
+
+const FORKS: CaseParams['fork'][] = ['Prague', 'Prague', 'Prague', 'Prague', 'Cancun', 'Cancun', 'Cancun', 'Shanghai', 'London', 'Berlin'];
+/** Conflict rates: the ends get their own weight, as 0% and 100% are the interesting extremes. */
+const CONFLICTS = [0, 0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 1];
+
+/** murmur3's finalizer: nearby seeds must not give correlated first draws from xorshift. */
+export function mixSeed(seed: number, salt = 0): number {
+  let h = (seed ^ salt) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function caseParams(seed: number): CaseParams {
+  const r = xorshift32(mixSeed(seed, 0x5bd1e995));
+  const u = r.below(1000);
+  // Mostly small (the reference runs a few hundred transactions a second here), a tail up to 2,000.
+  const size = u < 720 ? 1 + r.below(10) : u < 930 ? 11 + r.below(40) : u < 992 ? 51 + r.below(200) : u < 997 ? 251 + r.below(650) : LARGE_BATCH + r.below(1001);
+  return { seed, fork: r.pick(FORKS), size, conflict: r.pick(CONFLICTS) };
+}
+
+export const LARGE_BATCH = 1000;
+/** One case in this many is forced to be large, so every corpus of a few hundred has some. */
+const LARGE_EVERY = 250;
+
+/**
+ * The seeds of a run: `count` cases spread from `base`, distinct and reproducible. Case
+ * 125 of every 250 takes the next seed whose batch has at least 1,000 transactions (the
+ * random tail alone would leave a 500-batch corpus without one about a fifth of the time).
+ */
+export function caseSeeds(base: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => {
+    let seed = (Math.imul(i + 1, 0x9e3779b1) ^ base) >>> 0;
+    if (i % LARGE_EVERY === LARGE_EVERY / 2) while (caseParams(seed).size < LARGE_BATCH) seed = (seed + 1) >>> 0;
+    return seed;
+  });
+}
+
+export const seedHex = (seed: number) => `0x${seed.toString(16).padStart(8, '0')}`;
