@@ -26,7 +26,7 @@ export interface Difference {
   actual: Json | undefined;
 }
 
-const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+const key = (path: string, k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
 const kind = (v: Json | undefined) => (v === undefined ? 'missing' : v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** The first place where `actual` differs from `expected` (depth first, in `expected`'s order), or undefined. */
@@ -38,17 +38,17 @@ export function firstDifference(expected: Json | undefined, actual: Json | undef
       const d = firstDifference(expected[i], actual[i], `${path}[${i}]`);
       if (d) return d;
     }
-    if (expected.length !== actual.length) return { path: `${path}.length`, expected: expected.length, actual: actual.length };
+    if (expected.length !== actual.length) return { path: key(path, 'length'), expected: expected.length, actual: actual.length };
     return undefined;
   }
   if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null) {
     const e = expected as Record<string, Json>;
     const a = actual as Record<string, Json>;
     for (const k of Object.keys(e)) {
-      const d = firstDifference(e[k], a[k], `${path}${key(k)}`);
+      const d = firstDifference(e[k], a[k], key(path, k));
       if (d) return d;
     }
-    for (const k of Object.keys(a)) if (!(k in e)) return { path: `${path}${key(k)}`, expected: undefined, actual: a[k] };
+    for (const k of Object.keys(a)) if (!(k in e)) return { path: key(path, k), expected: undefined, actual: a[k] };
     const [ke, ka] = [Object.keys(e), Object.keys(a)];
     if (ke.some((k, i) => ka[i] !== k)) return { path: `${at} (key order)`, expected: ke, actual: ka };
     return undefined;
