@@ -6,6 +6,7 @@ import { keyOf, sender, senderKey } from '../../bench/signing/keys.js';
 import { signedBatch } from '../../bench/signing/sign.js';
 import { workloadCases, WORKLOADS } from '../../bench/workloads/index.js';
 import { comparable } from '../../bench/suite/compare.js';
+import { runSuite } from '../../bench/suite/run.js';
 import type { BatchResult } from '../../src/model/shapes.js';
 
 const reference = new ReferenceEngine();
@@ -33,5 +34,12 @@ describe('bench signing layer', () => {
     expect(raw.rejected).toEqual([]);
     expect(raw.results.map((t) => t.hash !== undefined)).toEqual(raw.results.map(() => true));
     expect(withoutHashes(raw)).toBe(withoutHashes(plain));
+  });
+
+  it('--signed gives our engines the raw form, checked against the reference on the same form', async () => {
+    const report = await runSuite({ workloads: ['erc20-transfer'], sizes: [6], engines: ['reference', 'auto'], repeat: 1, seed: 1, signed: true });
+    expect(report.transactions.ourEngines).toBe('signed');
+    expect(report.transactions.signatures.count).toBeGreaterThanOrEqual(6);
+    expect(report.rows.map((r) => [r.engine, r.correct, r.error])).toEqual([['reference', true, undefined], ['auto', true, undefined]]);
   });
 });
