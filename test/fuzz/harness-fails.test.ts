@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { account, quantity } from '../../bench/workloads/common.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { EngineRegistry } from '../../src/engine/registry.js';
@@ -52,6 +54,9 @@ const relabel = new Corrupting('relabel', (r) => {
 });
 
 const oracle = new ReferenceEngine();
+// The shrunk batches these deliberate mismatches write are removed afterwards.
+const outDir = mkdtempSync(join(tmpdir(), 'evmgpu-fuzz-selftest-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const selection = (...engines: Engine[]): EngineSelection => ({ oracle, compared: engines.map((e) => ({ label: e.name, engine: e })), aliasesOfReference: [] });
 
 /** A generated batch with one counter call from a fresh sender spliced into its middle: the one transaction a corruption needs. */
@@ -67,7 +72,7 @@ function batchWithCounterCall(): WireBatch {
 describe('the differential harness fails when it should', () => {
   it('catches a flipped byte of a log, names the field, and shrinks the batch to that one transaction', async () => {
     const w = batchWithCounterCall();
-    const { mismatches } = await checkCase(w, selection(logFlipper), { label: 'selftest-log' });
+    const { mismatches } = await checkCase(w, selection(logFlipper), { label: 'selftest-log', outDir });
     expect(mismatches).toHaveLength(1);
     const [m] = mismatches;
     expect(m.engine).toBe('corrupt-log');
@@ -93,7 +98,7 @@ describe('the differential harness fails when it should', () => {
   });
 
   it('catches a flipped storage value in the state diff and shrinks it', async () => {
-    const { mismatches } = await checkCase(batchWithCounterCall(), selection(storageFlipper, relabel), { label: 'selftest-storage' });
+    const { mismatches } = await checkCase(batchWithCounterCall(), selection(storageFlipper, relabel), { label: 'selftest-storage', outDir });
     expect(mismatches.map((m) => m.engine)).toEqual(['corrupt-storage']);
     const [m] = mismatches;
     expect(m.diff.path).toMatch(new RegExp(`^stateDiff\\.post\\["${COUNTER}"\\]\\.storage\\["0x[0-9a-f]{64}"\\]$`));
@@ -103,7 +108,7 @@ describe('the differential harness fails when it should', () => {
 
   it('reports an engine that throws as a mismatch', async () => {
     const thrower: Engine = { name: 'throws', description: 'fails every batch', execute: () => Promise.reject(new Error('boom')) };
-    const { mismatches } = await checkCase(batchWithCounterCall(), selection(thrower), { label: 'selftest-throw', shrink: { runs: 3 } });
+    const { mismatches } = await checkCase(batchWithCounterCall(), selection(thrower), { label: 'selftest-throw', shrink: { runs: 3 }, outDir });
     expect(mismatches).toHaveLength(1);
     expect(mismatches[0].diff.path).toBe('(execute threw)');
     expect(String(mismatches[0].diff.actual)).toContain('boom');
