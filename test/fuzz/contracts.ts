@@ -15,13 +15,13 @@ export const COINBASE_READER: Hex = account(0xf1c, 2);
 export const FACTORY: Hex = account(0xf1c, 3);
 
 /** What the counter does after its write, from the last calldata word. */
-export const COUNTER_MODE = { Return: 0n, Revert: 1n, Burn: 2n, Invalid: 3n } as const;
+export const COUNTER_MODE = { Return: 0n, Revert: 1n, Burn: 2n, Invalid: 3n, Clear: 4n } as const;
 
 /**
  * Counter, calldata `slot, increment, otherSlot, mode`: `s[slot] += increment`, the new
  * value also through transient storage (from Cancun), then `LOG2(data = s[otherSlot],
  * topics = slot, new)`; mode 0 returns the new value, 1 reverts with it, 2 loops until
- * out of gas, 3 hits INVALID. Before Cancun TSTORE/TLOAD are undefined opcodes, so the
+ * out of gas, 3 hits INVALID, 4 then clears the slot (an SSTORE refund) and returns. Before Cancun TSTORE/TLOAD are undefined opcodes, so the
  * transient variant there fails every call; the generator uses it sometimes on purpose.
  */
 export function counterCode(transient: boolean): Uint8Array {
@@ -35,8 +35,10 @@ export function counterCode(transient: boolean): Uint8Array {
     96n, 'CALLDATALOAD',
     'DUP1', 1n, 'EQ', '@revert', 'JUMPI',
     'DUP1', 2n, 'EQ', '@burn', 'JUMPI',
+    'DUP1', 4n, 'EQ', '@clear', 'JUMPI',
     3n, 'EQ', '@invalid', 'JUMPI',
-    0n, 'MSTORE', 32n, 0n, 'RETURN',
+    'return:', 0n, 'MSTORE', 32n, 0n, 'RETURN',
+    'clear:', 'POP', 0n, 'DUP3', 'SSTORE', '@return', 'JUMP',
     'revert:', 'POP', 0n, 'MSTORE', 32n, 0n, 'REVERT',
     'burn:', '@burn', 'JUMP',
     'invalid:', 'INVALID',

@@ -214,14 +214,18 @@ class BatchBuilder {
 
   private target(hot: boolean): Hex {
     if (hot) return this.r.pick([HOT_RECIPIENT, COINBASE, this.hotSenders[0]]);
-    return this.recent.length > 0 && this.chance(25) ? this.r.pick(this.recent) : this.freshAddress();
+    if (this.recent.length > 0 && this.chance(25)) return this.r.pick(this.recent);
+    const a = this.freshAddress();
+    // An empty account in the pre-state: touching it deletes it (EIP-161), which the state diff must show alike.
+    if (this.chance(10)) this.pre[a] = { balance: '0x0', nonce: '0x0' };
+    return a;
   }
 
   private counterData(hot: boolean): Hex {
     const slot = hot ? BigInt(this.r.below(HOT_SLOTS)) : BigInt(100 + this.fresh++);
     const other = BigInt(this.r.below(HOT_SLOTS + 2));
     const m = this.r.below(100);
-    const mode = m < 84 ? COUNTER_MODE.Return : m < 92 ? COUNTER_MODE.Revert : m < 96 ? COUNTER_MODE.Burn : COUNTER_MODE.Invalid;
+    const mode = m < 78 ? COUNTER_MODE.Return : m < 86 ? COUNTER_MODE.Revert : m < 90 ? COUNTER_MODE.Burn : m < 94 ? COUNTER_MODE.Invalid : COUNTER_MODE.Clear;
     return counterCall(slot, this.r.between(1n, 1000n), other, mode);
   }
 
@@ -233,7 +237,14 @@ class BatchBuilder {
       case 'native': {
         const from = this.sender(hot);
         const extra = this.chance(30) ? BigInt(this.r.below(5000)) : 0n;
-        this.push(from, this.target(hot), 21_000n + extra, { value: quantity(this.r.between(1n, 10n ** 15n)) });
+        const value = quantity(this.chance(10) ? 0n : this.r.between(1n, 10n ** 15n));
+        if (!this.chance(15)) {
+          this.push(from, this.target(hot), 21_000n + extra, { value });
+          return;
+        }
+        // Calldata to an account without code: only intrinsic gas, and from Prague the EIP-7623 floor, which this gas may not cover.
+        const data = toHex(this.r.bytes(this.r.below(300)));
+        this.push(from, this.target(hot), 21_000n + BigInt(this.r.below(40) * (data.length / 2 - 1)) + extra, { value, data });
         return;
       }
       case 'erc20': {
