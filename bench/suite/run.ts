@@ -6,14 +6,14 @@ import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { peer } from '../peers/index.js';
 import { derivation } from '../signing/keys.js';
 import { signedBatch, signing } from '../signing/sign.js';
-import { erc20TransferBatch } from '../workloads/erc20.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
-import { runChecked, skippedRow, timeOnce, toRow, type Measured } from './measure.js';
+import { runChecked, skippedRow, toRow, type Measured } from './measure.js';
 import { peerRow, runPeerChecked, type PeerMeasured } from './peer-measure.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { Report, Row, SuiteConfig } from './types.js';
+import { warmUp } from './warmup.js';
 
 /** The reference first: it is the oracle every other engine's result is checked against. */
 export function engineOrder(engines: string[]): string[] {
@@ -43,19 +43,7 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
     const perCase = engines.length * config.repeat;
     progress.start(config.workloads.reduce((n, w) => n + casesIn(config, w) * perCase, 0));
     for (const workload of config.workloads) {
-      // Untimed warm-up on a tiny batch of the workload: GPU pipelines compile at first use
-      // (slowly, on lavapipe) and the JIT meets the workload's code paths before the clock runs.
-      const warm = workload === 'mainnet' ? erc20TransferBatch({ transfers: 4 }) : [...workloadCases(workload, { sizes: [8], seed: config.seed })][0].batch;
-      const warmSigned = peers.length > 0 || config.signed ? signedBatch(warm) : undefined;
-      const warmOurs = config.signed ? warmSigned! : warm;
-      let warmReference: BatchResult | undefined;
-      for (const name of engines) {
-        const p = peer(name);
-        if (p === undefined) {
-          const t = await timeOnce(registry.get(name), warmOurs).catch(() => undefined);
-          if (name === 'reference') warmReference = t?.result;
-        } else if (warmReference !== undefined) await p.run(warmSigned!, warmReference).catch(() => undefined);
-      }
+      await warmUp(workload, config, engines, registry);
       // engine -> the case size on which it went over --max-run-s, and by how much.
       const overBudget = new Map<string, { size: number; reason: string }>();
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
