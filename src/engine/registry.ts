@@ -1,12 +1,13 @@
 import { ServiceError } from '../errors/service-error.js';
 import type { Engine } from './engine.js';
-import { ParallelCpuEngine } from '../parallel/parallel-engine.js';
+import { ParallelEngine } from '../parallel/parallel-engine.js';
 import { GpuEngine } from './gpu.js';
 import { ReferenceEngine } from './reference.js';
 
 /**
- * Engines by name. `auto` is the service default: it resolves to the best engine this
- * build has (today the reference; the parallel GPU/CPU engine takes the name when it lands).
+ * Engines by name. `auto`, the service default, is the parallel engine: a GPU wave for
+ * plain calls, CPU workers for the rest, validated in block order. `cpu` is the same
+ * without the GPU.
  */
 export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'auto'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -17,9 +18,9 @@ export class EngineRegistry {
   constructor() {
     const reference = new ReferenceEngine();
     this.engines.set('reference', reference);
-    this.engines.set('cpu', new ParallelCpuEngine());
+    this.engines.set('cpu', new ParallelEngine({ name: 'cpu' }));
     this.engines.set('gpu', new GpuEngine());
-    this.engines.set('auto', reference);
+    this.engines.set('auto', new ParallelEngine({ name: 'auto' }));
   }
 
   names(): string[] {

@@ -58,6 +58,17 @@ export class CpuTxExecutor {
     return new CpuTxExecutor(batch, common, block, vm, sm, bytesToHex(batch.env.coinbase), engine);
   }
 
+  /** Addresses of the active precompiles, lowercase 0x-hex. */
+  precompiles(): Set<string> {
+    const keys = (this.vm.evm as unknown as { precompiles: Map<string, unknown> }).precompiles.keys();
+    return new Set([...keys].map((k) => `0x${k.replace(/^0x/, '').toLowerCase()}`));
+  }
+
+  /** The ethereumjs block the transactions run in. */
+  get blockHeader() {
+    return this.block;
+  }
+
   /** The block's system writes (EIP-4788, EIP-2935) on top of `base`. */
   async systemWrites(base: StateReader): Promise<TxWrites> {
     this.sm.begin(base, this.coinbase);

@@ -2,14 +2,19 @@ import { serialize } from 'node:v8';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
-import { makeBlock } from '../chain/block.js';
 import { since, type Engine } from '../engine/engine.js';
 import { ReferenceEngine } from '../engine/reference.js';
+import { needsHost, type OutcomeCode } from '../evm/outcome.js';
+import { gpuBlockContext } from '../gpu/block-context.js';
+import { GpuCallExecutor } from '../gpu/call-executor.js';
+import { closeGpu, gpuContext } from '../gpu/device.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
-import type { Batch, BatchResult } from '../model/shapes.js';
+import type { Batch, BatchResult, UnsignedTx } from '../model/shapes.js';
 import { bytesToHex } from '../wire/hex.js';
 import { BlockAssembler } from './block-assembler.js';
 import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { runWave, snapshotWorld, waveCalls, type Wave } from './gpu-wave.js';
+import { commitFrame, commitTransfer, hostRulesApply, txGasSchedule, type HostCommit, type HostRules } from './host-tx.js';
 import { CpuWorkerPool } from './worker-pool.js';
 import type { SpeculationPayload } from './worker.js';
 import { worldDiffSource } from './world-diff.js';
@@ -17,8 +22,12 @@ import { WorldState } from './world-state.js';
 
 /** Receipts carry a per-transaction state root before Byzantium: those batches run sequentially. */
 export const PARALLEL_MIN_FORK: Fork = 'Byzantium';
+/** The interpreter kernel implements the rules from Berlin on. */
+const GPU_MIN_FORK: Fork = 'Berlin';
 
 export interface ParallelOptions {
+  /** `auto` runs plain calls' frames on the GPU; `cpu` uses no GPU at all. */
+  name?: 'cpu' | 'auto';
   /** Batches smaller than this run on the main thread only (a worker round trip costs more). */
   speculateFrom?: number;
   /** Transactions per worker task. */
@@ -28,61 +37,114 @@ export interface ParallelOptions {
   threads?: number;
 }
 
+/** How each transaction is first run; the commit decides whether that run stands. */
+type Route = 'frame' | 'transfer' | 'worker' | 'inline';
+
 interface Counters {
+  gpuFrames: number;
+  gpuCommitted: number;
+  hostTransfers: number;
   speculated: number;
   committedSpeculative: number;
   reexecuted: number;
   inline: number;
   hotTargets: number;
   tasks: number;
+  fallbacks: Record<string, number>;
 }
 
 let batchIds = 0;
 
 /**
- * Engine `cpu`: transactions run speculatively in parallel on worker threads against
- * the batch's starting state; the main thread then walks the batch in block order,
- * commits each transaction whose reads still hold in the committed state, and
- * re-executes on the spot the ones whose reads do not (ordered validation with
- * re-execution: see docs/architecture.md). Same-sender successors and transactions to
- * contracts that keep conflicting are not speculated at all: they run in order, so a
- * chain of dependent transactions costs one execution each, not two.
+ * Engines `cpu` and `auto`. Every transaction first runs speculatively against the
+ * batch's starting state: plain calls' top-level frames in one GPU wave (`auto`),
+ * plain value transfers directly on the host, everything else on @ethereumjs/vm in
+ * worker threads. The main thread then walks the batch in block order (ordered
+ * validation with re-execution, see docs/architecture.md): a transaction whose reads
+ * still hold in the committed state is committed from its speculative run, any other
+ * is re-executed on the spot against the committed prefix, which makes it exact. Same-
+ * sender successors and transactions to contracts that keep conflicting are not
+ * speculated on workers at all: a chain of dependent transactions runs in order once.
  */
-export class ParallelCpuEngine implements Engine {
-  readonly name: string = 'cpu';
-  readonly description: string =
-    'CPU worker threads (@ethereumjs/vm) speculate in parallel; block-order validation re-executes what conflicts; equal to sequential';
+export class ParallelEngine implements Engine {
+  readonly name: string;
+  readonly description: string;
   private readonly pool: CpuWorkerPool;
   private readonly sequential = new ReferenceEngine();
+  private executor: Promise<GpuCallExecutor> | undefined;
 
   constructor(private readonly opts: ParallelOptions = {}) {
+    this.name = opts.name ?? 'cpu';
+    this.description = this.name === 'auto'
+      ? 'parallel: GPU wave for plain calls, host transfers, CPU workers for the rest; block-order validation re-executes conflicts; equal to sequential'
+      : 'parallel on the CPU: worker threads (@ethereumjs/vm) speculate, block-order validation re-executes conflicts; equal to sequential';
     this.pool = new CpuWorkerPool(opts.threads);
+  }
+
+  private gpuExecutor(): Promise<GpuCallExecutor> {
+    const p = (this.executor ??= gpuContext().then((ctx) => {
+      void ctx.device.lost.then(() => {
+        if (this.executor === p) this.executor = undefined;
+      });
+      return new GpuCallExecutor(ctx);
+    }));
+    p.catch(() => {
+      if (this.executor === p) this.executor = undefined;
+    });
+    return p;
   }
 
   async execute(batch: Batch): Promise<BatchResult> {
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
       const r = await this.sequential.execute(batch);
-      return { ...r, stats: { ...r.stats, engine: this.name, note: `before ${PARALLEL_MIN_FORK}: sequential` } };
+      return { ...r, stats: { ...r.stats, engine: this.name, sequentialBefore: PARALLEL_MIN_FORK } };
     }
     const timings: Record<string, number> = {};
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
+    const common = main.common;
     const world = new WorldState(batch.pre);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
-    const block = makeBlock(batch.fork, batch.env, main.common);
-    const maxBlobGas = main.common.isActivatedEIP(4844) ? BigInt(main.common.param('maxBlobGasPerBlock')) : 0n;
-    const asm = new BlockAssembler(maxBlobGas, main.common.isActivatedEIP(4844) ? block.header.getBlobGasPrice() : 0n);
+    const header = main.blockHeader.header;
+    const asm = new BlockAssembler(
+      common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n,
+      common.isActivatedEIP(4844) ? header.getBlobGasPrice() : 0n,
+    );
+    const precompiles = main.precompiles();
+    const rules: HostRules = { gas: txGasSchedule(common), common, baseFee: header.baseFeePerGas ?? 0n, chainId: batch.env.chainId, blockGasLimit: batch.env.gasLimit, coinbase };
+    const hostPath = forkAtLeast(batch.fork, GPU_MIN_FORK) && hostRulesApply(common);
     timings.setup = since(t);
 
+    const counters: Counters = {
+      gpuFrames: 0, gpuCommitted: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {},
+    };
+    const fallback = (why: string) => (counters.fallbacks[why] = (counters.fallbacks[why] ?? 0) + 1);
+
     t = performance.now();
+    let wave: Wave | undefined;
+    if (this.name === 'auto' && hostPath) {
+      const snapshot = snapshotWorld(world);
+      const block = gpuBlockContext(batch, main.blockHeader);
+      const calls = waveCalls(batch, snapshot, common, rules.gas, block, precompiles);
+      timings.snapshot = since(t);
+      const tg = performance.now();
+      try {
+        wave = await runWave(snapshot, block, calls, await this.gpuExecutor());
+        timings.gpu = since(tg);
+      } catch {
+        // A lost or failing device: the same transactions take the CPU routes, with the same results.
+        fallback('device-error');
+        wave = undefined;
+      }
+    }
+    const plan = planBatch(batch, world, precompiles, hostPath, wave);
+    counters.gpuFrames = wave?.frames.size ?? 0;
+    timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
+
     const n = batch.txs.length;
     const speculate = n >= (this.opts.speculateFrom ?? 16);
-    const plan = planBatch(batch);
-    timings.plan = since(t);
-
-    const counters: Counters = { speculated: 0, committedSpeculative: 0, reexecuted: 0, inline: 0, hotTargets: 0, tasks: 0 };
     const hot = new Set<string>();
     const conflictsByTarget = new Map<string, number>();
     const chunk = this.opts.chunk ?? 32;
@@ -91,15 +153,13 @@ export class ParallelCpuEngine implements Engine {
     const inFlight = new Map<number, Promise<TxExecution[]>>();
     let payload: SharedArrayBuffer | undefined;
     const batchId = ++batchIds;
-    let validateMs = 0;
-    let inlineMs = 0;
-    let waitMs = 0;
+    const clock = { validate: 0, reexecute: 0, wait: 0, host: 0 };
 
     const dispatch = (c: number): void => {
       if (!speculate || c >= chunks || inFlight.has(c)) return;
       const indices: number[] = [];
       for (let i = c * chunk; i < Math.min(n, (c + 1) * chunk); i++) {
-        if (plan.dependent[i] || (plan.target[i] !== undefined && hot.has(plan.target[i]!))) continue;
+        if (plan.route[i] !== 'worker' || (plan.target[i] !== undefined && hot.has(plan.target[i]!))) continue;
         indices.push(i);
       }
       if (indices.length === 0) return;
@@ -111,65 +171,90 @@ export class ParallelCpuEngine implements Engine {
       inFlight.set(c, p);
     };
 
+    const noteConflict = (i: number) => {
+      counters.reexecuted++;
+      const target = plan.target[i];
+      if (target === undefined) return;
+      const k = (conflictsByTarget.get(target) ?? 0) + 1;
+      conflictsByTarget.set(target, k);
+      if (k >= 2 && !hot.has(target)) {
+        hot.add(target);
+        counters.hotTargets++;
+      }
+    };
+
+    const commitHost = (c: HostCommit) => {
+      world.apply(c.writes, coinbase);
+      asm.include(c.tx);
+    };
+
+    const commitExecution = (i: number, ex: TxExecution) => {
+      if (ex.kind === 'included') {
+        world.apply(ex.writes, coinbase);
+        asm.include(ex.tx);
+      } else asm.reject(i, ex.rejection);
+    };
+
     t = performance.now();
     for (let c = 0; c < chunks; c++) {
       for (let k = c; k < c + ahead; k++) dispatch(k);
       const pending = inFlight.get(c);
       inFlight.delete(c);
-      const tw = performance.now();
+      let tw = performance.now();
       const spec = new Map<number, TxExecution>();
       if (pending) for (const e of await pending.catch(() => [] as TxExecution[])) spec.set(e.index, e);
-      waitMs += performance.now() - tw;
+      clock.wait += performance.now() - tw;
 
       for (let i = c * chunk; i < Math.min(n, (c + 1) * chunk); i++) {
-        const tv = performance.now();
-        let ex = spec.get(i);
+        const route = plan.route[i];
+        if (route === 'frame' || route === 'transfer') {
+          const th = performance.now();
+          const tx = (batch.txs[i] as { tx: UnsignedTx }).tx;
+          const frame = wave?.frames.get(i);
+          const done = route === 'frame'
+            ? commitFrame(rules, i, tx, world, frame!.result, wave!.snapshot.accounts.get(bytesToHex(tx.to!))!.codeHash, (a) => wave!.snapshot.accounts.get(a))
+            : commitTransfer(rules, i, tx, world);
+          clock.host += performance.now() - th;
+          if (done) {
+            commitHost(done);
+            if (route === 'frame') counters.gpuCommitted++;
+            else counters.hostTransfers++;
+            continue;
+          }
+          fallback(route === 'frame' ? 'stale-or-unplain-frame' : 'unplain-transfer');
+          const ti = performance.now();
+          commitExecution(i, await main.run(i, world, asm.gasUsed));
+          clock.reexecute += performance.now() - ti;
+          continue;
+        }
+
+        tw = performance.now();
+        const ex = spec.get(i);
         const decoded = ex ?? (await main.decodeOnly(i));
         if (decoded.kind === 'undecodable') {
           asm.reject(i, decoded.rejection);
-          validateMs += performance.now() - tv;
           continue;
         }
         if (asm.exceedsBlobGas(decoded.blobGas)) {
           asm.rejectForBlobGas(i, decoded.blobGas);
-          validateMs += performance.now() - tv;
           continue;
         }
-        if (ex && ex.kind !== 'undecodable' && world.stillHolds(ex.reads)) {
+        const holds = ex !== undefined && ex.kind !== 'undecodable' && world.stillHolds(ex.reads);
+        clock.validate += performance.now() - tw;
+        if (holds) {
           counters.committedSpeculative++;
-          validateMs += performance.now() - tv;
-        } else {
-          validateMs += performance.now() - tv;
-          if (ex) {
-            counters.reexecuted++;
-            const target = plan.target[i];
-            if (target !== undefined) {
-              const k = (conflictsByTarget.get(target) ?? 0) + 1;
-              conflictsByTarget.set(target, k);
-              if (k >= 2 && !hot.has(target)) {
-                hot.add(target);
-                counters.hotTargets++;
-              }
-            }
-          } else counters.inline++;
-          const ti = performance.now();
-          ex = await main.run(i, world, asm.gasUsed);
-          inlineMs += performance.now() - ti;
+          commitExecution(i, ex);
+          continue;
         }
-        const tm = performance.now();
-        if (ex.kind === 'included') {
-          world.apply(ex.writes, coinbase);
-          asm.include(ex.tx);
-        } else if (ex.kind === 'rejected' || ex.kind === 'undecodable') {
-          asm.reject(i, ex.rejection);
-        }
-        validateMs += performance.now() - tm;
+        if (ex) noteConflict(i);
+        else counters.inline++;
+        const ti = performance.now();
+        commitExecution(i, await main.run(i, world, asm.gasUsed));
+        clock.reexecute += performance.now() - ti;
       }
     }
     timings.execute = since(t);
-    timings.speculationWait = round(waitMs);
-    timings.validate = round(validateMs);
-    timings.reexecute = round(inlineMs);
+    for (const [k, v] of Object.entries(clock)) timings[k] = Math.round(v * 1000) / 1000;
 
     t = performance.now();
     const stateDiff = await computeStateDiff(worldDiffSource(world), batch.pre);
@@ -205,10 +290,10 @@ export class ParallelCpuEngine implements Engine {
 
   async close(): Promise<void> {
     await this.pool.close();
+    if (this.executor) await closeGpu();
+    this.executor = undefined;
   }
 }
-
-const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 function countEngines(results: BatchResult['results']): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -224,24 +309,30 @@ function share(p: SpeculationPayload): SharedArrayBuffer {
 }
 
 /**
- * What is known before anything runs: a transaction whose sender already sent one
- * earlier in the batch depends on it (its nonce at least), and the contract each
+ * Each transaction's first route, and what is known before anything runs: a
+ * transaction whose sender already sent one earlier in the batch depends on it (its
+ * nonce at least), so it is not speculated on a worker; and the contract each
  * unsigned transaction calls (a conflict there makes the contract hot).
  */
-function planBatch(batch: Batch): { dependent: boolean[]; target: (string | undefined)[] } {
+function planBatch(batch: Batch, world: WorldState, precompiles: Set<string>, hostPath: boolean, wave: Wave | undefined): { route: Route[]; target: (string | undefined)[] } {
   const seen = new Set<string>();
-  const dependent: boolean[] = [];
+  const route: Route[] = [];
   const target: (string | undefined)[] = [];
-  for (const input of batch.txs) {
+  batch.txs.forEach((input, i) => {
     if (input.kind !== 'unsigned') {
-      dependent.push(false);
+      route.push('worker');
       target.push(undefined);
-      continue;
+      return;
     }
-    const from = bytesToHex(input.tx.from);
-    dependent.push(seen.has(from));
+    const tx = input.tx;
+    const from = bytesToHex(tx.from);
+    const to = tx.to ? bytesToHex(tx.to) : undefined;
+    target.push(to);
+    const frame = wave?.frames.get(i);
+    if (frame && !needsHost(frame.result.outcome as OutcomeCode)) route.push('frame');
+    else if (hostPath && to !== undefined && tx.type <= 2n && !precompiles.has(to) && !(world.account(to)?.code.length)) route.push('transfer');
+    else route.push(seen.has(from) ? 'inline' : 'worker');
     seen.add(from);
-    target.push(input.tx.to ? bytesToHex(input.tx.to) : undefined);
-  }
-  return { dependent, target };
+  });
+  return { route, target };
 }

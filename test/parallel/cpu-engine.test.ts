@@ -3,18 +3,22 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { workloadCases } from '../../bench/workloads/index.js';
 import { comparable, firstDifference } from '../../bench/suite/compare.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import { ParallelCpuEngine } from '../../src/parallel/parallel-engine.js';
+import { ParallelEngine } from '../../src/parallel/parallel-engine.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 
 const reference = new ReferenceEngine();
 // Small tasks and speculation from one transaction on, so every path runs even on small batches.
-const cpu = new ParallelCpuEngine({ speculateFrom: 1, chunk: 8, threads: 2 });
-afterAll(() => cpu.close());
+const cpu = new ParallelEngine({ name: 'cpu', speculateFrom: 1, chunk: 8, threads: 2 });
+const auto = new ParallelEngine({ name: 'auto', speculateFrom: 1, chunk: 8, threads: 2 });
+afterAll(async () => {
+  await cpu.close();
+  await auto.close();
+});
 
-async function expectEqual(w: WireBatch) {
+async function expectEqual(w: WireBatch, engine = cpu) {
   const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
-  const [want, got] = [await reference.execute(batch), await cpu.execute(batch)];
+  const [want, got] = [await reference.execute(batch), await engine.execute(batch)];
   const [a, b] = [comparable(want), comparable(got)];
   if (a !== b) throw new Error(firstDifference(a, b));
   expect(got.stateRoot).toEqual(want.stateRoot);
@@ -41,5 +45,28 @@ describe('engine cpu equals the reference', () => {
     it(`workload ${name}, 100 transactions`, async () => {
       await expectEqual(workloadCases(name, { sizes: [100], seed: 5 }).next().value!.batch);
     }, 120_000);
+  }
+});
+
+describe('engine auto equals the reference', () => {
+  it('conflict-free ERC-20 transfers: every frame from the GPU wave committed', async () => {
+    const r = await expectEqual(erc20TransferBatch({ transfers: 120, seed: 3 }), auto);
+    const s = r.stats.speculation as { gpuFrames: number; gpuCommitted: number };
+    expect(s.gpuFrames).toBe(120);
+    expect(s.gpuCommitted).toBe(120);
+    expect(r.stats.engines).toEqual({ gpu: 120 });
+  }, 180_000);
+
+  it('ERC-20 transfers to one hot recipient: stale frames re-executed on the CPU', async () => {
+    const r = await expectEqual(erc20TransferBatch({ transfers: 120, recipients: 'hot', seed: 4 }), auto);
+    const s = r.stats.speculation as { gpuCommitted: number; fallbacks: Record<string, number> };
+    expect(s.gpuCommitted).toBeGreaterThan(0);
+    expect(s.fallbacks['stale-or-unplain-frame']).toBeGreaterThan(0);
+  }, 180_000);
+
+  for (const name of ['native-transfer', 'uniswap-swap', 'uniswap-hot', 'mixed', 'compute'] as const) {
+    it(`workload ${name}, 100 transactions`, async () => {
+      await expectEqual(workloadCases(name, { sizes: [100], seed: 5 }).next().value!.batch, auto);
+    }, 180_000);
   }
 });

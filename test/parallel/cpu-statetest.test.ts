@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { ParallelCpuEngine } from '../../src/parallel/parallel-engine.js';
+import { ParallelEngine } from '../../src/parallel/parallel-engine.js';
 import { fixturePath } from '../fixtures.js';
 
 /**
@@ -13,7 +13,7 @@ import { fixturePath } from '../fixtures.js';
  * checked against the fixtures' post-state roots and logs hashes.
  */
 const FIXTURES = fixturePath('state-tests');
-const cpu = new ParallelCpuEngine({ speculateFrom: 1 });
+const cpu = new ParallelEngine({ speculateFrom: 1 });
 afterAll(() => cpu.close());
 
 let committedFromWorkers = 0;
