@@ -9,6 +9,8 @@ import { caseSeeds } from './params.js';
  */
 export const DEFAULT_BASE_SEED = 0x5eed2026;
 export const CI_BATCHES = 500;
+/** Mismatches shrunk per engine and run; later ones are reported unshrunk. */
+export const SHRINK_PER_ENGINE = 5;
 
 export interface FuzzConfig {
   seeds: number[];

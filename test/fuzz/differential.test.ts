@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/engine/registry.js';
-import { fuzzConfig } from './config.js';
+import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
 import { describeSelection, selectEngines } from './engines.js';
 import { generateBatch } from './generator.js';
@@ -19,6 +19,8 @@ const registry = new EngineRegistry();
 const selection = selectEngines(registry, config.engines);
 const coverage = new Coverage();
 const tally = new Tally(selection);
+// Shrinking is for understanding a bug; past a few per engine it only costs time.
+const quota = new Map(selection.compared.map((c) => [c.label, SHRINK_PER_ENGINE]));
 
 describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex(config.base)}), ${describeSelection(selection)}`, () => {
   afterAll(async () => {
@@ -36,7 +38,7 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
     const timeout = 120_000 + p.size * 250;
     it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
       const wire = generateBatch(p);
-      const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}` });
+      const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota });
       coverage.add(wire, out.reference);
       tally.add(wire, out);
       const reports = out.mismatches.map((m) => formatMismatch(`seed ${seedHex(seed)}`, m));

@@ -106,12 +106,19 @@ describe('the differential harness fails when it should', () => {
     expect(m.shrunkDiff.path).toMatch(/^stateDiff\.post\[.*\]\.storage\[.*\]$/);
   });
 
-  it('reports an engine that throws as a mismatch', async () => {
+  it('reports an engine that throws as a mismatch, unshrunk once the run\'s shrink quota is spent', async () => {
     const thrower: Engine = { name: 'throws', description: 'fails every batch', execute: () => Promise.reject(new Error('boom')) };
-    const { mismatches } = await checkCase(batchWithCounterCall(), selection(thrower), { label: 'selftest-throw', shrink: { runs: 3 }, outDir });
+    const w = batchWithCounterCall();
+    const quota = new Map([['throws', 0]]);
+    const { mismatches } = await checkCase(w, selection(thrower), { label: 'selftest-throw', quota, outDir });
     expect(mismatches).toHaveLength(1);
-    expect(mismatches[0].diff.path).toBe('(execute threw)');
-    expect(String(mismatches[0].diff.actual)).toContain('boom');
+    const [m] = mismatches;
+    expect(m.diff.path).toBe('(execute threw)');
+    expect(String(m.diff.actual)).toContain('boom');
+    expect(m.shrunkAtAll).toBe(false);
+    expect(m.shrunk).toEqual(w);
+    expect(JSON.parse(readFileSync(m.file, 'utf8'))).toEqual(w);
+    expect(formatMismatch('seed 0x1', m)).toContain('not shrunk');
   });
 });
 

@@ -23,6 +23,8 @@ export interface Mismatch {
   shrunkDiff: Difference;
   file: string;
   from: { txs: number; accounts: number };
+  /** False once the run's shrink quota for this engine was spent: `shrunk` is then the whole batch. */
+  shrunkAtAll: boolean;
 }
 
 export interface CaseOutcome {
@@ -50,9 +52,18 @@ export interface CheckOptions {
   /** Names the case in reports and file names. */
   label: string;
   shrink?: Partial<ShrinkBudget> & { ms?: number };
-  /** Where shrunk batches go; a fresh temp dir by default. */
+  /**
+   * Mismatches still to shrink, per engine label, shared across the cases of a run: an
+   * engine that fails every batch would otherwise spend minutes shrinking each one.
+   * Past it a mismatch is reported with the whole batch. Unlimited when absent.
+   */
+  quota?: Map<string, number>;
+  /** Where the batches go; one temp dir per process by default. */
   outDir?: string;
 }
+
+let processDir: string | undefined;
+const defaultDir = () => (processDir ??= mkdtempSync(join(tmpdir(), 'evmgpu-fuzz-')));
 
 export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckOptions): Promise<CaseOutcome> {
   validateBatch(wire);
@@ -72,7 +83,10 @@ export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckO
 }
 
 async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: string, diff: Difference, o: CheckOptions): Promise<Mismatch> {
-  const budget: ShrinkBudget = { runs: o.shrink?.runs ?? 400, deadline: Date.now() + (o.shrink?.ms ?? 120_000) };
+  const left = o.quota?.get(label);
+  o.quota?.set(label, (left ?? 0) - 1);
+  const shrink = left === undefined || left > 0;
+  const budget: ShrinkBudget = { runs: shrink ? o.shrink?.runs ?? 400 : 0, deadline: Date.now() + (o.shrink?.ms ?? 120_000) };
   const stillFails = async (w: WireBatch) => {
     try {
       return (await differs(oracle, engine, w)) !== undefined;
@@ -81,13 +95,13 @@ async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: 
       return false;
     }
   };
-  const shrunk = await shrinkBatch(wire, stillFails, budget);
-  const shrunkDiff = (await differs(oracle, engine, shrunk).catch(() => undefined)) ?? diff;
-  const dir = o.outDir ?? mkdtempSync(join(tmpdir(), 'evmgpu-fuzz-'));
+  const shrunk = shrink ? await shrinkBatch(wire, stillFails, budget) : wire;
+  const shrunkDiff = shrink ? (await differs(oracle, engine, shrunk).catch(() => undefined)) ?? diff : diff;
+  const dir = o.outDir ?? defaultDir();
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${o.label.replace(/[^\w.-]+/g, '_')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
   writeFileSync(file, JSON.stringify(shrunk, null, 2) + '\n');
-  return { engine: label, diff, shrunk, shrunkDiff, file, from: { txs: wire.txs.length, accounts: Object.keys(wire.pre).length } };
+  return { engine: label, diff, shrunk, shrunkDiff, shrunkAtAll: shrink, file, from: { txs: wire.txs.length, accounts: Object.keys(wire.pre).length } };
 }
 
 /** Everything needed to act on a mismatch: seed, engine, first difference, the shrunk batch and how to replay it. */
@@ -98,11 +112,13 @@ export function formatMismatch(label: string, m: Mismatch): string {
     `  first difference at ${m.diff.path}`,
     `    reference: ${show(m.diff.expected)}`,
     `    ${m.engine}: ${show(m.diff.actual)}`,
-    `  shrunk from ${m.from.txs} txs / ${m.from.accounts} accounts to ${m.shrunk.txs.length} txs / ${Object.keys(m.shrunk.pre).length} accounts; there it differs at ${m.shrunkDiff.path}`,
+    m.shrunkAtAll
+      ? `  shrunk from ${m.from.txs} txs / ${m.from.accounts} accounts to ${m.shrunk.txs.length} txs / ${Object.keys(m.shrunk.pre).length} accounts; there it differs at ${m.shrunkDiff.path}`
+      : `  not shrunk (this run's shrink quota for ${m.engine} is spent; see its earlier mismatches): the whole batch follows`,
     `    reference: ${show(m.shrunkDiff.expected)}`,
     `    ${m.engine}: ${show(m.shrunkDiff.actual)}`,
     `  replay: node --import tsx src/cli/main.ts execute ${m.file} --engine ${engineName}   (and --engine reference)`,
-    `  shrunk batch (${m.file}):`,
+    `  ${m.shrunkAtAll ? 'shrunk ' : ''}batch (${m.file}):`,
     JSON.stringify(m.shrunk),
   ].join('\n');
 }

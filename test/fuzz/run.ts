@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EngineRegistry } from '../../src/engine/registry.js';
-import { fuzzConfig } from './config.js';
+import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
 import { describeSelection, selectEngines } from './engines.js';
 import { generateBatch } from './generator.js';
@@ -33,6 +33,8 @@ const registry = new EngineRegistry();
 const selection = selectEngines(registry, config.engines);
 const coverage = new Coverage();
 const tally = new Tally(selection);
+// Shrinking is for understanding a bug; past a few per engine it only costs time.
+const quota = new Map(selection.compared.map((c) => [c.label, SHRINK_PER_ENGINE]));
 console.log(`differential fuzz: ${config.seeds.length} batches from base seed ${seedHex(config.base)}; ${describeSelection(selection)}`);
 if (selection.compared.length === 0) {
   console.error('no engine to compare');
@@ -44,7 +46,7 @@ const tty = process.stderr.isTTY;
 for (const [i, seed] of config.seeds.entries()) {
   const p = caseParams(seed);
   const wire = generateBatch(p);
-  const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}` });
+  const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota });
   coverage.add(wire, out.reference);
   tally.add(wire, out);
   for (const m of out.mismatches) console.log(`\n${formatMismatch(`seed ${seedHex(seed)} (${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%)`, m)}\n`);
