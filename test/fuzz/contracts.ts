@@ -59,9 +59,15 @@ export const PROXY_CODE = asm(
   'STOP',
 );
 
-/** Coinbase reader, calldata `slot`: stores the coinbase's balance there and returns it. */
+/**
+ * Coinbase reader, calldata `slot, address`: `s[slot] = BALANCE(COINBASE)`, `s[slot+1] =
+ * BALANCE(address)`, `s[slot+2] = EXTCODEHASH(address)`; returns the coinbase's balance.
+ * The address is one that earlier transactions of the batch pay or create.
+ */
 export const COINBASE_READER_CODE = asm(
   'COINBASE', 'BALANCE', 'DUP1', 0n, 'CALLDATALOAD', 'SSTORE',
+  32n, 'CALLDATALOAD', 'BALANCE', 0n, 'CALLDATALOAD', 1n, 'ADD', 'SSTORE',
+  32n, 'CALLDATALOAD', 'EXTCODEHASH', 0n, 'CALLDATALOAD', 2n, 'ADD', 'SSTORE',
   0n, 'MSTORE', 32n, 0n, 'RETURN',
 );
 

@@ -1,3 +1,4 @@
+import { bigIntToBytes, bytesToHex, generateAddress, hexToBytes } from '@ethereumjs/util';
 import { account, hex32, quantity } from '../../bench/workloads/common.js';
 import { balanceSlot, ERC20_CODE, TOKEN, transferCall } from '../../bench/workloads/erc20.js';
 import { uniswapFragment } from '../../bench/workloads/uniswap.js';
@@ -48,6 +49,8 @@ class BatchBuilder {
   private last: Hex | undefined;
   private swaps = 0;
   private blobTxs = 0;
+  /** Addresses this batch's CREATE transactions deploy to (if they succeed). */
+  private readonly created: Hex[] = [];
 
   constructor(private readonly p: CaseParams) {
     this.r = xorshift32(mixSeed(p.seed));
@@ -268,14 +271,25 @@ class BatchBuilder {
         // The coinbase's balance is read (COINBASE BALANCE), paid (value to the coinbase), or the coinbase sends.
         const c = this.r.below(3);
         if (c === 0 || !this.hotSenders.includes(COINBASE)) {
-          this.push(this.sender(hot), COINBASE_READER, this.gas(80_000), { value: '0x0', data: `0x${hex32(hot ? 0n : BigInt(100 + this.fresh++))}` });
+          const slot = hot ? 0n : BigInt(100 + 3 * this.fresh++);
+          const watched = this.created.length > 0 && this.chance(30) ? this.r.pick(this.created) : this.target(hot);
+          this.push(this.sender(hot), COINBASE_READER, this.gas(120_000), { value: '0x0', data: `0x${hex32(slot)}${hex32(BigInt(watched))}` });
         } else if (c === 1) this.push(this.sender(hot), COINBASE, 21_000n, { value: quantity(this.r.between(1n, 10n ** 12n)) });
         else this.push(COINBASE, this.target(hot), 21_000n, { value: quantity(this.r.between(1n, 10n ** 12n)) });
         return;
       }
-      case 'create':
-        this.push(this.sender(hot), null, this.gas(160_000, 54_000), { value: quantity(this.chance(20) ? this.r.below(100) : 0), data: createInit(BigInt(this.r.below(1 << 16)), this.chance(10)) });
+      case 'create': {
+        // Half the time, call a contract an earlier transaction of this batch created: code that is not in the pre-state.
+        if (this.created.length > 0 && this.chance(50)) {
+          this.push(this.sender(hot), this.r.pick(this.created), this.gas(60_000), { value: quantity(this.chance(20) ? this.r.below(100) : 0) });
+          return;
+        }
+        const from = this.sender(hot);
+        const nonce = this.nonces.get(from) ?? 0n;
+        this.push(from, null, this.gas(160_000, 54_000), { value: quantity(this.chance(20) ? this.r.below(100) : 0), data: createInit(BigInt(this.r.below(1 << 16)), this.chance(10)) });
+        this.created.push(bytesToHex(generateAddress(hexToBytes(from), bigIntToBytes(nonce))) as Hex);
         return;
+      }
       case 'factory':
         this.push(this.sender(hot), FACTORY, this.gas(250_000), { value: '0x0', data: createInit(BigInt(this.r.below(1 << 16)), this.chance(10)) });
         return;
