@@ -13,6 +13,9 @@ export const COUNTER: Hex = account(0xf1c, 0);
 export const PROXY: Hex = account(0xf1c, 1);
 export const COINBASE_READER: Hex = account(0xf1c, 2);
 export const FACTORY: Hex = account(0xf1c, 3);
+/** An EOA that delegates to the counter in the pre-state (EIP-7702 designator as its code, Prague). */
+export const DELEGATED: Hex = account(0xf1c, 4);
+export const DELEGATION_TO_COUNTER: Hex = `0xef0100${COUNTER.slice(2)}`;
 
 /** What the counter does after its write, from the last calldata word. */
 export const COUNTER_MODE = { Return: 0n, Revert: 1n, Burn: 2n, Invalid: 3n, Clear: 4n } as const;

@@ -7,7 +7,7 @@ import type { AccessListEntryShape, Hex, TxInputShape, UnsignedTxShape, WireBatc
 import { xorshift32 } from '../support/xorshift.js';
 import { toHex } from './asm.js';
 import {
-  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, counterCall, counterCode, createInit, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE,
+  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, DELEGATED, DELEGATION_TO_COUNTER, counterCall, counterCode, createInit, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE,
 } from './contracts.js';
 import { mixSeed, type CaseParams } from './params.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
@@ -164,6 +164,10 @@ class BatchBuilder {
     this.pre[COINBASE_READER] = { balance: '0x0', nonce: '0x1', code: toHex(COINBASE_READER_CODE) };
     this.pre[FACTORY] = { balance: '0x0', nonce: quantity(1 + this.r.below(3)), code: toHex(FACTORY_CODE) };
     this.pre[TOKEN] = { balance: '0x0', nonce: '0x1', code: ERC20_CODE, storage: { '0x0': quantity(10n ** 30n) } };
+    if (this.p.fork === 'Prague') {
+      this.fund(DELEGATED, ONE_ETH, BigInt(this.r.below(3)));
+      this.pre[DELEGATED].code = DELEGATION_TO_COUNTER;
+    }
   }
 
   // ---- fees, types, access lists ----
@@ -261,9 +265,13 @@ class BatchBuilder {
         this.push(from, TOKEN, this.gas(100_000), { value: '0x0', data: transferCall(hot ? HOT_RECIPIENT : this.target(false), amount) });
         return;
       }
-      case 'counter':
-        this.push(this.sender(hot), COUNTER, this.gas(120_000), { value: '0x0', data: this.counterData(hot) });
+      case 'counter': {
+        // At Prague some go through an account delegating to the counter, which also sends now and then (a delegated EOA may).
+        const delegated = this.p.fork === 'Prague' && this.chance(20);
+        const from = delegated && this.chance(30) ? DELEGATED : this.sender(hot);
+        this.push(from, delegated && from !== DELEGATED ? DELEGATED : COUNTER, this.gas(120_000), { value: '0x0', data: this.counterData(hot) });
         return;
+      }
       case 'proxy':
         this.push(this.sender(hot), PROXY, this.gas(200_000), { value: quantity(this.chance(30) ? this.r.below(1000) : 0), data: this.counterData(hot) });
         return;
