@@ -1,6 +1,6 @@
 import type { Common } from '@ethereumjs/common';
 import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallExecutor, GpuCallResult, GpuStateSnapshot } from '../gpu/call-executor.js';
-import type { Batch, UnsignedTx } from '../model/shapes.js';
+import type { UnsignedTx } from '../model/shapes.js';
 import { bytesToHex, hexToBytes } from '../wire/hex.js';
 import { effectiveGasPrice, intrinsicGas, type TxGasSchedule } from './host-tx.js';
 import type { WorldState } from './world-state.js';
@@ -69,11 +69,10 @@ export function plainCallFrame(tx: UnsignedTx, snapshot: GpuStateSnapshot, commo
 }
 
 /** The frames of the batch's plain calls, by transaction index. */
-export function waveCalls(batch: Batch, snapshot: GpuStateSnapshot, common: Common, gasSchedule: TxGasSchedule, block: GpuBlockContext, precompiles: Set<string>): Map<number, GpuCall> {
+export function waveCalls(plain: (UnsignedTx | undefined)[], snapshot: GpuStateSnapshot, common: Common, gasSchedule: TxGasSchedule, block: GpuBlockContext, precompiles: Set<string>): Map<number, GpuCall> {
   const calls = new Map<number, GpuCall>();
-  batch.txs.forEach((input, index) => {
-    if (input.kind !== 'unsigned') return;
-    const call = plainCallFrame(input.tx, snapshot, common, gasSchedule, block, precompiles);
+  plain.forEach((tx, index) => {
+    const call = tx && plainCallFrame(tx, snapshot, common, gasSchedule, block, precompiles);
     if (call) calls.set(index, call);
   });
   return calls;

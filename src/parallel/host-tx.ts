@@ -156,14 +156,14 @@ function settle(r: HostRules, tx: UnsignedTx, c: Charged, spentBeforeRefund: big
 
 const EMPTY = new Uint8Array(0);
 
-function executed(index: number, tx: UnsignedTx, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string, common: Common): ExecutedTx {
+function executed(index: number, tx: UnsignedTx, hash: Uint8Array | undefined, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string, common: Common): ExecutedTx {
   const bloom = new Bloom(undefined, common);
   for (const [address, topics] of logs) {
     bloom.add(address);
     for (const t of topics) bloom.add(t);
   }
   return {
-    index, type: Number(tx.type), from: tx.from, ...(error !== undefined ? { error } : {}),
+    index, type: Number(tx.type), from: tx.from, ...(hash ? { hash } : {}), ...(error !== undefined ? { error } : {}),
     gasUsed, logs, logsBloom: bloom.bitvector, returnData, contractAddress: null, engine,
   };
 }
@@ -173,7 +173,14 @@ function executed(index: number, tx: UnsignedTx, gasUsed: bigint, logs: RawLog[]
  * caller): no frame at all. The recipient is touched: with nothing sent to an empty
  * account, EIP-161 leaves it absent.
  */
-export function commitTransfer(r: HostRules, index: number, tx: UnsignedTx, world: WorldState): HostCommit | undefined {
+/** A transaction on a plain route: its index in the batch, its fields, its hash when it was signed. */
+export interface PlainRouteTx {
+  index: number;
+  tx: UnsignedTx;
+  hash?: Uint8Array;
+}
+
+export function commitTransfer(r: HostRules, { index, tx, hash }: PlainRouteTx, world: WorldState): HostCommit | undefined {
   const c = charge(r, tx, world);
   if (!c || c.from === c.to) return undefined;
   const recipient = world.account(c.to);
@@ -186,7 +193,7 @@ export function commitTransfer(r: HostRules, index: number, tx: UnsignedTx, worl
   if (!empty) accounts.push([c.to, { nonce: recipient?.nonce ?? 0n, balance, codeHash: KECCAK256_NULL, code: EMPTY }]);
   else if (recipient) accounts.push([c.to, null]);
   return {
-    tx: executed(index, tx, s.gasUsed, [], EMPTY, undefined, 'cpu', r.common),
+    tx: executed(index, tx, hash, s.gasUsed, [], EMPTY, undefined, 'cpu', r.common),
     writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee },
   };
 }
@@ -200,8 +207,7 @@ export function commitTransfer(r: HostRules, index: number, tx: UnsignedTx, worl
  */
 export function commitFrame(
   r: HostRules,
-  index: number,
-  tx: UnsignedTx,
+  { index, tx, hash }: PlainRouteTx,
   world: WorldState,
   frame: GpuCallResult,
   ranCodeHash: Uint8Array,
@@ -248,7 +254,7 @@ export function commitFrame(
   const logs: RawLog[] = ok ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
   const message = ethereumjsErrorOf(outcomeName(outcome));
   return {
-    tx: executed(index, tx, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu', r.common),
+    tx: executed(index, tx, hash, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu', r.common),
     writes: { wiped: [], storage: [...storage], accounts, coinbaseDelta: s.fee },
   };
 }

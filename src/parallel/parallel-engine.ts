@@ -9,7 +9,7 @@ import { gpuBlockContext } from '../gpu/block-context.js';
 import { GpuCallExecutor } from '../gpu/call-executor.js';
 import { closeGpu, gpuContext } from '../gpu/device.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
-import type { Batch, BatchResult, UnsignedTx } from '../model/shapes.js';
+import type { Batch, BatchResult } from '../model/shapes.js';
 import { bytesToHex } from '../wire/hex.js';
 import { BlockAssembler } from './block-assembler.js';
 import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
@@ -19,6 +19,7 @@ import { CpuWorkerPool } from './worker-pool.js';
 import type { SpeculationPayload } from './worker.js';
 import { worldDiffSource } from './world-diff.js';
 import { WorldState } from './world-state.js';
+import { plainFields, type PlainTx } from './plain-tx.js';
 
 /** Receipts carry a per-transaction state root before Byzantium: those batches run sequentially. */
 export const PARALLEL_MIN_FORK: Fork = 'Byzantium';
@@ -123,11 +124,12 @@ export class ParallelEngine implements Engine {
     const fallback = (why: string) => (counters.fallbacks[why] = (counters.fallbacks[why] ?? 0) + 1);
 
     t = performance.now();
+    const plain = hostPath ? plainFields(batch, main) : batch.txs.map(() => undefined);
     let wave: Wave | undefined;
     if (this.name === 'auto' && hostPath) {
       const snapshot = snapshotWorld(world);
       const block = gpuBlockContext(batch, main.blockHeader);
-      const calls = waveCalls(batch, snapshot, common, rules.gas, block, precompiles);
+      const calls = waveCalls(plain.map((p) => p?.tx), snapshot, common, rules.gas, block, precompiles);
       timings.snapshot = since(t);
       const tg = performance.now();
       try {
@@ -139,7 +141,7 @@ export class ParallelEngine implements Engine {
         wave = undefined;
       }
     }
-    const plan = planBatch(batch, world, precompiles, hostPath, wave);
+    const plan = planBatch(batch, plain, world, precompiles, wave);
     counters.gpuFrames = wave?.frames.size ?? 0;
     timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
 
@@ -209,11 +211,11 @@ export class ParallelEngine implements Engine {
         const route = plan.route[i];
         if (route === 'frame' || route === 'transfer') {
           const th = performance.now();
-          const tx = (batch.txs[i] as { tx: UnsignedTx }).tx;
+          const { tx, hash } = plain[i]!;
           const frame = wave?.frames.get(i);
           const done = route === 'frame'
-            ? commitFrame(rules, i, tx, world, frame!.result, wave!.snapshot.accounts.get(bytesToHex(tx.to!))!.codeHash, (a) => wave!.snapshot.accounts.get(a))
-            : commitTransfer(rules, i, tx, world);
+            ? commitFrame(rules, { index: i, tx, hash }, world, frame!.result, wave!.snapshot.accounts.get(bytesToHex(tx.to!))!.codeHash, (a) => wave!.snapshot.accounts.get(a))
+            : commitTransfer(rules, { index: i, tx, hash }, world);
           clock.host += performance.now() - th;
           if (done) {
             commitHost(done);
@@ -314,25 +316,20 @@ function share(p: SpeculationPayload): SharedArrayBuffer {
  * nonce at least), so it is not speculated on a worker; and the contract each
  * unsigned transaction calls (a conflict there makes the contract hot).
  */
-function planBatch(batch: Batch, world: WorldState, precompiles: Set<string>, hostPath: boolean, wave: Wave | undefined): { route: Route[]; target: (string | undefined)[] } {
+function planBatch(batch: Batch, plain: (PlainTx | undefined)[], world: WorldState, precompiles: Set<string>, wave: Wave | undefined): { route: Route[]; target: (string | undefined)[] } {
   const seen = new Set<string>();
   const route: Route[] = [];
   const target: (string | undefined)[] = [];
   batch.txs.forEach((input, i) => {
-    if (input.kind !== 'unsigned') {
-      route.push('worker');
-      target.push(undefined);
-      return;
-    }
-    const tx = input.tx;
-    const from = bytesToHex(tx.from);
-    const to = tx.to ? bytesToHex(tx.to) : undefined;
+    const tx = plain[i]?.tx;
+    const from = tx ? bytesToHex(tx.from) : input.kind === 'unsigned' ? bytesToHex(input.tx.from) : undefined;
+    const to = tx?.to ? bytesToHex(tx.to) : input.kind === 'unsigned' && input.tx.to ? bytesToHex(input.tx.to) : undefined;
     target.push(to);
     const frame = wave?.frames.get(i);
     if (frame && !needsHost(frame.result.outcome as OutcomeCode)) route.push('frame');
-    else if (hostPath && to !== undefined && tx.type <= 2n && !precompiles.has(to) && !(world.account(to)?.code.length)) route.push('transfer');
-    else route.push(seen.has(from) ? 'inline' : 'worker');
-    seen.add(from);
+    else if (tx && to !== undefined && tx.type <= 2n && !precompiles.has(to) && !(world.account(to)?.code.length)) route.push('transfer');
+    else route.push(from !== undefined && seen.has(from) ? 'inline' : 'worker');
+    if (from !== undefined) seen.add(from);
   });
   return { route, target };
 }
