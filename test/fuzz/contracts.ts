@@ -13,6 +13,7 @@ export const COUNTER: Hex = account(0xf1c, 0);
 export const PROXY: Hex = account(0xf1c, 1);
 export const COINBASE_READER: Hex = account(0xf1c, 2);
 export const FACTORY: Hex = account(0xf1c, 3);
+export const SPRAY: Hex = account(0xf1c, 5);
 /** An EOA that delegates to the counter in the pre-state (EIP-7702 designator as its code, Prague). */
 export const DELEGATED: Hex = account(0xf1c, 4);
 export const DELEGATION_TO_COUNTER: Hex = `0xef0100${COUNTER.slice(2)}`;
@@ -82,6 +83,28 @@ export const FACTORY_CODE = asm(
   1n, 'SLOAD', 1n, 'ADD', 1n, 'SSTORE',
   'STOP',
 );
+
+/**
+ * Spray, calldata `n, base, last`: for i < n, `s[base+i] = i+1` and a LOG1 (topic i, 64
+ * bytes); then returns memory up to byte `last`, expanded there. Past a few dozen slots,
+ * 8 logs, 1 KiB of return data or 64 KiB of memory a frame outgrows the GPU interpreter's
+ * default per-call room and must be finished elsewhere with the same result.
+ */
+export const SPRAY_CODE = asm(
+  0n,
+  'loop:', 'DUP1', 0n, 'CALLDATALOAD', 'GT', 'ISZERO', '@done', 'JUMPI',
+  'DUP1', 1n, 'ADD', 'DUP2', 32n, 'CALLDATALOAD', 'ADD', 'SSTORE',
+  'DUP1', 'DUP1', 'MSTORE',
+  'DUP1', 64n, 0n, 'LOG1',
+  1n, 'ADD', '@loop', 'JUMP',
+  'done:', 'POP',
+  1n, 64n, 'CALLDATALOAD', 'MSTORE8',
+  64n, 'CALLDATALOAD', 1n, 'ADD', 0n, 'RETURN',
+);
+
+export function sprayCall(n: bigint, base: bigint, last: bigint): Hex {
+  return `0x${hex32(n)}${hex32(base)}${hex32(last)}`;
+}
 
 /** Runtime of created contracts: a counter in slot 0. */
 const CREATED_RUNTIME = asm(0n, 'SLOAD', 1n, 'ADD', 0n, 'SSTORE', 'STOP');

@@ -7,7 +7,7 @@ import type { AccessListEntryShape, Hex, TxInputShape, UnsignedTxShape, WireBatc
 import { xorshift32 } from '../support/xorshift.js';
 import { toHex } from './asm.js';
 import {
-  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, DELEGATED, DELEGATION_TO_COUNTER, counterCall, counterCode, createInit, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE,
+  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, DELEGATED, DELEGATION_TO_COUNTER, SPRAY, SPRAY_CODE, sprayCall, counterCall, counterCode, createInit, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE,
 } from './contracts.js';
 import { mixSeed, type CaseParams } from './params.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
@@ -22,7 +22,7 @@ import { fuzzKey, signAuthorization, signRaw } from './signing.js';
 type WireTx = UnsignedTxShape<Hex, Hex>;
 type Input = TxInputShape<Hex, Hex>;
 
-export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw'] as const;
+export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const COINBASE: Hex = account(0xc0b, 0);
@@ -164,6 +164,7 @@ class BatchBuilder {
     this.pre[COINBASE_READER] = { balance: '0x0', nonce: '0x1', code: toHex(COINBASE_READER_CODE) };
     this.pre[FACTORY] = { balance: '0x0', nonce: quantity(1 + this.r.below(3)), code: toHex(FACTORY_CODE) };
     this.pre[TOKEN] = { balance: '0x0', nonce: '0x1', code: ERC20_CODE, storage: { '0x0': quantity(10n ** 30n) } };
+    this.pre[SPRAY] = { balance: '0x0', nonce: '0x1', code: toHex(SPRAY_CODE), storage: { '0x3': '0x7' } };
     if (this.p.fork === 'Prague') {
       this.fund(DELEGATED, ONE_ETH, BigInt(this.r.below(3)));
       this.pre[DELEGATED].code = DELEGATION_TO_COUNTER;
@@ -314,6 +315,15 @@ class BatchBuilder {
         return;
       case 'raw':
         this.raw(hot);
+        return;
+      case 'spray': {
+        // Frames larger than the GPU's default room: many slots and logs, big return data, large memory.
+        const n = BigInt(this.chance(50) ? this.r.below(12) : this.r.below(90));
+        const last = BigInt(this.chance(70) ? this.r.below(3000) : 60_000 + this.r.below(40_000));
+        const base = hot ? 0n : BigInt(10_000 + 100 * this.fresh++);
+        this.push(this.sender(hot), SPRAY, this.gas(150_000 + Number(n) * 27_000), { value: '0x0', data: sprayCall(n, base, last) });
+        return;
+      }
     }
   }
 
