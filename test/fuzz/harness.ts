@@ -30,11 +30,14 @@ export interface Mismatch {
 export interface CaseOutcome {
   reference: BatchResult;
   mismatches: Mismatch[];
+  /** Per engine under test, its `stats.engines`: where its transactions actually ran (gpu, cpu, mixed...). */
+  ranOn: Map<string, Record<string, number>>;
 }
 
-/** The reference's comparable result, or the error that a valid generated batch must never raise. */
-async function runOn(engine: Engine, wire: WireBatch) {
-  return comparable(await engine.execute(parseBatch(wire)));
+async function runOn(engine: Engine, wire: WireBatch, ranOn?: (r: BatchResult) => void) {
+  const r = await engine.execute(parseBatch(wire));
+  ranOn?.(r);
+  return comparable(r);
 }
 
 /** The first difference of `engine` from the oracle on `wire`; an engine that throws differs at `(execute)`. */
@@ -70,16 +73,17 @@ export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckO
   const referenceResult = await sel.oracle.execute(parseBatch(wire));
   const expected = comparable(referenceResult);
   const mismatches: Mismatch[] = [];
+  const ranOn = new Map<string, Record<string, number>>();
   for (const { label, engine } of sel.compared) {
     let diff: Difference | undefined;
     try {
-      diff = firstDifference(expected, await runOn(engine, wire));
+      diff = firstDifference(expected, await runOn(engine, wire, (r) => ranOn.set(label, r.stats.engines)));
     } catch (e) {
       diff = { path: '(execute threw)', expected: 'a result', actual: String((e as Error).stack ?? e) };
     }
     if (diff) mismatches.push(await minimise(wire, sel.oracle, engine, label, diff, o));
   }
-  return { reference: referenceResult, mismatches };
+  return { reference: referenceResult, mismatches, ranOn };
 }
 
 async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: string, diff: Difference, o: CheckOptions): Promise<Mismatch> {

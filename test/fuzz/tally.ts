@@ -2,12 +2,12 @@ import type { WireBatch } from '../../src/model/shapes.js';
 import type { EngineSelection } from './engines.js';
 import type { CaseOutcome } from './harness.js';
 
-/** Per-engine counts for the end-of-run line: how much each engine was actually checked on. */
+/** Per-engine counts for the end of a run: how much each engine was checked on, and where its transactions ran. */
 export class Tally {
-  private readonly rows = new Map<string, { batches: number; txs: number; mismatches: number }>();
+  private readonly rows = new Map<string, { batches: number; txs: number; mismatches: number; ranOn: Record<string, number> }>();
 
   constructor(sel: EngineSelection) {
-    for (const c of sel.compared) this.rows.set(c.label, { batches: 0, txs: 0, mismatches: 0 });
+    for (const c of sel.compared) this.rows.set(c.label, { batches: 0, txs: 0, mismatches: 0, ranOn: {} });
   }
 
   add(wire: WireBatch, out: CaseOutcome): void {
@@ -15,6 +15,7 @@ export class Tally {
       row.batches++;
       row.txs += wire.txs.length;
       row.mismatches += out.mismatches.filter((m) => m.engine === label).length;
+      for (const [where, n] of Object.entries(out.ranOn.get(label) ?? {})) row.ranOn[where] = (row.ranOn[where] ?? 0) + n;
     }
   }
 
@@ -23,6 +24,7 @@ export class Tally {
   }
 
   summary(): string {
-    return [...this.rows.entries()].map(([l, r]) => `${l}: ${r.batches} batches, ${r.txs} txs, ${r.mismatches} mismatches`).join('; ');
+    const ran = (r: Record<string, number>) => Object.entries(r).sort().map(([k, v]) => `${k} ${v}`).join(', ');
+    return [...this.rows.entries()].map(([l, r]) => `${l}: ${r.batches} batches, ${r.txs} txs (executed on: ${ran(r.ranOn)}), ${r.mismatches} mismatches`).join('\n');
   }
 }
