@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { buildApp } from '../../src/server/app.js';
 import { decodeMsgpack, encodeMsgpack, MSGPACK_TYPE } from '../../src/wire/msgpack.js';
-import { signedBatch } from '../signing/sign.js';
 import { workloadCases } from '../workloads/index.js';
 import { loadOnce, type LoadFigures } from './load.js';
 
@@ -65,7 +64,7 @@ function failuresOf(name: string, f: LoadFigures): string[] {
 /** Drives POST /v1/execute with one fixed batch, as a JSON body and then as a msgpack body. */
 export async function runHttpLoad(o: HttpLoadOptions): Promise<HttpLoadReport> {
   const [c] = [...workloadCases(o.workload, { sizes: [o.txs], seed: o.seed, quickBlocks: 1 })];
-  let wire: WireBatch = o.signed ? signedBatch(c.batch) : c.batch;
+  let wire: WireBatch = o.signed ? c.signed() : c.batch;
   if (o.engine !== undefined) wire = { ...wire, options: { ...wire.options, engine: o.engine } };
   const txs = wire.txs.length;
   const app = o.url === undefined ? buildApp({ logLevel: 'warn' }) : undefined;

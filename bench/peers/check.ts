@@ -9,14 +9,14 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * Every receipt against the reference's result for the same transaction: position, sender,
  * status, gas used, cumulative gas and logs. Returns the first difference, or undefined.
  */
-export function checkReceipts(receipts: (EdrReceipt | null)[], reference: BatchResult): string | undefined {
+export function checkReceipts(receipts: (EdrReceipt | null)[], reference: BatchResult, blockNumber: bigint): string | undefined {
   if (reference.rejected.length > 0) return `the reference rejected ${reference.rejected.length} transaction(s); a block cannot mirror that`;
   if (receipts.length !== reference.results.length) return `${receipts.length} receipts for ${reference.results.length} transactions`;
   for (const [i, ours] of reference.results.entries()) {
     const r = receipts[i];
     const at = `tx ${i}`;
     if (r === null) return `${at}: no receipt (not mined in the block)`;
-    if (BigInt(r.blockNumber) !== 1n || BigInt(r.transactionIndex) !== BigInt(i)) return `${at}: mined at block ${r.blockNumber} index ${r.transactionIndex}`;
+    if (BigInt(r.blockNumber) !== blockNumber || BigInt(r.transactionIndex) !== BigInt(i)) return `${at}: mined at block ${r.blockNumber} index ${r.transactionIndex}`;
     if (!same(r.from, hex(ours.from))) return `${at}: sender ${r.from}, the reference has ${hex(ours.from)}`;
     if (BigInt(r.status) !== ours.status) return `${at}: status ${r.status}, the reference has ${ours.status}`;
     if (BigInt(r.gasUsed) !== ours.gasUsed) return `${at}: gasUsed ${BigInt(r.gasUsed)}, the reference has ${ours.gasUsed}`;

@@ -15,11 +15,34 @@ const require = createRequire(import.meta.url);
 // The package exports no ./package.json, so it is read next to the resolved entry point.
 export const EDR_VERSION = (JSON.parse(readFileSync(join(dirname(require.resolve('@nomicfoundation/edr')), 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Our fork names to EDR's, for the forks a generated batch can use. */
-const HARDFORKS: Record<string, string> = {
-  London: edr.LONDON, ArrowGlacier: edr.ARROW_GLACIER, GrayGlacier: edr.GRAY_GLACIER, Paris: edr.MERGE,
-  Shanghai: edr.SHANGHAI, Cancun: edr.CANCUN, Prague: edr.PRAGUE,
-};
+/**
+ * Our fork names to EDR's, from the merge on. Before it EDR's miner pays a block reward and
+ * sets its own difficulty, which a batch (no rewards, a recorded difficulty) does not have.
+ */
+const HARDFORKS: Record<string, string> = { Paris: edr.MERGE, Shanghai: edr.SHANGHAI, Cancun: edr.CANCUN, Prague: edr.PRAGUE };
+
+/**
+ * Why EDR cannot run this batch as given, or undefined. Decided from the batch alone, before
+ * any run, so a refusal is never confused with a wrong result.
+ */
+export function edrCannotRun(wire: WireBatch): string | undefined {
+  if (HARDFORKS[wire.fork] === undefined) {
+    return `fork ${wire.fork} is before the merge: EDR's miner would pay a block reward and set its own difficulty`;
+  }
+  for (const [i, tx] of wire.txs.entries()) {
+    if ('raw' in tx) continue;
+    if (tx.type === '0x3' || tx.blobVersionedHashes !== undefined) {
+      return `tx ${i} is a blob transaction: eth_sendRawTransaction takes those only with their blobs, which the batch does not carry`;
+    }
+    // EDR's mempool checks each transaction's upfront cost against the state before the block.
+    const upfront = BigInt(tx.gas) * BigInt(tx.maxFeePerGas ?? tx.gasPrice ?? '0x0') + BigInt(tx.value ?? '0x0');
+    const balance = BigInt(wire.pre[tx.from.toLowerCase()]?.balance ?? '0x0');
+    if (balance < upfront) {
+      return `tx ${i}'s sender can pay its upfront cost only after earlier transactions of the block fund it; EDR's mempool refuses it on submission`;
+    }
+  }
+  return undefined;
+}
 
 let context: Promise<edr.EdrContext> | undefined;
 
@@ -43,11 +66,13 @@ const word = (v: bigint): Hex => `0x${v.toString(16).padStart(64, '0')}`;
 export async function providerFor(wire: WireBatch): Promise<RpcTransport> {
   const hardfork = HARDFORKS[wire.fork];
   if (hardfork === undefined) throw new Error(`EDR peer: fork ${wire.fork} is not mapped (the workloads use London or later)`);
-  // EDR's chain starts at genesis 0, so the batch's block is block 1; another number cannot be matched.
-  if (BigInt(wire.env.number) !== 1n) throw new Error(`EDR peer: the batch's block number is ${wire.env.number}, EDR mines block 1`);
+  const number = BigInt(wire.env.number);
+  if (number < 1n) throw new Error('EDR peer: the batch\'s block cannot be the genesis block');
+  const timestamp = BigInt(wire.env.timestamp);
   const gasLimit = BigInt(wire.env.gasLimit);
   const genesis: edr.AccountOverride[] = [
-    ...edr.l1GenesisState(edr.l1HardforkFromString(hardfork)),
+    // The fork's system contracts, unless the pre-state has them already.
+    ...edr.l1GenesisState(edr.l1HardforkFromString(hardfork)).filter((a) => wire.pre[`0x${Buffer.from(a.address).toString('hex')}`] === undefined),
     ...Object.entries(wire.pre).map(([address, a]) => ({
       address: bytes(address), balance: BigInt(a.balance), nonce: BigInt(a.nonce),
       ...(a.code !== undefined && a.code !== '0x' ? { code: bytes(a.code) } : {}),
@@ -65,7 +90,8 @@ export async function providerFor(wire: WireBatch): Promise<RpcTransport> {
       initialBaseFeePerGas: BigInt(wire.env.baseFee ?? '0x0'), minGasPrice: 0n,
       // FIFO: the block keeps the batch's order, as our engines do.
       mining: { autoMine: false, blockGasLimit: gasLimit, memPool: { order: edr.MineOrdering.Fifo } },
-      network: { genesisBlockGasLimit: gasLimit, genesisBlockTime: BigInt(wire.env.timestamp) - 12n },
+      // Blocks 1..number-1 are mined one second apart below, so genesis is early enough for all of them.
+      network: { genesisBlockGasLimit: gasLimit, genesisBlockTime: timestamp - number - 12n },
       observability: {}, ownedAccounts: [], precompileOverrides: [],
     },
     { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => {} },
@@ -77,6 +103,9 @@ export async function providerFor(wire: WireBatch): Promise<RpcTransport> {
   const slots = Object.entries(wire.pre).flatMap(([address, a]) =>
     Object.entries(a.storage ?? {}).map(([slot, value]) => [address, slot, word(BigInt(value))]));
   await batch(p, 'hardhat_setStorageAt', slots);
+  // Empty blocks up to the batch's parent (EDR reserves a long run of them without building
+  // each), so the batch's block has the batch's number.
+  if (number > 1n) await call(p, 'hardhat_mine', [`0x${(number - 1n).toString(16)}`, '0x1']);
   // The genesis base fee would move by the EIP-1559 rule; the batch's block must have the batch's.
   if (wire.env.baseFee !== undefined) await call(p, 'hardhat_setNextBlockBaseFeePerGas', [wire.env.baseFee]);
   if (wire.env.prevRandao !== undefined) await call(p, 'hardhat_setPrevRandao', [word(BigInt(wire.env.prevRandao))]);

@@ -1,6 +1,6 @@
 import type { BatchResult, Hex, WireBatch } from '../../src/model/shapes.js';
 import { checkReceipts, checkState } from './check.js';
-import { EDR_VERSION, executeOnEdr, providerFor } from './edr.js';
+import { EDR_VERSION, edrCannotRun, executeOnEdr, providerFor } from './edr.js';
 
 /**
  * Peers: other EVM implementations measured on the same batches, outside our engine
@@ -17,8 +17,8 @@ export interface PeerRun {
 export interface Peer {
   name: string;
   description: string;
-  /** Why the peer cannot run a workload, or undefined when it can. */
-  cannotRun(workload: string): string | undefined;
+  /** Why the peer cannot run this (unsigned) batch, or undefined when it can. */
+  cannotRun(batch: WireBatch): string | undefined;
   run(signed: WireBatch, reference: BatchResult): Promise<PeerRun>;
 }
 
@@ -28,9 +28,7 @@ export class PeerMismatch extends Error {}
 const edrPeer: Peer = {
   name: 'edr',
   description: `@nomicfoundation/edr ${EDR_VERSION} (revm): signed raw transactions, eth_sendRawTransaction in one JSON-RPC batch, evm_mine, receipts`,
-  cannotRun: (workload) => workload === 'mainnet'
-    ? 'the recorded blocks give senders, not signatures, and cannot be re-signed with their senders\' keys; EDR takes signed transactions only'
-    : undefined,
+  cannotRun: edrCannotRun,
   async run(signed, reference) {
     const raws = signed.txs.map((t, i) => {
       if (!('raw' in t)) throw new Error(`tx ${i} is not signed: EDR takes raw transactions only`);
@@ -39,7 +37,7 @@ const edrPeer: Peer = {
     // Setup, outside the clock: the provider, its genesis state and storage.
     const provider = await providerFor(signed);
     const timed = await executeOnEdr(provider, raws, signed.env.timestamp);
-    const difference = checkReceipts(timed.receipts, reference) ?? await checkState(provider, reference);
+    const difference = checkReceipts(timed.receipts, reference, BigInt(signed.env.number)) ?? await checkState(provider, reference);
     if (difference !== undefined) throw new PeerMismatch(difference);
     const last = timed.receipts.at(-1);
     return {

@@ -30,7 +30,7 @@ function forms(report: Report): string[] {
     : 'our engines got unsigned transactions with `from` and did **no signature recovery** (run with `--signed` to include it)';
   const peers = Object.entries(t.peers).map(([name, how]) => `\`${name}\`: ${how}; it recovers every sender`);
   const setup = `signing setup, untimed: ${t.keyDerivations.count} key derivations in ${t.keyDerivations.ms} ms, ${t.signatures.count} signatures in ${t.signatures.ms} ms`;
-  return [`Transactions: ${ours}.${peers.length > 0 ? ` Peers: ${peers.join('; ')}.` : ''} The mainnet blocks stay unsigned (no keys). ${setup}.`, ''];
+  return [`Transactions: ${ours}.${peers.length > 0 ? ` Peers: ${peers.join('; ')}.` : ''} Signed mainnet blocks carry their recorded signatures. ${setup}.`, ''];
 }
 
 /** The report as a Markdown table, headed by the machine and adapter it was measured on. */

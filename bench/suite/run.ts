@@ -5,7 +5,7 @@ import { validateBatch } from '../../src/wire/validate.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { peer } from '../peers/index.js';
 import { derivation } from '../signing/keys.js';
-import { signedBatch, signing } from '../signing/sign.js';
+import { signing } from '../signing/sign.js';
 import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
@@ -49,10 +49,8 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
       for (const c of workloadCases(workload, { sizes: config.sizes, seed: config.seed, quickBlocks: config.quickBlocks, mainnetDir: config.mainnetDir })) {
         // A generated batch must be one the service would accept, or its figures mean nothing.
         validateBatch(c.batch);
-        // Signing is setup: the signed form is made once per case, outside every clock. The
-        // recorded mainnet blocks have no keys, so they stay unsigned (peers skip them).
-        const signable = workload !== 'mainnet';
-        const signed = signable && (peers.length > 0 || config.signed) ? signedBatch(c.batch) : undefined;
+        // Signing is setup: the signed form is made once per case, outside every clock.
+        const signed = peers.length > 0 || config.signed ? c.signed() : undefined;
         if (signed !== undefined) validateBatch(signed);
         const ours: WireBatch = config.signed && signed !== undefined ? signed : c.batch;
         const info = { workload, label: c.label, size: c.size, txs: c.batch.txs.length };
@@ -64,7 +62,7 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
         const skipped = new Map<string, string>();
         for (const name of engines) {
           const own = past(name);
-          const unable = peer(name)?.cannotRun(workload);
+          const unable = peer(name)?.cannotRun(c.batch);
           if (unable !== undefined) skipped.set(name, unable);
           else if (own !== undefined) skipped.set(name, own);
           else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);

@@ -1,4 +1,6 @@
 import type { WireBatch } from '../../src/model/shapes.js';
+import { recordedSignedBatch } from '../signing/recorded.js';
+import { signedBatch } from '../signing/sign.js';
 import { computeBatch } from './compute.js';
 import { erc20TransferBatch } from './erc20.js';
 import { mainnetCases } from './mainnet.js';
@@ -12,7 +14,14 @@ export interface WorkloadCase {
   size: number;
   /** Names the case in reports: the size, or the block number for `mainnet`. */
   label: string;
+  /** Unsigned: every transaction gives its `from`. */
   batch: WireBatch;
+  /**
+   * The same batch with every transaction signed `{raw}`: by the derived sender keys for the
+   * generated workloads, with the recorded signatures for mainnet blocks. Made on demand
+   * (signing is slow, and setup).
+   */
+  signed(): WireBatch;
 }
 
 type Make = (txs: number, seed: number) => WireBatch;
@@ -41,11 +50,14 @@ export interface CaseOptions {
 export function* workloadCases(workload: string, o: CaseOptions): Generator<WorkloadCase> {
   if (workload === 'mainnet') {
     for (const c of mainnetCases({ dir: o.mainnetDir, quick: o.quickBlocks })) {
-      yield { workload, size: c.batch.txs.length, label: `block ${c.block}`, batch: c.batch };
+      yield { workload, size: c.batch.txs.length, label: `block ${c.block}`, batch: c.batch, signed: () => recordedSignedBatch(c.dir, c.batch) };
     }
     return;
   }
   const gen = SIZED[workload];
   if (!gen) throw new Error(`unknown workload ${workload}: known are ${WORKLOADS.join(', ')}`);
-  for (const size of o.sizes) yield { workload, size, label: String(size), batch: gen(size, o.seed) };
+  for (const size of o.sizes) {
+    const batch = gen(size, o.seed);
+    yield { workload, size, label: String(size), batch, signed: () => signedBatch(batch) };
+  }
 }

@@ -12,6 +12,8 @@ const BERLIN = 12_244_000n;
 
 export interface MainnetCase {
   block: bigint;
+  /** The block's fixture folder, whose block.json holds the recorded signatures. */
+  dir: string;
   batch: WireBatch;
 }
 
@@ -30,5 +32,5 @@ export function mainnetCases(options: { dir?: string; quick?: number } = {}): Ma
       .slice(0, options.quick)
       .sort((a, b) => (a.number < b.number ? -1 : 1));
   }
-  return chosen.map((b) => ({ block: b.number, batch: b.batch }));
+  return chosen.map((b) => ({ block: b.number, dir: b.dir, batch: b.batch }));
 }

@@ -4,7 +4,10 @@ import type { BatchResult } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { peer, PeerMismatch } from '../../bench/peers/index.js';
 import { signedBatch } from '../../bench/signing/sign.js';
+import { recordedSignedBatch } from '../../bench/signing/recorded.js';
 import { workloadCases } from '../../bench/workloads/index.js';
+import { mainnetCases } from '../../bench/workloads/mainnet.js';
+import { fixturePath } from '../fixtures.js';
 
 /** The EDR peer runs signed batches and refuses to report a figure when its outcome differs from the reference's. */
 const edr = peer('edr')!;
@@ -41,10 +44,27 @@ describe('EDR peer', () => {
     await expect(edr.run(signed, { ...expected, stateDiff: { ...expected.stateDiff, post } })).rejects.toThrow(new RegExp(`slot ${slot}`));
   });
 
-  it('refuses unsigned transactions, and says why it cannot run the recorded mainnet blocks', async () => {
+  it('refuses unsigned transactions', async () => {
     const { c, expected } = await prepared('native-transfer');
     await expect(edr.run(c.batch, expected)).rejects.toThrow(/not signed/);
-    expect(edr.cannotRun('mainnet')).toMatch(/not signatures/);
-    expect(edr.cannotRun('compute')).toBeUndefined();
+  });
+
+  it('says, from the batch alone, when it cannot run one', async () => {
+    const { c } = await prepared('native-transfer');
+    expect(edr.cannotRun(c.batch)).toBeUndefined();
+    expect(edr.cannotRun({ ...c.batch, fork: 'London' })).toMatch(/before the merge/);
+    const [first] = c.batch.txs as { from: string }[];
+    const poor = { ...c.batch, pre: { ...c.batch.pre, [first.from]: { balance: '0x1' as const, nonce: '0x0' as const } } };
+    expect(edr.cannotRun(poor)).toMatch(/^tx 0's sender can pay its upfront cost only after/);
+    const blob = { ...c.batch, txs: [{ ...c.batch.txs[0], type: '0x3' as const }] };
+    expect(edr.cannotRun(blob)).toMatch(/^tx 0 is a blob transaction/);
+  });
+
+  it('runs a recorded mainnet block with its recorded signatures', async () => {
+    const [c] = mainnetCases({ dir: fixturePath('mainnet-blocks') }).filter((m) => m.block === 19_426_587n);
+    expect(edr.cannotRun(c.batch)).toBeUndefined();
+    const expected = await reference.execute(parseBatch(c.batch));
+    const run = await edr.run(recordedSignedBatch(c.dir, c.batch), expected);
+    expect(run.gasUsed).toBe(expected.gasUsed);
   });
 });
