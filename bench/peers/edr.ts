@@ -65,7 +65,7 @@ const word = (v: bigint): Hex => `0x${v.toString(16).padStart(64, '0')}`;
  */
 export async function providerFor(wire: WireBatch): Promise<RpcTransport> {
   const hardfork = HARDFORKS[wire.fork];
-  if (hardfork === undefined) throw new Error(`EDR peer: fork ${wire.fork} is not mapped (the workloads use London or later)`);
+  if (hardfork === undefined) throw new Error(`EDR peer: ${edrCannotRun(wire)}`);
   const number = BigInt(wire.env.number);
   if (number < 1n) throw new Error('EDR peer: the batch\'s block cannot be the genesis block');
   const timestamp = BigInt(wire.env.timestamp);
