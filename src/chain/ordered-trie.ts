@@ -1,10 +1,12 @@
 import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { cpuHasher, type BatchHasher } from './hasher.js';
 
 /**
- * The root of a Merkle-Patricia trie built in one pass from all of its entries, as
- * geth's StackTrie does for a whole state at once: no node is stored or revisited, so
- * a post-state of tens of thousands of accounts and slots costs one hash per node.
+ * The root of a Merkle-Patricia trie built at once from all of its entries: the node
+ * structure first, then the hashes bottom up, one batch per height, so a post-state of
+ * tens of thousands of accounts and slots costs one hash per node and a handful of
+ * batches (on the GPU when the hasher is the GPU's).
  * Keys must be prefix-free (no key starts another: equal-length keys and RLP-encoded
  * indices are), so no value sits in a branch node; values are non-empty.
  */
@@ -18,14 +20,32 @@ const EMPTY_STRING = Uint8Array.of(0x80);
 /** keccak256(RLP("")): the root of the empty trie. */
 export const EMPTY_TRIE_ROOT = keccak_256(EMPTY_STRING);
 
-export function orderedTrieRoot(entries: TrieEntry[]): Uint8Array {
+export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
   if (entries.length === 0) return EMPTY_TRIE_ROOT;
   const items = entries.map((e) => ({ path: nibbles(e.key), value: e.value }));
   items.sort((a, b) => compareNibbles(a.path, b.path));
-  return keccak_256(encodeNode(items, 0, items.length, 0));
+  const levels: Node[][] = [];
+  const root = build(items, 0, items.length, 0, levels);
+  // Bottom up, one batch of hashes per height: a node's encoding needs its children's references.
+  for (const level of levels) {
+    const big: Node[] = [];
+    for (const node of level) {
+      node.encoded = encode(node);
+      if (node.encoded.length >= 32 || node === root) big.push(node);
+    }
+    const digests = await hash(big.map((n) => n.encoded!));
+    big.forEach((n, i) => (n.hash = digests[i]));
+  }
+  return root.hash!;
 }
 
 type Item = { path: Uint8Array; value: Uint8Array };
+
+type Node = (
+  | { kind: 'leaf'; path: Uint8Array; value: Uint8Array }
+  | { kind: 'extension'; path: Uint8Array; child: Node }
+  | { kind: 'branch'; children: (Node | undefined)[] }
+) & { height: number; encoded?: Uint8Array; hash?: Uint8Array };
 
 function nibbles(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length * 2);
@@ -42,35 +62,50 @@ function compareNibbles(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** The RLP of the node holding items[from, to), all of which share their first `depth` nibbles. */
-function encodeNode(items: Item[], from: number, to: number, depth: number): Uint8Array {
+/** The node holding items[from, to), all sharing their first `depth` nibbles; filed in `levels` by height. */
+function build(items: Item[], from: number, to: number, depth: number, levels: Node[][]): Node {
+  let node: Node;
+  let height = 0;
   if (to - from === 1) {
-    const { path, value } = items[from];
-    return encodeList([RLP.encode(hexPrefix(path.subarray(depth), true)), RLP.encode(value)]);
+    node = { kind: 'leaf', path: items[from].path.subarray(depth), value: items[from].value, height };
+  } else {
+    // Sorted, so the prefix common to all is the prefix common to the first and the last.
+    const first = items[from].path;
+    const last = items[to - 1].path;
+    let shared = depth;
+    while (first[shared] === last[shared]) shared++;
+    if (shared > depth) {
+      const child = build(items, from, to, shared, levels);
+      node = { kind: 'extension', path: first.subarray(depth, shared), child, height: child.height + 1 };
+    } else {
+      const children: (Node | undefined)[] = [];
+      let i = from;
+      for (let nibble = 0; nibble < 16; nibble++) {
+        let j = i;
+        while (j < to && items[j].path[depth] === nibble) j++;
+        const child = j > i ? build(items, i, j, depth + 1, levels) : undefined;
+        if (child) height = Math.max(height, child.height + 1);
+        children.push(child);
+        i = j;
+      }
+      node = { kind: 'branch', children, height };
+    }
   }
-  // Sorted, so the prefix common to all is the prefix common to the first and the last.
-  const first = items[from].path;
-  const last = items[to - 1].path;
-  let shared = depth;
-  while (first[shared] === last[shared]) shared++;
-  if (shared > depth) {
-    return encodeList([RLP.encode(hexPrefix(first.subarray(depth, shared), false)), reference(encodeNode(items, from, to, shared))]);
-  }
-  const children: Uint8Array[] = [];
-  let i = from;
-  for (let nibble = 0; nibble < 16; nibble++) {
-    let j = i;
-    while (j < to && items[j].path[depth] === nibble) j++;
-    children.push(j > i ? reference(encodeNode(items, i, j, depth + 1)) : EMPTY_STRING);
-    i = j;
-  }
+  (levels[node.height] ??= []).push(node);
+  return node;
+}
+
+function encode(node: Node): Uint8Array {
+  if (node.kind === 'leaf') return encodeList([RLP.encode(hexPrefix(node.path, true)), RLP.encode(node.value)]);
+  if (node.kind === 'extension') return encodeList([RLP.encode(hexPrefix(node.path, false)), reference(node.child)]);
+  const children = node.children.map((c) => (c ? reference(c) : EMPTY_STRING));
   children.push(EMPTY_STRING);
   return encodeList(children);
 }
 
 /** A child inside its parent: the node itself when its RLP is under 32 bytes, else its hash. */
-function reference(encoded: Uint8Array): Uint8Array {
-  return encoded.length < 32 ? encoded : RLP.encode(keccak_256(encoded));
+function reference(child: Node): Uint8Array {
+  return child.encoded!.length < 32 ? child.encoded! : RLP.encode(child.hash!);
 }
 
 /** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */

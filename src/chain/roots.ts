@@ -1,13 +1,14 @@
 import { RLP } from '@ethereumjs/rlp';
 import { encodeReceipt, type TxReceipt } from '@ethereumjs/vm';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot } from './ordered-trie.js';
 
 /** Roots and hashes of a batch's receipts and logs, as block headers and state tests define them. */
 
 /** Trie of RLP(index) -> receipt; typed receipts are prefixed with their type byte. */
-export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: number }[]): Promise<Uint8Array> {
-  return orderedTrieRoot(receipts.map((r, i) => ({ key: RLP.encode(i), value: encodeReceipt(r.receipt, r.txType as 0) })));
+export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: number }[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
+  return orderedTrieRoot(receipts.map((r, i) => ({ key: RLP.encode(i), value: encodeReceipt(r.receipt, r.txType as 0) })), hash);
 }
 
 export function orBlooms(blooms: Uint8Array[]): Uint8Array {

@@ -1,8 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { hexToBytes } from '../wire/hex.js';
-import { orderedTrieRoot, type TrieEntry } from './ordered-trie.js';
+import { cpuHasher, type BatchHasher } from './hasher.js';
+import { orderedTrieRoot } from './ordered-trie.js';
 import { slotKey } from './recording-state.js';
 
 /** One account of a complete state, with all of its non-zero slots. */
@@ -14,21 +14,22 @@ export interface StateAccount {
 }
 
 /** The state root of a complete state (secure trie: keys are hashed addresses and slots). */
-export function stateRootOf(accounts: Iterable<[addr: string, account: StateAccount]>): Uint8Array {
-  const entries: TrieEntry[] = [];
-  for (const [addr, a] of accounts) {
-    entries.push({
-      key: keccak_256(hexToBytes(addr)),
-      value: RLP.encode([bigIntToUnpaddedBytes(a.nonce), bigIntToUnpaddedBytes(a.balance), storageRoot(a.storage), a.codeHash]),
-    });
-  }
-  return orderedTrieRoot(entries);
-}
-
-function storageRoot(storage: Map<bigint, bigint>): Uint8Array {
-  const entries: TrieEntry[] = [];
-  for (const [slot, value] of storage) {
-    if (value !== 0n) entries.push({ key: keccak_256(slotKey(slot)), value: RLP.encode(bigIntToUnpaddedBytes(value)) });
-  }
-  return orderedTrieRoot(entries);
+export async function stateRootOf(accounts: Iterable<[addr: string, account: StateAccount]>, hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
+  const list = [...accounts];
+  // Every hashed key at once: account addresses, then each account's non-zero slots.
+  const keyInputs: Uint8Array[] = list.map(([addr]) => hexToBytes(addr));
+  const slotLists = list.map(([, a]) => [...a.storage].filter(([, v]) => v !== 0n));
+  for (const slots of slotLists) for (const [slot] of slots) keyInputs.push(slotKey(slot));
+  const keys = await hash(keyInputs);
+  let k = list.length;
+  const roots = await Promise.all(
+    slotLists.map((slots) => orderedTrieRoot(slots.map(([, value]) => ({ key: keys[k++], value: RLP.encode(bigIntToUnpaddedBytes(value)) })), hash)),
+  );
+  return orderedTrieRoot(
+    list.map(([, a], i) => ({
+      key: keys[i],
+      value: RLP.encode([bigIntToUnpaddedBytes(a.nonce), bigIntToUnpaddedBytes(a.balance), roots[i], a.codeHash]),
+    })),
+    hash,
+  );
 }

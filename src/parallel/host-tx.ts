@@ -1,6 +1,6 @@
 import type { Common } from '@ethereumjs/common';
 import { paramsTx } from '@ethereumjs/tx';
-import { Bloom } from '@ethereumjs/vm';
+import type { BloomBatch } from '../chain/bloom-batch.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
@@ -57,6 +57,8 @@ export function txGasSchedule(common: Common): TxGasSchedule {
 
 export interface HostRules {
   gas: TxGasSchedule;
+  /** Receipts' blooms, filled in one batch once the block is assembled. */
+  blooms: BloomBatch;
   common: Common;
   baseFee: bigint;
   chainId: bigint;
@@ -156,15 +158,10 @@ function settle(r: HostRules, tx: UnsignedTx, c: Charged, spentBeforeRefund: big
 
 const EMPTY = new Uint8Array(0);
 
-function executed(index: number, tx: UnsignedTx, hash: Uint8Array | undefined, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string, common: Common): ExecutedTx {
-  const bloom = new Bloom(undefined, common);
-  for (const [address, topics] of logs) {
-    bloom.add(address);
-    for (const t of topics) bloom.add(t);
-  }
+function executed(r: HostRules, index: number, tx: UnsignedTx, hash: Uint8Array | undefined, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string): ExecutedTx {
   return {
     index, type: Number(tx.type), from: tx.from, ...(hash ? { hash } : {}), ...(error !== undefined ? { error } : {}),
-    gasUsed, logs, logsBloom: bloom.bitvector, returnData, contractAddress: null, engine,
+    gasUsed, logs, logsBloom: r.blooms.defer(logs), returnData, contractAddress: null, engine,
   };
 }
 
@@ -193,7 +190,7 @@ export function commitTransfer(r: HostRules, { index, tx, hash }: PlainRouteTx, 
   if (!empty) accounts.push([c.to, { nonce: recipient?.nonce ?? 0n, balance, codeHash: KECCAK256_NULL, code: EMPTY }]);
   else if (recipient) accounts.push([c.to, null]);
   return {
-    tx: executed(index, tx, hash, s.gasUsed, [], EMPTY, undefined, 'cpu', r.common),
+    tx: executed(r, index, tx, hash, s.gasUsed, [], EMPTY, undefined, 'cpu'),
     writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee },
   };
 }
@@ -254,7 +251,7 @@ export function commitFrame(
   const logs: RawLog[] = ok ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
   const message = ethereumjsErrorOf(outcomeName(outcome));
   return {
-    tx: executed(index, tx, hash, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu', r.common),
+    tx: executed(r, index, tx, hash, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
     writes: { wiped: [], storage: [...storage], accounts, coinbaseDelta: s.fee },
   };
 }

@@ -1,6 +1,9 @@
 import { serialize } from 'node:v8';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
+import { BloomBatch } from '../chain/bloom-batch.js';
+import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
+import { gpuHasher } from '../gpu/keccak-batch.js';
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
 import { since, type Engine } from '../engine/engine.js';
 import { ReferenceEngine } from '../engine/reference.js';
@@ -95,6 +98,16 @@ export class ParallelEngine implements Engine {
     return p;
   }
 
+  /** Blooms and roots hash on the GPU for `auto` (the CPU when it is unavailable); `cpu` never touches it. */
+  private async hasher(): Promise<BatchHasher> {
+    if (this.name !== 'auto') return cpuHasher;
+    try {
+      return gpuHasher(await gpuContext());
+    } catch {
+      return cpuHasher;
+    }
+  }
+
   async execute(batch: Batch): Promise<BatchResult> {
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
       const r = await this.sequential.execute(batch);
@@ -114,7 +127,8 @@ export class ParallelEngine implements Engine {
       common.isActivatedEIP(4844) ? header.getBlobGasPrice() : 0n,
     );
     const precompiles = main.precompiles();
-    const rules: HostRules = { gas: txGasSchedule(common), common, baseFee: header.baseFeePerGas ?? 0n, chainId: batch.env.chainId, blockGasLimit: batch.env.gasLimit, coinbase };
+    const blooms = new BloomBatch();
+    const rules: HostRules = { gas: txGasSchedule(common), blooms, common, baseFee: header.baseFeePerGas ?? 0n, chainId: batch.env.chainId, blockGasLimit: batch.env.gasLimit, coinbase };
     const hostPath = forkAtLeast(batch.fork, GPU_MIN_FORK) && hostRulesApply(common);
     timings.setup = since(t);
 
@@ -263,8 +277,10 @@ export class ParallelEngine implements Engine {
     timings.diff = since(t);
 
     t = performance.now();
-    const stateRoot = batch.options.stateRoot ? stateRootOf(world.entries()) : null;
-    const rRoot = await receiptsRoot(asm.receipts);
+    const hash = await this.hasher();
+    await blooms.fill(hash);
+    const stateRoot = batch.options.stateRoot ? await stateRootOf(world.entries(), hash) : null;
+    const rRoot = await receiptsRoot(asm.receipts, hash);
     timings.roots = since(t);
 
     return {

@@ -1,0 +1,107 @@
+import type { BatchHasher } from '../chain/hasher.js';
+import { cpuHasher } from '../chain/hasher.js';
+import type { GpuContext } from './device.js';
+import { compileWgsl } from './u256-harness.js';
+import { linkWgslSource } from './wgsl-linker.js';
+
+const WORKGROUP = 64;
+
+/** Input j is `spans[2j]` bytes into `data`, `spans[2j+1]` long; its digest goes to out[8j..8j+8). */
+const SOURCE = linkWgslSource(/* wgsl */ `
+//! requires: keccak/sponge
+@group(0) @binding(0) var<storage, read> data: array<u32>;
+@group(0) @binding(1) var<storage, read> spans: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+fn keccak_input_word(word_index: u32) -> u32 { return data[word_index]; }
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let j = id.x + id.y * nwg.x * ${WORKGROUP}u;
+  if (j >= arrayLength(&spans) / 2u) { return; }
+  let d = keccak256(spans[2u * j], spans[2u * j + 1u]);
+  for (var i = 0u; i < 8u; i++) { out[j * 8u + i] = d[i]; }
+}`);
+
+const pipelines = new WeakMap<GPUDevice, Promise<GPUComputePipeline>>();
+
+function pipeline(device: GPUDevice): Promise<GPUComputePipeline> {
+  let p = pipelines.get(device);
+  if (!p) {
+    p = compileWgsl(device, SOURCE, 'keccak-batch').then((module) => device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }));
+    p.catch(() => pipelines.delete(device));
+    pipelines.set(device, p);
+  }
+  return p;
+}
+
+/**
+ * A BatchHasher on the GPU (shaders/keccak/sponge.wgsl, the kernel SHA3 uses). Below
+ * `minBatch` inputs a dispatch costs more than hashing on the CPU, so those stay there;
+ * a device error also falls back to the CPU, which gives the same digests.
+ */
+export function gpuHasher(ctx: GpuContext, minBatch = 512): BatchHasher {
+  return async (inputs) => {
+    if (inputs.length < minBatch) return cpuHasher(inputs);
+    try {
+      return await hashOnGpu(ctx.device, inputs);
+    } catch {
+      return cpuHasher(inputs);
+    }
+  };
+}
+
+async function hashOnGpu(device: GPUDevice, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const out: Uint8Array[] = [];
+  // Inputs are laid out 4-byte aligned; a batch holds as many as fit one binding.
+  for (let start = 0; start < inputs.length; ) {
+    let bytes = 0;
+    let end = start;
+    while (end < inputs.length && (end === start || bytes + align4(inputs[end].length) <= limit)) bytes += align4(inputs[end++].length);
+    out.push(...(await dispatch(device, inputs.slice(start, end), bytes)));
+    start = end;
+  }
+  return out;
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+async function dispatch(device: GPUDevice, inputs: Uint8Array[], bytes: number): Promise<Uint8Array[]> {
+  const p = await pipeline(device);
+  const data = new Uint8Array(Math.max(4, bytes));
+  const spans = new Uint32Array(inputs.length * 2);
+  let o = 0;
+  inputs.forEach((x, j) => {
+    data.set(x, o);
+    spans[2 * j] = o;
+    spans[2 * j + 1] = x.length;
+    o += align4(x.length);
+  });
+  const upload = (a: ArrayBufferView) => {
+    const b = device.createBuffer({ size: a.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(b, 0, a as never);
+    return b;
+  };
+  const dataBuf = upload(data);
+  const spanBuf = upload(spans);
+  const outBytes = inputs.length * 32;
+  const outBuf = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const readBuf = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(p);
+    pass.setBindGroup(0, device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [dataBuf, spanBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    const groups = Math.ceil(inputs.length / WORKGROUP);
+    const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+    pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
+    pass.end();
+    enc.copyBufferToBuffer(outBuf, 0, readBuf, 0, outBytes);
+    device.queue.submit([enc.finish()]);
+    await readBuf.mapAsync(GPUMapMode.READ);
+    const all = new Uint8Array(readBuf.getMappedRange().slice(0));
+    readBuf.unmap();
+    return inputs.map((_, j) => all.subarray(j * 32, j * 32 + 32));
+  } finally {
+    for (const b of [dataBuf, spanBuf, outBuf, readBuf]) b.destroy();
+  }
+}
