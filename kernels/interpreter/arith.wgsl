@@ -90,10 +90,19 @@ fn bit_length(v: u256) -> u32 {
 // The pure opcodes; a, b, c are the operands in stack order.
 fn arith(op: u32, a: u256, b: u256, c: u256) -> u256 {
   switch op {
-    case 0x01u: { return u256_add(a, b); }
     case 0x02u, 0x0au: { return arith_mul_exp(op, a, b); }
-    case 0x03u: { return u256_sub(a, b); }
     case 0x04u, 0x05u, 0x06u, 0x07u, 0x08u, 0x09u: { return arith_divmod(op, a, b, c); }
+    default: { return arith_light(op, a, b); }
+  }
+}
+
+// The pure opcodes without a multiplier or a divider: ADD, SUB, SIGNEXTEND and
+// 0x10-0x1d. Compiled programs run these inline (kernels/compiled/fast.wgsl), so they
+// are a function of their own: a second site of arith() would copy the divider.
+fn arith_light(op: u32, a: u256, b: u256) -> u256 {
+  switch op {
+    case 0x01u: { return u256_add(a, b); }
+    case 0x03u: { return u256_sub(a, b); }
     case 0x0bu: { return u256_signextend(a, b); }
     case 0x10u: { return u256_from_bool(u256_lt(a, b)); }
     case 0x11u: { return u256_from_bool(u256_gt(a, b)); }

@@ -2,7 +2,7 @@ import { Address, bytesToBigInt } from '@ethereumjs/util';
 import { slotKey } from '../chain/recording-state.js';
 import { isRejection } from '../chain/transaction.js';
 import { ServiceError } from '../errors/service-error.js';
-import { GpuCallExecutor, type GpuBlockContext } from '../gpu/call-executor.js';
+import { GpuCallExecutor, type GpuBlockContext, type KernelMode } from '../gpu/call-executor.js';
 import { closeGpu, gpuContext } from '../gpu/device.js';
 import { GpuFrameBridge, type SpeculativeFrame } from '../gpu/frame-bridge.js';
 import { predictFrame, type ReadCheck } from '../gpu/frame-predictor.js';
@@ -38,18 +38,38 @@ const CPU_ONLY: FrameExecutor = { takeTxEngine: () => 'cpu', timings: () => ({})
 
 /**
  * Engine `gpu`: the reference's transaction pipeline with every top-level frame run
- * by the WGSL interpreter kernel; frames the GPU cannot finish go to the CPU. Each
- * result says where its frame ran: `gpu`, `cpu` or `mixed`.
+ * on the GPU, through its code's compiled program (src/compiler) once there is one and
+ * the WGSL interpreter kernel otherwise; frames the GPU cannot finish go to the CPU.
+ * Engine `gpu-interpreter` is the same with the interpreter kernel only. Each result
+ * says where its frame ran: `gpu`, `cpu` or `mixed`.
  *
  * Frames first run together in one speculative wave against the batch's starting
  * state. During the sequential pass a frame takes its wave result only if its inputs
  * are the predicted ones and nothing it read has changed; otherwise it is rerun on the
  * GPU against the current state.
  */
+export interface GpuEngineOptions {
+  /** Default `gpu`. */
+  name?: string;
+  /** Which kernel runs frames (GpuCallExecutor's `kernel`); default `auto`: compiled programs where available. */
+  kernel?: KernelMode;
+}
+
 export class GpuEngine extends ReferenceEngine {
-  override readonly name = 'gpu';
-  override readonly description = 'WGSL interpreter kernel for top-level frames; CPU (ethereumjs) for what needs the host';
+  override readonly name: string;
+  override readonly description: string;
+  private readonly kernel: KernelMode;
   private executors: Promise<GpuCallExecutor[]> | undefined;
+
+  constructor(opts: GpuEngineOptions = {}) {
+    super();
+    this.name = opts.name ?? 'gpu';
+    this.kernel = opts.kernel ?? 'auto';
+    this.description =
+      this.kernel === 'interpreter'
+        ? 'WGSL interpreter kernel for top-level frames; CPU (ethereumjs) for what needs the host'
+        : 'top-level frames on the GPU, each code compiled once into a program of straight-line fragments (src/compiler), the WGSL interpreter for the rest; CPU (ethereumjs) for what needs the host';
+  }
 
   /** The default executor for the wave, then one with room for memory-, log- and return-heavy frames. */
   private getExecutors(): Promise<GpuCallExecutor[]> {
@@ -58,7 +78,7 @@ export class GpuEngine extends ReferenceEngine {
       void ctx.device.lost.then(() => {
         if (this.executors === executors) this.executors = undefined;
       });
-      return [new GpuCallExecutor(ctx), new GpuCallExecutor(ctx, ROOMY)];
+      return [new GpuCallExecutor(ctx, { kernel: this.kernel }), new GpuCallExecutor(ctx, { ...ROOMY, kernel: this.kernel })];
     }));
     executors.catch(() => {
       if (this.executors === executors) this.executors = undefined;

@@ -9,7 +9,7 @@ import { ReferenceEngine } from './reference.js';
  * plain calls, CPU workers for the rest, validated in block order. `cpu` is the same
  * without the GPU.
  */
-export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'auto'] as const;
+export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'gpu-interpreter', 'auto'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export class EngineRegistry {
@@ -20,6 +20,7 @@ export class EngineRegistry {
     this.engines.set('reference', reference);
     this.engines.set('cpu', new ParallelEngine({ name: 'cpu' }));
     this.engines.set('gpu', new GpuEngine());
+    this.engines.set('gpu-interpreter', new GpuEngine({ name: 'gpu-interpreter', kernel: 'interpreter' }));
     this.engines.set('auto', new ParallelEngine({ name: 'auto' }));
   }
 

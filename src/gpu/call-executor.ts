@@ -1,8 +1,10 @@
+import { ProgramCache } from '../compiler/cache.js';
+import { compiledKernelSource, type CompiledProgram } from '../compiler/kernel-source.js';
 import type { OutcomeCode } from '../evm/outcome.js';
 import type { Fork } from '../model/fork.js';
 import type { GpuContext } from './device.js';
 import { forkRow, interpreterSource } from './interpreter-wgsl.js';
-import { CHUNK, type RegionCaps, regions } from './layout.js';
+import { CALL, CHUNK, type RegionCaps, regions } from './layout.js';
 import { packBatch, type PackOptions } from './pack.js';
 import { GpuBufferCache } from './buffer-cache.js';
 import { compileWgsl } from './u256-harness.js';
@@ -98,7 +100,19 @@ export interface GpuCallResult {
   steps: number;
   /** Where execution ended: the pc and the opcode byte there (0 past the end of the code). */
   stoppedAt?: { pc: number; op: number };
+  /** Which kernel ran the call: `compiled` when its code's compiled program drove it. */
+  kernel?: 'interpreter' | 'compiled';
 }
+
+/**
+ * Which kernel runs a dispatch. `interpreter`: always the interpreter kernel.
+ * `compiled`: every code is compiled before its first dispatch (unless refused: see
+ * ProgramCache) and runs its program. `auto`: compiled programs where they exist; a
+ * code seen in fewer than `compileNowMinCalls` calls is compiled after the dispatch,
+ * which the interpreter serves, and the compiled-program kernel is used only once its
+ * pipeline exists.
+ */
+export type KernelMode = 'auto' | 'interpreter' | 'compiled';
 
 export interface GpuExecutorOptions {
   /** Opcodes one invocation may run in a dispatch before BudgetExhausted. Default 1,000,000. */
@@ -119,6 +133,20 @@ export interface GpuExecutorOptions {
   maxTransientSlotsPerCall?: number;
   /** Scratch (stack + memory) for the invocations of one dispatch; more calls run in further dispatches. Default 256 MiB. */
   maxScratchBytesPerDispatch?: number;
+  /** Default `auto`. */
+  kernel?: KernelMode;
+  /** Compiled programs; default one cache per process (sharedProgramCache()). */
+  programs?: ProgramCache;
+  /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
+  compileNowMinCalls?: number;
+}
+
+let sharedPrograms: ProgramCache | undefined;
+
+/** The process's program cache, on disk under defaultCacheDir(). */
+export function sharedProgramCache(): ProgramCache {
+  sharedPrograms ??= new ProgramCache();
+  return sharedPrograms;
 }
 
 const WORKGROUP = 64;
@@ -165,8 +193,42 @@ export function interpreterPipeline(device: GPUDevice): Promise<GPUComputePipeli
   return p;
 }
 
+const compiledPipelines = new WeakMap<GPUDevice, { pipeline: Promise<GPUComputePipeline>; ready?: GPUComputePipeline; ms?: number }>();
+
+/** The compiled-program kernel, once per device; `ms` is its creation time once ready. */
+function compiledPipelineState(device: GPUDevice) {
+  let p = compiledPipelines.get(device);
+  if (!p) {
+    const t = performance.now();
+    const entry: { pipeline: Promise<GPUComputePipeline>; ready?: GPUComputePipeline; ms?: number } = { pipeline: Promise.resolve() as never };
+    entry.pipeline = (async () => {
+      const module = await compileWgsl(device, compiledKernelSource(), 'evm-compiled');
+      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      entry.ready = pipeline;
+      entry.ms = performance.now() - t;
+      return pipeline;
+    })();
+    entry.pipeline.catch(() => compiledPipelines.delete(device));
+    compiledPipelines.set(device, entry);
+    p = entry;
+  }
+  return p;
+}
+
+export function compiledPipeline(device: GPUDevice): Promise<GPUComputePipeline> {
+  return compiledPipelineState(device).pipeline;
+}
+
+/** Milliseconds the compiled-program kernel's pipeline took to create on this device, once it exists. */
+export function compiledPipelineMs(device: GPUDevice): number | undefined {
+  return compiledPipelines.get(device)?.ms;
+}
+
 export class GpuCallExecutor {
   private readonly limits: Limits;
+  private readonly mode: KernelMode;
+  private readonly compileNowMinCalls: number;
+  readonly programs: ProgramCache;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
   private readonly buffers: GpuBufferCache;
   /** Groups run one at a time: they share the cached buffers. */
@@ -177,6 +239,9 @@ export class GpuCallExecutor {
     opts: GpuExecutorOptions = {},
   ) {
     this.limits = limits(opts);
+    this.mode = opts.kernel ?? 'auto';
+    this.compileNowMinCalls = opts.compileNowMinCalls ?? 16;
+    this.programs = opts.programs ?? sharedProgramCache();
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
   }
@@ -184,6 +249,7 @@ export class GpuCallExecutor {
   /** Compiles the kernel now rather than on the first execute(). */
   async warmUp(): Promise<void> {
     await interpreterPipeline(this.ctx.device);
+    if (this.mode !== 'interpreter') await compiledPipeline(this.ctx.device);
   }
 
   /** Frees the cached device buffers (they are also freed with the device). */
@@ -207,10 +273,38 @@ export class GpuCallExecutor {
     return results;
   }
 
-  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, calls: GpuCall[]): Promise<GpuCallResult[]> {
+  /**
+   * The programs of a group's calls (undefined: interpreted), looked up once per code,
+   * and whether the compiled-program kernel runs the group.
+   */
+  private choosePrograms(block: GpuBlockContext, calls: GpuCall[]): (CompiledProgram | undefined)[] | undefined {
+    if (this.mode === 'interpreter') return undefined;
+    const counts = new Map<Uint8Array, number>();
+    for (const c of calls) counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
+    const byCode = new Map<Uint8Array, CompiledProgram | undefined>();
+    for (const [code, n] of counts) {
+      const isCreate = calls.find((c) => c.code === code)!.isCreate;
+      byCode.set(code, this.programs.lookup(code, block.fork, { isCreate, calls: n, now: this.mode === 'compiled' || n >= this.compileNowMinCalls }));
+    }
+    if (this.programs.pendingCount() > 0) setImmediate(() => this.programs.drain());
+    if (![...byCode.values()].some(Boolean)) return undefined;
+    const state = compiledPipelineState(this.ctx.device);
+    if (this.mode === 'auto' && !state.ready) return undefined;
+    return calls.map((c) => byCode.get(c.code));
+  }
+
+  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: GpuCall[]): Promise<GpuCallResult[]> {
     const device = this.ctx.device;
-    const pipeline = await interpreterPipeline(device);
-    const packed = packBatch(block, state, calls, this.limits);
+    // Calls running the same code sit next to each other, so a workgroup's invocations
+    // run one program and diverge only where their inputs make them.
+    const order = unsorted.map((_, i) => i);
+    const codeRank = new Map<Uint8Array, number>();
+    unsorted.forEach((c) => codeRank.has(c.code) || codeRank.set(c.code, codeRank.size));
+    order.sort((a, b) => codeRank.get(unsorted[a].code)! - codeRank.get(unsorted[b].code)! || a - b);
+    const calls = order.map((i) => unsorted[i]);
+    const programs = this.choosePrograms(block, calls);
+    const pipeline = programs ? await compiledPipeline(device) : await interpreterPipeline(device);
+    const packed = withPrograms(packBatch(block, state, calls, this.limits), programs);
     const r = this.regions;
     const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
     const outBytes = calls.length * r.outWords * 4;
@@ -262,7 +356,14 @@ export class GpuCallExecutor {
     try {
       // Unpacked straight from the mapping: every value it keeps is copied out of it.
       const words = new Uint32Array(read.getMappedRange(0, outBytes));
-      return calls.map((call, i) => ({ ...unpackResult(words, i * r.outWords, r, call), stoppedAt: stopPoint(words, i * r.outWords) }));
+      const sorted = calls.map((call, i): GpuCallResult => ({
+        ...unpackResult(words, i * r.outWords, r, call),
+        stoppedAt: stopPoint(words, i * r.outWords),
+        kernel: programs?.[i] ? 'compiled' : 'interpreter',
+      }));
+      const results = new Array<GpuCallResult>(calls.length);
+      order.forEach((original, i) => (results[original] = sorted[i]));
+      return results;
     } finally {
       read.unmap();
     }
@@ -271,4 +372,24 @@ export class GpuCallExecutor {
 
 function maxBinding(device: GPUDevice): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}
+
+const NO_PROGRAM = 0xffffffff;
+
+/** Appends each distinct program to the blob once and points its calls at it (CALL.programAt). */
+function withPrograms<T extends { calls: Uint32Array; blob: Uint32Array }>(packed: T, programs: (CompiledProgram | undefined)[] | undefined): T {
+  if (!programs) return packed;
+  const at = new Map<CompiledProgram, number>();
+  let end = packed.blob.length;
+  for (const p of programs) {
+    if (p && !at.has(p)) {
+      at.set(p, end);
+      end += p.words.length;
+    }
+  }
+  const blob = new Uint32Array(end);
+  blob.set(packed.blob);
+  for (const [p, o] of at) blob.set(p.words, o);
+  programs.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? at.get(p)! : NO_PROGRAM));
+  return { ...packed, blob };
 }

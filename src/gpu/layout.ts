@@ -111,6 +111,8 @@ export const CALL = wordLayout('CALL', {
   blobHashesCount: 1,
   /** Index of the executing account in the account table, or 0xffffffff when absent. */
   account: 1,
+  /** The code's compiled program in the blob (src/compiler), or 0xffffffff: the compiled-program kernel reads it, the interpreter kernel ignores it. */
+  programAt: 1,
 });
 
 /** Account table entry; `used` is 0 in empty slots. Code ranges point into the blob. */

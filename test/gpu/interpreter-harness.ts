@@ -7,6 +7,7 @@ import { OPCODE_BY_NAME, OPCODES } from '../../src/evm/opcodes.js';
 import { outcomeFromEthereumjs, outcomeName, type OutcomeName } from '../../src/evm/outcome.js';
 import { GpuCallExecutor, type GpuBlockContext, type GpuCall, type GpuCallResult, type GpuExecutorOptions, type GpuStateSnapshot } from '../../src/gpu/call-executor.js';
 import { gpuContext, type GpuContext } from '../../src/gpu/device.js';
+import { ProgramCache } from '../../src/compiler/cache.js';
 import { forkAtLeast, type Fork } from '../../src/model/fork.js';
 
 /**
@@ -280,16 +281,27 @@ const show = (o: Observed) => JSON.stringify(o, (_, v) => (typeof v === 'bigint'
 /** For messages: long return data and log data shortened. */
 const brief = (o: Observed) => show(o).replace(/[0-9a-f]{160,}/g, (h) => `${h.slice(0, 64)}…(${h.length / 2} bytes)…${h.slice(-64)}`);
 
-let executor: { ctx: GpuContext; ex: GpuCallExecutor } | undefined;
+/**
+ * The kernel every executor of this harness runs: EVMGPU_TEST_KERNEL=compiled runs the
+ * whole differential suite through compiled programs (test/compiler/ does so), and then
+ * diff() also fails any call that did not run compiled.
+ */
+export function harnessKernel(): 'interpreter' | 'compiled' {
+  return process.env.EVMGPU_TEST_KERNEL === 'compiled' ? 'compiled' : 'interpreter';
+}
+
+const kernelOptions = (): GpuExecutorOptions => ({ kernel: harnessKernel(), programs: new ProgramCache({ dir: false }) });
+
+let executor: { ctx: GpuContext; kernel: string; ex: GpuCallExecutor } | undefined;
 /** An executor with default options on the current device (a closed device gets a new one). */
 export async function defaultExecutor(): Promise<GpuCallExecutor> {
   const ctx = await gpuContext();
-  if (executor?.ctx !== ctx) executor = { ctx, ex: new GpuCallExecutor(ctx) };
+  if (executor?.ctx !== ctx || executor.kernel !== harnessKernel()) executor = { ctx, kernel: harnessKernel(), ex: new GpuCallExecutor(ctx, kernelOptions()) };
   return executor.ex;
 }
 
 export async function customExecutor(opts: GpuExecutorOptions): Promise<GpuCallExecutor> {
-  return new GpuCallExecutor(await gpuContext(), opts);
+  return new GpuCallExecutor(await gpuContext(), { ...kernelOptions(), ...opts });
 }
 
 export interface DiffOptions {
@@ -327,6 +339,7 @@ export async function diff(env: Env, cases: Case[], opts: DiffOptions = {}): Pro
   for (const [i, c] of cases.entries()) {
     const want = await runReference(env, c, i);
     const got = observeGpu(c, i, states[i], results[i]);
+    if (harnessKernel() === 'compiled' && results[i].kernel !== 'compiled') mismatches.push(`${env.fork} ${c.name}: ran on the ${results[i].kernel} kernel, not compiled`);
     if (show(want) !== show(got)) {
       const at = results[i].stoppedAt;
       const op = at ? `${OPCODES[at.op].name} at pc ${at.pc}` : 'unknown';
