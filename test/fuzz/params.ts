@@ -29,7 +29,7 @@ export function caseParams(seed: number): CaseParams {
   const r = xorshift32(mixSeed(seed, 0x5bd1e995));
   const u = r.below(1000);
   // Mostly small (the reference runs a few hundred transactions a second here); one seed in 250 is large.
-  const size = isLarge(seed) ? LARGE_BATCH + r.below(1001) : u < 720 ? 1 + r.below(10) : u < 930 ? 11 + r.below(40) : u < 992 ? 51 + r.below(200) : 251 + r.below(650);
+  const size = isLarge(seed) ? LARGE_BATCH + r.below(1001) : u < 740 ? 1 + r.below(10) : u < 940 ? 11 + r.below(30) : u < 993 ? 41 + r.below(110) : 151 + r.below(450);
   return { seed, fork: r.pick(FORKS), size, conflict: r.pick(CONFLICTS) };
 }
 
