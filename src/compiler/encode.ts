@@ -140,7 +140,8 @@ function encodeFragment(p: Program, f: Fragment, constBase: (k: number) => numbe
     end, target, destReg, condReg, jump?.pc ?? 0, jump?.next ?? 0,
   ];
   if (header.length !== FRAGMENT.words) throw new Error('compiler: FRAGMENT layout and encoder disagree');
-  const title = `${hex(f.start)}: block ${hex(f.block.start)}..${hex(f.block.end)}, needs ${f.stackRequired}, grows ${f.stackMaxGrowth}, gas ${f.staticGas}, steps ${f.body.length}`;
+  const entry = f.stackRequired === 0 ? '' : f.stackRequired === 1 ? ' (entry item in r0)' : ` (entry items in r0..r${f.stackRequired - 1}, r0 the top)`;
+  const title = `${hex(f.start)}: block ${hex(f.block.start)}..${hex(f.block.end)}, needs ${f.stackRequired}${entry}, grows ${f.stackMaxGrowth}, gas ${f.staticGas}, steps ${f.body.length}`;
   return { header, micro, writes, consts, listing: [title, ...listing] };
 }
 
