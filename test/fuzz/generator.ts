@@ -3,12 +3,14 @@ import { account, hex32, quantity } from '../../bench/workloads/common.js';
 import { balanceSlot, ERC20_CODE, TOKEN, transferCall } from '../../bench/workloads/erc20.js';
 import { uniswapFragment } from '../../bench/workloads/uniswap.js';
 import { forkAtLeast } from '../../src/model/fork.js';
-import type { AccessListEntryShape, Hex, TxInputShape, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
+import type { Hex, TxInputShape, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
 import { xorshift32 } from '../support/xorshift.js';
 import { toHex } from './asm.js';
 import {
-  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, DELEGATED, DELEGATION_TO_COUNTER, SPRAY, SPRAY_CODE, sprayCall, counterCall, counterCode, createInit, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE,
+  COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, counterCall, counterCode, createInit, DELEGATED, DELEGATION_TO_COUNTER,
+  FACTORY, FACTORY_CODE, PROXY, PROXY_CODE, SPRAY, SPRAY_CODE, sprayCall,
 } from './contracts.js';
+import { accessList, fees, txType } from './fees.js';
 import { mixSeed, type CaseParams } from './params.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
 
@@ -171,28 +173,12 @@ class BatchBuilder {
     }
   }
 
-  // ---- fees, types, access lists ----
-
   private txType(): number {
-    return forkAtLeast(this.p.fork, 'London') ? this.r.pick([0, 1, 2, 2, 2]) : this.r.pick([0, 1]);
+    return txType(this.r, this.p.fork);
   }
 
   private fees(type: number): Partial<WireTx> {
-    const base = this.baseFee ?? 0n;
-    if (type < 2) return { gasPrice: quantity(base + 1n + BigInt(this.r.below(5))) };
-    const maxFee = base + BigInt(this.r.below(20));
-    const tip = BigInt(this.r.below(4));
-    return { maxFeePerGas: quantity(maxFee), maxPriorityFeePerGas: quantity(tip > maxFee ? maxFee : tip) };
-  }
-
-  /** An access list for type 1 (always) and type 2 (sometimes), and the intrinsic gas it adds. */
-  private accessList(type: number, to: Hex | null): { accessList?: AccessListEntryShape<Hex>[]; cost: bigint } {
-    if (type === 0 || (type >= 2 && !this.chance(30))) return { cost: 0n };
-    const list: AccessListEntryShape<Hex>[] = [];
-    if (to && this.chance(70)) list.push({ address: to, storageKeys: Array.from({ length: this.r.below(3) }, () => `0x${hex32(BigInt(this.r.below(HOT_SLOTS + 2)))}` as Hex) });
-    if (this.chance(30)) list.push({ address: this.r.pick([COUNTER, TOKEN, HOT_RECIPIENT, COINBASE]), storageKeys: [] });
-    const keys = list.reduce((n, e) => n + e.storageKeys.length, 0);
-    return { accessList: list, cost: 2400n * BigInt(list.length) + 1900n * BigInt(keys) };
+    return fees(this.r, type, this.baseFee);
   }
 
   /** Appends an unsigned transaction; `valid: false` leaves the sender's expected nonce where it was. */
@@ -201,7 +187,7 @@ class BatchBuilder {
   ): WireTx {
     const type = o.type ?? this.txType();
     const expected = this.nonces.get(from) ?? 0n;
-    const al = type >= 3 ? { cost: 0n } : this.accessList(type, to);
+    const al = type >= 3 ? { cost: 0n } : accessList(this.r, type, to, HOT_SLOTS + 2, [COUNTER, TOKEN, HOT_RECIPIENT, COINBASE]);
     const tx: WireTx = {
       ...(this.chance(50) ? { type: quantity(type) } : {}),
       from, to, nonce: quantity(o.nonce ?? expected), gas: quantity(gas + al.cost),
