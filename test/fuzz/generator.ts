@@ -1,17 +1,16 @@
 import { bigIntToBytes, bytesToHex, generateAddress, hexToBytes } from '@ethereumjs/util';
-import { account, hex32, quantity } from '../../bench/workloads/common.js';
+import { hex32, quantity } from '../../bench/workloads/common.js';
 import { balanceSlot, ERC20_CODE, TOKEN, transferCall } from '../../bench/workloads/erc20.js';
 import { uniswapFragment } from '../../bench/workloads/uniswap.js';
 import { forkAtLeast } from '../../src/model/fork.js';
-import type { Hex, TxInputShape, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
-import { xorshift32 } from '../support/xorshift.js';
+import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { toHex } from './asm.js';
+import { COINBASE, HOT_RECIPIENT, HOT_SLOTS, ONE_ETH, TxStream, type Input, type WireTx } from './builder.js';
 import {
   COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, counterCall, counterCode, createInit, DELEGATED, DELEGATION_TO_COUNTER,
   FACTORY, FACTORY_CODE, PROXY, PROXY_CODE, SPRAY, SPRAY_CODE, sprayCall,
 } from './contracts.js';
-import { accessList, fees, txType } from './fees.js';
-import { mixSeed, type CaseParams } from './params.js';
+import type { CaseParams } from './params.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
 
 /**
@@ -21,42 +20,23 @@ import { fuzzKey, signAuthorization, signRaw } from './signing.js';
  * transactions depend on each other. Nonces are tracked per sender, so most
  * transactions are valid and form same-sender chains; invalid ones are made on purpose.
  */
-type WireTx = UnsignedTxShape<Hex, Hex>;
-type Input = TxInputShape<Hex, Hex>;
-
 export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray'] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const COINBASE: Hex = account(0xc0b, 0);
-const HOT_RECIPIENT: Hex = account(0xf4e, 0);
-const ONE_ETH = 10n ** 18n;
-const HOT_SLOTS = 3;
+export { COINBASE } from './builder.js';
 
 export function generateBatch(p: CaseParams): WireBatch {
   return new BatchBuilder(p).build();
 }
 
-class BatchBuilder {
-  private readonly r;
-  private readonly pre: WireBatch['pre'] = {};
-  private readonly stream: { input: Input; gas: bigint; fitsBlock: boolean }[] = [];
-  private readonly nonces = new Map<Hex, bigint>();
+class BatchBuilder extends TxStream {
   private readonly tokenHolders = new Set<Hex>();
-  private readonly hotSenders: Hex[] = [];
-  private readonly recent: Hex[] = [];
-  private readonly baseFee: bigint | undefined;
   private readonly weights: number[];
-  private fresh = 0;
-  private burst = 0;
-  private last: Hex | undefined;
   private swaps = 0;
   private blobTxs = 0;
-  /** Addresses this batch's CREATE transactions deploy to (if they succeed). */
-  private readonly created: Hex[] = [];
 
-  constructor(private readonly p: CaseParams) {
-    this.r = xorshift32(mixSeed(p.seed));
-    this.baseFee = forkAtLeast(p.fork, 'London') ? BigInt(1 + this.r.below(50)) : undefined;
+  constructor(p: CaseParams) {
+    super(p);
     // Each batch leans on a few kinds: a weight per kind, zero for about a third of them.
     this.weights = KINDS.map((k) => (this.allowed(k) && this.r.below(3) > 0 ? 1 + this.r.below(6) : 0));
     this.weights[0] += 1;
@@ -67,9 +47,6 @@ class BatchBuilder {
     if (k === 'setcode') return this.p.fork === 'Prague';
     return true;
   }
-
-  private hot = () => this.r.below(1000) < this.p.conflict * 1000;
-  private chance = (percent: number) => this.r.below(100) < percent;
 
   build(): WireBatch {
     const { fork } = this.p;
@@ -116,46 +93,6 @@ class BatchBuilder {
     return { fork, env, pre: this.pre, txs, options: { stateRoot: true } };
   }
 
-  private word(): Hex {
-    return toHex(this.r.bytes(32));
-  }
-
-  private fund(a: Hex, balance = ONE_ETH, nonce = 0n): Hex {
-    this.pre[a] = { balance: quantity(balance), nonce: quantity(nonce) };
-    this.nonces.set(a, nonce);
-    return a;
-  }
-
-  private newSender(rich = false): Hex {
-    const a = account(0xf5e, this.fresh++);
-    // A few senders can afford only a couple of transactions: later ones fail the balance check.
-    const balance = !rich && this.chance(5) ? BigInt(60_000 + this.r.below(200_000)) * (this.baseFee ?? 10n) : ONE_ETH;
-    return this.fund(a, balance, BigInt(this.r.below(4)));
-  }
-
-  private freshAddress(): Hex {
-    return account(0xf7e, this.fresh++);
-  }
-
-  /** Same-sender chains come from the hot senders, from reusing recent senders, and from bursts of consecutive transactions. */
-  private sender(hot: boolean): Hex {
-    if (this.burst > 0 && this.last) {
-      this.burst--;
-      return this.last;
-    }
-    if (this.chance(4)) this.burst = 1 + this.r.below(4);
-    let s: Hex;
-    if (hot) s = this.r.pick(this.hotSenders);
-    else if (this.recent.length > 0 && this.chance(15)) s = this.r.pick(this.recent);
-    else {
-      s = this.newSender();
-      this.recent.push(s);
-      if (this.recent.length > 8) this.recent.shift();
-    }
-    this.last = s;
-    return s;
-  }
-
   private placeContracts(): void {
     const counterStorage: Record<string, Hex> = {};
     for (let s = 0; s < HOT_SLOTS + 2; s++) if (this.chance(60)) counterStorage[quantity(s)] = quantity(this.r.between(1n, 1n << 64n));
@@ -171,48 +108,6 @@ class BatchBuilder {
       this.fund(DELEGATED, ONE_ETH, BigInt(this.r.below(3)));
       this.pre[DELEGATED].code = DELEGATION_TO_COUNTER;
     }
-  }
-
-  private txType(): number {
-    return txType(this.r, this.p.fork);
-  }
-
-  private fees(type: number): Partial<WireTx> {
-    return fees(this.r, type, this.baseFee);
-  }
-
-  /** Appends an unsigned transaction; `valid: false` leaves the sender's expected nonce where it was. */
-  private push(
-    from: Hex, to: Hex | null, gas: bigint, fields: Partial<WireTx> & { value?: Hex; data?: Hex }, o: { type?: number; valid?: boolean; nonce?: bigint; fitsBlock?: boolean } = {},
-  ): WireTx {
-    const type = o.type ?? this.txType();
-    const expected = this.nonces.get(from) ?? 0n;
-    const al = type >= 3 ? { cost: 0n } : accessList(this.r, type, to, HOT_SLOTS + 2, [COUNTER, TOKEN, HOT_RECIPIENT, COINBASE]);
-    const tx: WireTx = {
-      ...(this.chance(50) ? { type: quantity(type) } : {}),
-      from, to, nonce: quantity(o.nonce ?? expected), gas: quantity(gas + al.cost),
-      ...this.fees(type),
-      ...(al.accessList ? { accessList: al.accessList } : {}),
-      ...(this.chance(10) ? { chainId: '0x1' as Hex } : {}),
-      ...fields,
-    };
-    if (o.valid !== false) this.nonces.set(from, expected + 1n);
-    this.stream.push({ input: tx, gas: gas + al.cost, fitsBlock: o.fitsBlock ?? true });
-    return tx;
-  }
-
-  /** Mostly enough gas; sometimes between about the intrinsic cost (`floor`) and that, so the call runs out of gas (or is rejected). */
-  private gas(normal: number, floor = 22_000): bigint {
-    return BigInt(this.chance(10) ? floor + this.r.below(normal - floor) : normal);
-  }
-
-  private target(hot: boolean): Hex {
-    if (hot) return this.r.pick([HOT_RECIPIENT, COINBASE, this.hotSenders[0]]);
-    if (this.recent.length > 0 && this.chance(25)) return this.r.pick(this.recent);
-    const a = this.freshAddress();
-    // An empty account in the pre-state: touching it deletes it (EIP-161), which the state diff must show alike.
-    if (this.chance(10)) this.pre[a] = { balance: '0x0', nonce: '0x0' };
-    return a;
   }
 
   private counterData(hot: boolean): Hex {
