@@ -69,8 +69,9 @@ export function packParams(block: GpuBlockContext, callCount: number, tables: St
   for (let i = 0; i < 256; i++) {
     const n = block.number - 1n - BigInt(i);
     if (n < 0n) break;
-    const h = block.blockHashes.get(n);
-    if (h) putBytesAsU256(p, o.blockHashes + 8 * i, h);
+    // has() first: a lookup of an absent hash is what t8n counts as a BLOCKHASH miss.
+    if (!block.blockHashes.has(n)) continue;
+    putBytesAsU256(p, o.blockHashes + 8 * i, block.blockHashes.get(n)!);
   }
   return p;
 }

@@ -96,7 +96,8 @@ async function execute(registry: EngineRegistry, engineName: string | undefined,
   try {
     validateBatch(wire);
     batch = parseBatch(wire);
-    engine = registry.get(engineName);
+    // The reference by default: exit code 4 needs every BLOCKHASH lookup made, and only its lookups are all on this thread.
+    engine = registry.get(engineName ?? 'reference');
   } catch (e) {
     throw batchError(e);
   }

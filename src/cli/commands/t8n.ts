@@ -20,7 +20,9 @@ described by env and writes the post-state alloc, the result and optionally the 
   --state.fork <name>           (default GrayGlacier)
   --state.chainid <n>           (default 1)
   --state.reward <wei>          block reward; -1 disables (default 0)
-  --engine <name>               execution engine (default auto)
+  --engine <name>               execution engine (default reference: exit code 4 needs
+                                every BLOCKHASH lookup, which GPU and worker-thread
+                                runs of other engines do not report)
   --trace*                      accepted for compatibility, ignored
 
 With any input set to stdin, stdin holds one JSON object {alloc, env, txs} (or txsRlp).
