@@ -14,6 +14,7 @@ export const PROXY: Hex = account(0xf1c, 1);
 export const COINBASE_READER: Hex = account(0xf1c, 2);
 export const FACTORY: Hex = account(0xf1c, 3);
 export const SPRAY: Hex = account(0xf1c, 5);
+export const DESTRUCTOR: Hex = account(0xf1c, 6);
 /** An EOA that delegates to the counter in the pre-state (EIP-7702 designator as its code, Prague). */
 export const DELEGATED: Hex = account(0xf1c, 4);
 export const DELEGATION_TO_COUNTER: Hex = `0xef0100${COUNTER.slice(2)}`;
@@ -106,11 +107,22 @@ export function sprayCall(n: bigint, base: bigint, last: bigint): Hex {
   return `0x${hex32(n)}${hex32(base)}${hex32(last)}`;
 }
 
+/**
+ * Destructor, calldata `beneficiary`: bumps its slot 0, then SELFDESTRUCTs to the
+ * beneficiary. Before Cancun that deletes it (later calls find an empty account); from
+ * Cancun (EIP-6780) it only moves its balance.
+ */
+export const DESTRUCTOR_CODE = asm(0n, 'SLOAD', 1n, 'ADD', 0n, 'SSTORE', 0n, 'CALLDATALOAD', 'SELFDESTRUCT');
+
 /** Runtime of created contracts: a counter in slot 0. */
 const CREATED_RUNTIME = asm(0n, 'SLOAD', 1n, 'ADD', 0n, 'SSTORE', 'STOP');
 
-/** Init code: stores `tag` in slot 1, then deploys the small counter, or reverts with data when `reverts`. */
-export function createInit(tag: bigint, reverts: boolean): Hex {
-  if (reverts) return toHex(asm(tag, 0n, 'MSTORE', 32n, 0n, 'REVERT'));
+/**
+ * Init code: stores `tag` in slot 1, then deploys the small counter; or reverts with
+ * data; or self-destructs to `beneficiary` in its own creation (deleted under EIP-6780 too).
+ */
+export function createInit(tag: bigint, how: 'deploy' | 'revert' | 'destruct', beneficiary = 0n): Hex {
+  if (how === 'revert') return toHex(asm(tag, 0n, 'MSTORE', 32n, 0n, 'REVERT'));
+  if (how === 'destruct') return toHex(asm(tag, 1n, 'SSTORE', beneficiary, 'SELFDESTRUCT'));
   return toHex(initCode(CREATED_RUNTIME, [tag, 1n, 'SSTORE']));
 }

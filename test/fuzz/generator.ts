@@ -8,7 +8,7 @@ import { toHex } from './asm.js';
 import { COINBASE, HOT_RECIPIENT, HOT_SLOTS, ONE_ETH, TxStream, type Input, type WireTx } from './builder.js';
 import {
   COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, counterCall, counterCode, createInit, DELEGATED, DELEGATION_TO_COUNTER,
-  FACTORY, FACTORY_CODE, PROXY, PROXY_CODE, SPRAY, SPRAY_CODE, sprayCall,
+  DESTRUCTOR, DESTRUCTOR_CODE, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE, SPRAY, SPRAY_CODE, sprayCall,
 } from './contracts.js';
 import type { CaseParams } from './params.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
@@ -20,7 +20,7 @@ import { fuzzKey, signAuthorization, signRaw } from './signing.js';
  * transactions depend on each other. Nonces are tracked per sender, so most
  * transactions are valid and form same-sender chains; invalid ones are made on purpose.
  */
-export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray'] as const;
+export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray', 'selfdestruct'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export { COINBASE } from './builder.js';
@@ -51,7 +51,8 @@ class BatchBuilder extends TxStream {
   build(): WireBatch {
     const { fork } = this.p;
     const coinbaseFunded = this.chance(40);
-    if (coinbaseFunded) this.fund(COINBASE);
+    // Sometimes the coinbase can pay for about one transfer, so whether its next one is valid depends on the fees it earned before it.
+    if (coinbaseFunded) this.fund(COINBASE, this.chance(30) ? 21_000n * ((this.baseFee ?? 0n) + 5n) + BigInt(this.r.below(200_000)) : ONE_ETH);
     this.hotSenders.push(this.newSender(true), this.newSender(true));
     if (coinbaseFunded) this.hotSenders.push(COINBASE);
     this.placeContracts();
@@ -104,10 +105,18 @@ class BatchBuilder extends TxStream {
     this.pre[FACTORY] = { balance: '0x0', nonce: quantity(1 + this.r.below(3)), code: toHex(FACTORY_CODE) };
     this.pre[TOKEN] = { balance: '0x0', nonce: '0x1', code: ERC20_CODE, storage: { '0x0': quantity(10n ** 30n) } };
     this.pre[SPRAY] = { balance: '0x0', nonce: '0x1', code: toHex(SPRAY_CODE), storage: { '0x3': '0x7' } };
+    this.pre[DESTRUCTOR] = { balance: quantity(this.r.below(10_000)), nonce: '0x1', code: toHex(DESTRUCTOR_CODE), storage: { '0x0': '0x1' } };
     if (this.p.fork === 'Prague') {
       this.fund(DELEGATED, ONE_ETH, BigInt(this.r.below(3)));
       this.pre[DELEGATED].code = DELEGATION_TO_COUNTER;
     }
+  }
+
+  /** Init code for CREATE: mostly deploys, sometimes reverts or self-destructs to a hot or fresh beneficiary. */
+  private initCode(hot: boolean): Hex {
+    const tag = BigInt(this.r.below(1 << 16));
+    const m = this.r.below(100);
+    return m < 80 ? createInit(tag, 'deploy') : m < 90 ? createInit(tag, 'revert') : createInit(tag, 'destruct', BigInt(this.target(hot)));
   }
 
   private counterData(hot: boolean): Hex {
@@ -176,12 +185,12 @@ class BatchBuilder extends TxStream {
         }
         const from = this.sender(hot);
         const nonce = this.nonces.get(from) ?? 0n;
-        this.push(from, null, this.gas(160_000, 54_000), { value: quantity(this.chance(20) ? this.r.below(100) : 0), data: createInit(BigInt(this.r.below(1 << 16)), this.chance(10)) });
+        this.push(from, null, this.gas(160_000, 54_000), { value: quantity(this.chance(20) ? this.r.below(100) : 0), data: this.initCode(hot) });
         this.created.push(bytesToHex(generateAddress(hexToBytes(from), bigIntToBytes(nonce))) as Hex);
         return;
       }
       case 'factory':
-        this.push(this.sender(hot), FACTORY, this.gas(250_000), { value: '0x0', data: createInit(BigInt(this.r.below(1 << 16)), this.chance(10)) });
+        this.push(this.sender(hot), FACTORY, this.gas(250_000), { value: '0x0', data: this.initCode(hot) });
         return;
       case 'invalid':
         this.invalid(hot);
@@ -196,6 +205,10 @@ class BatchBuilder extends TxStream {
         return;
       case 'raw':
         this.raw(hot);
+        return;
+      case 'selfdestruct':
+        // The beneficiary is hot state (the coinbase, a hot sender) or fresh; value sent along moves on with the balance.
+        this.push(this.sender(hot), DESTRUCTOR, this.gas(80_000), { value: quantity(this.chance(40) ? this.r.below(5000) : 0), data: `0x${hex32(BigInt(this.target(hot)))}` });
         return;
       case 'spray': {
         // Frames larger than the GPU's default room: many slots and logs, big return data, large memory.
