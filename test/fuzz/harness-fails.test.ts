@@ -96,7 +96,7 @@ describe('the differential harness fails when it should', () => {
     // The written file is the shrunk batch, and it still reproduces the mismatch.
     expect(existsSync(m.file)).toBe(true);
     const replay = JSON.parse(readFileSync(m.file, 'utf8')) as WireBatch;
-    expect(replay).toEqual(m.shrunk);
+    expect(replay).toEqual({ ...m.shrunk, options: { ...m.shrunk.options, engine: 'corrupt-log' } });
     expect((await differs(oracle, logFlipper, replay))?.path).toBe('results[0].logs[0].data');
 
     const report = formatMismatch('seed 0x00c0ffee', m);
@@ -125,7 +125,7 @@ describe('the differential harness fails when it should', () => {
     expect(String(m.diff.actual)).toContain('boom');
     expect(m.shrunkAtAll).toBe(false);
     expect(m.shrunk).toEqual(w);
-    expect(JSON.parse(readFileSync(m.file, 'utf8'))).toEqual(w);
+    expect(JSON.parse(readFileSync(m.file, 'utf8'))).toEqual({ ...w, options: { ...w.options, engine: 'throws' } });
     expect(formatMismatch('seed 0x1', m)).toContain('not shrunk');
   });
 });

@@ -104,7 +104,8 @@ async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: 
   const dir = o.outDir ?? defaultDir();
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${o.label.replace(/[^\w.-]+/g, '_')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
-  writeFileSync(file, JSON.stringify(shrunk, null, 2) + '\n');
+  // options.engine names the engine under test, so the file is also a request body for POST /v1/execute.
+  writeFileSync(file, JSON.stringify({ ...shrunk, options: { ...shrunk.options, engine: label.split('=')[0] } }, null, 2) + '\n');
   return { engine: label, diff, shrunk, shrunkDiff, shrunkAtAll: shrink, file, from: { txs: wire.txs.length, accounts: Object.keys(wire.pre).length } };
 }
 
@@ -122,6 +123,7 @@ export function formatMismatch(label: string, m: Mismatch): string {
     `    reference: ${show(m.shrunkDiff.expected)}`,
     `    ${m.engine}: ${show(m.shrunkDiff.actual)}`,
     `  replay: node --import tsx src/cli/main.ts execute ${m.file} --engine ${engineName}   (and --engine reference)`,
+    `      or: curl -s localhost:8080/v1/execute -H 'content-type: application/json' --data @${m.file}   (options.engine is ${engineName})`,
     `  ${m.shrunkAtAll ? 'shrunk ' : ''}batch (${m.file}):`,
     JSON.stringify(m.shrunk),
   ].join('\n');
