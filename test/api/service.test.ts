@@ -23,14 +23,15 @@ describe('service routes', () => {
   it('GET /healthz reports ok, the version and the engines', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: ['reference', 'gpu', 'auto'], uptimeSeconds: expect.any(Number) });
+    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: new EngineRegistry().names(), uptimeSeconds: expect.any(Number) });
+    expect(res.json().engines).toEqual(expect.arrayContaining(['reference', 'cpu', 'gpu', 'auto']));
   });
 
   it('GET /v1/engines describes each engine name', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/engines' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ default: 'auto', engines: new EngineRegistry().describe() });
-    expect(res.json().engines.find((e: { name: string }) => e.name === 'auto').resolvesTo).toBe('reference');
+    expect(res.json().engines.find((e: { name: string }) => e.name === 'auto').resolvesTo).toBe('auto');
   });
 
   it('GET /metrics counts requests, batches, transactions, gas and phases', async () => {
@@ -48,9 +49,10 @@ describe('service routes', () => {
     expect(delta('evmgpu_http_requests_total', { route: '/v1/execute', status: '400' })).toBe(1);
     expect(delta('evmgpu_batch_transactions_count')).toBe(1);
     expect(delta('evmgpu_batch_transactions_sum')).toBe(3);
-    expect(delta('evmgpu_transactions_executed_total', { engine: 'reference' })).toBe(2);
+    // Plain transfers commit on the default engine's host path, labelled cpu.
+    expect(delta('evmgpu_transactions_executed_total', { engine: 'cpu' })).toBe(2);
     expect(delta('evmgpu_transactions_rejected_total', { code: 'TX_NONCE_TOO_HIGH' })).toBe(1);
-    expect(delta('evmgpu_gas_executed_total', { engine: 'reference' })).toBe(42000);
+    expect(delta('evmgpu_gas_executed_total', { engine: 'auto' })).toBe(42000);
     for (const phase of ['decode', 'validate', 'parse', 'execute', 'roots', 'encode']) {
       expect(delta('evmgpu_batch_phase_duration_seconds_count', { phase }), phase).toBe(1);
     }
