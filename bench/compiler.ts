@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { ProgramCache } from '../src/compiler/cache.js';
-import { compileProgram } from '../src/compiler/kernel-source.js';
+import { compileProgram } from '../src/compiler/compile.js';
 import type { Engine } from '../src/engine/engine.js';
 import { GpuEngine } from '../src/engine/gpu.js';
 import { ReferenceEngine } from '../src/engine/reference.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
-import { codeHashHex, COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './kernel-source.js';
+import { codeHashHex, COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './compile.js';
 
 /**
  * Compiled programs by code hash, fork and compiler version: in memory, and on disk as

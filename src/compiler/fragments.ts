@@ -2,6 +2,7 @@ import { analyzeCode, isJumpdest, type BasicBlock } from '../evm/code-analysis.j
 import type { Fork } from '../model/fork.js';
 import { decode, type Instruction } from './decode.js';
 import { inlineRule, producesValue, type InlineOp } from './inline-ops.js';
+import { FAST_ITEMS } from './program-layout.js';
 
 /**
  * Stages 2 to 4: the JUMPDEST bitmap and basic blocks (src/evm/code-analysis.ts, the
@@ -45,8 +46,6 @@ export interface Program {
   readonly fragments: readonly Fragment[];
 }
 
-/** Entry items, write-back items and new values of one fragment, at most (FAST_ITEMS in kernels/compiled/fast.wgsl). */
-export const FAST_ITEMS = 32;
 
 /** Whether a fragment can resume after this instruction: not after a halt, a host opcode or an undefined byte. */
 function resumesAfter(i: Instruction): boolean {
@@ -83,7 +82,7 @@ export function buildProgram(code: Uint8Array, fork: Fork): Program {
       const needs = Math.max(required, ins.op.pops - height);
       const top = Math.max(growth, height + ins.op.pushes - ins.op.pops);
       // Past FAST_ITEMS entry items, write-back items or new values (the register file
-      // of kernels/compiled/fast.wgsl), the instruction runs in the interpreter.
+      // of kernels/compiled/fast.wgsl holds two FAST_ITEMS), the instruction runs in the interpreter.
       const made = values + (rule && producesValue(rule) ? 1 : 0);
       if (!rule || needs > FAST_ITEMS || needs + top > FAST_ITEMS || made > FAST_ITEMS) {
         end = { kind: 'interpret', at: ins, resumes: resumesAfter(ins) && ins.next < code.length };

@@ -1,5 +1,6 @@
 import { ProgramCache } from '../compiler/cache.js';
-import { compiledKernelSource, type CompiledProgram } from '../compiler/kernel-source.js';
+import { type CompiledProgram } from '../compiler/compile.js';
+import { compiledKernelSource } from '../compiler/kernel-source.js';
 import type { OutcomeCode } from '../evm/outcome.js';
 import type { Fork } from '../model/fork.js';
 import type { GpuContext } from './device.js';
@@ -139,6 +140,8 @@ export interface GpuExecutorOptions {
   programs?: ProgramCache;
   /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
   compileNowMinCalls?: number;
+  /** In `auto` mode, a code is compiled once it has been seen in this many calls (counted across dispatches); rarer codes stay interpreted. Default 1: on first sight. */
+  minCallsToCompile?: number;
 }
 
 let sharedPrograms: ProgramCache | undefined;
@@ -228,6 +231,7 @@ export class GpuCallExecutor {
   private readonly limits: Limits;
   private readonly mode: KernelMode;
   private readonly compileNowMinCalls: number;
+  private readonly minCallsToCompile: number;
   readonly programs: ProgramCache;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
   private readonly buffers: GpuBufferCache;
@@ -241,6 +245,7 @@ export class GpuCallExecutor {
     this.limits = limits(opts);
     this.mode = opts.kernel ?? 'auto';
     this.compileNowMinCalls = opts.compileNowMinCalls ?? 16;
+    this.minCallsToCompile = this.mode === 'compiled' ? 1 : opts.minCallsToCompile ?? 1;
     this.programs = opts.programs ?? sharedProgramCache();
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
@@ -284,7 +289,8 @@ export class GpuCallExecutor {
     const byCode = new Map<Uint8Array, CompiledProgram | undefined>();
     for (const [code, n] of counts) {
       const isCreate = calls.find((c) => c.code === code)!.isCreate;
-      byCode.set(code, this.programs.lookup(code, block.fork, { isCreate, calls: n, now: this.mode === 'compiled' || n >= this.compileNowMinCalls }));
+      const now = this.mode === 'compiled' || n >= this.compileNowMinCalls;
+      byCode.set(code, this.programs.lookup(code, block.fork, { isCreate, calls: n, now, minCalls: this.minCallsToCompile }));
     }
     if (this.programs.pendingCount() > 0) setImmediate(() => this.programs.drain());
     if (![...byCode.values()].some(Boolean)) return undefined;

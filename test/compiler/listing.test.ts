@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCode } from '../../src/evm/code-analysis.js';
 import { encodeProgram } from '../../src/compiler/encode.js';
 import { buildProgram } from '../../src/compiler/fragments.js';
-import { compileProgram } from '../../src/compiler/kernel-source.js';
+import { compileProgram } from '../../src/compiler/compile.js';
 import { FRAGMENT, NO_FRAGMENT, TARGET_BAD, TARGET_DYNAMIC } from '../../src/compiler/program-layout.js';
 import { ERC20_CODE } from '../../bench/workloads/erc20.js';
 import { asm } from '../gpu/interpreter-harness.js';
