@@ -49,6 +49,14 @@ export function gpuHasher(ctx: GpuContext, minBatch = 512): BatchHasher {
   };
 }
 
+/**
+ * Compiles the kernel and runs it once: lavapipe compiles a shader at its first
+ * dispatch, which would otherwise land in the first batch's roots.
+ */
+export async function warmUpGpuHasher(ctx: GpuContext): Promise<void> {
+  await dispatch(ctx.device, [new Uint8Array(1)], 4);
+}
+
 async function hashOnGpu(device: GPUDevice, inputs: Uint8Array[]): Promise<Uint8Array[]> {
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const out: Uint8Array[] = [];

@@ -32,6 +32,13 @@ export function snapshotWorld(world: WorldState): GpuStateSnapshot {
   return { accounts };
 }
 
+const precompileCache = new WeakMap<Set<string>, Uint8Array[]>();
+function precompileBytes(precompiles: Set<string>): Uint8Array[] {
+  let b = precompileCache.get(precompiles);
+  if (!b) precompileCache.set(precompiles, (b = [...precompiles].map(hexToBytes)));
+  return b;
+}
+
 /** The frame transaction `tx` starts, when it is a plain call to code; else undefined. */
 export function plainCallFrame(tx: UnsignedTx, snapshot: GpuStateSnapshot, common: Common, gasSchedule: TxGasSchedule, block: GpuBlockContext, precompiles: Set<string>): GpuCall | undefined {
   if (tx.type > 2n || !tx.to || tx.authorizationList) return undefined;
@@ -43,13 +50,12 @@ export function plainCallFrame(tx: UnsignedTx, snapshot: GpuStateSnapshot, commo
   const gas = tx.gas - intrinsic;
   const gasPrice = effectiveGasPrice(tx, block.baseFee, gasSchedule.london);
   if (gas < 0n || gas >= 2n ** 63n || gasPrice === undefined) return undefined;
-  const warm = new Set<string>(precompiles);
-  warm.add(bytesToHex(tx.from));
-  warm.add(to);
-  if (common.isActivatedEIP(3651)) warm.add(bytesToHex(block.coinbase));
+  // The warm set as runTx builds it; duplicates are harmless to the kernel's warm table.
+  const warmAddresses = [...precompileBytes(precompiles), tx.from, tx.to];
+  if (common.isActivatedEIP(3651)) warmAddresses.push(block.coinbase);
   const warmSlots: GpuCall['warmSlots'] = [];
   for (const e of tx.accessList ?? []) {
-    warm.add(bytesToHex(e.address));
+    warmAddresses.push(e.address);
     for (const k of e.storageKeys) warmSlots.push({ address: e.address, slot: BigInt(bytesToHex(k)) });
   }
   return {
@@ -62,7 +68,7 @@ export function plainCallFrame(tx: UnsignedTx, snapshot: GpuStateSnapshot, commo
     gas,
     code,
     isCreate: false,
-    warmAddresses: [...warm].map(hexToBytes),
+    warmAddresses,
     warmSlots,
     blobVersionedHashes: [],
   };

@@ -3,7 +3,7 @@ import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
 import { BloomBatch } from '../chain/bloom-batch.js';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
-import { gpuHasher } from '../gpu/keccak-batch.js';
+import { gpuHasher, warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
 import { since, type Engine } from '../engine/engine.js';
 import { ReferenceEngine } from '../engine/reference.js';
@@ -86,10 +86,11 @@ export class ParallelEngine implements Engine {
   }
 
   private gpuExecutor(): Promise<GpuCallExecutor> {
-    const p = (this.executor ??= gpuContext().then((ctx) => {
+    const p = (this.executor ??= gpuContext().then(async (ctx) => {
       void ctx.device.lost.then(() => {
         if (this.executor === p) this.executor = undefined;
       });
+      await warmUpGpuHasher(ctx);
       return new GpuCallExecutor(ctx);
     }));
     p.catch(() => {

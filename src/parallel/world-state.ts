@@ -128,18 +128,24 @@ export class WorldState implements StateReader {
     return out;
   }
 
-  /** The complete post-state: every existing account with its non-zero slots. */
+  /**
+   * The complete post-state: every existing account with its slots (absent ones are
+   * zero; a zero may also be listed). An account whose storage nothing wrote shares the
+   * pre-state's map: callers only read it.
+   */
   *entries(): Generator<[string, AccountState & { storage: Map<bigint, bigint> }]> {
     const addrs = new Set<string>([...this.pre.keys(), ...this.accounts.keys()]);
     for (const addr of addrs) {
       const a = this.account(addr);
       if (!a) continue;
-      const storage = new Map<bigint, bigint>();
-      if (!this.wiped.has(addr)) for (const [slot, v] of this.pre.get(addr)?.storage ?? []) if (v !== 0n) storage.set(slot, v);
-      for (const [slot, v] of this.slots.get(addr) ?? []) {
-        if (v === 0n) storage.delete(slot);
-        else storage.set(slot, v);
+      const written = this.slots.get(addr);
+      const pre = this.wiped.has(addr) ? undefined : this.pre.get(addr)?.storage;
+      if (!written) {
+        yield [addr, { ...a, storage: pre ?? new Map() }];
+        continue;
       }
+      const storage = new Map(pre ?? []);
+      for (const [slot, v] of written) storage.set(slot, v);
       yield [addr, { ...a, storage }];
     }
   }
