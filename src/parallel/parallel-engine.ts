@@ -45,6 +45,8 @@ export interface ParallelOptions {
 type Route = 'frame' | 'transfer' | 'worker' | 'inline';
 
 interface Counters {
+  /** GPU dispatch waves of frames (one per batch: stale frames are re-executed on the CPU). */
+  waves: number;
   gpuFrames: number;
   gpuCommitted: number;
   hostTransfers: number;
@@ -134,12 +136,14 @@ export class ParallelEngine implements Engine {
     timings.setup = since(t);
 
     const counters: Counters = {
-      gpuFrames: 0, gpuCommitted: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {},
+      waves: 0, gpuFrames: 0, gpuCommitted: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {},
     };
     const fallback = (why: string) => (counters.fallbacks[why] = (counters.fallbacks[why] ?? 0) + 1);
 
     t = performance.now();
     const plain = hostPath ? plainFields(batch, main) : batch.txs.map(() => undefined);
+    timings.decode = since(t);
+    t = performance.now();
     let wave: Wave | undefined;
     if (this.name === 'auto' && hostPath) {
       const snapshot = snapshotWorld(world);
@@ -158,6 +162,7 @@ export class ParallelEngine implements Engine {
     }
     const plan = planBatch(batch, plain, world, precompiles, wave);
     counters.gpuFrames = wave?.frames.size ?? 0;
+    counters.waves = wave ? 1 : 0;
     timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
 
     const n = batch.txs.length;

@@ -70,3 +70,16 @@ describe('engine auto equals the reference', () => {
     }, 180_000);
   }
 });
+
+describe('engine auto is deterministic', () => {
+  it('gives the same result and the same routes on every run of a conflicting batch', async () => {
+    const w = workloadCases('mixed', { sizes: [150], seed: 9 }).next().value!.batch;
+    const batch = parseBatch({ ...w, options: { stateRoot: true } });
+    const runs = [await auto.execute(batch), await auto.execute(batch), await auto.execute(batch)];
+    for (const r of runs.slice(1)) {
+      expect(comparable(r)).toBe(comparable(runs[0]));
+      expect(r.stats.speculation).toEqual(runs[0].stats.speculation);
+      expect(r.results.map((x) => x.engine)).toEqual(runs[0].results.map((x) => x.engine));
+    }
+  }, 180_000);
+});
