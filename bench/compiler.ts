@@ -27,9 +27,9 @@ import { erc20TransferBatch } from './workloads/erc20.js';
  * 3. End to end: the same batch on engines `gpu` (compiled), `gpu-interpreter` and
  *    `reference`, tx/s; results must equal the reference's.
  *
- *   npx tsx bench/compiler.ts [--transfers 10000] [--reps 3]
+ *   npx tsx bench/compiler.ts [--transfers 10000] [--reps 5]
  */
-const { values } = parseArgs({ options: { transfers: { type: 'string', default: '10000' }, reps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { transfers: { type: 'string', default: '10000' }, reps: { type: 'string', default: '5' } } });
 const transfers = Number(values.transfers);
 const reps = Number(values.reps);
 const require = createRequire(import.meta.url);
@@ -107,32 +107,35 @@ const { block, state, calls } = frames(erc20TransferBatch({ transfers }));
 const programs = new ProgramCache({ dir: false });
 const interp = new GpuCallExecutor(ctx, { kernel: 'interpreter' });
 const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs });
-const time = async (ex: GpuCallExecutor) => {
-  await ex.execute(block, state, calls.slice(0, 64));
-  let out: GpuCallResult[] = [];
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    out = await ex.execute(block, state, calls);
-    ms.push(performance.now() - t0);
-  }
-  return { ms: median(ms), out };
-};
-const a = await time(interp);
-const b = await time(compiled);
+// Repetitions alternate between the kernels, so load from other processes hits both alike; the best and the median are reported.
+await interp.execute(block, state, calls.slice(0, 64));
+await compiled.execute(block, state, calls.slice(0, 64));
+const runs = { interp: [] as number[], compiled: [] as number[] };
+let outA: GpuCallResult[] = [];
+let outB: GpuCallResult[] = [];
+for (let i = 0; i < reps; i++) {
+  let t0 = performance.now();
+  outA = await interp.execute(block, state, calls);
+  runs.interp.push(performance.now() - t0);
+  t0 = performance.now();
+  outB = await compiled.execute(block, state, calls);
+  runs.compiled.push(performance.now() - t0);
+}
+const a = { ms: Math.min(...runs.interp), med: median(runs.interp), out: outA };
+const b = { ms: Math.min(...runs.compiled), med: median(runs.compiled), out: outB };
 const identical = observable(a.out) === observable(b.out);
 const ok = b.out.filter((r) => r.outcome <= 2).length;
 console.log(`results identical (outcome, gas, refund, return data, logs, reads, writes, steps, stop pc): ${identical}; ${ok}/${transfers} succeeded; ${b.out.filter((r) => r.kernel === 'compiled').length} ran compiled`);
 console.log(`steps per call: ${a.out[0].steps}`);
-console.log(`interpreter kernel: ${r0(a.ms)} ms, ${r0(transfers / (a.ms / 1000))} frames/s`);
-console.log(`compiled programs:  ${r0(b.ms)} ms, ${r0(transfers / (b.ms / 1000))} frames/s  (${(a.ms / b.ms).toFixed(2)}x)`);
+console.log(`interpreter kernel: best ${r0(a.ms)} ms (median ${r0(a.med)}), ${r0(transfers / (a.ms / 1000))} frames/s`);
+console.log(`compiled programs:  best ${r0(b.ms)} ms (median ${r0(b.med)}), ${r0(transfers / (b.ms / 1000))} frames/s  (${(a.ms / b.ms).toFixed(2)}x best, ${(a.med / b.med).toFixed(2)}x median)`);
 const { packBatch } = await import('../src/gpu/pack.js');
-const packMs = median(Array.from({ length: reps }, () => {
+const packMs = Math.min(...Array.from({ length: reps }, () => {
   const t0 = performance.now();
   packBatch(block, state, calls, { stepBudget: 1e6, memoryBytes: 65536, returnBytes: 1024, logs: 8, logDataBytes: 2048, journalEntries: 64, accessedEntries: 32, transientEntries: 32 });
   return performance.now() - t0;
 }));
-console.log(`of which host packing: ${r0(packMs)} ms; without it: interpreter ${r0(a.ms - packMs)} ms, compiled ${r0(b.ms - packMs)} ms (${((a.ms - packMs) / (b.ms - packMs)).toFixed(2)}x)`);
+console.log(`of which host packing (best): ${r0(packMs)} ms; without it: interpreter ${r0(a.ms - packMs)} ms, compiled ${r0(b.ms - packMs)} ms (${((a.ms - packMs) / (b.ms - packMs)).toFixed(2)}x)`);
 
 // 3. End to end.
 console.log(`\n## End to end: ${transfers} ERC-20 transfers`);
