@@ -35,10 +35,10 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
   for (const seed of config.seeds) {
     const p = caseParams(seed);
     // Large batches take seconds per engine, and a mismatch on one is shrunk too.
-    const timeout = 120_000 + p.size * 250;
+    const timeout = 2 * config.shrinkMs + 60_000 + p.size * 250;
     it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
       const wire = generateBatch(p);
-      const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota });
+      const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota, shrink: { ms: config.shrinkMs } });
       coverage.add(wire, out.reference);
       tally.add(wire, out);
       const reports = out.mismatches.map((m) => formatMismatch(`seed ${seedHex(seed)}`, m));

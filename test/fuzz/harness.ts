@@ -5,7 +5,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
-import { comparable, firstDifference, show, type Difference } from './compare.js';
+import { comparable, firstDifference, show, type Difference, type Json } from './compare.js';
 import type { EngineSelection } from './engines.js';
 import { shrinkBatch, type ShrinkBudget } from './shrink.js';
 
@@ -81,16 +81,24 @@ export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckO
     } catch (e) {
       diff = { path: '(execute threw)', expected: 'a result', actual: String((e as Error).stack ?? e) };
     }
-    if (diff) mismatches.push(await minimise(wire, sel.oracle, engine, label, diff, o));
+    if (diff) mismatches.push(await minimise(wire, sel.oracle, engine, label, diff, o, txIndexOf(diff.path, expected)));
   }
   return { reference: referenceResult, mismatches, ranOn };
 }
 
-async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: string, diff: Difference, o: CheckOptions): Promise<Mismatch> {
+/** The request index of the transaction a `results[k]...` or `rejected[k]...` difference is about, per the reference. */
+function txIndexOf(path: string, expected: Json): number | undefined {
+  const m = /^(results|rejected)\[(\d+)\]/.exec(path);
+  const entry = m ? (expected as Record<string, Json[]>)[m[1]]?.[Number(m[2])] : undefined;
+  const index = entry && typeof entry === 'object' && !Array.isArray(entry) ? entry.index : undefined;
+  return typeof index === 'number' ? index : undefined;
+}
+
+async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: string, diff: Difference, o: CheckOptions, lastNeeded?: number): Promise<Mismatch> {
   const left = o.quota?.get(label);
   o.quota?.set(label, (left ?? 0) - 1);
   const shrink = left === undefined || left > 0;
-  const budget: ShrinkBudget = { runs: shrink ? o.shrink?.runs ?? 400 : 0, deadline: Date.now() + (o.shrink?.ms ?? 120_000) };
+  const budget: ShrinkBudget = { runs: shrink ? o.shrink?.runs ?? 2000 : 0, deadline: Date.now() + (o.shrink?.ms ?? 120_000) };
   const stillFails = async (w: WireBatch) => {
     try {
       return (await differs(oracle, engine, w)) !== undefined;
@@ -99,7 +107,7 @@ async function minimise(wire: WireBatch, oracle: Engine, engine: Engine, label: 
       return false;
     }
   };
-  const shrunk = shrink ? await shrinkBatch(wire, stillFails, budget) : wire;
+  const shrunk = shrink ? await shrinkBatch(wire, stillFails, budget, lastNeeded) : wire;
   const shrunkDiff = shrink ? (await differs(oracle, engine, shrunk).catch(() => undefined)) ?? diff : diff;
   const dir = o.outDir ?? defaultDir();
   mkdirSync(dir, { recursive: true });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineRegistry } from '../../src/engine/registry.js';
+import type { WireBatch } from '../../src/model/shapes.js';
 import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
 import { describeSelection, selectEngines } from './engines.js';
@@ -12,6 +15,8 @@ import { Tally } from './tally.js';
  * The harness outside vitest, for long runs: `npx tsx test/fuzz/run.ts --batches 10000`.
  * Flags override the EVMGPU_FUZZ_* variables (see README.md). A progress line on stderr;
  * every mismatch printed in full as it is found; exit status 1 if there was any.
+ * `--file batch.json` checks (and shrinks further) one saved batch instead, such as a
+ * reproduction an earlier run wrote.
  */
 const { values } = parseArgs({
   options: {
@@ -19,6 +24,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     case: { type: 'string' },
     engines: { type: 'string' },
+    file: { type: 'string' },
+    'shrink-seconds': { type: 'string' },
     'stop-on-mismatch': { type: 'boolean', default: false },
   },
 });
@@ -27,33 +34,44 @@ if (values.batches) env.EVMGPU_FUZZ_BATCHES = values.batches;
 if (values.seed) env.EVMGPU_FUZZ_SEED = values.seed;
 if (values.case) env.EVMGPU_FUZZ_CASE = values.case;
 if (values.engines) env.EVMGPU_FUZZ_ENGINES = values.engines;
-const config = fuzzConfig(env);
+if (values['shrink-seconds']) env.EVMGPU_FUZZ_SHRINK_SECONDS = values['shrink-seconds'];
+// Outside CI a mismatch may take its time to shrink: a smaller reproduction saves more than that.
+const config = fuzzConfig(env, 600);
 
 const registry = new EngineRegistry();
 const selection = selectEngines(registry, config.engines);
 const coverage = new Coverage();
 const tally = new Tally(selection);
-// Shrinking is for understanding a bug; past a few per engine it only costs time.
 const quota = new Map(selection.compared.map((c) => [c.label, SHRINK_PER_ENGINE]));
-console.log(`differential fuzz: ${config.seeds.length} batches from base seed ${seedHex(config.base)}; ${describeSelection(selection)}`);
 if (selection.compared.length === 0) {
-  console.error('no engine to compare');
+  console.error(`no engine to compare (${describeSelection(selection)})`);
   process.exit(2);
 }
 
+interface Case {
+  label: string;
+  wire: () => WireBatch;
+}
+const cases: Case[] = values.file
+  ? [{ label: basename(values.file, '.json'), wire: () => JSON.parse(readFileSync(values.file!, 'utf8')) as WireBatch }]
+  : config.seeds.map((seed) => {
+      const p = caseParams(seed);
+      return { label: `seed ${seedHex(seed)} (${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%)`, wire: () => generateBatch(p) };
+    });
+console.log(`differential fuzz: ${values.file ? values.file : `${cases.length} batches from base seed ${seedHex(config.base)}`}; ${describeSelection(selection)}`);
+
 const t0 = performance.now();
 const tty = process.stderr.isTTY;
-for (const [i, seed] of config.seeds.entries()) {
-  const p = caseParams(seed);
-  const wire = generateBatch(p);
-  const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota });
+for (const [i, c] of cases.entries()) {
+  const wire = c.wire();
+  const out = await checkCase(wire, selection, { label: c.label.split(' (')[0].replace(' ', '-'), quota, shrink: { ms: config.shrinkMs } });
   coverage.add(wire, out.reference);
   tally.add(wire, out);
-  for (const m of out.mismatches) console.log(`\n${formatMismatch(`seed ${seedHex(seed)} (${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%)`, m)}\n`);
+  for (const m of out.mismatches) console.log(`\n${formatMismatch(c.label, m)}\n`);
   const s = (performance.now() - t0) / 1000;
-  const line = `[${i + 1}/${config.seeds.length}] ${coverage.txs} txs, ${tally.mismatches} mismatches, ${((i + 1) / s).toFixed(1)} batches/s, last seed ${seedHex(seed)}`;
+  const line = `[${i + 1}/${cases.length}] ${coverage.txs} txs, ${tally.mismatches} mismatches, ${((i + 1) / s).toFixed(1)} batches/s, last ${c.label.split(' (')[0]}`;
   if (tty) process.stderr.write(`\r${line}   `);
-  else if ((i + 1) % 100 === 0 || i + 1 === config.seeds.length) process.stderr.write(`${line}\n`);
+  else if ((i + 1) % 100 === 0 || i + 1 === cases.length) process.stderr.write(`${line}\n`);
   if (out.mismatches.length > 0 && values['stop-on-mismatch']) break;
 }
 if (tty) process.stderr.write('\n');
