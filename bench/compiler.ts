@@ -27,9 +27,15 @@ import { erc20TransferBatch } from './workloads/erc20.js';
  * 3. End to end: the same batch on engines `gpu` (compiled), `gpu-interpreter` and
  *    `reference`, tx/s; results must equal the reference's.
  *
- *   npx tsx bench/compiler.ts [--transfers 10000] [--reps 5]
+ * 4. With --op-costs: what one opcode costs inside a loop, on each kernel: the loop
+ *    alone (all inline when compiled), then with one MSTORE, MLOAD, CALLDATALOAD,
+ *    SLOAD or KECCAK256 per iteration, which both kernels run in step().
+ *
+ *   npx tsx bench/compiler.ts [--transfers 10000] [--reps 5] [--op-costs]
  */
-const { values } = parseArgs({ options: { transfers: { type: 'string', default: '10000' }, reps: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { transfers: { type: 'string', default: '10000' }, reps: { type: 'string', default: '5' }, 'op-costs': { type: 'boolean', default: false } },
+});
 const transfers = Number(values.transfers);
 const reps = Number(values.reps);
 const require = createRequire(import.meta.url);
@@ -136,6 +142,47 @@ const packMs = Math.min(...Array.from({ length: reps }, () => {
   return performance.now() - t0;
 }));
 console.log(`of which host packing (best): ${r0(packMs)} ms; without it: interpreter ${r0(a.ms - packMs)} ms, compiled ${r0(b.ms - packMs)} ms (${((a.ms - packMs) / (b.ms - packMs)).toFixed(2)}x)`);
+
+// 4. Per-opcode costs (before the end-to-end part, which loads the host for a minute).
+if (values['op-costs']) {
+  console.log('\n## Opcode costs: 512 calls, 2000 loop iterations each, best of interleaved runs');
+  const { asm } = await import('../test/gpu/interpreter-harness.js');
+  const loop = (body: string) => asm(`PUSH 0 JUMPDEST ${body} PUSH 1 ADD DUP1 PUSH 2000 GT PUSH 2 JUMPI STOP`);
+  const bodies: [string, string][] = [
+    ['loop alone', ''],
+    ['+ MSTORE', 'DUP1 PUSH 64 MSTORE'],
+    ['+ MLOAD', 'PUSH 64 MLOAD POP'],
+    ['+ CALLDATALOAD', 'PUSH 4 CALLDATALOAD POP'],
+    ['+ SLOAD (warm)', 'PUSH 1 SLOAD POP'],
+    ['+ KECCAK256 (64 bytes)', 'PUSH 64 PUSH 0 KECCAK256 POP'],
+  ];
+  const self = new Uint8Array(20).fill(0xaa);
+  const costs = new Map<string, Record<string, number>>();
+  for (const [name, body] of bodies) {
+    const code = loop(body);
+    const st: GpuStateSnapshot = { accounts: new Map([[`0x${'aa'.repeat(20)}`, { balance: 0n, nonce: 1n, code, codeHash: keccak_256(code), storage: new Map([[1n, 5n]]) }]]) };
+    const cs: GpuCall[] = Array.from({ length: 512 }, () => ({
+      address: self, caller: self, origin: self, value: 0n, data: new Uint8Array(68).fill(1), gasPrice: 1n, gas: 10_000_000n, code, isCreate: false,
+      warmAddresses: [self], warmSlots: [], blobVersionedHashes: [],
+    }));
+    const best: Record<string, number> = { interpreter: Infinity, compiled: Infinity };
+    await interp.execute(block, st, cs.slice(0, 2));
+    await compiled.execute(block, st, cs.slice(0, 2));
+    for (let i = 0; i < reps; i++) {
+      for (const [k, ex] of [['interpreter', interp], ['compiled', compiled]] as const) {
+        const t0 = performance.now();
+        await ex.execute(block, st, cs);
+        best[k] = Math.min(best[k], performance.now() - t0);
+      }
+    }
+    costs.set(name, best);
+  }
+  const base = costs.get('loop alone')!;
+  for (const [name, best] of costs) {
+    const extra = (k: string) => (name === 'loop alone' ? '' : `, +${(((best[k] - base[k]) / (512 * 2000)) * 1e6).toFixed(0)} ns per opcode-call`);
+    console.log(`${name.padEnd(24)} interpreter ${r0(best.interpreter)} ms${extra('interpreter')}; compiled ${r0(best.compiled)} ms${extra('compiled')} (${(best.interpreter / best.compiled).toFixed(2)}x)`);
+  }
+}
 
 // 3. End to end.
 console.log(`\n## End to end: ${transfers} ERC-20 transfers`);
