@@ -18,22 +18,49 @@ export class RecordingStateManager extends MerkleStateManager {
    * every slot of the account must be read again.
    */
   private dirty = new Map<string, { slots: Set<bigint>; storageCleared: boolean }>();
+  /**
+   * Writes since each open checkpoint. A revert restores values without writing them,
+   * so what the reverted part wrote is marked dirty again: a copy brought up to date
+   * in between (a GPU rerun inside the transaction) must read those values back.
+   */
+  private writeLog: { k: string; slot?: bigint; storageCleared: boolean }[] = [];
+  private marks: number[] = [];
 
   constructor(common: Common) {
     super({ common, caches: new Caches() });
   }
 
-  private touch(address: Address, slot?: bigint, storageCleared = false): void {
-    const k = address.toString();
-    let s = this.written.get(k);
-    if (!s) this.written.set(k, (s = new Set()));
+  override async checkpoint(): Promise<void> {
+    this.marks.push(this.writeLog.length);
+    return super.checkpoint();
+  }
+
+  override async commit(): Promise<void> {
+    const mark = this.marks.pop();
+    if (this.marks.length === 0 && mark !== undefined) this.writeLog.length = 0;
+    return super.commit();
+  }
+
+  override async revert(): Promise<void> {
+    const mark = this.marks.pop() ?? 0;
+    await super.revert();
+    for (const w of this.writeLog.splice(mark)) this.markDirty(w.k, w.slot, w.storageCleared);
+  }
+
+  private markDirty(k: string, slot: bigint | undefined, storageCleared: boolean): void {
     let d = this.dirty.get(k);
     if (!d) this.dirty.set(k, (d = { slots: new Set(), storageCleared: false }));
-    if (slot !== undefined) {
-      s.add(slot);
-      d.slots.add(slot);
-    }
+    if (slot !== undefined) d.slots.add(slot);
     if (storageCleared) d.storageCleared = true;
+  }
+
+  private touch(address: Address, slot?: bigint, storageCleared = false): void {
+    const k = address.toString();
+    if (this.marks.length > 0) this.writeLog.push({ k, slot, storageCleared });
+    let s = this.written.get(k);
+    if (!s) this.written.set(k, (s = new Set()));
+    if (slot !== undefined) s.add(slot);
+    this.markDirty(k, slot, storageCleared);
   }
 
   /** The accounts and slots written since the previous call, in write order per account. */
