@@ -34,8 +34,8 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
 
   for (const seed of config.seeds) {
     const p = caseParams(seed);
-    // Large batches take seconds per engine, and a mismatch on one is shrunk too.
-    const timeout = 2 * config.shrinkMs + 60_000 + p.size * 250;
+    // Large batches take seconds per engine, and each engine's mismatch may be shrunk for up to shrinkMs.
+    const timeout = selection.compared.length * config.shrinkMs + 60_000 + p.size * 250 * (1 + selection.compared.length);
     it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
       const wire = generateBatch(p);
       const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota, shrink: { ms: config.shrinkMs } });
