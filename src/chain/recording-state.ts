@@ -77,6 +77,11 @@ export class RecordingStateManager extends MerkleStateManager {
 
   override async deleteAccount(address: Address): Promise<void> {
     this.touch(address, undefined, true);
+    // MerkleStateManager's storage cache can still flush slots written earlier in the
+    // block into the account's trie after the deletion, so an account re-created at the
+    // same address (a transfer to a self-destructed contract) would find its old storage.
+    // Emptying the storage first, while the account exists, leaves nothing to flush.
+    if ((await super.getAccount(address)) !== undefined) await super.clearStorage(address);
     return super.deleteAccount(address);
   }
 
