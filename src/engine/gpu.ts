@@ -4,6 +4,7 @@ import { isRejection } from '../chain/transaction.js';
 import { ServiceError } from '../errors/service-error.js';
 import { GpuCallExecutor, type GpuBlockContext, type KernelMode } from '../gpu/call-executor.js';
 import { closeGpu, gpuContext } from '../gpu/device.js';
+import { gpuBlockContext } from '../gpu/block-context.js';
 import { GpuFrameBridge, type SpeculativeFrame } from '../gpu/frame-bridge.js';
 import { predictFrame, type ReadCheck } from '../gpu/frame-predictor.js';
 import { LiveSnapshot, snapshotState } from '../gpu/state-snapshot.js';
@@ -94,7 +95,7 @@ export class GpuEngine extends ReferenceEngine {
     } catch (e) {
       throw new ServiceError('ENGINE_UNAVAILABLE', ['gpu', (e as Error).message]);
     }
-    const block = blockContext(ctx);
+    const block = gpuBlockContext(ctx.batch, ctx.block);
     const t = performance.now();
     // Without a wave (device lost while running it) every frame is tried singly, then on the CPU.
     const wave = await speculativeWave(vm, ctx, executors[0], block).catch(() => undefined);
@@ -137,21 +138,4 @@ async function speculativeWave(
   const results = await executor.execute(block, snapshot, indexed.map((x) => x.call));
   indexed.forEach(({ index, call }, i) => frames.set(index, { call, result: results[i] }));
   return { snapshot, frames };
-}
-
-function blockContext({ batch, block }: SequentialContext): GpuBlockContext {
-  const env = batch.env;
-  const merged = forkAtLeast(batch.fork, 'Paris');
-  return {
-    fork: batch.fork,
-    coinbase: env.coinbase,
-    number: env.number,
-    timestamp: env.timestamp,
-    gasLimit: env.gasLimit,
-    chainId: env.chainId,
-    baseFee: env.baseFee ?? 0n,
-    prevRandao: merged ? bytesToBigInt(env.prevRandao ?? new Uint8Array(32)) : env.difficulty ?? 0n,
-    blobBaseFee: forkAtLeast(batch.fork, 'Cancun') ? block.header.getBlobGasPrice() : 0n,
-    blockHashes: env.blockHashes,
-  };
 }
