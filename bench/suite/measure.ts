@@ -2,7 +2,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { comparable, firstDifference } from './compare.js';
-import { median, round } from './stats.js';
+import { round, speedFigures } from './stats.js';
 import type { Row } from './types.js';
 
 export interface Timed {
@@ -47,20 +47,12 @@ export function toRow(c: CaseInfo, engine: string, resolvesTo: string, m: Measur
       phasesMs: {}, executedBy: {}, failedTxs: 0, correct: false, error: m.error ?? 'no run completed',
     };
   }
-  const msMedian = median(ms);
-  const msMin = Math.min(...ms);
-  const medianRun = m.runs[ms.indexOf(msMedian)];
+  const { medianRun: at, figures } = speedFigures(c.txs, ms, (i) => Number(m.runs[i].result.gasUsed), referenceMedian);
+  const medianRun = m.runs[at];
   const { stats } = medianRun.result;
-  const gasUsed = Number(medianRun.result.gasUsed);
   return {
     ...base,
-    msMin,
-    msMedian,
-    txPerSec: round(c.txs / (msMedian / 1000), 1),
-    txPerSecBest: round(c.txs / (msMin / 1000), 1),
-    mgasPerSec: round(gasUsed / 1e6 / (msMedian / 1000), 3),
-    gasUsed,
-    ratioVsReference: referenceMedian === null ? null : round(referenceMedian / msMedian, 3),
+    ...figures,
     phasesMs: stats.timingsMs,
     executedBy: stats.engines,
     ...(stats.speculation !== undefined ? { speculation: stats.speculation } : {}),

@@ -1,7 +1,7 @@
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { PeerMismatch, type Peer, type PeerRun } from '../peers/index.js';
 import type { CaseInfo } from './measure.js';
-import { median, round } from './stats.js';
+import { round, speedFigures } from './stats.js';
 import type { Row } from './types.js';
 
 export interface PeerMeasured {
@@ -26,19 +26,11 @@ export function peerRow(c: CaseInfo, name: string, m: PeerMeasured, referenceMed
   const none = { msMin: 0, msMedian: 0, txPerSec: 0, txPerSecBest: 0, mgasPerSec: 0, gasUsed: 0, ratioVsReference: null, phasesMs: {}, executedBy: {}, failedTxs: 0 };
   const base = { ...c, engine: name, resolvesTo: name, repeats: ms.length, ms };
   if (m.runs.length === 0 || m.error !== undefined) return { ...base, ...none, correct: false, error: m.error ?? 'no run completed' };
-  const msMedian = median(ms);
-  const msMin = Math.min(...ms);
-  const run = m.runs[ms.indexOf(msMedian)];
-  const gasUsed = Number(run.gasUsed);
+  const { medianRun, figures } = speedFigures(c.txs, ms, (i) => Number(m.runs[i].gasUsed), referenceMedian);
+  const run = m.runs[medianRun];
   return {
     ...base,
-    msMin,
-    msMedian,
-    txPerSec: round(c.txs / (msMedian / 1000), 1),
-    txPerSecBest: round(c.txs / (msMin / 1000), 1),
-    mgasPerSec: round(gasUsed / 1e6 / (msMedian / 1000), 3),
-    gasUsed,
-    ratioVsReference: referenceMedian === null ? null : round(referenceMedian / msMedian, 3),
+    ...figures,
     phasesMs: Object.fromEntries(Object.entries(run.phasesMs).map(([k, v]) => [k, round(v, 3)])),
     executedBy: { [name]: c.txs },
     failedTxs: run.failedTxs,
