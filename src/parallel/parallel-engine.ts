@@ -93,7 +93,9 @@ export class ParallelEngine implements Engine {
         if (this.executor === p) this.executor = undefined;
       });
       await warmUpGpuHasher(ctx);
-      return new GpuCallExecutor(ctx);
+      const executor = new GpuCallExecutor(ctx);
+      await warmUpFrames(executor);
+      return executor;
     }));
     p.catch(() => {
       if (this.executor === p) this.executor = undefined;
@@ -317,6 +319,19 @@ export class ParallelEngine implements Engine {
     if (this.executor) await closeGpu();
     this.executor = undefined;
   }
+}
+
+/**
+ * Runs a trivial frame often enough to be compiled: lavapipe compiles each kernel at its
+ * first dispatch, seconds that would otherwise land in the first real batch's wave.
+ */
+async function warmUpFrames(executor: GpuCallExecutor): Promise<void> {
+  await executor.warmUp();
+  const zero = new Uint8Array(20);
+  const block = { fork: 'Prague' as const, coinbase: zero, number: 1n, timestamp: 1n, gasLimit: 30_000_000n, chainId: 1n, baseFee: 0n, prevRandao: 0n, blobBaseFee: 1n, blockHashes: new Map() };
+  // PUSH1 1 POP STOP
+  const call = { address: zero, caller: zero, origin: zero, value: 0n, data: new Uint8Array(0), gasPrice: 0n, gas: 100_000n, code: Uint8Array.of(0x60, 0x01, 0x50, 0x00), isCreate: false, warmAddresses: [], warmSlots: [], blobVersionedHashes: [] };
+  await executor.execute(block, { accounts: new Map() }, Array(64).fill(call));
 }
 
 function countEngines(results: BatchResult['results']): Record<string, number> {
