@@ -74,3 +74,10 @@ export function fromRunTx(
     engine,
   };
 }
+
+/** stats.engines: how many included transactions each engine label ran. */
+export function countEngines(results: TxResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.engine] = (counts[r.engine] ?? 0) + 1;
+  return counts;
+}

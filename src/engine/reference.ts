@@ -12,7 +12,7 @@ import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx, type PreparedTx } from '../chain/transaction.js';
 import type { Rejection } from '../chain/rejections.js';
 import type { Batch, BatchResult, RejectedTxShape, TxResult } from '../model/shapes.js';
-import { fromRunTx, toTxResult } from './executed-tx.js';
+import { countEngines, fromRunTx, toTxResult } from './executed-tx.js';
 import { since, type Engine } from './engine.js';
 
 /**
@@ -104,12 +104,6 @@ export class ReferenceEngine implements Engine {
 }
 
 type VMInstance = Awaited<ReturnType<typeof createVM>>;
-
-function countEngines(results: TxResult[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of results) counts[r.engine] = (counts[r.engine] ?? 0) + 1;
-  return counts;
-}
 
 interface SequentialRun {
   results: TxResult[];

@@ -65,7 +65,7 @@ export class CpuTxExecutor {
   }
 
   /** The ethereumjs block the transactions run in. */
-  get blockHeader() {
+  get ethBlock() {
     return this.block;
   }
 

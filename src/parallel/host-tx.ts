@@ -59,11 +59,9 @@ export interface HostRules {
   gas: TxGasSchedule;
   /** Receipts' blooms, filled in one batch once the block is assembled. */
   blooms: BloomBatch;
-  common: Common;
   baseFee: bigint;
   chainId: bigint;
   blockGasLimit: bigint;
-  coinbase: string;
 }
 
 export function hostRulesApply(common: Common): boolean {
@@ -109,28 +107,14 @@ export function effectiveGasPrice(tx: UnsignedTx, baseFee: bigint, london: boole
 
 /** Checks runTx would make, on the current state; undefined when any is not plainly met. */
 function charge(r: HostRules, tx: UnsignedTx, world: WorldState): Charged | undefined {
-  const { common } = r;
   if (tx.type > 2n || tx.to === undefined || tx.to === null) return undefined;
   if (tx.chainId !== undefined && tx.chainId !== r.chainId) return undefined;
   if (tx.gas > r.blockGasLimit || tx.gas >= 2n ** 64n || tx.nonce >= 2n ** 64n - 1n) return undefined;
-  const london = r.gas.london;
-  let gasPrice: bigint;
-  let maxCostPerGas: bigint;
-  let minerPerGas: bigint;
-  if (tx.type === 2n) {
-    const maxFee = tx.maxFeePerGas!;
-    const tip = tx.maxPriorityFeePerGas!;
-    if (tip > maxFee || maxFee < r.baseFee) return undefined;
-    const inclusion = tip < maxFee - r.baseFee ? tip : maxFee - r.baseFee;
-    gasPrice = inclusion + r.baseFee;
-    maxCostPerGas = maxFee;
-    minerPerGas = inclusion;
-  } else {
-    gasPrice = tx.gasPrice!;
-    if (london && gasPrice < r.baseFee) return undefined;
-    maxCostPerGas = gasPrice;
-    minerPerGas = london ? gasPrice - r.baseFee : gasPrice;
-  }
+  if (tx.type === 2n && tx.maxPriorityFeePerGas! > tx.maxFeePerGas!) return undefined;
+  const gasPrice = effectiveGasPrice(tx, r.baseFee, r.gas.london);
+  if (gasPrice === undefined) return undefined;
+  const maxCostPerGas = tx.type === 2n ? tx.maxFeePerGas! : gasPrice;
+  const minerPerGas = r.gas.london ? gasPrice - r.baseFee : gasPrice;
   // ethereumjs refuses these at decode time; its own messages are the reference's.
   if (tx.gas * maxCostPerGas + tx.value >= 2n ** 256n) return undefined;
 

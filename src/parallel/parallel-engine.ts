@@ -7,6 +7,7 @@ import { gpuHasher, warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import { logsHash, orBlooms, receiptsRoot } from '../chain/roots.js';
 import { since, type Engine } from '../engine/engine.js';
 import { ReferenceEngine } from '../engine/reference.js';
+import { countEngines } from '../engine/executed-tx.js';
 import { needsHost, type OutcomeCode } from '../evm/outcome.js';
 import { gpuBlockContext } from '../gpu/block-context.js';
 import { GpuCallExecutor } from '../gpu/call-executor.js';
@@ -126,14 +127,14 @@ export class ParallelEngine implements Engine {
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
-    const header = main.blockHeader.header;
+    const header = main.ethBlock.header;
     const asm = new BlockAssembler(
       common.isActivatedEIP(4844) ? BigInt(common.param('maxBlobGasPerBlock')) : 0n,
       common.isActivatedEIP(4844) ? header.getBlobGasPrice() : 0n,
     );
     const precompiles = main.precompiles();
     const blooms = new BloomBatch();
-    const rules: HostRules = { gas: txGasSchedule(common), blooms, common, baseFee: header.baseFeePerGas ?? 0n, chainId: batch.env.chainId, blockGasLimit: batch.env.gasLimit, coinbase };
+    const rules: HostRules = { gas: txGasSchedule(common), blooms, baseFee: header.baseFeePerGas ?? 0n, chainId: batch.env.chainId, blockGasLimit: batch.env.gasLimit };
     const hostPath = forkAtLeast(batch.fork, GPU_MIN_FORK) && hostRulesApply(common);
     timings.setup = since(t);
 
@@ -149,7 +150,7 @@ export class ParallelEngine implements Engine {
     let wave: Wave | undefined;
     if (this.name === 'auto' && hostPath) {
       const snapshot = snapshotWorld(world);
-      const block = gpuBlockContext(batch, main.blockHeader);
+      const block = gpuBlockContext(batch, main.ethBlock);
       const calls = waveCalls(plain.map((p) => p?.tx), snapshot, common, rules.gas, block, precompiles);
       timings.snapshot = since(t);
       const tg = performance.now();
@@ -332,12 +333,6 @@ async function warmUpFrames(executor: GpuCallExecutor): Promise<void> {
   // PUSH1 1 POP STOP
   const call = { address: zero, caller: zero, origin: zero, value: 0n, data: new Uint8Array(0), gasPrice: 0n, gas: 100_000n, code: Uint8Array.of(0x60, 0x01, 0x50, 0x00), isCreate: false, warmAddresses: [], warmSlots: [], blobVersionedHashes: [] };
   await executor.execute(block, { accounts: new Map() }, Array(64).fill(call));
-}
-
-function countEngines(results: BatchResult['results']): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of results) counts[r.engine] = (counts[r.engine] ?? 0) + 1;
-  return counts;
 }
 
 function share(p: SpeculationPayload): SharedArrayBuffer {

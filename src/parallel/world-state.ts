@@ -1,7 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
-import { hexToBytes } from '../wire/hex.js';
 import type { AccountRead, AccountState, TxReads, TxWrites } from './access-sets.js';
 
 /**
@@ -155,5 +154,3 @@ function sameAccount(a: AccountRead | null, b: AccountRead | null): boolean {
   if (a === null || b === null) return a === b;
   return a.nonce === b.nonce && a.balance === b.balance && a.storageEmpty === b.storageEmpty && Buffer.compare(a.codeHash, b.codeHash) === 0;
 }
-
-export const addressBytes = (addr: string): Uint8Array => hexToBytes(addr);
