@@ -1,7 +1,9 @@
-//! requires: interpreter/call interpreter/run compiled/fast
-// The compiled-program kernel: fragments of the call's compiled program
-// (compiled/fast) and the interpreter for everything else. interpret_one has one call
-// site, so the kernel holds one copy of the interpreter.
+//! requires: interpreter/call interpreter/run compiled/fragment
+// The compiled kernel: fragments of the call's compiled code and the interpreter for
+// everything else. fast_fragment() comes from a back end: compiled/program.wgsl (one
+// kernel for every program) or the WGSL src/compiler/emit-wgsl.ts writes for one
+// contract. interpret_one has one call site, so the kernel holds one copy of the
+// interpreter.
 
 @compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -92,6 +92,11 @@ export class ProgramCache {
     return this.compile(e, code, fork);
   }
 
+  /** The code's program if it is already compiled; no other effect. */
+  peek(code: Uint8Array, fork: Fork): CompiledProgram | undefined {
+    return this.entries.get(ProgramCache.key(code, fork))?.program;
+  }
+
   /** Compiles every queued code (the executor runs this after a dispatch that served them interpreted). */
   drain(): void {
     for (const [key, { code, fork }] of this.queue) {

@@ -10,6 +10,14 @@ let source: string | undefined;
  * interpreter modules and the shaders/ library, linked, not copied).
  */
 export function compiledKernelSource(): string {
-  source ??= linkWgslSource(`//! requires: compiled/main\n${interpreterPrelude()}\n\n${programLayoutWgsl()}\n`, { roots: [kernelsRoot(), shadersRoot()] });
+  source ??= linkWgslSource(`//! requires: compiled/main compiled/program\n${interpreterPrelude()}\n\n${programLayoutWgsl()}\n`, { roots: [kernelsRoot(), shadersRoot()] });
   return source;
+}
+
+/**
+ * A kernel of one contract's own: kernels/compiled/main.wgsl with the fast_fragment()
+ * the WGSL back end wrote for it (emit-wgsl.ts) in place of the program back end.
+ */
+export function contractKernelSource(emitted: string): string {
+  return linkWgslSource(`//! requires: compiled/main\n${interpreterPrelude()}\n\n${programLayoutWgsl()}\n\n${emitted}`, { roots: [kernelsRoot(), shadersRoot()] });
 }

@@ -1,5 +1,6 @@
 import { ProgramCache } from '../compiler/cache.js';
 import { type CompiledProgram } from '../compiler/compile.js';
+import { contractKernels, type ContractKernels } from '../compiler/contract-kernels.js';
 import { compiledKernelSource } from '../compiler/kernel-source.js';
 import type { OutcomeCode } from '../evm/outcome.js';
 import type { Fork } from '../model/fork.js';
@@ -101,8 +102,8 @@ export interface GpuCallResult {
   steps: number;
   /** Where execution ended: the pc and the opcode byte there (0 past the end of the code). */
   stoppedAt?: { pc: number; op: number };
-  /** Which kernel ran the call: `compiled` when its code's compiled program drove it. */
-  kernel?: 'interpreter' | 'compiled';
+  /** Which kernel ran the call: `compiled` when its code's compiled program drove it, `contract` when its code's own kernel did. */
+  kernel?: 'interpreter' | 'compiled' | 'contract';
 }
 
 /**
@@ -114,6 +115,30 @@ export interface GpuCallResult {
  * pipeline exists.
  */
 export type KernelMode = 'auto' | 'interpreter' | 'compiled';
+
+/**
+ * Kernels of a contract's own (src/compiler/contract-kernels.ts), on top of `auto` or
+ * `compiled`. `off`: never. `background`: a code with at least `compileNowMinCalls`
+ * calls in a dispatch gets its kernel created in the background, and its calls use it
+ * once it exists. `wait`: every compiled code's kernel is created before the dispatch
+ * (tests, benchmarks). Default: $EVMGPU_CONTRACT_KERNELS, else `background` on a
+ * hardware adapter and `off` on a software one, where a contract's shader takes
+ * seconds to minutes to compile (src/compiler/README.md).
+ */
+export type ContractKernelMode = 'off' | 'background' | 'wait';
+
+const CONTRACT_KERNEL_MODES: readonly ContractKernelMode[] = ['off', 'background', 'wait'];
+
+function contractKernelMode(ctx: GpuContext, opt: ContractKernelMode | undefined, kernel: KernelMode): ContractKernelMode {
+  if (kernel === 'interpreter') return 'off';
+  if (opt) return opt;
+  const env = process.env.EVMGPU_CONTRACT_KERNELS;
+  if (env) {
+    if (!CONTRACT_KERNEL_MODES.includes(env as ContractKernelMode)) throw new RangeError(`EVMGPU_CONTRACT_KERNELS must be one of ${CONTRACT_KERNEL_MODES.join(', ')}: ${env}`);
+    return env as ContractKernelMode;
+  }
+  return ctx.software ? 'off' : 'background';
+}
 
 export interface GpuExecutorOptions {
   /** Opcodes one invocation may run in a dispatch before BudgetExhausted. Default 1,000,000. */
@@ -138,6 +163,8 @@ export interface GpuExecutorOptions {
   kernel?: KernelMode;
   /** Compiled programs; default one cache per process (sharedProgramCache()). */
   programs?: ProgramCache;
+  /** Kernels of a contract's own; see ContractKernelMode. */
+  contractKernels?: ContractKernelMode;
   /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
   compileNowMinCalls?: number;
   /** In `auto` mode, a code is compiled once it has been seen in this many calls (counted across dispatches); rarer codes stay interpreted. Default 1: on first sight. */
@@ -233,6 +260,8 @@ export class GpuCallExecutor {
   private readonly compileNowMinCalls: number;
   private readonly minCallsToCompile: number;
   readonly programs: ProgramCache;
+  readonly contractKernelMode: ContractKernelMode;
+  private readonly contracts: ContractKernels;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
   private readonly buffers: GpuBufferCache;
   /** Groups run one at a time: they share the cached buffers. */
@@ -247,6 +276,8 @@ export class GpuCallExecutor {
     this.compileNowMinCalls = opts.compileNowMinCalls ?? 16;
     this.minCallsToCompile = this.mode === 'compiled' ? 1 : opts.minCallsToCompile ?? 1;
     this.programs = opts.programs ?? sharedProgramCache();
+    this.contractKernelMode = contractKernelMode(ctx, opts.contractKernels, this.mode);
+    this.contracts = contractKernels(ctx.device);
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
   }
@@ -282,10 +313,8 @@ export class GpuCallExecutor {
    * The programs of a group's calls (undefined: interpreted), looked up once per code,
    * and whether the compiled-program kernel runs the group.
    */
-  private choosePrograms(block: GpuBlockContext, calls: GpuCall[]): (CompiledProgram | undefined)[] | undefined {
+  private choosePrograms(block: GpuBlockContext, calls: GpuCall[], counts: Map<Uint8Array, number>): (CompiledProgram | undefined)[] | undefined {
     if (this.mode === 'interpreter') return undefined;
-    const counts = new Map<Uint8Array, number>();
-    for (const c of calls) counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
     const byCode = new Map<Uint8Array, CompiledProgram | undefined>();
     for (const [code, n] of counts) {
       const isCreate = calls.find((c) => c.code === code)!.isCreate;
@@ -299,6 +328,19 @@ export class GpuCallExecutor {
     return calls.map((c) => byCode.get(c.code));
   }
 
+  /** Each call's kernel of its code's own, where one exists (or, in `wait` mode, once created). */
+  private async chooseContractKernels(block: GpuBlockContext, calls: GpuCall[], counts: Map<Uint8Array, number>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
+    if (this.contractKernelMode === 'off') return undefined;
+    const byCode = new Map<Uint8Array, GPUComputePipeline | undefined>();
+    for (const [code, n] of counts) {
+      if (!this.programs.peek(code, block.fork)) continue;
+      if (this.contractKernelMode === 'wait') byCode.set(code, await this.contracts.wait(code, block.fork));
+      else if (n >= this.compileNowMinCalls) byCode.set(code, this.contracts.request(code, block.fork));
+    }
+    if (![...byCode.values()].some(Boolean)) return undefined;
+    return calls.map((c) => byCode.get(c.code));
+  }
+
   private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: GpuCall[]): Promise<GpuCallResult[]> {
     const device = this.ctx.device;
     // Calls running the same code sit next to each other, so a workgroup's invocations
@@ -308,9 +350,15 @@ export class GpuCallExecutor {
     unsorted.forEach((c) => codeRank.has(c.code) || codeRank.set(c.code, codeRank.size));
     order.sort((a, b) => codeRank.get(unsorted[a].code)! - codeRank.get(unsorted[b].code)! || a - b);
     const calls = order.map((i) => unsorted[i]);
-    const programs = this.choosePrograms(block, calls);
-    const pipeline = programs ? await compiledPipeline(device) : await interpreterPipeline(device);
-    const packed = withPrograms(packBatch(block, state, calls, this.limits), programs);
+    const counts = new Map<Uint8Array, number>();
+    for (const c of calls) counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
+    const programs = this.choosePrograms(block, calls, counts);
+    const contract = await this.chooseContractKernels(block, calls, counts);
+    const shared = programs ? await compiledPipeline(device) : await interpreterPipeline(device);
+    const pipelineOf = (i: number) => contract?.[i] ?? shared;
+    const packed = withPrograms(packBatch(block, state, calls, this.limits), programs?.map((p, i) => (contract?.[i] ? undefined : p)));
+    // A call on its code's own kernel only needs programAt to say "compiled".
+    contract?.forEach((k, i) => k && (packed.calls[i * CALL.words + CALL.offset.programAt] = 0));
     const r = this.regions;
     const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
     const outBytes = calls.length * r.outWords * 4;
@@ -327,35 +375,45 @@ export class GpuCallExecutor {
     const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
-    // Chunks of `slots` calls share the scratch buffer, one dispatch after another; each
-    // reads its CHUNK record at its own aligned offset of one buffer.
-    const chunks = Math.ceil(calls.length / slots);
-    const stride = Math.max(device.limits.minStorageBufferOffsetAlignment, CHUNK.words * 4) / 4;
-    const chunkWords = new Uint32Array(chunks * stride);
-    for (let k = 0; k < chunks; k++) {
-      chunkWords[k * stride + CHUNK.offset.firstCall] = k * slots;
-      chunkWords[k * stride + CHUNK.offset.count] = Math.min(slots, calls.length - k * slots);
+    // Chunks of `slots` calls share the scratch buffer, one dispatch after another; a
+    // chunk is split where its calls' kernel changes. Each dispatch reads its CHUNK
+    // record at its own aligned offset of one buffer.
+    const runs: { first: number; count: number; pipeline: GPUComputePipeline }[] = [];
+    for (let k = 0; k < calls.length; k += slots) {
+      const end = Math.min(calls.length, k + slots);
+      for (let i = k; i < end; ) {
+        let j = i + 1;
+        while (j < end && pipelineOf(j) === pipelineOf(i)) j++;
+        runs.push({ first: i, count: j - i, pipeline: pipelineOf(i) });
+        i = j;
+      }
     }
+    const stride = Math.max(device.limits.minStorageBufferOffsetAlignment, CHUNK.words * 4) / 4;
+    const chunkWords = new Uint32Array(runs.length * stride);
+    runs.forEach((run, k) => {
+      chunkWords[k * stride + CHUNK.offset.firstCall] = run.first;
+      chunkWords[k * stride + CHUNK.offset.count] = run.count;
+    });
     const chunkBuf = input('chunks', chunkWords);
 
     const enc = device.createCommandEncoder();
-    for (let k = 0; k < chunks; k++) {
+    runs.forEach((run, k) => {
       const buffers = [params, chunkBuf, callBuf, blob, stateBuf, scratch, out];
       const bind = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
+        layout: run.pipeline.getBindGroupLayout(0),
         entries: buffers.map((buffer, binding) => ({
           binding,
           resource: buffer === chunkBuf ? { buffer, offset: k * stride * 4, size: CHUNK.words * 4 } : { buffer },
         })),
       });
       const pass = enc.beginComputePass();
-      pass.setPipeline(pipeline);
+      pass.setPipeline(run.pipeline);
       pass.setBindGroup(0, bind);
-      const groups = Math.ceil(Math.min(slots, calls.length - k * slots) / WORKGROUP);
+      const groups = Math.ceil(run.count / WORKGROUP);
       const maxX = device.limits.maxComputeWorkgroupsPerDimension;
       pass.dispatchWorkgroups(Math.min(groups, maxX), Math.ceil(groups / maxX));
       pass.end();
-    }
+    });
     enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([enc.finish()]);
     await read.mapAsync(GPUMapMode.READ, 0, outBytes);
@@ -365,7 +423,7 @@ export class GpuCallExecutor {
       const sorted = calls.map((call, i): GpuCallResult => ({
         ...unpackResult(words, i * r.outWords, r, call),
         stoppedAt: stopPoint(words, i * r.outWords),
-        kernel: programs?.[i] ? 'compiled' : 'interpreter',
+        kernel: contract?.[i] ? 'contract' : programs?.[i] ? 'compiled' : 'interpreter',
       }));
       const results = new Array<GpuCallResult>(calls.length);
       order.forEach((original, i) => (results[original] = sorted[i]));

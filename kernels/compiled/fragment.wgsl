@@ -1,0 +1,75 @@
+//! requires: u256/all interpreter/frame interpreter/gas interpreter/stack interpreter/run interpreter/control
+//! requires: interpreter/arith interpreter/env interpreter/block
+// What every compiled fragment does, whichever back end wrote it (src/compiler/): a
+// straight-line run of opcodes that cannot fail once its entry check passed (stack,
+// static gas and step budget, checked once per fragment), over registers instead of
+// the scratch stack, with constant jumps already resolved. The program back end runs
+// fragments as data (compiled/program.wgsl); the WGSL back end writes each fragment
+// as code (src/compiler/emit-wgsl.ts). Opcodes outside fragments run in the interpreter.
+
+// Running fragments, dispatched on pc.
+const MODE_FAST = 0u;
+// The opcode at pc runs in the interpreter (interpret_one), then fragments resume.
+const MODE_STEP = 1u;
+// The interpreter runs the rest of the call: an entry check failed, or pc starts no
+// fragment. From there on every kernel does exactly the same thing.
+const MODE_INTERPRET = 2u;
+
+var<private> mode: u32;
+// The call's program in the blob (program back end), or NOT_FOUND: no compiled code.
+var<private> program_at: u32;
+
+// A fragment's entry check: `required` items on the stack, room for `growth` more,
+// `cost` static gas and `count` steps left. On success charges the gas and counts the
+// steps of the whole fragment at once; on failure hands the call to the interpreter at
+// the fragment's first opcode, which then fails where the interpreter fails.
+fn fast_check(required: u32, growth: u32, cost: u32, count: u32) -> bool {
+  if (sp < required || sp + growth > STACK_LIMIT || u64_lt(gas, u64(cost)) || count > param(PARAMS_STEP_BUDGET) - steps) {
+    mode = MODE_INTERPRET;
+    return false;
+  }
+  gas = u64_sub(gas, u64(cost));
+  steps += count;
+  return true;
+}
+
+// The entry item `depth` below the top (0: the top).
+fn entry_item(depth: u32) -> u256 {
+  let at = stack_at + (sp - 1u - depth) * 8u;
+  var v: u256;
+  for (var l = 0u; l < 8u + opaque; l++) {
+    v[l] = scratch[at + l];
+  }
+  return v;
+}
+
+// The write-back of one item: the stack slot `off` items from the entry height.
+fn put_item(off: i32, v: u256) {
+  let at = stack_at + u32(i32(sp) + off) * 8u;
+  for (var l = 0u; l < 8u + opaque; l++) {
+    scratch[at + l] = v[l];
+  }
+}
+
+// The words execute() pushes for these opcodes, read the same way.
+fn frame_word(op: u32) -> u256 {
+  switch op {
+    case 0x30u, 0x32u, 0x33u, 0x34u, 0x3au: { return read_u256(BUF_CALLS, call_at + call_field(op)); }
+    case 0x36u: { return u256_from_u32(data_len); }
+    case 0x38u: { return u256_from_u32(code_len); }
+    case 0x59u: { return u256_from_u32(mem_words * 32u); }
+    default: { return read_u256(BUF_PARAMS, block_field(op)); }
+  }
+}
+
+// A jump to a target known only at run time, after the write-back: 0 with pc at the
+// target, or the invalid-jump outcome reported at the jump's own pc, as the
+// interpreter reports it.
+fn fast_jump(dest: u256, jump_pc: u32) -> u32 {
+  if (!is_jumpdest(dest)) {
+    op_pc = jump_pc;
+    return OUTCOME_INVALID_JUMP;
+  }
+  pc = dest[0];
+  return 0u;
+}

@@ -1,0 +1,69 @@
+//! requires: compiled/fragment
+// The program back end: runs the fragments src/compiler/encode.ts wrote as data into
+// the blob (layout: src/compiler/program-layout.ts), over a private register file.
+// lavapipe's compile time grows much faster than the code, and WGSL emitted per
+// contract takes minutes to compile there for a 2.7 KB token (src/compiler/README.md);
+// this kernel is compiled once per device and runs every compiled program.
+
+var<private> regs: array<u256, REGISTERS>;
+
+fn prog(i: u32) -> u32 {
+  return blob[program_at + i];
+}
+
+// One fragment from pc: 0 to go on (pc and mode say where), or the outcome that ends
+// the call (an invalid jump: the only way an opcode inside a fragment fails).
+fn fast_fragment() -> u32 {
+  let f = select(NO_FRAGMENT, prog(pc), pc < code_len);
+  if (f == NO_FRAGMENT) {
+    mode = MODE_INTERPRET;
+    return 0u;
+  }
+  let required = prog(f + FRAGMENT_REQUIRED);
+  if (!fast_check(required, prog(f + FRAGMENT_GROWTH), prog(f + FRAGMENT_GAS), prog(f + FRAGMENT_STEPS))) {
+    return 0u;
+  }
+  for (var k = 0u; k < required; k++) {
+    regs[k] = entry_item(k);
+  }
+  let ops = prog(f + FRAGMENT_OPS);
+  let writes = prog(f + FRAGMENT_WRITES);
+  var m = f + FRAGMENT_WORDS;
+  for (var i = 0u; i < ops; i++) {
+    let kind = prog(m + MICRO_KIND);
+    var r: u256;
+    if (kind == MICRO_CONST) {
+      r = read_u256(BUF_BLOB, program_at + prog(m + MICRO_A));
+    } else if (kind <= 0x1du) {
+      r = arith_light(kind, regs[prog(m + MICRO_A)], regs[prog(m + MICRO_B)]);
+    } else {
+      r = frame_word(kind);
+    }
+    regs[prog(m + MICRO_DST)] = r;
+    m += MICRO_WORDS;
+  }
+  for (var k = 0u; k < writes; k++) {
+    put_item(i32(prog(m + WRITE_OFF)), regs[prog(m + WRITE_REG)]);
+    m += WRITE_WORDS;
+  }
+  sp = u32(i32(sp) + i32(prog(f + FRAGMENT_CHANGE)));
+
+  let end = prog(f + FRAGMENT_END);
+  var to = prog(f + FRAGMENT_TARGET);
+  if (end == END_STEP) {
+    mode = MODE_STEP;
+  }
+  if (end == END_JUMPI && u256_is_zero(regs[prog(f + FRAGMENT_COND_REG)])) {
+    to = prog(f + FRAGMENT_NEXT_PC);
+  } else if (end >= END_JUMP) {
+    if (to == TARGET_DYNAMIC) {
+      return fast_jump(regs[prog(f + FRAGMENT_DEST_REG)], prog(f + FRAGMENT_JUMP_PC));
+    }
+    if (to == TARGET_BAD) {
+      op_pc = prog(f + FRAGMENT_JUMP_PC);
+      return OUTCOME_INVALID_JUMP;
+    }
+  }
+  pc = to;
+  return 0u;
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fork } from '../model/fork.js';
+import { defaultCacheDir, ProgramCache } from './cache.js';
+import { emitWgsl } from './emit-wgsl.js';
+import { buildProgram } from './fragments.js';
+import { contractKernelSource } from './kernel-source.js';
+
+/**
+ * Kernels of their own for hot contracts: the WGSL back end's code (emit-wgsl.ts)
+ * linked into kernels/compiled/main.wgsl, one pipeline per code, fork and compiler
+ * version on each device. A pipeline is created in the background; until it exists
+ * the code's calls run on the program (or interpreter) kernel, so nothing waits on a
+ * slow shader compiler. The emitted WGSL is kept on disk beside the programs
+ * (`<key>.wgsl`) to read and to diff. Whether a code gets one, and why not, is
+ * recorded like the programs' reasons.
+ */
+export type ContractKernelReason =
+  /** More fragments than the limit: its shader would take too long to compile. */
+  | 'too-many-fragments'
+  /** Its pipeline is being created. */
+  | 'pending'
+  /** Emitting or creating the pipeline failed (the message is kept); the code stays on the shared kernels. */
+  | 'failed';
+
+export interface ContractKernelEntry {
+  readonly key: string;
+  readonly codeBytes: number;
+  fragments?: number;
+  wgslBytes?: number;
+  /** Host time to emit the WGSL. */
+  emitMs?: number;
+  /** Time from request to a ready pipeline (shader compile included). */
+  pipelineMs?: number;
+  reason?: ContractKernelReason;
+  error?: string;
+  pipeline?: GPUComputePipeline;
+  ready?: Promise<GPUComputePipeline | undefined>;
+}
+
+export interface ContractKernelOptions {
+  /** Codes with more fragments keep the shared kernels. Default 4,096. */
+  maxFragments?: number;
+  /** Where the emitted WGSL is written; false: nowhere. Default the program cache's directory. */
+  dir?: string | false;
+}
+
+export class ContractKernels {
+  private readonly entries = new Map<string, ContractKernelEntry>();
+  private readonly maxFragments: number;
+  private readonly dir: string | false;
+
+  constructor(
+    private readonly device: GPUDevice,
+    opts: ContractKernelOptions = {},
+  ) {
+    this.maxFragments = opts.maxFragments ?? 4096;
+    this.dir = opts.dir ?? defaultCacheDir();
+  }
+
+  /** The code's pipeline if it exists; otherwise starts creating it (once) and answers undefined. */
+  request(code: Uint8Array, fork: Fork): GPUComputePipeline | undefined {
+    return this.entry(code, fork).pipeline;
+  }
+
+  /** The code's pipeline, waiting for it; undefined when the code gets none. */
+  async wait(code: Uint8Array, fork: Fork): Promise<GPUComputePipeline | undefined> {
+    const e = this.entry(code, fork);
+    return e.pipeline ?? (await e.ready);
+  }
+
+  /** Every code requested, with its figures or why it has no kernel. */
+  report(): ContractKernelEntry[] {
+    return [...this.entries.values()];
+  }
+
+  private entry(code: Uint8Array, fork: Fork): ContractKernelEntry {
+    const key = ProgramCache.key(code, fork);
+    let e = this.entries.get(key);
+    if (e) return e;
+    e = { key, codeBytes: code.length };
+    this.entries.set(key, e);
+    const t = performance.now();
+    const program = buildProgram(code, fork);
+    e.fragments = program.fragments.length;
+    if (program.fragments.length > this.maxFragments) {
+      e.reason = 'too-many-fragments';
+      return e;
+    }
+    e.reason = 'pending';
+    const entry = e;
+    entry.ready = (async () => {
+      try {
+        const { wgsl } = emitWgsl(program, `code ${key}`);
+        entry.emitMs = performance.now() - t;
+        entry.wgslBytes = wgsl.length;
+        this.write(key, wgsl);
+        const module = this.device.createShaderModule({ code: contractKernelSource(wgsl), label: `contract ${key}` });
+        const pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+        entry.pipeline = pipeline;
+        entry.pipelineMs = performance.now() - t;
+        entry.reason = undefined;
+        return pipeline;
+      } catch (err) {
+        entry.reason = 'failed';
+        entry.error = err instanceof Error ? err.message : String(err);
+        return undefined;
+      }
+    })();
+    return e;
+  }
+
+  private write(key: string, wgsl: string): void {
+    if (!this.dir) return;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(join(this.dir, `${key}.wgsl`), wgsl);
+    } catch {
+      // The WGSL on disk is for reading; without it nothing changes.
+    }
+  }
+}
+
+const perDevice = new WeakMap<GPUDevice, ContractKernels>();
+
+/** The device's contract kernels, shared by every executor on it. */
+export function contractKernels(device: GPUDevice): ContractKernels {
+  let k = perDevice.get(device);
+  if (!k) perDevice.set(device, (k = new ContractKernels(device)));
+  return k;
+}
