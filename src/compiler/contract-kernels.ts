@@ -43,12 +43,15 @@ export interface ContractKernelOptions {
   maxFragments?: number;
   /** Where the emitted WGSL is written; false: nowhere. Default the program cache's directory. */
   dir?: string | false;
+  /** Applied to the emitted WGSL before it is compiled: tests change a constant to prove the emitted code is what runs. */
+  rewrite?: (wgsl: string) => string;
 }
 
 export class ContractKernels {
   private readonly entries = new Map<string, ContractKernelEntry>();
   private readonly maxFragments: number;
   private readonly dir: string | false;
+  private readonly rewrite: (wgsl: string) => string;
 
   constructor(
     private readonly device: GPUDevice,
@@ -56,6 +59,7 @@ export class ContractKernels {
   ) {
     this.maxFragments = opts.maxFragments ?? 4096;
     this.dir = opts.dir ?? defaultCacheDir();
+    this.rewrite = opts.rewrite ?? ((w) => w);
   }
 
   /** The code's pipeline if it exists; otherwise starts creating it (once) and answers undefined. */
@@ -91,7 +95,7 @@ export class ContractKernels {
     const entry = e;
     entry.ready = (async () => {
       try {
-        const { wgsl } = emitWgsl(program, `code ${key}`);
+        const wgsl = this.rewrite(emitWgsl(program, `code ${key}`).wgsl);
         entry.emitMs = performance.now() - t;
         entry.wgslBytes = wgsl.length;
         this.write(key, wgsl);

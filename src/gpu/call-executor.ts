@@ -165,6 +165,8 @@ export interface GpuExecutorOptions {
   programs?: ProgramCache;
   /** Kernels of a contract's own; see ContractKernelMode. */
   contractKernels?: ContractKernelMode;
+  /** Where those kernels are kept; default one per device (contractKernels()). */
+  contracts?: ContractKernels;
   /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
   compileNowMinCalls?: number;
   /** In `auto` mode, a code is compiled once it has been seen in this many calls (counted across dispatches); rarer codes stay interpreted. Default 1: on first sight. */
@@ -277,7 +279,7 @@ export class GpuCallExecutor {
     this.minCallsToCompile = this.mode === 'compiled' ? 1 : opts.minCallsToCompile ?? 1;
     this.programs = opts.programs ?? sharedProgramCache();
     this.contractKernelMode = contractKernelMode(ctx, opts.contractKernels, this.mode);
-    this.contracts = contractKernels(ctx.device);
+    this.contracts = opts.contracts ?? contractKernels(ctx.device);
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
   }
