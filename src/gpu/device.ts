@@ -67,6 +67,11 @@ export function gpuContext(): Promise<GpuContext> {
   return shared;
 }
 
+/** The process-wide GPU context if one is open now; never opens one (for reports). */
+export function currentGpuContext(): GpuContext | undefined {
+  return current;
+}
+
 /** Destroys the shared device so the process can exit; the instance is kept for reuse. */
 export async function closeGpu(): Promise<void> {
   const ctx = shared;

@@ -1,5 +1,7 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CONTRACT_KERNEL_STATES, PROGRAM_STATES, type CompilerReport } from '../compiler/cache-report.js';
 import type { BatchResult } from '../model/shapes.js';
+import { processCompilerReport } from './compiler-stats.js';
 
 /**
  * Prometheus metrics of one app. Each app owns its Registry (not prom-client's global
@@ -15,9 +17,11 @@ export class ServiceMetrics {
   private readonly gasExecuted: Counter<'engine'>;
   private readonly phaseDuration: Histogram<'phase'>;
 
-  constructor() {
+  /** `compiler`: the compiler caches' report, read at every scrape; default the process's caches. */
+  constructor(compiler: () => CompilerReport = () => processCompilerReport(0)) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
+    this.registerCompilerGauges(compiler, registers);
     this.httpRequests = new Counter({
       name: 'evmgpu_http_requests_total',
       help: 'HTTP requests answered, by route and status',
@@ -61,6 +65,78 @@ export class ServiceMetrics {
       labelNames: ['phase'],
       buckets: [0.0005, 0.001, 0.005, 0.025, 0.1, 0.5, 1, 2.5, 10, 30, 120],
       registers,
+    });
+  }
+
+  /**
+   * Gauges read from the compiler's caches when scraped (collect callbacks), so they are
+   * current without any hook in the executor. Contract kernels count 0 until a GPU
+   * context is open; the shared kernel's pipeline time is absent until it exists.
+   */
+  private registerCompilerGauges(source: () => CompilerReport, registers: Registry[]): void {
+    // One report per scrape: prom-client calls every collect() in one synchronous pass.
+    let memo: CompilerReport | undefined;
+    const compiler = (): CompilerReport => {
+      if (!memo) {
+        memo = source();
+        queueMicrotask(() => (memo = undefined));
+      }
+      return memo;
+    };
+    new Gauge({
+      name: 'evmgpu_compiled_programs',
+      help: 'Codes in the program cache, by state: compiled, or why not (too-large, create, rare, pending)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const r = compiler().programs;
+        for (const state of PROGRAM_STATES) this.set({ state }, r.byState[state]);
+      },
+    });
+    new Gauge({
+      name: 'evmgpu_program_compile_ms_total',
+      help: 'Host milliseconds spent compiling (or reading from disk) every cached program',
+      registers,
+      collect() {
+        this.set(compiler().programs.msTotal);
+      },
+    });
+    new Gauge({
+      name: 'evmgpu_program_compile_ms_max',
+      help: 'Host milliseconds of the slowest program compile (or disk read)',
+      registers,
+      collect() {
+        this.set(compiler().programs.msMax);
+      },
+    });
+    new Gauge({
+      name: 'evmgpu_contract_kernels',
+      help: 'Contract kernels on the open GPU device, by state (ready, pending, failed, too-many-fragments); 0 without a GPU context',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const r = compiler().contractKernels;
+        for (const state of CONTRACT_KERNEL_STATES) this.set({ state }, r?.byState[state] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'evmgpu_contract_kernel_pipeline_ms_total',
+      help: 'Milliseconds from request to ready pipeline, summed over the ready contract kernels',
+      registers,
+      collect() {
+        this.set(compiler().contractKernels?.pipelineMsTotal ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'evmgpu_compiled_kernel_pipeline_ms',
+      help: "Milliseconds the shared compiled-program kernel's pipeline took to create on the open device, by adapter (absent until it exists)",
+      labelNames: ['adapter'],
+      registers,
+      collect() {
+        const { compiledPipelineMs, adapter } = compiler().gpu;
+        this.reset();
+        if (compiledPipelineMs !== undefined) this.set({ adapter: adapter ?? 'unknown' }, compiledPipelineMs);
+      },
     });
   }
 
