@@ -34,7 +34,10 @@ function emitFragment(l: LoweredFragment): string[] {
   const f = l.fragment;
   const out = [`// ${fragmentTitle(l)}`, `case ${hex(f.start)}u: {`];
   const body: string[] = [];
-  body.push(`if (!fast_check(${f.stackRequired}u, ${f.stackMaxGrowth}u, ${f.staticGas}u, ${f.body.length}u)) {`, '  return 0u;', '}');
+  // A fragment with nothing to check (an opcode left to the interpreter at a block's start) cannot fail it.
+  if (f.stackRequired + f.stackMaxGrowth + f.staticGas + f.body.length > 0) {
+    body.push(`if (!fast_check(${f.stackRequired}u, ${f.stackMaxGrowth}u, ${f.staticGas}u, ${f.body.length}u)) {`, '  return 0u;', '}');
+  }
   for (const k of l.entryUsed) body.push(`let r${k} = entry_item(${k}u);`);
   for (const line of l.lines) {
     if (line.source) body.push(`// ${line.source}`);

@@ -333,14 +333,16 @@ export class GpuCallExecutor {
   /** Each call's kernel of its code's own, where one exists (or, in `wait` mode, once created). */
   private async chooseContractKernels(block: GpuBlockContext, calls: GpuCall[], counts: Map<Uint8Array, number>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
     if (this.contractKernelMode === 'off') return undefined;
-    const byCode = new Map<Uint8Array, GPUComputePipeline | undefined>();
+    const byCode = new Map<Uint8Array, Promise<GPUComputePipeline | undefined> | GPUComputePipeline | undefined>();
     for (const [code, n] of counts) {
       if (!this.programs.peek(code, block.fork)) continue;
-      if (this.contractKernelMode === 'wait') byCode.set(code, await this.contracts.wait(code, block.fork));
+      // All requested before any is awaited: the shader compiler works on them at once.
+      if (this.contractKernelMode === 'wait') byCode.set(code, this.contracts.wait(code, block.fork));
       else if (n >= this.compileNowMinCalls) byCode.set(code, this.contracts.request(code, block.fork));
     }
+    for (const [code, k] of byCode) byCode.set(code, await k);
     if (![...byCode.values()].some(Boolean)) return undefined;
-    return calls.map((c) => byCode.get(c.code));
+    return calls.map((c) => byCode.get(c.code) as GPUComputePipeline | undefined);
   }
 
   private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: GpuCall[]): Promise<GpuCallResult[]> {

@@ -3,6 +3,7 @@ import { analyzeCode } from '../../src/evm/code-analysis.js';
 import { encodeProgram } from '../../src/compiler/encode.js';
 import { buildProgram } from '../../src/compiler/fragments.js';
 import { compileProgram } from '../../src/compiler/compile.js';
+import { emitWgsl } from '../../src/compiler/emit-wgsl.js';
 import { FRAGMENT, NO_FRAGMENT, TARGET_BAD, TARGET_DYNAMIC } from '../../src/compiler/program-layout.js';
 import { ERC20_CODE } from '../../bench/workloads/erc20.js';
 import { asm } from '../gpu/interpreter-harness.js';
@@ -29,6 +30,34 @@ describe('compiler listings (snapshots)', () => {
 
   it('PUSH+JUMP folding: through DUP and SWAP, to an invalid target, on a constant condition', () => {
     expect(listing('PUSH 9 PUSH 1 SWAP1 DUP1 POP JUMP INVALID JUMPDEST PUSH 0 PUSH 20 JUMPI PUSH 1 PUSH 30 JUMPI STOP')).toMatchSnapshot();
+  });
+});
+
+/**
+ * The WGSL back end's output for the same programs: one switch case per fragment, with
+ * the listing's lines as comments above the code they became.
+ */
+const wgsl = (src: string) => emitWgsl(buildProgram(asm(src), 'Prague'), 'snapshot').wgsl;
+
+describe('emitted WGSL (snapshots)', () => {
+  it('straight line', () => {
+    expect(wgsl('PUSH 2 PUSH 3 ADD DUP1 MUL PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN')).toMatchSnapshot();
+  });
+
+  it('loop: a counter to 100, the back edge folded', () => {
+    expect(wgsl('PUSH 0 JUMPDEST PUSH 1 ADD DUP1 PUSH 100 GT PUSH 2 JUMPI PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN')).toMatchSnapshot();
+  });
+
+  it('dynamic jump: a target from calldata, checked at run time', () => {
+    expect(wgsl('PUSH 0 CALLDATALOAD JUMP JUMPDEST PUSH 1 STOP JUMPDEST PUSH 2 STOP')).toMatchSnapshot();
+  });
+
+  it('PUSH+JUMP folding: through DUP and SWAP, to an invalid target, on a constant condition', () => {
+    expect(wgsl('PUSH 9 PUSH 1 SWAP1 DUP1 POP JUMP INVALID JUMPDEST PUSH 0 PUSH 20 JUMPI PUSH 1 PUSH 30 JUMPI STOP')).toMatchSnapshot();
+  });
+
+  it('wide constants and frame words: a literal of eight limbs, CALLER and NUMBER read as the interpreter reads them', () => {
+    expect(wgsl('PUSH32 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20 CALLER XOR NUMBER ADD PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN')).toMatchSnapshot();
   });
 });
 
