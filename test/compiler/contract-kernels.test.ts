@@ -1,0 +1,117 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProgramCache } from '../../src/compiler/cache.js';
+import { ContractKernels } from '../../src/compiler/contract-kernels.js';
+import { closeGpu, gpuContext } from '../../src/gpu/device.js';
+import type { GpuCallResult, GpuExecutorOptions } from '../../src/gpu/call-executor.js';
+import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
+import { xorshift32 } from '../support/xorshift.js';
+import { randomProgram } from './random-program.js';
+
+/**
+ * The WGSL back end on the GPU (lavapipe in CI): each code runs on a kernel of its own,
+ * compiled from the emitted WGSL, and must give what the program back end, the
+ * interpreter kernel and @ethereumjs/evm give. On lavapipe every contract kernel costs
+ * one to a few seconds of shader compile, so these tests use small programs; the full
+ * opcode suite and the state tests run with compiled programs (the same lowering) in
+ * statetest-compiled and differential-compiled.
+ */
+afterAll(() => closeGpu());
+
+// Shader compiles on lavapipe share two cores with the other test files: generous limits.
+const SLOW = 600_000;
+
+/** Every field of a result, for exact comparison between kernels. */
+const full = (r: GpuCallResult) =>
+  JSON.stringify({ ...r, kernel: undefined }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? hex(v) : v));
+
+async function contractExecutor(opts: GpuExecutorOptions & { rewrite?: (w: string) => string; maxFragments?: number } = {}) {
+  const ctx = await gpuContext();
+  const contracts = new ContractKernels(ctx.device, { dir: false, rewrite: opts.rewrite, maxFragments: opts.maxFragments });
+  const ex = await customExecutor({ kernel: 'compiled', contractKernels: 'wait', programs: new ProgramCache({ dir: false }), contracts, ...opts });
+  return { ex, contracts };
+}
+
+const SMALL: Case[] = [
+  { name: 'straight line', code: asm('PUSH 2 PUSH 3 ADD DUP1 MUL PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') },
+  { name: 'loop to 100', code: asm('PUSH 0 JUMPDEST PUSH 1 ADD DUP1 PUSH 100 GT PUSH 2 JUMPI PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') },
+  { name: 'dynamic jump, valid', code: asm('PUSH 0 CALLDATALOAD JUMP JUMPDEST PUSH 1 STOP JUMPDEST PUSH 2 STOP'), data: Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 4 : 0)) },
+  { name: 'dynamic jump, invalid', code: asm('PUSH 0 CALLDATALOAD JUMP JUMPDEST PUSH 1 STOP JUMPDEST PUSH 2 STOP'), data: Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 5 : 0)) },
+  { name: 'folded jumps, an invalid target', code: asm('PUSH 9 PUSH 1 SWAP1 DUP1 POP JUMP INVALID JUMPDEST PUSH 0 PUSH 20 JUMPI PUSH 1 PUSH 30 JUMPI STOP') },
+  { name: 'frame words and a wide constant', code: asm('PUSH32 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20 CALLER XOR NUMBER ADD PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') },
+  { name: 'loop out of gas', code: asm('PUSH 0 JUMPDEST PUSH 1 ADD DUP1 PUSH 100 GT PUSH 2 JUMPI PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN'), gas: 700n },
+  { name: 'stack underflow at a fragment entry', code: asm('PUSH 1 ADD STOP') },
+];
+
+describe('contract kernels: the WGSL back end on the GPU', () => {
+  it('the emitted code drives execution: a constant changed in the WGSL changes the result', async () => {
+    const code = asm('PUSH 5 PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN');
+    const { ex } = await contractExecutor({ rewrite: (w) => w.replace('u256_from_u32(0x5u)', 'u256_from_u32(0x6u)') });
+    const [r] = await ex.execute(gpuBlock({ fork: 'Prague' }), { accounts: new Map() }, [gpuCall({ name: 'return 5', code }, 0)]);
+    expect(r.kernel).toBe('contract');
+    expect(BigInt(`0x${hex(r.returnData)}`)).toBe(6n);
+  }, SLOW);
+
+  it('small programs: contract kernel = program kernel = interpreter = reference, every field', async () => {
+    const { ex, contracts } = await contractExecutor();
+    const { mismatches, results } = await diff({ fork: 'Prague' }, SMALL, { executor: ex });
+    expect(noMismatches(mismatches)).toEqual([]);
+    expect(results.map((r) => r.kernel)).toEqual(SMALL.map(() => 'contract'));
+    for (const kernel of ['compiled', 'interpreter'] as const) {
+      const other = (await diff({ fork: 'Prague' }, SMALL, { executor: await customExecutor({ kernel, contractKernels: 'off' }) })).results;
+      const bad = SMALL.flatMap((c, i) => (full(results[i]) === full(other[i]) ? [] : [`${c.name}\n  contract ${full(results[i])}\n  ${kernel} ${full(other[i])}`]));
+      expect(bad).toEqual([]);
+    }
+    // Distinct codes, one kernel each (the two dynamic-jump cases share a code).
+    expect(contracts.report().filter((e) => e.pipeline).length).toBe(new Set(SMALL.map((c) => hex(c.code))).size);
+    expect(contracts.report().every((e) => e.fragments! > 0 && e.wgslBytes! > 0 && e.pipelineMs! > 0)).toBe(true);
+  }, SLOW);
+
+  it('random programs with loops and jumps at Prague: contract kernel = interpreter = reference', async () => {
+    const rnd = xorshift32(0x5eed11);
+    const next = () => rnd.next();
+    const cases: Case[] = Array.from({ length: 8 }, (_, i) => ({
+      name: `random ${i}`,
+      code: randomProgram(next),
+      gas: [1_000_000n, 30_000n, 3_000n, BigInt(100 + (next() % 400))][i % 4],
+      data: Uint8Array.from({ length: next() % 40 }, () => next() & 0xff),
+      storage: new Map([[7n, BigInt(next())]]),
+    }));
+    const { ex } = await contractExecutor();
+    const { mismatches, results } = await diff({ fork: 'Prague' }, cases, { executor: ex });
+    expect(noMismatches(mismatches)).toEqual([]);
+    expect(results.every((r) => r.kernel === 'contract')).toBe(true);
+    const interp = (await diff({ fork: 'Prague' }, cases, { executor: await customExecutor({ kernel: 'interpreter' }) })).results;
+    const bad = cases.flatMap((c, i) => (full(results[i]) === full(interp[i]) ? [] : [`${c.name}: ${hex(c.code)}\n  contract    ${full(results[i])}\n  interpreter ${full(interp[i])}`]));
+    expect(bad).toEqual([]);
+  }, SLOW);
+
+  it('one dispatch mixing contract kernels, the program kernel and the interpreter, split across scratch chunks, keeps every result in place', async () => {
+    const a = SMALL[0];
+    const b = SMALL[1];
+    const small = { name: 'rare', code: asm('PUSH 7 PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') };
+    const create = { ...gpuCall({ name: 'init', code: asm('PUSH 9 PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') }, 0), isCreate: true };
+    // `background` with compileNowMinCalls 3: a and b (3 calls each) get kernels, `small` (1 call) the program kernel, init code the interpreter.
+    const ctx = await gpuContext();
+    const contracts = new ContractKernels(ctx.device, { dir: false });
+    const opts: GpuExecutorOptions = { kernel: 'compiled', contractKernels: 'background', compileNowMinCalls: 3, programs: new ProgramCache({ dir: false }), contracts, maxScratchBytesPerDispatch: 3 * 64 << 10 };
+    const ex = await customExecutor(opts);
+    const order = [a, small, b, a, b, a, b];
+    const calls = () => [...order.map((c, i) => gpuCall(c, i)), create];
+    const block = gpuBlock({ fork: 'Prague' });
+    await ex.execute(block, { accounts: new Map() }, calls());
+    for (const c of [a, b]) await contracts.wait(c.code, 'Prague');
+    const rs = await ex.execute(block, { accounts: new Map() }, calls());
+    expect(rs.map((r) => r.kernel)).toEqual(['contract', 'compiled', 'contract', 'contract', 'contract', 'contract', 'contract', 'interpreter']);
+    const want = await (await customExecutor({ kernel: 'interpreter' })).execute(block, { accounts: new Map() }, calls());
+    expect(rs.map(full)).toEqual(want.map(full));
+    expect(BigInt(`0x${hex(rs[7].returnData)}`)).toBe(9n);
+  }, SLOW);
+
+  it('a code with more fragments than the limit keeps the shared kernels, with the reason recorded', async () => {
+    const { ex, contracts } = await contractExecutor({ maxFragments: 2 });
+    const c = SMALL[1];
+    const [r] = await ex.execute(gpuBlock({ fork: 'Prague' }), { accounts: new Map() }, [gpuCall(c, 0)]);
+    expect(r.kernel).toBe('compiled');
+    expect(contracts.report().map((e) => [e.reason, e.fragments])).toEqual([['too-many-fragments', 4]]);
+  });
+});
