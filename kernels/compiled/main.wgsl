@@ -20,6 +20,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (mode == MODE_FAST) {
       status = fast_fragment();
     }
+    if (status == 0u && mode == MODE_STEP && quick_step()) {
+      mode = MODE_FAST;
+    }
     if (status == 0u && mode != MODE_FAST) {
       status = interpret_one();
       if (mode == MODE_STEP) {
