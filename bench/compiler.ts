@@ -3,6 +3,10 @@ import { parseArgs } from 'node:util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { ProgramCache } from '../src/compiler/cache.js';
 import { compileProgram } from '../src/compiler/compile.js';
+import { ContractKernels } from '../src/compiler/contract-kernels.js';
+import { emitWgsl } from '../src/compiler/emit-wgsl.js';
+import { buildProgram } from '../src/compiler/fragments.js';
+import { contractKernelSource } from '../src/compiler/kernel-source.js';
 import type { Engine } from '../src/engine/engine.js';
 import { GpuEngine } from '../src/engine/gpu.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
@@ -18,26 +22,51 @@ import { erc20TransferBatch } from './workloads/erc20.js';
  * Issue #4's benchmark, one run. Not a test: it reports and asserts nothing about time,
  * but it refuses to report speed for results that differ.
  *
- * 1. Compile time (host: stages 1 to 7) for Uniswap V2's ERC20 and UniswapV2Pair, and
- *    the one-time creation of the compiled-program kernel's pipeline on this device
- *    (shared by every program), next to the interpreter kernel's.
- * 2. Kernel: the top-level frames of N ERC-20 transfers through GpuCallExecutor, on the
- *    interpreter kernel and on compiled programs (pack, upload, dispatch, read back),
- *    with the host-side packing timed apart; both results must be identical.
- * 3. End to end: the same batch on engines `gpu` (compiled), `gpu-interpreter` and
- *    `reference`, tx/s; results must equal the reference's.
+ * Three kernels run the same frames: the interpreter kernel; compiled *programs* run by
+ * one shared kernel (the program back end); and a *contract kernel*, the contract's own
+ * pipeline with its fragments written as WGSL (the WGSL back end, emit-wgsl.ts and
+ * ContractKernels).
  *
+ * 1. Compile: host time of the program back end (stages 1 to 7) and of the WGSL back
+ *    end (fragments and WGSL emission), with sizes, for Uniswap V2's ERC20 and
+ *    UniswapV2Pair; the one-time pipelines of the interpreter and program kernels. With
+ *    --contract-pipelines, the pipeline of ERC20's contract kernel (UniswapV2Pair's is
+ *    measured last, as nothing else needs it), each capped at --pipeline-timeout-s:
+ *    minutes on lavapipe.
+ * 2. Kernel: the top-level frames of N ERC-20 transfers through GpuCallExecutor on each
+ *    kernel (pack, upload, dispatch, read back), repetitions interleaved, with the
+ *    host-side packing timed apart; results must be identical field by field (all but
+ *    the `kernel` label) or no speed is printed.
+ * 3. End to end: the same batch on engines `gpu` (compiled programs; contract kernels
+ *    as the executor's default: off on a software adapter), `gpu-interpreter` and
+ *    `reference`, tx/s; results must equal the reference's.
  * 4. With --op-costs: what one opcode costs inside a loop, on each kernel: the loop
  *    alone (all inline when compiled), then with one MSTORE, MLOAD, CALLDATALOAD,
- *    SLOAD or KECCAK256 per iteration, which both kernels run in step().
+ *    SLOAD or KECCAK256 per iteration, which every kernel runs in step(). The contract
+ *    kernel column needs each loop's own pipeline (a few seconds each on lavapipe).
  *
  *   npx tsx bench/compiler.ts [--transfers 10000] [--reps 5] [--op-costs]
+ *     [--contract-pipelines] [--pipeline-timeout-s 600] [--pipeline-max-gb 12]
+ *
+ * A pipeline's creation cannot be cancelled: past the timeout it goes on in the
+ * background (and holds the driver's compile queue); past the memory cap (the process's
+ * resident size, checked twice a second while waiting) the bench prints what it has
+ * and exits, since lavapipe's compile of a large contract grows without bound.
  */
 const { values } = parseArgs({
-  options: { transfers: { type: 'string', default: '10000' }, reps: { type: 'string', default: '5' }, 'op-costs': { type: 'boolean', default: false } },
+  options: {
+    transfers: { type: 'string', default: '10000' },
+    reps: { type: 'string', default: '5' },
+    'op-costs': { type: 'boolean', default: false },
+    'contract-pipelines': { type: 'boolean', default: false },
+    'pipeline-timeout-s': { type: 'string', default: '600' },
+    'pipeline-max-gb': { type: 'string', default: '12' },
+  },
 });
 const transfers = Number(values.transfers);
 const reps = Number(values.reps);
+const pipelineTimeoutS = Number(values['pipeline-timeout-s']);
+const pipelineMaxGb = Number(values['pipeline-max-gb']);
 const require = createRequire(import.meta.url);
 const artifact = (name: string) => {
   const j = require(`@uniswap/v2-core/build/${name}.json`) as { evm: { deployedBytecode: { object: string } } };
@@ -73,9 +102,24 @@ function frames(wire: WireBatch): { block: GpuBlockContext; state: GpuStateSnaps
   return { block, state: { accounts }, calls };
 }
 
-const observable = (rs: GpuCallResult[]) =>
-  JSON.stringify(rs.map((r) => [r.outcome, r.gasLeft, r.refund, r.returnData, r.logs, r.storageWrites, r.storageReads, r.accountReads, r.steps, r.stoppedAt]), (_, v) =>
-    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v);
+/** Every field of every result but the `kernel` label, as text (bigints and bytes spelled out). */
+const fieldsOf = (r: GpuCallResult) => {
+  const { kernel: _kernel, ...rest } = r;
+  return JSON.stringify(rest, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+};
+
+/** Undefined when `b` equals `a` field by field (the `kernel` label aside); else where they first differ. */
+function difference(a: GpuCallResult[], b: GpuCallResult[]): string | undefined {
+  if (a.length !== b.length) return `${a.length} results against ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    if (fieldsOf(a[i]) === fieldsOf(b[i])) continue;
+    const fa = JSON.parse(fieldsOf(a[i])) as Record<string, unknown>;
+    const fb = JSON.parse(fieldsOf(b[i])) as Record<string, unknown>;
+    const fields = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k]));
+    return `call ${i}: ${fields.map((k) => `${k} ${JSON.stringify(fa[k])} against ${JSON.stringify(fb[k])}`).join('; ')}`.slice(0, 600);
+  }
+  return undefined;
+}
 
 function comparable(r: BatchResult): string {
   const wire = formatResult(r, jsonCodec) as unknown as { results: { engine?: string }[]; stats?: unknown };
@@ -84,21 +128,70 @@ function comparable(r: BatchResult): string {
   return JSON.stringify(wire);
 }
 
+/** The promise's value, or why not: `timeout` after `s` seconds, `memory` once the process's resident size passes `maxGb` (the work itself goes on: a pipeline's creation cannot be cancelled). */
+async function within<T>(p: Promise<T>, s: number, maxGb: number): Promise<{ value?: T; stopped?: 'timeout' | 'memory'; peakGb: number }> {
+  let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let peakGb = process.memoryUsage.rss() / 2 ** 30;
+  const stop = new Promise<'timeout' | 'memory'>((res) => {
+    timer = setTimeout(() => res('timeout'), s * 1000);
+    poll = setInterval(() => {
+      peakGb = Math.max(peakGb, process.memoryUsage.rss() / 2 ** 30);
+      if (peakGb > maxGb) res('memory');
+    }, 500);
+  });
+  const r = await Promise.race([p.then((value) => ({ value })), stop]);
+  clearTimeout(timer);
+  clearInterval(poll);
+  return typeof r === 'string' ? { stopped: r, peakGb } : { value: r.value, peakGb };
+}
+
+let pipelineTimedOut = false;
+async function contractPipeline(code: Uint8Array): Promise<{ ready: boolean; line: string }> {
+  const t0 = performance.now();
+  const r = await within(contracts.wait(code, 'Prague'), pipelineTimeoutS, pipelineMaxGb);
+  const e = contracts.report().find((x) => x.key === ProgramCache.key(code, 'Prague'))!;
+  const mem = `process peak ${r.peakGb.toFixed(1)} GB`;
+  if (r.stopped === 'memory') {
+    console.log(`contract kernel pipeline (${e.fragments} fragments): over ${pipelineMaxGb} GB of memory after ${r0((performance.now() - t0) / 1000)} s, not created; exiting (its creation cannot be stopped otherwise)`);
+    process.exit(process.exitCode ?? 3);
+  }
+  pipelineTimedOut ||= r.stopped === 'timeout';
+  if (r.stopped === 'timeout') return { ready: false, line: `over ${pipelineTimeoutS} s (not created; ${mem}; its creation goes on in the background)` };
+  if (!r.value) return { ready: false, line: `none: ${e.reason}${e.error ? ` (${e.error.slice(0, 300)})` : ''}` };
+  return { ready: true, line: `${r0(e.pipelineMs ?? performance.now() - t0)} ms (emission included: ${r0(e.emitMs ?? NaN)} ms; ${mem})` };
+}
+
 const ctx = await gpuContext();
+const contracts = new ContractKernels(ctx.device, { dir: false });
 console.log(`adapter: ${ctx.adapterName}${ctx.software ? ' (software: only ratios taken side by side mean anything)' : ''}`);
+console.log(`options: --transfers ${transfers} --reps ${reps}${values['op-costs'] ? ' --op-costs' : ''}${values['contract-pipelines'] ? ` --contract-pipelines --pipeline-timeout-s ${pipelineTimeoutS}` : ''}`);
 
 // 1. Compile times.
+const hostMedian = (f: () => void) => {
+  f(); // JIT warm-up
+  return median(Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  }));
+};
 console.log('\n## Compile');
+console.log('program back end (host, stages 1 to 7):');
 for (const name of ['ERC20', 'UniswapV2Pair']) {
   const code = artifact(name);
-  compileProgram(code, 'Prague'); // JIT warm-up of the compiler itself
-  const ms = median(Array.from({ length: 5 }, () => {
-    const t = performance.now();
-    compileProgram(code, 'Prague');
-    return performance.now() - t;
-  }));
+  const ms = hostMedian(() => compileProgram(code, 'Prague'));
   const s = compileProgram(code, 'Prague').stats;
-  console.log(`${name}: ${s.codeBytes} bytes, ${s.instructions} instructions, ${s.blocks} blocks, ${s.fragments} fragments (${s.inlined} instructions inline, ${s.interpreted} left to the interpreter), program ${s.programWords * 4} bytes: compile ${ms.toFixed(1)} ms (median of 5)`);
+  console.log(`  ${name}: ${s.codeBytes} bytes, ${s.instructions} instructions, ${s.blocks} blocks, ${s.fragments} fragments (${s.inlined} instructions inline, ${s.interpreted} left to the interpreter), program ${s.programWords * 4} bytes: compile ${ms.toFixed(1)} ms (median of 5)`);
+}
+console.log('WGSL back end (host: fragments, then the WGSL of fast_fragment(); then linked into a kernel):');
+for (const name of ['ERC20', 'UniswapV2Pair']) {
+  const code = artifact(name);
+  const emitMs = hostMedian(() => emitWgsl(buildProgram(code, 'Prague'), name));
+  const emitted = emitWgsl(buildProgram(code, 'Prague'), name);
+  const linkMs = hostMedian(() => contractKernelSource(emitted.wgsl));
+  const kernelBytes = contractKernelSource(emitted.wgsl).length;
+  console.log(`  ${name}: ${emitted.fragments} fragments, WGSL ${emitted.wgsl.length} bytes: emission ${emitMs.toFixed(1)} ms (median of 5); linked kernel ${kernelBytes} bytes, linking ${linkMs.toFixed(1)} ms`);
 }
 let t = performance.now();
 await interpreterPipeline(ctx.device);
@@ -106,46 +199,76 @@ console.log(`interpreter kernel pipeline: ${r0(performance.now() - t)} ms (once 
 t = performance.now();
 await compiledPipeline(ctx.device);
 console.log(`compiled-program kernel pipeline: ${r0(compiledPipelineMs(ctx.device) ?? performance.now() - t)} ms (once per device, shared by every program)`);
+const erc20Code = artifact('ERC20');
+let contractReady = false;
+if (values['contract-pipelines']) {
+  const p = await contractPipeline(erc20Code);
+  contractReady = p.ready;
+  console.log(`contract kernel pipeline, ERC20 (one per contract and device): ${p.line}`);
+  console.log('contract kernel pipeline, UniswapV2Pair: measured at the end (nothing else needs it)');
+} else {
+  console.log('contract kernel pipelines: not created (--contract-pipelines; minutes on lavapipe)');
+}
 
 // 2. Kernel.
 console.log(`\n## Kernel: ${transfers} ERC-20 transfer frames`);
 const { block, state, calls } = frames(erc20TransferBatch({ transfers }));
-const programs = new ProgramCache({ dir: false });
 const interp = new GpuCallExecutor(ctx, { kernel: 'interpreter' });
-const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs });
-// Repetitions alternate between the kernels, so load from other processes hits both alike; the best and the median are reported.
-await interp.execute(block, state, calls.slice(0, 64));
-await compiled.execute(block, state, calls.slice(0, 64));
-const runs = { interp: [] as number[], compiled: [] as number[] };
-let outA: GpuCallResult[] = [];
-let outB: GpuCallResult[] = [];
-for (let i = 0; i < reps; i++) {
-  let t0 = performance.now();
-  outA = await interp.execute(block, state, calls);
-  runs.interp.push(performance.now() - t0);
-  t0 = performance.now();
-  outB = await compiled.execute(block, state, calls);
-  runs.compiled.push(performance.now() - t0);
-}
-const a = { ms: Math.min(...runs.interp), med: median(runs.interp), out: outA };
-const b = { ms: Math.min(...runs.compiled), med: median(runs.compiled), out: outB };
-const identical = observable(a.out) === observable(b.out);
-const ok = b.out.filter((r) => r.outcome <= 2).length;
-console.log(`results identical (outcome, gas, refund, return data, logs, reads, writes, steps, stop pc): ${identical}; ${ok}/${transfers} succeeded; ${b.out.filter((r) => r.kernel === 'compiled').length} ran compiled`);
-console.log(`steps per call: ${a.out[0].steps}`);
-console.log(`interpreter kernel: best ${r0(a.ms)} ms (median ${r0(a.med)}), ${r0(transfers / (a.ms / 1000))} frames/s`);
-console.log(`compiled programs:  best ${r0(b.ms)} ms (median ${r0(b.med)}), ${r0(transfers / (b.ms / 1000))} frames/s  (${(a.ms / b.ms).toFixed(2)}x best, ${(a.med / b.med).toFixed(2)}x median)`);
-const { packBatch } = await import('../src/gpu/pack.js');
-const packMs = Math.min(...Array.from({ length: reps }, () => {
+const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'off' });
+const contract = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contracts });
+const kernels = [
+  ['interpreter kernel', interp],
+  ['compiled programs', compiled],
+  ...(contractReady ? ([['contract kernel', contract]] as const) : []),
+] as const;
+if (calls.some((c) => c.code.length !== erc20Code.length || !c.code.every((b, i) => b === erc20Code[i]))) throw new Error('the workload runs a code other than ERC20.json');
+// First dispatches timed apart: a driver may compile a pipeline's shader at its first use.
+for (const [name, ex] of kernels) {
   const t0 = performance.now();
-  packBatch(block, state, calls, { stepBudget: 1e6, memoryBytes: 65536, returnBytes: 1024, logs: 8, logDataBytes: 2048, journalEntries: 64, accessedEntries: 32, transientEntries: 32 });
-  return performance.now() - t0;
-}));
-console.log(`of which host packing (best): ${r0(packMs)} ms; without it: interpreter ${r0(a.ms - packMs)} ms, compiled ${r0(b.ms - packMs)} ms (${((a.ms - packMs) / (b.ms - packMs)).toFixed(2)}x)`);
+  await ex.execute(block, state, calls.slice(0, 64));
+  console.log(`first dispatch (64 calls), ${name}: ${r0(performance.now() - t0)} ms`);
+}
+// Repetitions alternate between the kernels, so load from other processes hits them alike; the best and the median are reported.
+const runs = kernels.map(() => [] as number[]);
+const outs = kernels.map(() => [] as GpuCallResult[]);
+for (let i = 0; i < reps; i++) {
+  for (let k = 0; k < kernels.length; k++) {
+    const t0 = performance.now();
+    outs[k] = await kernels[k][1].execute(block, state, calls);
+    runs[k].push(performance.now() - t0);
+  }
+}
+const diffs = kernels.slice(1).map(([name], k) => [name, difference(outs[0], outs[k + 1])] as const);
+const identical = diffs.every(([, d]) => !d);
+const ok = outs[0].filter((r) => r.outcome <= 2).length;
+console.log(`results identical field by field (all but the kernel label), ${kernels.map(([n]) => n).join(', ')}: ${identical}; ${ok}/${transfers} succeeded; steps per call ${outs[0][0].steps}`);
+console.log(`ran on: ${kernels.map(([n], k) => `${n}: ${JSON.stringify(Object.fromEntries(['interpreter', 'compiled', 'contract'].map((l) => [l, outs[k].filter((r) => r.kernel === l).length])))}`).join('; ')}`);
+for (const [name, d] of diffs) if (d) console.log(`DIFFERENT, interpreter kernel against ${name}: ${d}`);
+const packMs = await (async () => {
+  const { packBatch } = await import('../src/gpu/pack.js');
+  return Math.min(...Array.from({ length: reps }, () => {
+    const t0 = performance.now();
+    packBatch(block, state, calls, { stepBudget: 1e6, memoryBytes: 65536, returnBytes: 1024, logs: 8, logDataBytes: 2048, journalEntries: 64, accessedEntries: 32, transientEntries: 32 });
+    return performance.now() - t0;
+  }));
+})();
+if (!identical) {
+  console.log('results differ: no speed reported');
+  process.exitCode = 1;
+} else {
+  const best = runs.map((r) => Math.min(...r));
+  const med = runs.map(median);
+  kernels.forEach(([name], k) => {
+    const vs = k === 0 ? '' : `  (${(best[0] / best[k]).toFixed(2)}x best, ${(med[0] / med[k]).toFixed(2)}x median, vs the interpreter kernel)`;
+    console.log(`${`${name}:`.padEnd(20)} best ${r0(best[k])} ms (median ${r0(med[k])}; all ${runs[k].map(r0).join(' ')}), ${r0(transfers / (best[k] / 1000))} frames/s${vs}`);
+  });
+  console.log(`of which host packing (best): ${r0(packMs)} ms; without it: ${kernels.map(([n], k) => `${n} ${r0(best[k] - packMs)} ms${k ? ` (${((best[0] - packMs) / (best[k] - packMs)).toFixed(2)}x)` : ''}`).join(', ')}`);
+  if (!contractReady) console.log('contract kernel: no row (its pipeline was not created: --contract-pipelines)');
+}
 
 // 4. Per-opcode costs (before the end-to-end part, which loads the host for a minute).
 if (values['op-costs']) {
-  console.log('\n## Opcode costs: 512 calls, 2000 loop iterations each, best of interleaved runs');
+  console.log(`\n## Opcode costs: 512 calls, 2000 loop iterations each, best of ${reps} interleaved runs`);
   const { asm } = await import('../test/gpu/interpreter-harness.js');
   const loop = (body: string) => asm(`PUSH 0 JUMPDEST ${body} PUSH 1 ADD DUP1 PUSH 2000 GT PUSH 2 JUMPI STOP`);
   const bodies: [string, string][] = [
@@ -158,6 +281,8 @@ if (values['op-costs']) {
   ];
   const self = new Uint8Array(20).fill(0xaa);
   const costs = new Map<string, Record<string, number>>();
+  const notes: string[] = [];
+  let opIdentical = true;
   for (const [name, body] of bodies) {
     const code = loop(body);
     const st: GpuStateSnapshot = { accounts: new Map([[`0x${'aa'.repeat(20)}`, { balance: 0n, nonce: 1n, code, codeHash: keccak_256(code), storage: new Map([[1n, 5n]]) }]]) };
@@ -165,22 +290,46 @@ if (values['op-costs']) {
       address: self, caller: self, origin: self, value: 0n, data: new Uint8Array(68).fill(1), gasPrice: 1n, gas: 10_000_000n, code, isCreate: false,
       warmAddresses: [self], warmSlots: [], blobVersionedHashes: [],
     }));
-    const best: Record<string, number> = { interpreter: Infinity, compiled: Infinity };
-    await interp.execute(block, st, cs.slice(0, 2));
-    await compiled.execute(block, st, cs.slice(0, 2));
+    const p = await contractPipeline(code);
+    notes.push(`${name}: ${buildProgram(code, 'Prague').fragments.length} fragments, contract kernel pipeline ${p.line}`);
+    const exs = [['interpreter', interp], ['compiled', compiled], ...(p.ready ? ([['contract', contract]] as const) : [])] as const;
+    const best: Record<string, number> = { interpreter: Infinity, compiled: Infinity, contract: NaN };
+    const last: GpuCallResult[][] = [];
+    for (const [, ex] of exs) await ex.execute(block, st, cs.slice(0, 2));
     for (let i = 0; i < reps; i++) {
-      for (const [k, ex] of [['interpreter', interp], ['compiled', compiled]] as const) {
+      for (let k = 0; k < exs.length; k++) {
+        const [label, ex] = exs[k];
         const t0 = performance.now();
-        await ex.execute(block, st, cs);
-        best[k] = Math.min(best[k], performance.now() - t0);
+        last[k] = await ex.execute(block, st, cs);
+        const ms = performance.now() - t0;
+        best[label] = Number.isNaN(best[label]) ? ms : Math.min(best[label], ms);
+      }
+    }
+    for (let k = 1; k < exs.length; k++) {
+      const d = difference(last[0], last[k]);
+      if (d) {
+        opIdentical = false;
+        console.log(`DIFFERENT, ${name}, interpreter against ${exs[k][0]}: ${d}`);
       }
     }
     costs.set(name, best);
   }
-  const base = costs.get('loop alone')!;
-  for (const [name, best] of costs) {
-    const extra = (k: string) => (name === 'loop alone' ? '' : `, +${(((best[k] - base[k]) / (512 * 2000)) * 1e6).toFixed(0)} ns per opcode-call`);
-    console.log(`${name.padEnd(24)} interpreter ${r0(best.interpreter)} ms${extra('interpreter')}; compiled ${r0(best.compiled)} ms${extra('compiled')} (${(best.interpreter / best.compiled).toFixed(2)}x)`);
+  for (const n of notes) console.log(`  ${n}`);
+  if (!opIdentical) {
+    console.log('results differ: no costs reported');
+    process.exitCode = 1;
+  } else {
+    console.log('results identical field by field on every kernel that ran');
+    const base = costs.get('loop alone')!;
+    for (const [name, best] of costs) {
+      const col = (k: string) => {
+        if (Number.isNaN(best[k])) return `${k} n/a`;
+        const extra = name === 'loop alone' ? '' : `, +${(((best[k] - base[k]) / (512 * 2000)) * 1e6).toFixed(0)} ns per opcode-call`;
+        const ratio = k === 'interpreter' ? '' : ` (${(best.interpreter / best[k]).toFixed(2)}x)`;
+        return `${k} ${r0(best[k])} ms${extra}${ratio}`;
+      };
+      console.log(`${name.padEnd(24)} ${['interpreter', 'compiled', 'contract'].map(col).join('; ')}`);
+    }
   }
 }
 
@@ -205,13 +354,28 @@ try {
   const g = await run(gpu);
   const gi = await run(gpuInterp);
   const tps = (ms: number) => r0(transfers / (ms / 1000));
+  const same = comparable(g.result) === comparable(ref.result) && comparable(gi.result) === comparable(ref.result);
   console.log(`identical to the reference: gpu ${comparable(g.result) === comparable(ref.result)}, gpu-interpreter ${comparable(gi.result) === comparable(ref.result)}`);
-  console.log(`reference:       ${r0(ref.ms)} ms, ${tps(ref.ms)} tx/s`);
-  console.log(`gpu-interpreter: ${r0(gi.ms)} ms, ${tps(gi.ms)} tx/s  wave ${r0(gi.result.stats.timingsMs?.wave ?? NaN)} ms`);
-  console.log(`gpu (compiled):  ${r0(g.ms)} ms, ${tps(g.ms)} tx/s  wave ${r0(g.result.stats.timingsMs?.wave ?? NaN)} ms`);
+  console.log(`contract kernels in engine gpu: ${process.env.EVMGPU_CONTRACT_KERNELS ?? (ctx.software ? 'off (the default on a software adapter)' : 'background (the default)')}`);
+  if (same) {
+    console.log(`reference:       ${r0(ref.ms)} ms, ${tps(ref.ms)} tx/s`);
+    console.log(`gpu-interpreter: ${r0(gi.ms)} ms, ${tps(gi.ms)} tx/s  wave ${r0(gi.result.stats.timingsMs?.wave ?? NaN)} ms`);
+    console.log(`gpu (compiled):  ${r0(g.ms)} ms, ${tps(g.ms)} tx/s  wave ${r0(g.result.stats.timingsMs?.wave ?? NaN)} ms`);
+  } else {
+    console.log('results differ from the reference: no speed reported');
+    process.exitCode = 1;
+  }
   console.log(`engines: gpu ${JSON.stringify(g.result.stats.engines)}, gpu-interpreter ${JSON.stringify(gi.result.stats.engines)}`);
   console.log(`program cache: ${JSON.stringify(compiled.programs.report().map((e) => ({ key: e.key.slice(0, 12), calls: e.calls, source: e.source, ms: e.ms && +e.ms.toFixed(1), reason: e.reason })))}`);
-  if (!identical || comparable(g.result) !== comparable(ref.result) || comparable(gi.result) !== comparable(ref.result)) process.exitCode = 1;
+  // The pipeline of UniswapV2Pair's contract kernel, last: nothing above needs it, and past the timeout its creation cannot be stopped.
+  if (values['contract-pipelines']) {
+    console.log('\n## Contract kernel pipeline, UniswapV2Pair');
+    const code = artifact('UniswapV2Pair');
+    const p = await contractPipeline(code);
+    console.log(`contract kernel pipeline, UniswapV2Pair (${buildProgram(code, 'Prague').fragments.length} fragments): ${p.line}`);
+  }
 } finally {
+  // Destroying the device waits for a pipeline still being created: exit instead.
+  if (pipelineTimedOut) process.exit(process.exitCode ?? 0);
   await gpu.close();
 }
