@@ -74,12 +74,48 @@ fn fast_jump(dest: u256, jump_pc: u32) -> u32 {
   return 0u;
 }
 
-// MLOAD, MSTORE and CALLDATALOAD at pc when they cannot fail and touch whole aligned
-// words already in memory (or in the calldata): Solidity's scratch space, free memory
-// pointer and ABI arguments, most of the memory traffic of compiled contracts. Does
-// exactly what interpret_one() and step() do in that case (one step, 3 gas, the same
-// stack and memory), without the interpreter's dispatch and byte-copy loop. Returns
-// false, having changed nothing, when the interpreter must run the opcode.
+// MLOAD, MSTORE and CALLDATALOAD in their quick case: a whole aligned word already in
+// memory (or in the calldata), at an offset below 2^32. That is Solidity's scratch space,
+// free memory pointer and ABI arguments, most of the memory traffic of compiled code.
+// It costs exactly the 3 static gas and cannot fail, so a fragment runs it inline
+// (behind this check, with a side exit to the interpreter otherwise) and quick_step()
+// runs it without the interpreter's dispatch and byte-copy loop.
+fn quick_ok(op: u32, offset: u256) -> bool {
+  let off = offset[0];
+  // Bytes available from the word at off: memory's size, or the calldata's length.
+  let size = select(mem_words * 32u, data_len, op == 0x35u);
+  return u256_fits_u32(offset) && (off & 3u) == 0u && size >= 32u && off <= size - 32u;
+}
+
+// The word MLOAD or CALLDATALOAD reads, once quick_ok() holds.
+fn quick_load(op: u32, offset: u256) -> u256 {
+  var v: u256;
+  if (op == 0x35u) {
+    let at = data_at + (offset[0] >> 2u);
+    for (var j = 0u; j < 8u + opaque; j++) {
+      v[7u - j] = bswap32(blob[at + j]);
+    }
+  } else {
+    let at = mem_at + (offset[0] >> 2u);
+    for (var j = 0u; j < 8u + opaque; j++) {
+      v[7u - j] = bswap32(scratch[at + j]);
+    }
+  }
+  return v;
+}
+
+// MSTORE's write, once quick_ok() holds.
+fn quick_store(offset: u256, v: u256) {
+  let at = mem_at + (offset[0] >> 2u);
+  for (var j = 0u; j < 8u + opaque; j++) {
+    scratch[at + j] = bswap32(v[7u - j]);
+  }
+}
+
+// The opcode at pc, when it is one of the three in its quick case and nothing else can
+// fail (3 gas, its stack items, a step of budget left): exactly what interpret_one()
+// and step() do then. Returns false, having changed nothing, when the interpreter must
+// run it.
 fn quick_step() -> bool {
   let op = blob_byte(code_at, pc);
   let store = op == 0x52u;
@@ -87,29 +123,29 @@ fn quick_step() -> bool {
     return false;
   }
   let offset = entry_item(0u);
-  let off = offset[0];
-  // Bytes available from the word at off: memory's size, or the calldata's length.
-  let size = select(mem_words * 32u, data_len, op == 0x35u);
-  if (!u256_fits_u32(offset) || (off & 3u) != 0u || size < 32u || off > size - 32u) {
+  if (!quick_ok(op, offset)) {
     return false;
   }
-  let at = select(mem_at, data_at, op == 0x35u) + (off >> 2u);
   if (store) {
-    let v = entry_item(1u);
-    for (var j = 0u; j < 8u + opaque; j++) {
-      scratch[at + j] = bswap32(v[7u - j]);
-    }
+    quick_store(offset, entry_item(1u));
     sp -= 2u;
   } else {
-    var v: u256;
-    for (var j = 0u; j < 8u + opaque; j++) {
-      v[7u - j] = bswap32(select(scratch[at + j], blob[at + j], op == 0x35u));
-    }
-    put_item(-1, v);
+    put_item(-1, quick_load(op, offset));
   }
   op_pc = pc;
   steps += 1u;
   gas = u64_sub(gas, u64(3u));
   pc += 1u;
   return true;
+}
+
+// A side exit's common part, after its write-back: the gas and steps of the guarded
+// opcode and those after it given back, and the interpreter asked to run it at pc.
+fn side_exit(change: i32, refund: u32, count: u32, at: u32) -> u32 {
+  sp = u32(i32(sp) + change);
+  gas = u64_add(gas, u64(refund));
+  steps -= count;
+  mode = MODE_STEP;
+  pc = at;
+  return 0u;
 }

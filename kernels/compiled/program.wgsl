@@ -36,6 +36,17 @@ fn fast_fragment() -> u32 {
       r = read_u256(BUF_BLOB, program_at + prog(m + MICRO_A));
     } else if (kind <= 0x1du) {
       r = arith_light(kind, regs[prog(m + MICRO_A)], regs[prog(m + MICRO_B)]);
+    } else if (kind == 0x35u || kind == 0x51u || kind == 0x52u) {
+      let offset = regs[prog(m + MICRO_A)];
+      if (!quick_ok(kind, offset)) {
+        return program_side_exit(prog(m + MICRO_EXIT));
+      }
+      if (kind == 0x52u) {
+        quick_store(offset, regs[prog(m + MICRO_B)]);
+        m += MICRO_WORDS;
+        continue;
+      }
+      r = quick_load(kind, offset);
     } else {
       r = frame_word(kind);
     }
@@ -66,4 +77,15 @@ fn fast_fragment() -> u32 {
   }
   pc = to;
   return 0u;
+}
+
+// A guarded opcode's side exit (its EXIT record at `e`): the stack as the opcodes
+// before it left it, then the interpreter at its pc.
+fn program_side_exit(e: u32) -> u32 {
+  var w = e + EXIT_WORDS;
+  for (var k = 0u; k < prog(e + EXIT_WRITES); k++) {
+    put_item(i32(prog(w + WRITE_OFF)), regs[prog(w + WRITE_REG)]);
+    w += WRITE_WORDS;
+  }
+  return side_exit(i32(prog(e + EXIT_CHANGE)), prog(e + EXIT_GAS), prog(e + EXIT_STEPS), prog(e + EXIT_PC));
 }

@@ -10,7 +10,7 @@ import { buildProgram } from './fragments.js';
  */
 
 /** Part of every cache key: bump it whenever the encoding or the kernel that runs it changes meaning. */
-export const COMPILER_VERSION = 2;
+export const COMPILER_VERSION = 3;
 
 export interface CompileStats {
   readonly codeBytes: number;

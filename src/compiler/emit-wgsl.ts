@@ -1,5 +1,5 @@
 import type { Program } from './fragments.js';
-import { describeOp, fragmentExit, fragmentTitle, hex, lowerFragment, type LoweredFragment, type MicroOp } from './lower.js';
+import { describeExit, describeOp, fragmentExit, fragmentTitle, hex, lowerFragment, type LoweredFragment, type MicroOp, type SideExit } from './lower.js';
 import { END_FALL, END_JUMPI, END_STEP, MICRO_CONST, TARGET_BAD, TARGET_DYNAMIC } from './program-layout.js';
 
 /**
@@ -41,7 +41,10 @@ function emitFragment(l: LoweredFragment): string[] {
   for (const k of l.entryUsed) body.push(`let r${k} = entry_item(${k}u);`);
   for (const line of l.lines) {
     if (line.source) body.push(`// ${line.source}`);
-    for (const o of line.ops) body.push(`let r${o.dst} = ${expression(o)};${o.kind === MICRO_CONST ? '' : ` // ${describeOp(o)}`}`);
+    for (const o of line.ops) {
+      if (o.exit) body.push(...guarded(o, o.exit));
+      else body.push(`let r${o.dst} = ${expression(o)};${o.kind === MICRO_CONST ? '' : ` // ${describeOp(o)}`}`);
+    }
   }
   body.push(`// ${fragmentExit(l)}`);
   for (const w of l.writes) body.push(`put_item(${w.off}, r${w.reg});`);
@@ -49,6 +52,17 @@ function emitFragment(l: LoweredFragment): string[] {
   if (c !== 0) body.push(`sp ${c > 0 ? '+' : '-'}= ${Math.abs(c)}u;`);
   body.push(...exit(l));
   out.push(...body.map((s) => `  ${s}`), '}');
+  return out;
+}
+
+/** A guarded opcode: its quick case inline, else the side exit. */
+function guarded(o: MicroOp, e: SideExit): string[] {
+  const offset = `r${o.args[0]}`;
+  const out = [`if (!quick_ok(${hex32(o.kind)}, ${offset})) {`, `  // ${describeExit(e)}`];
+  for (const w of e.writes) out.push(`  put_item(${w.off}, r${w.reg});`);
+  out.push(`  return side_exit(${e.change}, ${e.gas}u, ${e.steps}u, ${hex(e.pc)}u);`, '}');
+  if (o.kind === 0x52) out.push(`quick_store(${offset}, r${o.args[1]});`);
+  else out.push(`let r${o.dst} = quick_load(${hex32(o.kind)}, ${offset});`);
   return out;
 }
 

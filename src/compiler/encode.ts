@@ -1,9 +1,9 @@
 import type { Program } from './fragments.js';
 import { describeOp, fragmentExit, fragmentTitle, lowerFragment, type LoweredFragment } from './lower.js';
-import { FRAGMENT, MICRO, MICRO_CONST, NO_FRAGMENT, WRITE } from './program-layout.js';
+import { EXIT, FRAGMENT, MICRO, MICRO_CONST, NO_FRAGMENT, WRITE } from './program-layout.js';
 
 /**
- * Stage 7, the program back end: each lowered fragment (lower.ts) as the words
+ * Stage 7a, the program back end: each lowered fragment (lower.ts) as the words
  * kernels/compiled/program.wgsl runs (layout in program-layout.ts), and a listing
  * that names every source pc: the listing is what the snapshot tests review.
  */
@@ -40,6 +40,7 @@ export function encodeProgram(p: Program): EncodedProgram {
   const offsets = lowered.map((l) => {
     const o = at;
     at += FRAGMENT.words + l.ops.length * MICRO.words + l.writes.length * WRITE.words;
+    for (const o of l.ops) if (o.exit) at += EXIT.words + o.exit.writes.length * WRITE.words;
     return o;
   });
   const constCount = lowered.reduce((n, l) => n + l.ops.filter((o) => o.kind === MICRO_CONST).length, 0);
@@ -50,13 +51,22 @@ export function encodeProgram(p: Program): EncodedProgram {
     words[p.fragments[i].start] = offsets[i];
     let w = offsets[i];
     for (const v of header(l)) words[w++] = v;
+    // Side exits follow the fragment's write-back.
+    let exitAt = w + l.ops.length * MICRO.words + l.writes.length * WRITE.words;
     for (const o of l.ops) {
       let a = o.a;
       if (o.kind === MICRO_CONST) {
         a = pool;
         for (let k = 0; k < 8; k++) words[pool++] = Number((o.value! >> BigInt(32 * k)) & 0xffffffffn);
       }
-      for (const v of [o.kind, o.dst, a, o.b]) words[w++] = v;
+      let exit = 0;
+      if (o.exit) {
+        exit = exitAt;
+        const e = o.exit;
+        for (const v of [e.pc, e.gas, e.steps, e.change >>> 0, e.writes.length]) words[exitAt++] = v;
+        for (const wb of e.writes) for (const v of [wb.off >>> 0, wb.reg]) words[exitAt++] = v;
+      }
+      for (const v of [o.kind, o.dst, a, o.b, exit]) words[w++] = v;
     }
     for (const wb of l.writes) for (const v of [wb.off >>> 0, wb.reg]) words[w++] = v;
   });

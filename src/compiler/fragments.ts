@@ -112,6 +112,8 @@ export function buildProgram(code: Uint8Array, fork: Fork): Program {
     if (f.end.kind === 'fall' && f.end.pc < code.length) work.push(f.end.pc);
     if (f.end.kind === 'interpret' && f.end.resumes) work.push(f.end.at.next);
     if (f.end.kind === 'jump' && last.rule.kind === 'jumpi' && last.next < code.length) work.push(last.next);
+    // After a side exit the interpreter runs the guarded opcode, and fragments resume after it.
+    for (const ins of f.body) if (ins.rule.kind === 'guarded' && ins.next < code.length) work.push(ins.next);
   }
   return { code, fork, instructions, jumpdests, blocks, fragments: [...fragments.values()].sort((a, b) => a.start - b.start) };
 }

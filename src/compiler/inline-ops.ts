@@ -19,11 +19,20 @@ export type InlineOp =
   /** A word of the call or the block, read as the interpreter's execute() reads it. */
   | { readonly kind: 'word' }
   | { readonly kind: 'jump' }
-  | { readonly kind: 'jumpi' };
+  | { readonly kind: 'jumpi' }
+  /**
+   * MLOAD, MSTORE, CALLDATALOAD: inline when the word is aligned and already in memory
+   * (or in the calldata), the case that costs exactly 3 gas and cannot fail; otherwise a
+   * side exit hands the opcode to the interpreter with the state it would have there.
+   */
+  | { readonly kind: 'guarded'; readonly produces: boolean };
 
 /** Call and block words (frame_word in kernels/compiled/fast.wgsl); SELFBALANCE and BLOCKHASH are not: they record reads or take an operand. */
 const WORDS = new Set(['ADDRESS', 'ORIGIN', 'CALLER', 'CALLVALUE', 'GASPRICE', 'CALLDATASIZE', 'CODESIZE', 'MSIZE',
   'COINBASE', 'TIMESTAMP', 'NUMBER', 'PREVRANDAO', 'GASLIMIT', 'CHAINID', 'BASEFEE', 'BLOBBASEFEE']);
+
+/** Word-sized memory and calldata reads and writes (quick_ok in kernels/compiled/fragment.wgsl says when they run inline). */
+const GUARDED = new Set(['MLOAD', 'MSTORE', 'CALLDATALOAD']);
 
 /** What arith_light (kernels/interpreter/arith.wgsl) computes: MUL, DIV and the rest keep the interpreter's one copy of the multiplier and divider. */
 const ARITH_LIGHT = new Set(['ADD', 'SUB', 'SIGNEXTEND', 'LT', 'GT', 'SLT', 'SGT', 'EQ', 'ISZERO', 'AND', 'OR', 'XOR', 'NOT', 'BYTE', 'SHL', 'SHR', 'SAR']);
@@ -47,11 +56,12 @@ function rule(op: OpcodeSpec): InlineOp | undefined {
  * Undefined bytes and opcodes with dynamic gas or host execution never inline.
  */
 export function inlineRule(op: OpcodeSpec, defined: boolean): InlineOp | undefined {
+  if (defined && GUARDED.has(op.name)) return { kind: 'guarded', produces: op.pushes > 0 };
   if (!defined || op.dynamicGas || op.exec !== 'gpu' || op.terminates) return undefined;
   return rule(op);
 }
 
 /** Whether the instruction leaves a new value on the stack (a register to allocate). */
 export function producesValue(r: InlineOp): boolean {
-  return r.kind === 'push' || r.kind === 'pc' || r.kind === 'arith' || r.kind === 'word';
+  return r.kind === 'push' || r.kind === 'pc' || r.kind === 'arith' || r.kind === 'word' || (r.kind === 'guarded' && r.produces);
 }

@@ -13,6 +13,19 @@ import { SymbolicStack, type StackValue } from './stack.js';
  * disagree on what a fragment does.
  */
 
+/**
+ * Where a guarded opcode hands over to the interpreter when its quick case does not
+ * hold: the stack as the opcodes before it left it (written back), the gas and steps
+ * of it and the opcodes after it (charged by the entry check, given back), and its pc.
+ */
+export interface SideExit {
+  readonly pc: number;
+  readonly writes: readonly { readonly off: number; readonly reg: number }[];
+  readonly change: number;
+  readonly gas: number;
+  readonly steps: number;
+}
+
 /** One register operation: `dst = kind(a, b)`; kind MICRO_CONST loads `value`. */
 export interface MicroOp {
   readonly kind: number;
@@ -24,6 +37,8 @@ export interface MicroOp {
   /** The opcode's name (listing and comments). */
   readonly name: string;
   readonly value?: bigint;
+  /** Guarded opcodes (MLOAD, MSTORE, CALLDATALOAD): the side exit. MSTORE writes no register. */
+  readonly exit?: SideExit;
 }
 
 /** A fragment after stages 5 and 6. */
@@ -81,7 +96,7 @@ export function lowerFragment(p: Program, f: Fragment): LoweredFragment {
     return r;
   };
   let jump: { pc: number; next: number; dest: StackValue; cond?: StackValue } | undefined;
-  for (const ins of f.body) {
+  for (const [i, ins] of f.body.entries()) {
     lines.push({ source: describe(ins), ops: [] });
     const r = ins.rule;
     switch (r.kind) {
@@ -114,6 +129,17 @@ export function lowerFragment(p: Program, f: Fragment): LoweredFragment {
         const dst = stack.fresh();
         emit({ kind: ins.op.code, dst, a: regs[0] ?? 0, b: regs[1] ?? 0, args: regs, name: ins.op.name });
         stack.push({ kind: 'reg', reg: dst });
+        break;
+      }
+      case 'guarded': {
+        const rest = f.body.slice(i);
+        const writes = stack.writeBack();
+        for (const w of writes) if (w.reg < f.stackRequired) entryUsed.add(w.reg);
+        const exit: SideExit = { pc: ins.pc, writes, change: stack.change(), gas: rest.reduce((g, x) => g + x.gas, 0), steps: rest.length };
+        const args = Array.from({ length: ins.op.pops }, () => use(stack.pop()));
+        const dst = r.produces ? stack.fresh() : 0;
+        emit({ kind: ins.op.code, dst, a: args[0], b: args[1] ?? 0, args, name: ins.op.name, exit });
+        if (r.produces) stack.push({ kind: 'reg', reg: dst });
         break;
       }
       case 'jump':
@@ -185,5 +211,13 @@ export function fragmentExit(l: LoweredFragment): string {
 export function describeOp(o: MicroOp): string {
   if (o.kind === MICRO_CONST) return `r${o.dst} = 0x${o.value!.toString(16)}`;
   if (o.args.length === 0) return `r${o.dst} = ${o.name}`;
-  return `r${o.dst} = ${o.name}(${o.args.map((x) => `r${x}`).join(', ')})`;
+  const call = `${o.name}(${o.args.map((x) => `r${x}`).join(', ')})`;
+  if (!o.exit) return `r${o.dst} = ${call}`;
+  return `${o.kind === 0x52 ? call : `r${o.dst} = ${call}`} if quick, else ${describeExit(o.exit)}`;
+}
+
+/** A side exit in words. */
+export function describeExit(e: SideExit): string {
+  const wb = e.writes.map((w) => `${w.off >= 0 ? '+' : ''}${w.off} <- r${w.reg}`);
+  return `write-back: ${wb.length ? wb.join(', ') : 'none'}; sp ${e.change >= 0 ? '+' : ''}${e.change}; ${e.gas} gas and ${e.steps} steps back; ${hex(e.pc)} in the interpreter`;
 }

@@ -3,7 +3,8 @@ import { layoutWgsl, wordLayout } from '../gpu/layout.js';
 /**
  * The compiled program of one code, as the kernel reads it from the blob: first one
  * word per code byte (the fragment starting there, as an offset into the program, or
- * NO_FRAGMENT), then the fragments, then a pool of 8-word constants. Declared once
+ * NO_FRAGMENT), then the fragments (each followed by its side exits), then a pool of
+ * 8-word constants. Declared once
  * here; the WGSL constants are generated from it, as for src/gpu/layout.ts.
  */
 export const FRAGMENT = wordLayout('FRAGMENT', {
@@ -27,8 +28,11 @@ export const FRAGMENT = wordLayout('FRAGMENT', {
   nextPc: 1,
 });
 
-/** One register operation: dst = kind(a, b). */
-export const MICRO = wordLayout('MICRO', { kind: 1, dst: 1, a: 1, b: 1 });
+/** One register operation: dst = kind(a, b); `exit`: a guarded opcode's EXIT record (program offset). */
+export const MICRO = wordLayout('MICRO', { kind: 1, dst: 1, a: 1, b: 1, exit: 1 });
+
+/** A guarded opcode's side exit (lower.ts SideExit), followed by `writes` WRITE records. */
+export const EXIT = wordLayout('EXIT', { pc: 1, gas: 1, steps: 1, change: 1, writes: 1 });
 
 /** One write-back: register `reg` to the stack slot `off` (i32 bits) items from the entry height. */
 export const WRITE = wordLayout('WRITE', { off: 1, reg: 1 });
@@ -58,6 +62,7 @@ export function programLayoutWgsl(): string {
     layoutWgsl(FRAGMENT),
     layoutWgsl(MICRO),
     layoutWgsl(WRITE),
+    layoutWgsl(EXIT),
     `const END_FALL: u32 = ${END_FALL}u;`,
     `const END_STEP: u32 = ${END_STEP}u;`,
     `const END_JUMP: u32 = ${END_JUMP}u;`,
