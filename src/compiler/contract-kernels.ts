@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
 import { defaultCacheDir, ProgramCache } from './cache.js';
 import { emitWgsl } from './emit-wgsl.js';
-import { buildProgram } from './fragments.js';
+import { buildProgram, type Program } from './fragments.js';
 import { contractKernelSource } from './kernel-source.js';
 
 /**
  * Kernels of their own for hot contracts: the WGSL back end's code (emit-wgsl.ts)
- * linked into kernels/compiled/main.wgsl, one pipeline per code, fork and compiler
- * version on each device. A pipeline is created in the background; until it exists
+ * linked into kernels/compiled/main.wgsl with the program back end, one pipeline per
+ * code, fork and compiler version on each device. It holds every fragment of the code,
+ * or only those a sample call entered (profile.ts), the program running the rest. A pipeline is created in the background; until it exists
  * the code's calls run on the program (or interpreter) kernel, so nothing waits on a
  * slow shader compiler. The emitted WGSL is kept on disk beside the programs
  * (`<key>.wgsl`) to read and to diff. Whether a code gets one, and why not, is
@@ -26,7 +27,12 @@ export type ContractKernelReason =
 export interface ContractKernelEntry {
   readonly key: string;
   readonly codeBytes: number;
+  /** Fragments written as WGSL (all, or those a sample call entered). */
   fragments?: number;
+  /** Fragments of the code. */
+  totalFragments?: number;
+  /** Whether the fragments were chosen by a sample call (profile.ts). */
+  sampled?: boolean;
   wgslBytes?: number;
   /** Host time to emit the WGSL. */
   emitMs?: number;
@@ -37,6 +43,9 @@ export interface ContractKernelEntry {
   pipeline?: GPUComputePipeline;
   ready?: Promise<GPUComputePipeline | undefined>;
 }
+
+/** The start pcs of the fragments a contract kernel should hold (profile.ts). */
+export type Sampler = (program: Program) => Promise<ReadonlySet<number>>;
 
 export interface ContractKernelOptions {
   /** Codes with more fragments keep the shared kernels. Default 4,096. */
@@ -62,14 +71,18 @@ export class ContractKernels {
     this.rewrite = opts.rewrite ?? ((w) => w);
   }
 
-  /** The code's pipeline if it exists; otherwise starts creating it (once) and answers undefined. */
-  request(code: Uint8Array, fork: Fork): GPUComputePipeline | undefined {
-    return this.entry(code, fork).pipeline;
+  /**
+   * The code's pipeline if it exists; otherwise starts creating it (once) and answers
+   * undefined. `sample`: the start pcs of the fragments to write (profile.ts), when not
+   * all of them; asked once, when the kernel is first requested.
+   */
+  request(code: Uint8Array, fork: Fork, sample?: Sampler): GPUComputePipeline | undefined {
+    return this.entry(code, fork, sample).pipeline;
   }
 
   /** The code's pipeline, waiting for it; undefined when the code gets none. */
-  async wait(code: Uint8Array, fork: Fork): Promise<GPUComputePipeline | undefined> {
-    const e = this.entry(code, fork);
+  async wait(code: Uint8Array, fork: Fork, sample?: Sampler): Promise<GPUComputePipeline | undefined> {
+    const e = this.entry(code, fork, sample);
     return e.pipeline ?? (await e.ready);
   }
 
@@ -78,7 +91,7 @@ export class ContractKernels {
     return [...this.entries.values()];
   }
 
-  private entry(code: Uint8Array, fork: Fork): ContractKernelEntry {
+  private entry(code: Uint8Array, fork: Fork, sample: Sampler | undefined): ContractKernelEntry {
     const key = ProgramCache.key(code, fork);
     let e = this.entries.get(key);
     if (e) return e;
@@ -86,8 +99,9 @@ export class ContractKernels {
     this.entries.set(key, e);
     const t = performance.now();
     const program = buildProgram(code, fork);
-    e.fragments = program.fragments.length;
-    if (program.fragments.length > this.maxFragments) {
+    e.totalFragments = program.fragments.length;
+    e.sampled = sample !== undefined;
+    if (!sample && program.fragments.length > this.maxFragments) {
       e.reason = 'too-many-fragments';
       return e;
     }
@@ -95,11 +109,19 @@ export class ContractKernels {
     const entry = e;
     entry.ready = (async () => {
       try {
-        const wgsl = this.rewrite(emitWgsl(program, `code ${key}`).wgsl);
+        const only = sample ? await sample(program) : undefined;
+        if (only && only.size > this.maxFragments) {
+          entry.reason = 'too-many-fragments';
+          entry.fragments = only.size;
+          return undefined;
+        }
+        const emitted = emitWgsl(program, `code ${key}`, only);
+        entry.fragments = emitted.fragments;
+        const wgsl = this.rewrite(emitted.wgsl);
         entry.emitMs = performance.now() - t;
         entry.wgslBytes = wgsl.length;
         this.write(key, wgsl);
-        const module = this.device.createShaderModule({ code: contractKernelSource(wgsl), label: `contract ${key}` });
+        const module = this.device.createShaderModule({ code: contractKernelSource(wgsl, emitted.withProgram), label: `contract ${key}` });
         const pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
         entry.pipeline = pipeline;
         entry.pipelineMs = performance.now() - t;

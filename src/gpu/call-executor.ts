@@ -1,6 +1,7 @@
 import { ProgramCache } from '../compiler/cache.js';
 import { type CompiledProgram } from '../compiler/compile.js';
-import { contractKernels, type ContractKernels } from '../compiler/contract-kernels.js';
+import { contractKernels, type ContractKernels, type Sampler } from '../compiler/contract-kernels.js';
+import { enteredFragments, sampleTrace } from '../compiler/profile.js';
 import { compiledKernelSource } from '../compiler/kernel-source.js';
 import type { OutcomeCode } from '../evm/outcome.js';
 import type { Fork } from '../model/fork.js';
@@ -167,6 +168,13 @@ export interface GpuExecutorOptions {
   contractKernels?: ContractKernelMode;
   /** Where those kernels are kept; default one per device (contractKernels()). */
   contracts?: ContractKernels;
+  /**
+   * Which fragments a contract kernel holds: `all`, or `entered`, those one sample call
+   * of the code entered (src/compiler/profile.ts; the program runs the rest). Default:
+   * `all` on a hardware adapter, `entered` on a software one, where compile time grows
+   * much faster than the code.
+   */
+  contractFragments?: 'all' | 'entered';
   /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
   compileNowMinCalls?: number;
   /** In `auto` mode, a code is compiled once it has been seen in this many calls (counted across dispatches); rarer codes stay interpreted. Default 1: on first sight. */
@@ -264,6 +272,7 @@ export class GpuCallExecutor {
   readonly programs: ProgramCache;
   readonly contractKernelMode: ContractKernelMode;
   private readonly contracts: ContractKernels;
+  private readonly contractFragments: 'all' | 'entered';
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
   private readonly buffers: GpuBufferCache;
   /** Groups run one at a time: they share the cached buffers. */
@@ -280,6 +289,7 @@ export class GpuCallExecutor {
     this.programs = opts.programs ?? sharedProgramCache();
     this.contractKernelMode = contractKernelMode(ctx, opts.contractKernels, this.mode);
     this.contracts = opts.contracts ?? contractKernels(ctx.device);
+    this.contractFragments = opts.contractFragments ?? (ctx.software ? 'entered' : 'all');
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
   }
@@ -331,14 +341,17 @@ export class GpuCallExecutor {
   }
 
   /** Each call's kernel of its code's own, where one exists (or, in `wait` mode, once created). */
-  private async chooseContractKernels(block: GpuBlockContext, calls: GpuCall[], counts: Map<Uint8Array, number>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
+  private async chooseContractKernels(block: GpuBlockContext, state: GpuStateSnapshot, calls: GpuCall[], counts: Map<Uint8Array, number>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
     if (this.contractKernelMode === 'off') return undefined;
     const byCode = new Map<Uint8Array, Promise<GPUComputePipeline | undefined> | GPUComputePipeline | undefined>();
     for (const [code, n] of counts) {
       if (!this.programs.peek(code, block.fork)) continue;
+      const first = calls.find((c) => c.code === code)!;
+      const sample: Sampler | undefined =
+        this.contractFragments === 'entered' ? async (program) => enteredFragments(program, await sampleTrace(block, state, first)) : undefined;
       // All requested before any is awaited: the shader compiler works on them at once.
-      if (this.contractKernelMode === 'wait') byCode.set(code, this.contracts.wait(code, block.fork));
-      else if (n >= this.compileNowMinCalls) byCode.set(code, this.contracts.request(code, block.fork));
+      if (this.contractKernelMode === 'wait') byCode.set(code, this.contracts.wait(code, block.fork, sample));
+      else if (n >= this.compileNowMinCalls) byCode.set(code, this.contracts.request(code, block.fork, sample));
     }
     for (const [code, k] of byCode) byCode.set(code, await k);
     if (![...byCode.values()].some(Boolean)) return undefined;
@@ -357,12 +370,12 @@ export class GpuCallExecutor {
     const counts = new Map<Uint8Array, number>();
     for (const c of calls) counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
     const programs = this.choosePrograms(block, calls, counts);
-    const contract = await this.chooseContractKernels(block, calls, counts);
+    const contract = await this.chooseContractKernels(block, state, calls, counts);
     const shared = programs ? await compiledPipeline(device) : await interpreterPipeline(device);
     const pipelineOf = (i: number) => contract?.[i] ?? shared;
-    const packed = withPrograms(packBatch(block, state, calls, this.limits), programs?.map((p, i) => (contract?.[i] ? undefined : p)));
-    // A call on its code's own kernel only needs programAt to say "compiled".
-    contract?.forEach((k, i) => k && (packed.calls[i * CALL.words + CALL.offset.programAt] = 0));
+    // A contract kernel runs its code's program wherever it has no fragment of its own.
+    const inBlob = contract ? calls.map((c, i) => (contract[i] ? this.programs.peek(c.code, block.fork) : programs?.[i])) : programs;
+    const packed = withPrograms(packBatch(block, state, calls, this.limits), inBlob);
     const r = this.regions;
     const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
     const outBytes = calls.length * r.outWords * 4;

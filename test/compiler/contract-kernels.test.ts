@@ -6,6 +6,10 @@ import type { GpuCallResult, GpuExecutorOptions } from '../../src/gpu/call-execu
 import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
 import { xorshift32 } from '../support/xorshift.js';
 import { randomProgram } from './random-program.js';
+import { Outcome } from '../../src/evm/outcome.js';
+import type { WireBatch } from '../../src/model/shapes.js';
+import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
+import { erc20Frames } from './erc20-frames.js';
 
 /**
  * The WGSL back end on the GPU (lavapipe in CI): each code runs on a kernel of its own,
@@ -33,7 +37,7 @@ async function contractExecutor(opts: GpuExecutorOptions & { rewrite?: (w: strin
   const own = opts.rewrite || opts.maxFragments;
   if (!own && !shared) shared = new ContractKernels(ctx.device, { dir: false });
   const contracts = own ? new ContractKernels(ctx.device, { dir: false, rewrite: opts.rewrite, maxFragments: opts.maxFragments }) : shared!;
-  const ex = await customExecutor({ kernel: 'compiled', contractKernels: 'wait', programs: new ProgramCache({ dir: false }), contracts, ...opts });
+  const ex = await customExecutor({ kernel: 'compiled', contractKernels: 'wait', contractFragments: 'all', programs: new ProgramCache({ dir: false }), contracts, ...opts });
   return { ex, contracts };
 }
 
@@ -98,7 +102,7 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
     const create = { ...gpuCall({ name: 'init', code: asm('PUSH 9 PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') }, 0), isCreate: true };
     // `background` with compileNowMinCalls 3: a and b (3 calls each) get kernels, `small` (1 call) the program kernel, init code the interpreter.
     const { contracts } = await contractExecutor();
-    const opts: GpuExecutorOptions = { kernel: 'compiled', contractKernels: 'background', compileNowMinCalls: 3, programs: new ProgramCache({ dir: false }), contracts, maxScratchBytesPerDispatch: 3 * 64 << 10 };
+    const opts: GpuExecutorOptions = { kernel: 'compiled', contractKernels: 'background', contractFragments: 'all', compileNowMinCalls: 3, programs: new ProgramCache({ dir: false }), contracts, maxScratchBytesPerDispatch: 3 * 64 << 10 };
     const ex = await customExecutor(opts);
     const order = [a, small, b, a, b, a, b];
     const calls = () => [...order.map((c, i) => gpuCall(c, i)), create];
@@ -112,11 +116,33 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
     expect(BigInt(`0x${hex(rs[7].returnData)}`)).toBe(9n);
   }, SLOW);
 
+  it('a kernel of the fragments a sample transfer entered: ERC-20 transfers equal the program kernel field by field, the rest of the token running as its program', async () => {
+    const wire = erc20TransferBatch({ transfers: 48 }) as WireBatch;
+    const { block, state, calls } = erc20Frames(wire);
+    // Two kinds of call: transfers, and calls the sample never made (approve), which
+    // leave the sampled fragments and run on the program inside the same kernel.
+    const approve = calls.slice(0, 16).map((c) => ({ ...c, data: Uint8Array.from(Buffer.from(`095ea7b3${'00'.repeat(12)}${'ab'.repeat(20)}${(7).toString(16).padStart(64, '0')}`, 'hex')) }));
+    const all = [...calls, ...approve];
+    const ctx = await gpuContext();
+    const contracts = new ContractKernels(ctx.device, { dir: false });
+    const ex = await customExecutor({ kernel: 'compiled', contractKernels: 'wait', contractFragments: 'entered', programs: new ProgramCache({ dir: false }), contracts });
+    const rs = await ex.execute(block, state, all);
+    const [entry] = contracts.report();
+    expect(entry.sampled).toBe(true);
+    expect(entry.fragments).toBeGreaterThan(10);
+    expect(entry.fragments).toBeLessThan(entry.totalFragments! / 4);
+    expect(rs.every((r) => r.kernel === 'contract')).toBe(true);
+    const want = await (await customExecutor({ kernel: 'compiled', contractKernels: 'off', programs: new ProgramCache({ dir: false }) })).execute(block, state, all);
+    expect(rs.map(full)).toEqual(want.map(full));
+    expect(rs.every((r) => r.outcome === Outcome.Return)).toBe(true);
+    expect(rs[48].logs.length).toBe(1);
+  }, SLOW);
+
   it('a code with more fragments than the limit keeps the shared kernels, with the reason recorded', async () => {
     const { ex, contracts } = await contractExecutor({ maxFragments: 2 });
     const c = SMALL[1];
     const [r] = await ex.execute(gpuBlock({ fork: 'Prague' }), { accounts: new Map() }, [gpuCall(c, 0)]);
     expect(r.kernel).toBe('compiled');
-    expect(contracts.report().map((e) => [e.reason, e.fragments])).toEqual([['too-many-fragments', 4]]);
+    expect(contracts.report().map((e) => [e.reason, e.totalFragments])).toEqual([['too-many-fragments', 4]]);
   });
 });

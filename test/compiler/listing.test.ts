@@ -4,6 +4,7 @@ import { encodeProgram } from '../../src/compiler/encode.js';
 import { buildProgram } from '../../src/compiler/fragments.js';
 import { compileProgram } from '../../src/compiler/compile.js';
 import { emitWgsl } from '../../src/compiler/emit-wgsl.js';
+import { enteredFragments } from '../../src/compiler/profile.js';
 import { FRAGMENT, NO_FRAGMENT, TARGET_BAD, TARGET_DYNAMIC } from '../../src/compiler/program-layout.js';
 import { ERC20_CODE } from '../../bench/workloads/erc20.js';
 import { asm } from '../gpu/interpreter-harness.js';
@@ -99,5 +100,26 @@ describe('compiler stages', () => {
     // 0x05: PUSH 0 then CALLDATALOAD (interpreted); the continuation's JUMP is dynamic.
     expect(target(9)).toBe(TARGET_DYNAMIC);
     expect(target(10)).toBe(TARGET_BAD);
+  });
+});
+
+describe('profile: the fragments a trace enters', () => {
+  it('counts a fragment entered by a jump, a fall-through or after an interpreted opcode, not a side exit continuation run through', () => {
+    // 0x00 PUSH 0; 0x02 JUMPDEST (loop); MLOAD inline (guarded), then MUL left to the interpreter.
+    const code = asm('PUSH 0 JUMPDEST DUP1 MLOAD POP PUSH 2 DUP2 MUL POP PUSH 1 ADD DUP1 PUSH 3 GT PUSH 2 JUMPI STOP');
+    const p = buildProgram(code, 'Prague');
+    const starts = p.fragments.map((f) => f.start);
+    const byPc = new Map(p.instructions.map((i) => [i.pc, i]));
+    // The loop twice, as the reference would step it.
+    const body: number[] = [];
+    for (let pc = 2; pc !== undefined && byPc.get(pc)?.op.name !== 'JUMPI'; pc = byPc.get(pc)!.next) body.push(pc);
+    const jumpi = body[body.length - 1] + (byPc.get(body[body.length - 1])!.next - body[body.length - 1]);
+    const trace = [0, ...body, jumpi, ...body, jumpi, jumpi + 1];
+    const entered = enteredFragments(p, trace);
+    const mloadNext = p.instructions.find((i) => i.op.name === 'MLOAD')!.next;
+    const mulNext = p.instructions.find((i) => i.op.name === 'MUL')!.next;
+    expect(starts).toContain(mloadNext);
+    expect([...entered].sort((a, b) => a - b)).toEqual([0, 2, mulNext, jumpi + 1].filter((pc) => starts.includes(pc)));
+    expect(entered.has(mloadNext)).toBe(false);
   });
 });

@@ -1,0 +1,29 @@
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../../src/gpu/call-executor.js';
+import type { Hex, WireBatch } from '../../src/model/shapes.js';
+
+const bytes = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
+
+/** The top-level frames of a batch of ERC-20 transfers (bench/workloads/erc20.ts), as GpuCallExecutor runs them. */
+export function erc20Frames(wire: WireBatch): { block: GpuBlockContext; state: GpuStateSnapshot; calls: GpuCall[] } {
+  const accounts: GpuStateSnapshot['accounts'] = new Map();
+  for (const [a, acc] of Object.entries(wire.pre)) {
+    const code = acc.code ? bytes(acc.code) : new Uint8Array(0);
+    const storage = new Map<bigint, bigint>(Object.entries(acc.storage ?? {}).map(([k, v]) => [BigInt(k), BigInt(v as string)]));
+    accounts.set(a.toLowerCase(), { balance: BigInt(acc.balance ?? '0x0'), nonce: BigInt(acc.nonce ?? '0x0'), code, codeHash: keccak_256(code), storage });
+  }
+  const coinbase = bytes(wire.env.coinbase);
+  const calls = wire.txs.map((tx): GpuCall => {
+    const t = tx as { from: Hex; to: Hex; data: Hex };
+    return {
+      address: bytes(t.to), caller: bytes(t.from), origin: bytes(t.from), value: 0n, data: bytes(t.data), gasPrice: 8n,
+      gas: 100_000n, code: accounts.get(t.to.toLowerCase())!.code, isCreate: false,
+      warmAddresses: [bytes(t.from), bytes(t.to), coinbase], warmSlots: [], blobVersionedHashes: [],
+    };
+  });
+  const block: GpuBlockContext = {
+    fork: 'Prague', coinbase, number: BigInt(wire.env.number), timestamp: BigInt(wire.env.timestamp), gasLimit: BigInt(wire.env.gasLimit),
+    chainId: 1n, baseFee: 7n, prevRandao: 0n, blobBaseFee: 1n, blockHashes: new Map(),
+  };
+  return { block, state: { accounts }, calls };
+}
