@@ -215,10 +215,14 @@ console.log(`\n## Kernel: ${transfers} ERC-20 transfer frames`);
 const { block, state, calls } = frames(erc20TransferBatch({ transfers }));
 const interp = new GpuCallExecutor(ctx, { kernel: 'interpreter' });
 const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'off' });
-const contract = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contracts });
+const contract = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'all', contracts });
+// A contract kernel of only the fragments a sample transfer entered (src/compiler/profile.ts): seconds to create on lavapipe, not minutes.
+const sampledKernels = new ContractKernels(ctx.device, { dir: false });
+const sampled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'entered', contracts: sampledKernels });
 const kernels = [
   ['interpreter kernel', interp],
   ['compiled programs', compiled],
+  ['contract, sampled', sampled],
   ...(contractReady ? ([['contract kernel', contract]] as const) : []),
 ] as const;
 if (calls.some((c) => c.code.length !== erc20Code.length || !c.code.every((b, i) => b === erc20Code[i]))) throw new Error('the workload runs a code other than ERC20.json');
@@ -227,6 +231,9 @@ for (const [name, ex] of kernels) {
   const t0 = performance.now();
   await ex.execute(block, state, calls.slice(0, 64));
   console.log(`first dispatch (64 calls), ${name}: ${r0(performance.now() - t0)} ms`);
+}
+for (const e of sampledKernels.report()) {
+  console.log(`contract kernel of sampled fragments: ${e.fragments} of ${e.totalFragments} fragments, WGSL ${e.wgslBytes} bytes, emission ${r0(e.emitMs ?? NaN)} ms, pipeline ${r0(e.pipelineMs ?? NaN)} ms (sample and emission included; its first dispatch above adds the driver's compile at first use)${e.reason ? `; ${e.reason} ${e.error ?? ''}` : ''}`);
 }
 // Repetitions alternate between the kernels, so load from other processes hits them alike; the best and the median are reported.
 const runs = kernels.map(() => [] as number[]);
@@ -263,7 +270,18 @@ if (!identical) {
     console.log(`${`${name}:`.padEnd(20)} best ${r0(best[k])} ms (median ${r0(med[k])}; all ${runs[k].map(r0).join(' ')}), ${r0(transfers / (best[k] / 1000))} frames/s${vs}`);
   });
   console.log(`of which host packing (best): ${r0(packMs)} ms; without it: ${kernels.map(([n], k) => `${n} ${r0(best[k] - packMs)} ms${k ? ` (${((best[0] - packMs) / (best[k] - packMs)).toFixed(2)}x)` : ''}`).join(', ')}`);
-  if (!contractReady) console.log('contract kernel: no row (its pipeline was not created: --contract-pipelines)');
+  if (!contractReady) console.log('contract kernel (every fragment): no row (its pipeline was not created: --contract-pipelines)');
+  // What every kernel pays per call whatever the code does (pack, upload, begin/finish, read back): the same calls running STOP.
+  const stop = calls.map((c) => ({ ...c, code: new Uint8Array([0]) }));
+  await interp.execute(block, state, stop.slice(0, 64));
+  const stopRuns: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await interp.execute(block, state, stop);
+    stopRuns.push(performance.now() - t0);
+  }
+  const fixed = Math.min(...stopRuns);
+  console.log(`the same calls running STOP (interpreter kernel, best): ${r0(fixed)} ms; above that: ${kernels.map(([n], k) => `${n} ${r0(best[k] - fixed)} ms${k ? ` (${((best[0] - fixed) / (best[k] - fixed)).toFixed(2)}x)` : ''}`).join(', ')}`);
 }
 
 // 4. Per-opcode costs (before the end-to-end part, which loads the host for a minute).
