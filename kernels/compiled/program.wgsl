@@ -1,9 +1,8 @@
 //! requires: compiled/fragment
 // The program back end: runs the fragments src/compiler/encode.ts wrote as data into
 // the blob (layout: src/compiler/program-layout.ts), over a private register file.
-// lavapipe's compile time grows much faster than the code, and WGSL emitted per
-// contract takes minutes to compile there for a 2.7 KB token (src/compiler/README.md);
-// this kernel is compiled once per device and runs every compiled program.
+// The program kernel, compiled once per device, runs every compiled program with it;
+// a contract kernel of some fragments links it for the pcs it has no code for.
 
 var<private> regs: array<u256, REGISTERS>;
 
@@ -13,7 +12,7 @@ fn prog(i: u32) -> u32 {
 
 // One fragment from pc: 0 to go on (pc and mode say where), or the outcome that ends
 // the call (an invalid jump: the only way an opcode inside a fragment fails).
-fn fast_fragment() -> u32 {
+fn program_fragment() -> u32 {
   let f = select(NO_FRAGMENT, prog(pc), pc < code_len);
   if (f == NO_FRAGMENT) {
     mode = MODE_INTERPRET;
