@@ -10,13 +10,14 @@ import { contractKernelSource } from '../src/compiler/kernel-source.js';
 import type { Engine } from '../src/engine/engine.js';
 import { GpuEngine } from '../src/engine/gpu.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
-import { compiledPipeline, compiledPipelineMs, GpuCallExecutor, interpreterPipeline, type GpuBlockContext, type GpuCall, type GpuCallResult, type GpuStateSnapshot } from '../src/gpu/call-executor.js';
+import { compiledPipeline, compiledPipelineMs, GpuCallExecutor, interpreterPipeline, type GpuCall, type GpuCallResult, type GpuStateSnapshot } from '../src/gpu/call-executor.js';
 import { gpuContext } from '../src/gpu/device.js';
-import type { BatchResult, Hex, WireBatch } from '../src/model/shapes.js';
+import type { BatchResult } from '../src/model/shapes.js';
 import { formatResult, jsonCodec } from '../src/wire/format.js';
 import { parseBatch } from '../src/wire/parse.js';
 import { validateBatch } from '../src/wire/validate.js';
 import { erc20TransferBatch } from './workloads/erc20.js';
+import { callFrames } from './workloads/call-frames.js';
 
 /**
  * Issue #4's benchmark, one run. Not a test: it reports and asserts nothing about time,
@@ -72,35 +73,9 @@ const artifact = (name: string) => {
   const j = require(`@uniswap/v2-core/build/${name}.json`) as { evm: { deployedBytecode: { object: string } } };
   return Uint8Array.from(Buffer.from(j.evm.deployedBytecode.object, 'hex'));
 };
-const bytes = (h: Hex) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r0 = (x: number) => Math.round(x);
 
-/** The frames the gpu engine would run for the batch's transfers, built directly from the workload. */
-function frames(wire: WireBatch): { block: GpuBlockContext; state: GpuStateSnapshot; calls: GpuCall[] } {
-  const accounts: GpuStateSnapshot['accounts'] = new Map();
-  for (const [a, acc] of Object.entries(wire.pre)) {
-    const code = acc.code ? bytes(acc.code) : new Uint8Array(0);
-    const storage = new Map<bigint, bigint>(Object.entries(acc.storage ?? {}).map(([k, v]) => [BigInt(k), BigInt(v as string)]));
-    accounts.set(a.toLowerCase(), { balance: BigInt(acc.balance ?? '0x0'), nonce: BigInt(acc.nonce ?? '0x0'), code, codeHash: keccak_256(code), storage });
-  }
-  const coinbase = bytes(wire.env.coinbase);
-  const calls = wire.txs.map((tx): GpuCall => {
-    const t = tx as { from: Hex; to: Hex; data: Hex; gas: Hex };
-    const data = bytes(t.data);
-    const calldataGas = data.reduce((g, b) => g + (b === 0 ? 4 : 16), 0);
-    return {
-      address: bytes(t.to), caller: bytes(t.from), origin: bytes(t.from), value: 0n, data, gasPrice: 8n,
-      gas: BigInt(t.gas) - 21_000n - BigInt(calldataGas), code: accounts.get(t.to.toLowerCase())!.code, isCreate: false,
-      warmAddresses: [bytes(t.from), bytes(t.to), coinbase], warmSlots: [], blobVersionedHashes: [],
-    };
-  });
-  const block: GpuBlockContext = {
-    fork: 'Prague', coinbase, number: BigInt(wire.env.number), timestamp: BigInt(wire.env.timestamp), gasLimit: BigInt(wire.env.gasLimit),
-    chainId: 1n, baseFee: 7n, prevRandao: 0n, blobBaseFee: 1n, blockHashes: new Map(),
-  };
-  return { block, state: { accounts }, calls };
-}
 
 /** Every field of every result but the `kernel` label, as text (bigints and bytes spelled out). */
 const fieldsOf = (r: GpuCallResult) => {
@@ -212,7 +187,7 @@ if (values['contract-pipelines']) {
 
 // 2. Kernel.
 console.log(`\n## Kernel: ${transfers} ERC-20 transfer frames`);
-const { block, state, calls } = frames(erc20TransferBatch({ transfers }));
+const { block, state, calls } = callFrames(erc20TransferBatch({ transfers }));
 const interp = new GpuCallExecutor(ctx, { kernel: 'interpreter' });
 const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'off' });
 const contract = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'all', contracts });

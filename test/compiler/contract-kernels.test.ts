@@ -9,7 +9,7 @@ import { randomProgram } from './random-program.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
-import { erc20Frames } from './erc20-frames.js';
+import { callFrames } from '../../bench/workloads/call-frames.js';
 
 /**
  * The WGSL back end on the GPU (lavapipe in CI): each code runs on a kernel of its own,
@@ -118,7 +118,7 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
 
   it('a kernel of the fragments a sample transfer entered: ERC-20 transfers equal the program kernel field by field, the rest of the token running as its program', async () => {
     const wire = erc20TransferBatch({ transfers: 48 }) as WireBatch;
-    const { block, state, calls } = erc20Frames(wire);
+    const { block, state, calls } = callFrames(wire);
     // Two kinds of call: transfers, and calls the sample never made (approve), which
     // leave the sampled fragments and run on the program inside the same kernel.
     const approve = calls.slice(0, 16).map((c) => ({ ...c, data: Uint8Array.from(Buffer.from(`095ea7b3${'00'.repeat(12)}${'ab'.repeat(20)}${(7).toString(16).padStart(64, '0')}`, 'hex')) }));

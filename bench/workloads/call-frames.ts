@@ -2,10 +2,14 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../../src/gpu/call-executor.js';
 import type { Hex, WireBatch } from '../../src/model/shapes.js';
 
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
+const bytes = (h: Hex) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
 
-/** The top-level frames of a batch of ERC-20 transfers (bench/workloads/erc20.ts), as GpuCallExecutor runs them. */
-export function erc20Frames(wire: WireBatch): { block: GpuBlockContext; state: GpuStateSnapshot; calls: GpuCall[] } {
+/**
+ * The top-level frames the gpu engine would run for a batch of plain calls (no value,
+ * legacy gas price), built straight from the workload for kernel-level benchmarks and
+ * tests: the pre-state as a snapshot, each call's gas after the intrinsic cost.
+ */
+export function callFrames(wire: WireBatch): { block: GpuBlockContext; state: GpuStateSnapshot; calls: GpuCall[] } {
   const accounts: GpuStateSnapshot['accounts'] = new Map();
   for (const [a, acc] of Object.entries(wire.pre)) {
     const code = acc.code ? bytes(acc.code) : new Uint8Array(0);
@@ -14,10 +18,12 @@ export function erc20Frames(wire: WireBatch): { block: GpuBlockContext; state: G
   }
   const coinbase = bytes(wire.env.coinbase);
   const calls = wire.txs.map((tx): GpuCall => {
-    const t = tx as { from: Hex; to: Hex; data: Hex };
+    const t = tx as { from: Hex; to: Hex; data: Hex; gas: Hex };
+    const data = bytes(t.data);
+    const calldataGas = data.reduce((g, b) => g + (b === 0 ? 4 : 16), 0);
     return {
-      address: bytes(t.to), caller: bytes(t.from), origin: bytes(t.from), value: 0n, data: bytes(t.data), gasPrice: 8n,
-      gas: 100_000n, code: accounts.get(t.to.toLowerCase())!.code, isCreate: false,
+      address: bytes(t.to), caller: bytes(t.from), origin: bytes(t.from), value: 0n, data, gasPrice: 8n,
+      gas: BigInt(t.gas) - 21_000n - BigInt(calldataGas), code: accounts.get(t.to.toLowerCase())!.code, isCreate: false,
       warmAddresses: [bytes(t.from), bytes(t.to), coinbase], warmSlots: [], blobVersionedHashes: [],
     };
   });
