@@ -56,7 +56,10 @@ export interface ContractKernelReportEntry {
   /** Calls that ran this code, from the program cache (0 when it has no entry there). */
   calls: number;
   state: ContractKernelState;
+  /** Fragments written as WGSL, of `totalFragments`; `sampled` when a sample call chose them. */
   fragments?: number;
+  totalFragments?: number;
+  sampled?: boolean;
   wgslBytes?: number;
   emitMs?: number;
   pipelineMs?: number;
@@ -191,6 +194,8 @@ export function summariseContractKernels(
     byState[state]++;
     const row: ContractKernelReportEntry = { key: e.key, ...parseKey(e.key), bytes: e.codeBytes, calls: opts.callsByKey?.get(e.key) ?? 0, state };
     if (e.fragments !== undefined) row.fragments = e.fragments;
+    if (e.totalFragments !== undefined) row.totalFragments = e.totalFragments;
+    if (e.sampled !== undefined) row.sampled = e.sampled;
     if (e.wgslBytes !== undefined) row.wgslBytes = e.wgslBytes;
     if (e.emitMs !== undefined) {
       emitMsTotal += e.emitMs;
