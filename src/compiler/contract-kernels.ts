@@ -34,7 +34,7 @@ export interface ContractKernelEntry {
   /** Whether the fragments were chosen by a sample call (profile.ts). */
   sampled?: boolean;
   wgslBytes?: number;
-  /** Host time to emit the WGSL. */
+  /** Host time to build the fragments, run the sample call (if any) and emit the WGSL. */
   emitMs?: number;
   /** Time from request to a ready pipeline (shader compile included). */
   pipelineMs?: number;
