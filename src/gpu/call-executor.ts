@@ -141,6 +141,13 @@ function contractKernelMode(ctx: GpuContext, opt: ContractKernelMode | undefined
   return ctx.software ? 'off' : 'background';
 }
 
+function contractFragmentsDefault(ctx: GpuContext): 'all' | 'entered' {
+  const env = process.env.EVMGPU_CONTRACT_FRAGMENTS;
+  if (env === 'all' || env === 'entered') return env;
+  if (env) throw new RangeError(`EVMGPU_CONTRACT_FRAGMENTS must be all or entered: ${env}`);
+  return ctx.software ? 'entered' : 'all';
+}
+
 export interface GpuExecutorOptions {
   /** Opcodes one invocation may run in a dispatch before BudgetExhausted. Default 1,000,000. */
   maxStepsPerDispatch?: number;
@@ -171,8 +178,8 @@ export interface GpuExecutorOptions {
   /**
    * Which fragments a contract kernel holds: `all`, or `entered`, those one sample call
    * of the code entered (src/compiler/profile.ts; the program runs the rest). Default:
-   * `all` on a hardware adapter, `entered` on a software one, where compile time grows
-   * much faster than the code.
+   * $EVMGPU_CONTRACT_FRAGMENTS, else `all` on a hardware adapter and `entered` on a
+   * software one, where compile time grows much faster than the code.
    */
   contractFragments?: 'all' | 'entered';
   /** In `auto` mode, a code with at least this many calls in a dispatch is compiled before it. Default 16. */
@@ -289,7 +296,7 @@ export class GpuCallExecutor {
     this.programs = opts.programs ?? sharedProgramCache();
     this.contractKernelMode = contractKernelMode(ctx, opts.contractKernels, this.mode);
     this.contracts = opts.contracts ?? contractKernels(ctx.device);
-    this.contractFragments = opts.contractFragments ?? (ctx.software ? 'entered' : 'all');
+    this.contractFragments = opts.contractFragments ?? contractFragmentsDefault(ctx);
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(ctx.device);
   }
