@@ -4,16 +4,11 @@ import { ProgramCache } from '../../src/compiler/cache.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import { FRAGMENT, MICRO, MICRO_CONST } from '../../src/compiler/program-layout.js';
 import { closeGpu } from '../../src/gpu/device.js';
-import type { GpuCallResult } from '../../src/gpu/call-executor.js';
 import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
-import { xorshift32 } from '../support/xorshift.js';
-import { randomProgram } from './random-program.js';
+import { full, randomCases } from './random-program.js';
 
 afterAll(() => closeGpu());
 
-/** Every field of a result, for exact comparison between the two kernels. */
-const full = (r: GpuCallResult) =>
-  JSON.stringify({ ...r, kernel: undefined }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? hex(v) : v));
 
 describe('compiled programs on the GPU', () => {
   it('the program drives execution: a constant changed in the program changes the result', async () => {
@@ -50,15 +45,7 @@ describe('compiled programs on the GPU', () => {
 describe('property: random programs with loops and jumps', () => {
   for (const [fork, seed] of [['Prague', 0x5eed01], ['Cancun', 0x5eed02], ['London', 0x5eed03]] as const) {
     it(`200 programs at ${fork}: compiled = interpreter = reference`, async () => {
-      const rnd = xorshift32(seed);
-      const next = () => rnd.next();
-      const cases: Case[] = Array.from({ length: 200 }, (_, i) => ({
-        name: `random ${i}`,
-        code: randomProgram(next),
-        gas: [1_000_000n, 30_000n, 3_000n, BigInt(100 + (next() % 400))][i % 4],
-        data: Uint8Array.from({ length: next() % 40 }, () => next() & 0xff),
-        storage: new Map([[7n, BigInt(next())]]),
-      }));
+      const cases = randomCases(seed, 200);
       const { mismatches, results } = await diff({ fork }, cases);
       expect(noMismatches(mismatches)).toEqual([]);
       // The same cases on the interpreter kernel (its diff's "not compiled" notes are expected and ignored).

@@ -2,10 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import { ContractKernels } from '../../src/compiler/contract-kernels.js';
 import { closeGpu, gpuContext } from '../../src/gpu/device.js';
-import type { GpuCallResult, GpuExecutorOptions } from '../../src/gpu/call-executor.js';
+import type { GpuExecutorOptions } from '../../src/gpu/call-executor.js';
 import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
-import { xorshift32 } from '../support/xorshift.js';
-import { randomProgram } from './random-program.js';
+import { full, randomCases } from './random-program.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
@@ -24,9 +23,6 @@ afterAll(() => closeGpu());
 // Shader compiles on lavapipe share two cores with the other test files: generous limits.
 const SLOW = 600_000;
 
-/** Every field of a result, for exact comparison between kernels. */
-const full = (r: GpuCallResult) =>
-  JSON.stringify({ ...r, kernel: undefined }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? hex(v) : v));
 
 // One set of kernels for the tests that do not change the emitted code, so a code seen
 // by two tests is compiled once.
@@ -77,15 +73,7 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
   }, SLOW);
 
   it('random programs with loops and jumps at Prague: contract kernel = interpreter = reference', async () => {
-    const rnd = xorshift32(0x5eed11);
-    const next = () => rnd.next();
-    const cases: Case[] = Array.from({ length: 4 }, (_, i) => ({
-      name: `random ${i}`,
-      code: randomProgram(next),
-      gas: [1_000_000n, 30_000n, 3_000n, BigInt(100 + (next() % 400))][i % 4],
-      data: Uint8Array.from({ length: next() % 40 }, () => next() & 0xff),
-      storage: new Map([[7n, BigInt(next())]]),
-    }));
+    const cases = randomCases(0x5eed11, 4);
     const { ex } = await contractExecutor();
     const { mismatches, results } = await diff({ fork: 'Prague' }, cases, { executor: ex });
     expect(noMismatches(mismatches)).toEqual([]);

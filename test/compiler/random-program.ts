@@ -1,5 +1,23 @@
-import { asm } from '../gpu/interpreter-harness.js';
+import type { GpuCallResult } from '../../src/gpu/call-executor.js';
+import { asm, hex, type Case } from '../gpu/interpreter-harness.js';
 import { xorshift32 } from '../support/xorshift.js';
+
+/** Every field of a result but the kernel label, for exact comparison between kernels. */
+export const full = (r: GpuCallResult) =>
+  JSON.stringify({ ...r, kernel: undefined }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? hex(v) : v));
+
+/** `count` random programs (below) as cases, with varied gas (some too little), calldata and a stored slot. */
+export function randomCases(seed: number, count: number): Case[] {
+  const rnd = xorshift32(seed);
+  const next = () => rnd.next();
+  return Array.from({ length: count }, (_, i) => ({
+    name: `random ${i}`,
+    code: randomProgram(next),
+    gas: [1_000_000n, 30_000n, 3_000n, BigInt(100 + (next() % 400))][i % 4],
+    data: Uint8Array.from({ length: next() % 40 }, () => next() & 0xff),
+    storage: new Map([[7n, BigInt(next())]]),
+  }));
+}
 
 /**
  * Random programs that keep stack discipline: blocks of straight-line code over a
