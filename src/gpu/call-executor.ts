@@ -10,7 +10,7 @@ import { forkRow, interpreterSource } from './interpreter-wgsl.js';
 import { CALL, CHUNK, type RegionCaps, regions } from './layout.js';
 import { packBatch, type PackOptions } from './pack.js';
 import { GpuBufferCache } from './buffer-cache.js';
-import { compileWgsl } from './u256-harness.js';
+import { compileWgsl } from './shader.js';
 import { stopPoint, unpackResult } from './unpack.js';
 
 /**

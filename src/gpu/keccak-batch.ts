@@ -1,7 +1,7 @@
 import type { BatchHasher } from '../chain/hasher.js';
 import { cpuHasher } from '../chain/hasher.js';
 import type { GpuContext } from './device.js';
-import { compileWgsl } from './u256-harness.js';
+import { compileWgsl } from './shader.js';
 import { linkWgslSource } from './wgsl-linker.js';
 
 const WORKGROUP = 64;

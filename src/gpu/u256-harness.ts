@@ -1,3 +1,4 @@
+import { compileWgsl } from './shader.js';
 import { linkWgslSource } from './wgsl-linker.js';
 
 /**
@@ -87,20 +88,6 @@ ${cases}
   }
 }
 `;
-}
-
-/** Creates a shader module and fails with the compiler's messages if WGSL is rejected. */
-export async function compileWgsl(device: GPUDevice, code: string, label: string): Promise<GPUShaderModule> {
-  device.pushErrorScope('validation');
-  const module = device.createShaderModule({ code, label });
-  const info = await module.getCompilationInfo();
-  const scope = await device.popErrorScope();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length || scope) {
-    const lines = errors.map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}`);
-    throw new Error(`WGSL compile failed\n${lines.join('\n') || scope?.message}`);
-  }
-  return module;
 }
 
 const pipelines = new WeakMap<GPUDevice, Promise<GPUComputePipeline>>();

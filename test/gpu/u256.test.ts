@@ -1,7 +1,8 @@
 import { createEVM } from '@ethereumjs/evm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeGpu, gpuContext } from '../../src/gpu/device.js';
-import { compileWgsl, runU256Cases, U256_OP_BY_NAME, U256_OPS, type U256Op } from '../../src/gpu/u256-harness.js';
+import { compileWgsl } from '../../src/gpu/shader.js';
+import { runU256Cases, U256_OP_BY_NAME, U256_OPS, type U256Op } from '../../src/gpu/u256-harness.js';
 import { linkWgsl } from '../../src/gpu/wgsl-linker.js';
 
 /**
