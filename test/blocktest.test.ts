@@ -6,7 +6,7 @@ import { fixturePath } from './fixtures.js';
 import { run as blocktest } from '../src/cli/commands/blocktest.js';
 import { findBlockDirs, replay, runBlockTest } from '../src/conformance/blocktest.js';
 import { loadMainnetBlock, mainnetFork, unsignedTx } from '../src/conformance/mainnet-block.js';
-import { EngineRegistry } from '../src/engine/registry.js';
+import { EngineRegistry } from '../src/registry/registry.js';
 import { forkAtLeast, parseFork } from '../src/model/fork.js';
 
 const ROOT = fixturePath('mainnet-blocks');

@@ -9,7 +9,7 @@ import { collectJsonFiles } from '../src/conformance/files.js';
 import { parseAlloc } from '../src/t8n/alloc.js';
 import { ExitCode } from '../src/t8n/errors.js';
 import { allocStateRoot } from '../src/t8n/state-root.js';
-import { bytesToHex, hexToBytes } from '../src/wire/hex.js';
+import { bytesToHex, hexToBytes } from '../src/primitives/hex.js';
 import { loadT8nCases, type T8nCase } from './t8n/state-cases.js';
 
 const FIXTURES = fixturePath('state-tests');

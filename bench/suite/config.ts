@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ENGINE_NAMES } from '../../src/engine/registry.js';
+import { ENGINE_NAMES } from '../../src/registry/registry.js';
 import { PEER_NAMES } from '../peers/index.js';
 import { WORKLOADS } from '../workloads/index.js';
 import type { SuiteConfig } from './types.js';

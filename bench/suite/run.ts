@@ -1,4 +1,4 @@
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
 import { closeGpu } from '../../src/gpu/device.js';
 import { validateBatch } from '../../src/wire/validate.js';

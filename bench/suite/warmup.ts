@@ -1,4 +1,4 @@
-import type { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/registry/registry.js';
 import type { BatchResult } from '../../src/model/shapes.js';
 import { peer } from '../peers/index.js';
 import { signedBatch } from '../signing/sign.js';

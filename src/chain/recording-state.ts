@@ -2,7 +2,7 @@ import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import type { Common } from '@ethereumjs/common';
 import { Account as EthAccount, Address, bigIntToBytes, setLengthLeft } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 
 /**
  * A Merkle state manager that remembers which accounts and storage slots were

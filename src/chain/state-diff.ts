@@ -1,6 +1,6 @@
 import { Address, bytesToBigInt, equalsBytes } from '@ethereumjs/util';
 import type { Account, DiffAccountShape, StateDiff } from '../model/shapes.js';
-import { bigintToBytes32, hexToBytes, wordToHex } from '../wire/hex.js';
+import { bigintToBytes32, hexToBytes, wordToHex } from '../primitives/hex.js';
 import { slotKey, type RecordingStateManager } from './recording-state.js';
 
 /** The post-state as the diff reads it, and the locations written on the way there. */

@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 import { cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot } from './ordered-trie.js';
 import { slotKey } from './recording-state.js';

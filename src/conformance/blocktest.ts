@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import { ServiceError } from '../errors/service-error.js';
 import { forkAtLeast } from '../model/fork.js';
 import type { Hex } from '../model/shapes.js';
-import { bytesToHex } from '../wire/hex.js';
+import { bytesToHex } from '../primitives/hex.js';
 import { parseBatch } from '../wire/parse.js';
 import { validateBatch } from '../wire/validate.js';
 import { loadMainnetBlock, type MainnetBlock } from './mainnet-block.js';

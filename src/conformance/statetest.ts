@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
 import type { Hex, TxInputShape, WireBatch } from '../model/shapes.js';
 import { parseBatch } from '../wire/parse.js';
-import { bytesToHex } from '../wire/hex.js';
+import { bytesToHex } from '../primitives/hex.js';
 import { validateBatch } from '../wire/validate.js';
 
 /**

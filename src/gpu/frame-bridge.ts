@@ -4,7 +4,7 @@ import { Address, bigIntToBytes } from '@ethereumjs/util';
 import { slotKey } from '../chain/recording-state.js';
 import type { FrameExecutor } from '../engine/reference.js';
 import { ethereumjsErrorOf, isSuccess, needsHost, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 import type { GpuBlockContext, GpuCall, GpuCallExecutor, GpuCallResult, GpuStateSnapshot } from './call-executor.js';
 import { readsStillValid, sameFrame, type ReadCheck } from './frame-predictor.js';
 

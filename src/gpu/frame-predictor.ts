@@ -2,7 +2,7 @@ import type { Block } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
 import { Capability, isBlob4844Tx, type TypedTransaction } from '@ethereumjs/tx';
 import { bytesToHex, bytesToUnprefixedHex, createContractAddress, type Address as AddressType } from '@ethereumjs/util';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 import type { GpuCall, GpuCallResult, GpuStateSnapshot } from './call-executor.js';
 
 /**

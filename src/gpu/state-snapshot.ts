@@ -1,7 +1,7 @@
 import { Address, bytesToBigInt } from '@ethereumjs/util';
 import { slotKey, type RecordingStateManager } from '../chain/recording-state.js';
 import type { Account } from '../model/shapes.js';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 import type { GpuAccountState, GpuStateSnapshot } from './call-executor.js';
 
 /**

@@ -4,7 +4,8 @@
  * JSON wire form as 0x-hex strings, the msgpack form as integers / binary.
  * Keys of maps (addresses, storage slots) stay lowercase 0x-hex strings in every form.
  */
-export type Hex = `0x${string}`;
+import type { Hex } from '../primitives/hex.js';
+export type { Hex };
 
 export interface BlockEnvShape<Q, B> {
   number: Q;

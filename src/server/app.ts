@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { EngineRegistry } from '../engine/registry.js';
+import { EngineRegistry } from '../registry/registry.js';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
 import { registerBodyParsers } from './content.js';
 import { registerDocs } from './docs.js';

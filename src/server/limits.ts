@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { ServiceError } from '../errors/service-error.js';
 import type { Hex, WireBatch } from '../model/shapes.js';
-import { hexToBytes, hexToQuantity } from '../wire/hex.js';
+import { hexToBytes, hexToQuantity } from '../primitives/hex.js';
 
 /**
  * Per-batch limits, checked on the wire form before any transaction is converted or

@@ -1,5 +1,5 @@
 import type { Account, WireBatch } from '../model/shapes.js';
-import { bytesToHex, quantityToHex, wordToHex } from '../wire/hex.js';
+import { bytesToHex, quantityToHex, wordToHex } from '../primitives/hex.js';
 import { jsonError } from './errors.js';
 import { asObject, optionalU64, parseAddress, parseBytes, parseNumber } from './json-values.js';
 

@@ -1,4 +1,4 @@
-import { bytesToHex } from '../wire/hex.js';
+import { bytesToHex } from '../primitives/hex.js';
 import { jsonError } from './errors.js';
 import {
   asArray, asObject, optionalNumber, optionalU64, parseAddress, parseHash, parseU64,

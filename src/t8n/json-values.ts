@@ -1,4 +1,4 @@
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 import { jsonError } from './errors.js';
 
 /**

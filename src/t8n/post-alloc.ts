@@ -1,5 +1,5 @@
 import type { StateDiff } from '../model/shapes.js';
-import { bytesToBigint } from '../wire/hex.js';
+import { bytesToBigint } from '../primitives/hex.js';
 import { cloneAlloc, type Alloc } from './alloc.js';
 
 /**

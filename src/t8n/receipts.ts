@@ -2,7 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Hex, TxResult } from '../model/shapes.js';
-import { bytesToHex, quantityToHex } from '../wire/hex.js';
+import { bytesToHex, quantityToHex } from '../primitives/hex.js';
 import { effectiveGasPrice, txMeta } from './tx-meta.js';
 
 /**

@@ -1,9 +1,9 @@
 import { makeCommon } from '../chain/common.js';
-import type { EngineRegistry } from '../engine/registry.js';
+import type { EngineRegistry } from '../registry/registry.js';
 import { ServiceError } from '../errors/service-error.js';
 import { forkAtLeast, parseFork, type Fork } from '../model/fork.js';
 import type { BatchResult, Hex, WireBatch } from '../model/shapes.js';
-import { bytesToHex, quantityToHex, wordToHex } from '../wire/hex.js';
+import { bytesToHex, quantityToHex, wordToHex } from '../primitives/hex.js';
 import { parseBatch } from '../wire/parse.js';
 import { validateBatch } from '../wire/validate.js';
 import { allocToWirePre, formatAlloc, parseAlloc, type Alloc, type GethAccountJson } from './alloc.js';

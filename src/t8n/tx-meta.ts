@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { bytesToBigint } from '../wire/hex.js';
+import { bytesToBigint } from '../primitives/hex.js';
 
 /**
  * The few fields of a signed transaction that a geth receipt shows but an engine

@@ -4,7 +4,7 @@ import { asArray } from './json-values.js';
 import { encodeSigned } from './tx-encode.js';
 import { isUnsigned, parseJsonTx } from './tx-json.js';
 import { signTx } from './tx-sign.js';
-import { hexToBytes } from '../wire/hex.js';
+import { hexToBytes } from '../primitives/hex.js';
 
 /**
  * t8n's transaction input -> the signed bytes of each transaction. Input is either a

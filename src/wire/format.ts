@@ -1,7 +1,7 @@
 import type {
   BatchResult, BatchResultShape, DiffAccountShape, Hex, StateDiffShape, TxResultShape,
 } from '../model/shapes.js';
-import { bytesToHex, quantityToHex } from './hex.js';
+import { bytesToHex, quantityToHex } from '../primitives/hex.js';
 
 /**
  * Domain -> wire, once, for every wire form: a codec says how quantities and bytes

@@ -1,7 +1,7 @@
 import { C1, Packr, Unpackr } from 'msgpackr';
 import { ServiceError } from '../errors/service-error.js';
 import type { Hex } from '../model/shapes.js';
-import { bytesToHex, quantityToHex } from './hex.js';
+import { bytesToHex, quantityToHex } from '../primitives/hex.js';
 
 /**
  * msgpack bodies carry the same shape as JSON with binary bytes and integer

@@ -3,7 +3,7 @@ import { ServiceError } from '../errors/service-error.js';
 import type {
   Account, AccountShape, Batch, BlockEnv, Hex, TxInput, UnsignedTx, UnsignedTxShape, WireBatch,
 } from '../model/shapes.js';
-import { hexToBytes, hexToQuantity, normalizeAddress } from './hex.js';
+import { hexToBytes, hexToQuantity, normalizeAddress } from '../primitives/hex.js';
 
 /**
  * Wire (validated JSON) -> domain. Schema checks are done by validate.ts; this adds the

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Batch, BatchResult, Hex, WireBatch } from '../../src/model/shapes.js';
 import { buildApp } from '../../src/server/app.js';

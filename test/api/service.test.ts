@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { ServiceErrors, TxRejections } from '../../src/errors/registry.js';
 import { buildApp } from '../../src/server/app.js';
 import { ALICE, batch, expectError, newApp, post, transfer } from './helpers.js';

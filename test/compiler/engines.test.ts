@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { formatResult, jsonCodec } from '../../src/wire/format.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import type { BatchResult } from '../../src/model/shapes.js';

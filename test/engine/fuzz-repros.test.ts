@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { comparable, firstDifference } from '../../bench/suite/compare.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { parseBatch } from '../../src/wire/parse.js';

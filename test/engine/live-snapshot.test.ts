@@ -4,7 +4,7 @@ import { makeCommon } from '../../src/chain/common.js';
 import { loadPreState, RecordingStateManager, slotKey } from '../../src/chain/recording-state.js';
 import { LiveSnapshot, snapshotState } from '../../src/gpu/state-snapshot.js';
 import type { Account as PreAccount } from '../../src/model/shapes.js';
-import { hexToBytes } from '../../src/wire/hex.js';
+import { hexToBytes } from '../../src/primitives/hex.js';
 
 const A = '0x00000000000000000000000000000000000000aa';
 const B = '0x00000000000000000000000000000000000000bb';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
 import { describeSelection, selectEngines } from './engines.js';

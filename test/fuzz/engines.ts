@@ -1,5 +1,5 @@
 import type { Engine } from '../../src/engine/engine.js';
-import type { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/registry/registry.js';
 
 /**
  * The engines to check, found in the registry rather than listed here, so engines that

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { account, quantity } from '../../bench/workloads/common.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/registry/registry.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { Batch, BatchResult, Hex, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';

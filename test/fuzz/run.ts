@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';

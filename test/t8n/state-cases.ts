@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { RLP } from '@ethereumjs/rlp';
-import { bytesToHex, hexToBytes } from '../../src/wire/hex.js';
+import { bytesToHex, hexToBytes } from '../../src/primitives/hex.js';
 
 /**
  * State-test fixtures as t8n inputs, the way a transition-tool driver (retesteth,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
 import { blockTestRecord, findBlockDirs, runBlockTest, type BlockTestOutcome } from '../../conformance/blocktest.js';
-import { EngineRegistry } from '../../engine/registry.js';
+import { EngineRegistry } from '../../registry/registry.js';
 
 const HELP = `usage: evmgpu blocktest <dirs...> [--engine <name>] [--json <file>]
 

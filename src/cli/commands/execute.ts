@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
-import { EngineRegistry } from '../../engine/registry.js';
+import { EngineRegistry } from '../../registry/registry.js';
 import { ServiceError } from '../../errors/service-error.js';
 import { formatResult, jsonCodec } from '../../wire/format.js';
 import { parseBatch } from '../../wire/parse.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
-import { EngineRegistry } from '../../engine/registry.js';
+import { EngineRegistry } from '../../registry/registry.js';
 import { collectJsonFiles } from '../../conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestOutcome } from '../../conformance/statetest.js';
 import { parseFork } from '../../model/fork.js';

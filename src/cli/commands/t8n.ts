@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EngineRegistry } from '../../engine/registry.js';
+import { EngineRegistry } from '../../registry/registry.js';
 import { ExitCode, T8nError } from '../../t8n/errors.js';
 import { readInputs, writeOutputs, type Streams } from '../../t8n/io.js';
 import { transition } from '../../t8n/transition.js';

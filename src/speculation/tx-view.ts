@@ -1,7 +1,7 @@
 import { Capability, type TypedTransaction } from '@ethereumjs/tx';
 import { isRejection } from '../chain/transaction.js';
 import type { Batch, UnsignedTx } from '../model/shapes.js';
-import type { CpuTxExecutor } from './cpu-executor.js';
+import type { CpuTxExecutor } from './workers/cpu-executor.js';
 
 /**
  * The fields the plain routes (GPU frame, host transfer) read, for every transaction

@@ -1,8 +1,8 @@
 import type { Common } from '@ethereumjs/common';
 import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallExecutor, GpuCallResult, GpuStateSnapshot } from '../gpu/call-executor.js';
 import type { UnsignedTx } from '../model/shapes.js';
-import { bytesToHex, hexToBytes } from '../wire/hex.js';
-import { effectiveGasPrice, intrinsicGas, type TxGasSchedule } from './host-tx.js';
+import { bytesToHex, hexToBytes } from '../primitives/hex.js';
+import { effectiveGasPrice, intrinsicGas, type TxGasSchedule } from './host-rules.js';
 import type { WorldState } from './world-state.js';
 
 /**

@@ -1,8 +1,8 @@
 import { deserialize } from 'node:v8';
-import type { Batch } from '../model/shapes.js';
-import type { TxWrites } from './access-sets.js';
+import type { Batch } from '../../model/shapes.js';
+import type { TxWrites } from '../access-sets.js';
 import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
-import { WorldState } from './world-state.js';
+import { WorldState } from '../world-state.js';
 
 /**
  * A worker thread of the CPU pool. Each task names a batch (shared once, read-only, as

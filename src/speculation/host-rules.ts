@@ -6,7 +6,7 @@ import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuCallResult } from '../gpu/call-executor.js';
 import type { UnsignedTx } from '../model/shapes.js';
-import { bytesToHex } from '../wire/hex.js';
+import { bytesToHex } from '../primitives/hex.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import type { WorldState } from './world-state.js';
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { ParallelEngine } from '../../src/parallel/parallel-engine.js';
+import { ParallelEngine } from '../../src/speculation/engine.js';
 import { fixturePath } from '../fixtures.js';
 
 /**

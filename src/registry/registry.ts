@@ -1,8 +1,8 @@
 import { ServiceError } from '../errors/service-error.js';
-import type { Engine } from './engine.js';
-import { ParallelEngine } from '../parallel/parallel-engine.js';
-import { GpuEngine } from './gpu.js';
-import { ReferenceEngine } from './reference.js';
+import type { Engine } from '../engine/engine.js';
+import { ParallelEngine } from '../speculation/engine.js';
+import { GpuEngine } from '../engine/gpu.js';
+import { ReferenceEngine } from '../engine/reference.js';
 
 /**
  * Engines by name. `auto`, the service default, is the parallel engine: a GPU wave for

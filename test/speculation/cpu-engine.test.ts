@@ -3,7 +3,7 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { workloadCases } from '../../bench/workloads/index.js';
 import { comparable, firstDifference } from '../../bench/suite/compare.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import { ParallelEngine } from '../../src/parallel/parallel-engine.js';
+import { ParallelEngine } from '../../src/speculation/engine.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 

@@ -1,4 +1,5 @@
-import type { Hex } from '../model/shapes.js';
+/** A 0x-prefixed hex string (bytes or a quantity), as on the wire. */
+export type Hex = `0x${string}`;
 
 /** Hex <-> bytes and quantities, following Ethereum JSON-RPC conventions. */
 

@@ -1,6 +1,6 @@
 import type { TxReceipt } from '@ethereumjs/vm';
 import { rejection, type Rejection } from '../chain/rejections.js';
-import { toTxResult, type ExecutedTx, type RawLog } from '../engine/executed-tx.js';
+import { toTxResult, type ExecutedTx, type RawLog } from './executed-tx.js';
 import type { RejectedTxShape, TxResult } from '../model/shapes.js';
 
 /**

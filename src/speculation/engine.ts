@@ -14,16 +14,16 @@ import { GpuCallExecutor } from '../gpu/call-executor.js';
 import { closeGpu, gpuContext } from '../gpu/device.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
-import { bytesToHex } from '../wire/hex.js';
-import { BlockAssembler } from './block-assembler.js';
-import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
-import { runWave, snapshotWorld, waveCalls, type Wave } from './gpu-wave.js';
-import { commitFrame, commitTransfer, hostRulesApply, txGasSchedule, type HostCommit, type HostRules } from './host-tx.js';
-import { CpuWorkerPool } from './worker-pool.js';
-import type { SpeculationPayload } from './worker.js';
+import { bytesToHex } from '../primitives/hex.js';
+import { BlockAssembler } from '../engine/block-assembler.js';
+import { CpuTxExecutor, type TxExecution } from './workers/cpu-executor.js';
+import { runWave, snapshotWorld, waveCalls, type Wave } from './wave.js';
+import { commitFrame, commitTransfer, hostRulesApply, txGasSchedule, type HostCommit, type HostRules } from './host-rules.js';
+import { CpuWorkerPool } from './workers/worker-pool.js';
+import type { SpeculationPayload } from './workers/worker.js';
 import { worldDiffSource } from './world-diff.js';
 import { WorldState } from './world-state.js';
-import { plainFields, type PlainTx } from './plain-tx.js';
+import { plainFields, type PlainTx } from './tx-view.js';
 
 /** Receipts carry a per-transaction state root before Byzantium: those batches run sequentially. */
 export const PARALLEL_MIN_FORK: Fork = 'Byzantium';

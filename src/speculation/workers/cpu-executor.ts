@@ -1,17 +1,17 @@
 import type { Common } from '@ethereumjs/common';
 import { isBlob4844Tx } from '@ethereumjs/tx';
 import { createVM, runTx } from '@ethereumjs/vm';
-import { makeBlock, makeBlockHashSource } from '../chain/block.js';
-import { makeCommon } from '../chain/common.js';
-import { classifyRejection, type Rejection } from '../chain/rejections.js';
-import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
-import { isRejection, prepareTx, type PreparedTx } from '../chain/transaction.js';
-import { fromRunTx, type ExecutedTx } from '../engine/executed-tx.js';
-import type { Batch } from '../model/shapes.js';
-import { bytesToHex } from '../wire/hex.js';
-import type { TxReads, TxWrites } from './access-sets.js';
+import { makeBlock, makeBlockHashSource } from '../../chain/block.js';
+import { makeCommon } from '../../chain/common.js';
+import { classifyRejection, type Rejection } from '../../chain/rejections.js';
+import { applyPreBlockSystemCalls } from '../../chain/system-calls.js';
+import { isRejection, prepareTx, type PreparedTx } from '../../chain/transaction.js';
+import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
+import type { Batch } from '../../model/shapes.js';
+import { bytesToHex } from '../../primitives/hex.js';
+import type { TxReads, TxWrites } from '../access-sets.js';
 import { TxStateManager } from './tx-state-manager.js';
-import type { StateReader } from './world-state.js';
+import type { StateReader } from '../world-state.js';
 
 /** One run of one transaction against some state, with what it read and wrote. */
 export type TxExecution =

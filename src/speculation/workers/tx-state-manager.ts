@@ -1,8 +1,8 @@
 import type { AccountFields, StateManagerInterface } from '@ethereumjs/common';
 import { Account, Address, KECCAK256_NULL, KECCAK256_RLP, bigIntToUnpaddedBytes, bytesToBigInt } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { AccountRead, AccountState, TxReads, TxWrites } from './access-sets.js';
-import type { StateReader } from './world-state.js';
+import type { AccountRead, AccountState, TxReads, TxWrites } from '../access-sets.js';
+import type { StateReader } from '../world-state.js';
 
 /** Any 32 bytes other than the empty root: ethereumjs only asks whether storage is empty (EIP-7610). */
 const NON_EMPTY_ROOT = new Uint8Array(32).fill(1);
