@@ -8,10 +8,12 @@ import { emitWgsl } from '../src/compiler/emit-wgsl.js';
 import { buildProgram } from '../src/compiler/fragments.js';
 import { contractKernelSource } from '../src/compiler/kernel-source.js';
 import type { Engine } from '../src/engine/engine.js';
-import { GpuEngine } from '../src/engine/gpu.js';
+import { EngineRegistry } from '../src/registry/registry.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
-import { compiledPipeline, compiledPipelineMs, GpuCallExecutor, interpreterPipeline, type GpuCall, type GpuCallResult, type GpuStateSnapshot } from '../src/gpu/call-executor.js';
-import { gpuContext } from '../src/gpu/device.js';
+import type { GpuCall, GpuCallResult, GpuStateSnapshot } from '../src/gpu/abi.js';
+import { interpreterPipeline } from '../src/gpu/kernel-policy.js';
+import { compilerExecutor } from '../src/compiler/executor.js';
+import { COMPILED_PIPELINE, compiledPipeline } from '../src/compiler/kernel-policy.js';
 import type { BatchResult } from '../src/model/shapes.js';
 import { formatResult, jsonCodec } from '../src/wire/format.js';
 import { parseBatch } from '../src/wire/parse.js';
@@ -137,7 +139,10 @@ async function contractPipeline(code: Uint8Array): Promise<{ ready: boolean; lin
   return { ready: true, line: `${r0(e.pipelineMs ?? performance.now() - t0)} ms (emission included: ${r0(e.emitMs ?? NaN)} ms; ${mem})` };
 }
 
-const ctx = await gpuContext();
+// The engines at the end share this registry's device, so every kernel is compiled once.
+const registry = new EngineRegistry();
+const session = await registry.gpu.session();
+const ctx = session.ctx;
 const contracts = new ContractKernels(ctx.device, { dir: false });
 console.log(`adapter: ${ctx.adapterName}${ctx.software ? ' (software: only ratios taken side by side mean anything)' : ''}`);
 console.log(`options: --transfers ${transfers} --reps ${reps}${values['op-costs'] ? ' --op-costs' : ''}${values['contract-pipelines'] ? ` --contract-pipelines --pipeline-timeout-s ${pipelineTimeoutS}` : ''}`);
@@ -169,11 +174,11 @@ for (const name of ['ERC20', 'UniswapV2Pair']) {
   console.log(`  ${name}: ${emitted.fragments} fragments, WGSL ${emitted.wgsl.length} bytes: emission ${emitMs.toFixed(1)} ms (median of 5); linked kernel ${kernelBytes} bytes, linking ${linkMs.toFixed(1)} ms`);
 }
 let t = performance.now();
-await interpreterPipeline(ctx.device);
+await interpreterPipeline(session.pipelines);
 console.log(`interpreter kernel pipeline: ${r0(performance.now() - t)} ms (once per device)`);
 t = performance.now();
-await compiledPipeline(ctx.device);
-console.log(`compiled-program kernel pipeline: ${r0(compiledPipelineMs(ctx.device) ?? performance.now() - t)} ms (once per device, shared by every program)`);
+await compiledPipeline(session.pipelines);
+console.log(`compiled-program kernel pipeline: ${r0(session.pipelines.ms(COMPILED_PIPELINE) ?? performance.now() - t)} ms (once per device, shared by every program)`);
 const erc20Code = artifact('ERC20');
 let contractReady = false;
 if (values['contract-pipelines']) {
@@ -188,12 +193,12 @@ if (values['contract-pipelines']) {
 // 2. Kernel.
 console.log(`\n## Kernel: ${transfers} ERC-20 transfer frames`);
 const { block, state, calls } = callFrames(erc20TransferBatch({ transfers }));
-const interp = new GpuCallExecutor(ctx, { kernel: 'interpreter' });
-const compiled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'off' });
-const contract = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'all', contracts });
+const interp = compilerExecutor(session, { kernel: 'interpreter' });
+const compiled = compilerExecutor(session, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'off' });
+const contract = compilerExecutor(session, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'all', contracts });
 // A contract kernel of only the fragments a sample transfer entered (src/compiler/profile.ts): seconds to create on lavapipe, not minutes.
 const sampledKernels = new ContractKernels(ctx.device, { dir: false });
-const sampled = new GpuCallExecutor(ctx, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'entered', contracts: sampledKernels });
+const sampled = compilerExecutor(session, { kernel: 'compiled', programs: new ProgramCache({ dir: false }), contractKernels: 'wait', contractFragments: 'entered', contracts: sampledKernels });
 const kernels = [
   ['interpreter kernel', interp],
   ['compiled programs', compiled],
@@ -336,8 +341,8 @@ const run = async (engine: Engine) => {
   const result = await engine.execute(batch);
   return { ms: performance.now() - t0, result };
 };
-const gpu = new GpuEngine();
-const gpuInterp = new GpuEngine({ name: 'gpu-interpreter', kernel: 'interpreter' });
+const gpu = registry.get('gpu');
+const gpuInterp = registry.get('gpu-interpreter');
 try {
   // Warm-up: kernels built and the token compiled (a later batch finds its program cached).
   const warmWire = erc20TransferBatch({ transfers: 64 });
@@ -349,17 +354,17 @@ try {
   const tps = (ms: number) => r0(transfers / (ms / 1000));
   const same = comparable(g.result) === comparable(ref.result) && comparable(gi.result) === comparable(ref.result);
   console.log(`identical to the reference: gpu ${comparable(g.result) === comparable(ref.result)}, gpu-interpreter ${comparable(gi.result) === comparable(ref.result)}`);
-  console.log(`contract kernels in engine gpu: ${process.env.EVMGPU_CONTRACT_KERNELS ?? (ctx.software ? 'off (the default on a software adapter)' : 'background (the default)')}`);
+  console.log(`contract kernels in engine gpu: ${ctx.software ? 'off (the default on a software adapter)' : 'background (the default)'}`);
   if (same) {
     console.log(`reference:       ${r0(ref.ms)} ms, ${tps(ref.ms)} tx/s`);
-    console.log(`gpu-interpreter: ${r0(gi.ms)} ms, ${tps(gi.ms)} tx/s  wave ${r0(gi.result.stats.timingsMs?.wave ?? NaN)} ms`);
-    console.log(`gpu (compiled):  ${r0(g.ms)} ms, ${tps(g.ms)} tx/s  wave ${r0(g.result.stats.timingsMs?.wave ?? NaN)} ms`);
+    console.log(`gpu-interpreter: ${r0(gi.ms)} ms, ${tps(gi.ms)} tx/s  wave ${r0(gi.result.stats.timingsMs?.gpu ?? NaN)} ms`);
+    console.log(`gpu (compiled):  ${r0(g.ms)} ms, ${tps(g.ms)} tx/s  wave ${r0(g.result.stats.timingsMs?.gpu ?? NaN)} ms`);
   } else {
     console.log('results differ from the reference: no speed reported');
     process.exitCode = 1;
   }
   console.log(`engines: gpu ${JSON.stringify(g.result.stats.engines)}, gpu-interpreter ${JSON.stringify(gi.result.stats.engines)}`);
-  console.log(`program cache: ${JSON.stringify(compiled.programs.report().map((e) => ({ key: e.key.slice(0, 12), calls: e.calls, source: e.source, ms: e.ms && +e.ms.toFixed(1), reason: e.reason })))}`);
+  console.log(`program cache of engine gpu: ${JSON.stringify(registry.compiler.programs.report().map((e) => ({ key: e.key.slice(0, 12), calls: e.calls, source: e.source, ms: e.ms && +e.ms.toFixed(1), reason: e.reason })))}`);
   // The pipeline of UniswapV2Pair's contract kernel, last: nothing above needs it, and past the timeout its creation cannot be stopped.
   if (values['contract-pipelines']) {
     console.log('\n## Contract kernel pipeline, UniswapV2Pair');
@@ -370,5 +375,5 @@ try {
 } finally {
   // Destroying the device waits for a pipeline still being created: exit instead.
   if (pipelineTimedOut) process.exit(process.exitCode ?? 0);
-  await gpu.close();
+  await registry.close();
 }

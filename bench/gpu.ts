@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GpuEngine } from '../src/engine/gpu.js';
+import { EngineRegistry } from '../src/registry/registry.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
 import type { Engine } from '../src/engine/engine.js';
 import type { BatchResult } from '../src/model/shapes.js';
-import { gpuContext } from '../src/gpu/device.js';
 import { formatResult, jsonCodec } from '../src/wire/format.js';
 import { parseBatch } from '../src/wire/parse.js';
 import { validateBatch } from '../src/wire/validate.js';
@@ -45,9 +44,10 @@ async function timed(engine: Engine, transfersN: number): Promise<{ ms: number; 
   return { ms: performance.now() - t, result };
 }
 
-const ctx = await gpuContext();
-const gpu = new GpuEngine();
+const registry = new EngineRegistry();
+const gpu = registry.get('gpu');
 try {
+  const { ctx } = await registry.gpu.session();
   console.log(`adapter: ${ctx.adapterName}${ctx.software ? ' (software: lavapipe runs WGSL on the CPU; only ratios measured side by side mean anything here)' : ''}`);
   const keccak: Row[] = await keccakRows(ctx.device, values['keccak-sizes'].split(',').map(Number), Number(values.reps));
   printKeccakTable(ctx.adapterName, ctx.software, keccak);
@@ -62,7 +62,7 @@ try {
   console.log(`results identical to the reference: ${identical}`);
   console.log(`reference: ${Math.round(ref.ms)} ms, ${tps(ref.ms)} tx/s`);
   console.log(`gpu:       ${Math.round(onGpu.ms)} ms, ${tps(onGpu.ms)} tx/s  (${(ref.ms / onGpu.ms).toFixed(2)}x the reference)`);
-  console.log(`gpu stats: engines ${JSON.stringify(onGpu.result.stats.engines)} speculation ${JSON.stringify(onGpu.result.stats.speculation)} fallbacks ${JSON.stringify(onGpu.result.stats.gpuFallbacks)}`);
+  console.log(`gpu stats: engines ${JSON.stringify(onGpu.result.stats.engines)} speculation ${JSON.stringify(onGpu.result.stats.mode === 'speculative' ? onGpu.result.stats.speculation : null)}`);
   console.log(`gpu phases (ms): ${JSON.stringify(onGpu.result.stats.timingsMs)}`);
   console.log(`reference phases (ms): ${JSON.stringify(ref.result.stats.timingsMs)}`);
   if (values.json) {
@@ -73,5 +73,5 @@ try {
   }
   if (!identical) process.exitCode = 1;
 } finally {
-  await gpu.close();
+  await registry.close();
 }

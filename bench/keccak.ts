@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
  */
 import { writeFileSync } from 'node:fs';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { closeGpu, gpuContext } from '../src/gpu/device.js';
+import { GpuRuntime } from '../src/gpu/runtime.js';
 import { linkWgslSource } from '../src/gpu/wgsl-linker.js';
 
 const WORKGROUP = 64;
@@ -228,8 +228,9 @@ export async function keccakRows(device: GPUDevice, sizes: number[], reps: numbe
 
 async function main(): Promise<void> {
   const { sizes, reps, json } = parseArgs(process.argv.slice(2));
+  const gpu = new GpuRuntime();
   try {
-    const { device, adapterName, software } = await gpuContext();
+    const { device, ctx: { adapterName, software } } = await gpu.session();
     const rows = await keccakRows(device, sizes, reps);
     printKeccakTable(adapterName, software, rows);
     if (json) {
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
       console.log(`wrote ${json}`);
     }
   } finally {
-    await closeGpu();
+    await gpu.close();
   }
 }
 

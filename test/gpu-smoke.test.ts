@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu, gpuContext } from '../src/gpu/device.js';
+import { closeTestGpu, testSession } from './support/gpu.js';
 
 /**
  * The GPU path's precondition: WebGPU runs here (lavapipe in CI, a real GPU where
@@ -40,16 +40,16 @@ const fromLimbs = (src: Uint32Array, at: number) => {
 };
 
 describe('WebGPU on this machine', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   it('opens an adapter and a device', async () => {
-    const ctx = await gpuContext();
-    expect(ctx.adapterName.length).toBeGreaterThan(0);
+    const ctx = await testSession();
+    expect(ctx.ctx.adapterName.length).toBeGreaterThan(0);
     expect(ctx.device.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
   });
 
   it('runs a 256-bit add kernel and matches bigint arithmetic mod 2^256', async () => {
-    const { device } = await gpuContext();
+    const { device } = await testSession();
     const n = 1000;
     let seed = 0x9e3779b97f4a7c15n;
     const rnd = () => {

@@ -1,14 +1,14 @@
 import { cpus, totalmem } from 'node:os';
-import { gpuContext } from '../../src/gpu/device.js';
+import type { GpuRuntime } from '../../src/gpu/runtime.js';
 import type { Machine } from './types.js';
 
 /** The machine and WebGPU adapter, so a report says whether its GPU figures came from llvmpipe. */
-export async function describeMachine(): Promise<Machine> {
+export async function describeMachine(gpu: GpuRuntime): Promise<Machine> {
   const cores = cpus();
   let adapter: string | null = null;
   let software: boolean | null = null;
   try {
-    const ctx = await gpuContext();
+    const { ctx } = await gpu.session();
     adapter = ctx.adapterName;
     software = ctx.software;
   } catch {

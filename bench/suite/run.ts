@@ -1,6 +1,7 @@
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
-import { closeGpu } from '../../src/gpu/device.js';
+import { readEnvironment } from '../../src/config/environment.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { peer } from '../peers/index.js';
@@ -32,14 +33,15 @@ function casesIn(config: SuiteConfig, workload: string): number {
  */
 export async function runSuite(config: SuiteConfig, progress: Progress = silentProgress): Promise<Report> {
   const started = performance.now();
-  const registry = new EngineRegistry();
+  // The engines as the service would configure them from this environment (EVMGPU_CPU_WORKERS, ...).
+  const registry = new EngineRegistry(resolveConfig({}, readEnvironment()).runtime);
   const engines = engineOrder(config.engines);
   const peers = engines.filter((name) => peer(name) !== undefined);
   const resolvesTo = (name: string) => (peer(name) !== undefined ? name : registry.get(name).name);
   const rows: Row[] = [];
   const signingBefore = { derivations: { ...derivation }, signatures: { ...signing } };
   try {
-    const machine = await describeMachine();
+    const machine = await describeMachine(registry.gpu);
     const perCase = engines.length * config.repeat;
     progress.start(config.workloads.reduce((n, w) => n + casesIn(config, w) * perCase, 0));
     for (const workload of config.workloads) {
@@ -128,6 +130,5 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
   } finally {
     progress.stop();
     await registry.close();
-    await closeGpu();
   }
 }

@@ -48,7 +48,6 @@ export interface Row {
   /** stats.engines: how many transactions each engine executed. */
   executedBy: Record<string, number>;
   speculation?: unknown;
-  gpuFallbacks?: unknown;
   /** Included transactions whose status is not 1 (the generators expect none). */
   failedTxs: number;
   /** Result identical to the reference's on every repeat. */

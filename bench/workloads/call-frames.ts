@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../../src/gpu/call-executor.js';
+import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../../src/gpu/abi.js';
 import type { Hex, WireBatch } from '../../src/model/shapes.js';
 
 const bytes = (h: Hex) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));

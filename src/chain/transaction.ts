@@ -2,6 +2,7 @@ import type { Common } from '@ethereumjs/common';
 import { createTx, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
 import { Address } from '@ethereumjs/util';
 import type { TxInput, UnsignedTx } from '../model/shapes.js';
+import { bigintToMinimalBytes } from '../primitives/hex.js';
 import { classifyRejection, type Rejection } from './rejections.js';
 
 /**
@@ -33,16 +34,9 @@ function toTxData(t: UnsignedTx, chainId: bigint) {
     maxFeePerBlobGas: t.maxFeePerBlobGas,
     blobVersionedHashes: t.blobVersionedHashes,
     authorizationList: t.authorizationList?.map((a) => [
-      bigintBytes(a.chainId), a.address, bigintBytes(a.nonce), bigintBytes(a.yParity), bigintBytes(a.r), bigintBytes(a.s),
+      bigintToMinimalBytes(a.chainId), a.address, bigintToMinimalBytes(a.nonce), bigintToMinimalBytes(a.yParity), bigintToMinimalBytes(a.r), bigintToMinimalBytes(a.s),
     ]),
   };
-}
-
-/** Minimal big-endian bytes, as RLP wants integers. */
-function bigintBytes(v: bigint): Uint8Array {
-  if (v === 0n) return new Uint8Array();
-  const h = v.toString(16);
-  return Uint8Array.from(Buffer.from(h.length % 2 ? `0${h}` : h, 'hex'));
 }
 
 export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejection {

@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
 import { codeHashHex, COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './compile.js';
@@ -34,15 +33,10 @@ export interface CacheEntry {
 }
 
 export interface ProgramCacheOptions {
-  /** Where programs are kept; false: memory only. Default $EVMGPU_CACHE_DIR, else $XDG_CACHE_HOME/evmgpu, else ~/.cache/evmgpu. */
+  /** Where programs are kept; false (the default): memory only. The service passes its configured cache directory (RuntimeConfig.cacheDir). */
   dir?: string | false;
   /** Codes longer than this stay interpreted. Default 49,152 (EIP-3860's init code limit; deployed code is at most 24,576). */
   maxCodeBytes?: number;
-}
-
-export function defaultCacheDir(): string {
-  if (process.env.EVMGPU_CACHE_DIR) return process.env.EVMGPU_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'evmgpu');
 }
 
 const hashes = new WeakMap<Uint8Array, string>();
@@ -60,7 +54,7 @@ export class ProgramCache {
   private readonly queue = new Map<string, { code: Uint8Array; fork: Fork }>();
 
   constructor(opts: ProgramCacheOptions = {}) {
-    this.dir = opts.dir ?? defaultCacheDir();
+    this.dir = opts.dir ?? false;
     this.maxCodeBytes = opts.maxCodeBytes ?? 49_152;
   }
 

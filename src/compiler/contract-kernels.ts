@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
-import { defaultCacheDir, ProgramCache } from './cache.js';
+import { ProgramCache } from './cache.js';
 import { emitWgsl } from './emit-wgsl.js';
 import { buildProgram, type Program } from './fragments.js';
 import { contractKernelSource } from './kernel-source.js';
@@ -50,7 +50,7 @@ export type Sampler = (program: Program) => Promise<ReadonlySet<number>>;
 export interface ContractKernelOptions {
   /** Codes with more fragments keep the shared kernels. Default 4,096. */
   maxFragments?: number;
-  /** Where the emitted WGSL is written; false: nowhere. Default the program cache's directory. */
+  /** Where the emitted WGSL is written (the program cache's directory); false (the default): nowhere. */
   dir?: string | false;
   /** Applied to the emitted WGSL before it is compiled: tests change a constant to prove the emitted code is what runs. */
   rewrite?: (wgsl: string) => string;
@@ -67,7 +67,7 @@ export class ContractKernels {
     opts: ContractKernelOptions = {},
   ) {
     this.maxFragments = opts.maxFragments ?? 4096;
-    this.dir = opts.dir ?? defaultCacheDir();
+    this.dir = opts.dir ?? false;
     this.rewrite = opts.rewrite ?? ((w) => w);
   }
 
@@ -145,13 +145,4 @@ export class ContractKernels {
       // The WGSL on disk is for reading; without it nothing changes.
     }
   }
-}
-
-const perDevice = new WeakMap<GPUDevice, ContractKernels>();
-
-/** The device's contract kernels, shared by every executor on it. */
-export function contractKernels(device: GPUDevice): ContractKernels {
-  let k = perDevice.get(device);
-  if (!k) perDevice.set(device, (k = new ContractKernels(device)));
-  return k;
 }

@@ -1,7 +1,7 @@
 import { createEVM } from '@ethereumjs/evm';
 import { Account, Address, bigIntToBytes, setLengthLeft } from '@ethereumjs/util';
 import { makeCommon } from '../chain/common.js';
-import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../gpu/call-executor.js';
+import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../gpu/abi.js';
 import type { Program } from './fragments.js';
 
 /**

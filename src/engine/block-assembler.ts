@@ -1,3 +1,5 @@
+import type { BlockHeader } from '@ethereumjs/block';
+import type { Common } from '@ethereumjs/common';
 import type { TxReceipt } from '@ethereumjs/vm';
 import { rejection, type Rejection } from '../chain/rejections.js';
 import { toTxResult, type ExecutedTx, type RawLog } from './executed-tx.js';
@@ -20,6 +22,12 @@ export class BlockAssembler {
     private readonly blobGasPrice: bigint,
   ) {}
 
+  /** The block's blob gas limit and price, from its Common and header (zero before Cancun). */
+  static forBlock(common: Common, header: BlockHeader): BlockAssembler {
+    const cancun = common.isActivatedEIP(4844);
+    return new BlockAssembler(cancun ? BigInt(common.param('maxBlobGasPerBlock')) : 0n, cancun ? header.getBlobGasPrice() : 0n);
+  }
+
   /** The block's blob gas limit is checked before the transaction runs, as in the sequential run. */
   exceedsBlobGas(blobGas: bigint): boolean {
     return blobGas > 0n && this.blobGasUsed + blobGas > this.maxBlobGas;
@@ -33,14 +41,14 @@ export class BlockAssembler {
     this.rejected.push({ index, ...r });
   }
 
-  include(e: ExecutedTx): void {
+  /** `root`: before Byzantium, the state root after the transaction, which its receipt carries instead of a status. */
+  include(e: ExecutedTx, root?: Uint8Array): void {
     this.gasUsed += e.gasUsed;
     this.blobGasUsed += e.blobGasUsed ?? 0n;
-    this.results.push(toTxResult(e, this.gasUsed, this.allLogs.length, this.blobGasPrice));
+    const result = toTxResult(e, this.gasUsed, this.allLogs.length, this.blobGasPrice);
+    this.results.push(root ? { ...result, root } : result);
     for (const l of e.logs) this.allLogs.push(l);
-    this.receipts.push({
-      receipt: { status: e.error === undefined ? 1 : 0, cumulativeBlockGasUsed: this.gasUsed, bitvector: e.logsBloom, logs: e.logs },
-      txType: e.type,
-    });
+    const common = { cumulativeBlockGasUsed: this.gasUsed, bitvector: e.logsBloom, logs: e.logs };
+    this.receipts.push({ receipt: root ? { stateRoot: root, ...common } : { status: e.error === undefined ? 1 : 0, ...common }, txType: e.type });
   }
 }

@@ -2,7 +2,7 @@ import type { Block } from '@ethereumjs/block';
 import { bytesToBigInt } from '@ethereumjs/util';
 import { forkAtLeast } from '../model/fork.js';
 import type { Batch } from '../model/shapes.js';
-import type { GpuBlockContext } from './call-executor.js';
+import type { GpuBlockContext } from './abi.js';
 
 /** The block environment the kernels see, from the batch's env and the ethereumjs block made from it. */
 export function gpuBlockContext(batch: Batch, block: Block): GpuBlockContext {

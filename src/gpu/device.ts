@@ -1,12 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ensureXdgRuntimeDir } from '../config/environment.js';
 
 /**
- * One Dawn instance per process. The object `create()` returns must stay strongly
- * referenced while any device lives: if it is collected, Dawn dereferences the freed
- * instance in ProcessEvents and aborts (futex / std::system_error), and only when a
- * dispatch runs long enough for a GC, so it looks random. This module holds it.
+ * Opens WebGPU devices. Dawn's instance (what `create()` returns) is the one
+ * process-wide object here, and deliberately so: it must stay strongly referenced
+ * while any device lives, or Dawn dereferences the freed instance in ProcessEvents and
+ * aborts (futex / std::system_error), and only when a dispatch runs long enough for a
+ * GC, so it looks random. Devices themselves are owned by whoever opened them (a
+ * GpuRuntime), never shared through this module.
  */
 export interface GpuContext {
   readonly gpu: GPU;
@@ -19,16 +19,10 @@ export interface GpuContext {
 }
 
 let instance: GPU | undefined;
-let shared: Promise<GpuContext> | undefined;
-let current: GpuContext | undefined;
 
-function ensureRuntimeDir(): void {
-  // Mesa prints errors (and some loaders misbehave) when XDG_RUNTIME_DIR is unset.
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'evmgpu-xdg-'));
-}
-
-async function open(): Promise<GpuContext> {
-  ensureRuntimeDir();
+/** A fresh device on the best adapter; rejects when no adapter exists. */
+export async function openGpuContext(): Promise<GpuContext> {
+  ensureXdgRuntimeDir();
   const webgpu = await import('webgpu');
   Object.assign(globalThis, webgpu.globals);
   instance ??= webgpu.create([]);
@@ -46,36 +40,5 @@ async function open(): Promise<GpuContext> {
     },
   });
   const software = /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
-  const ctx = { gpu: instance, adapter, device, adapterName, software };
-  // A lost device is never reused: the next gpuContext() opens a fresh one.
-  void device.lost.then(() => {
-    if (current === ctx) {
-      shared = undefined;
-      current = undefined;
-    }
-  });
-  current = ctx;
-  return ctx;
-}
-
-/** The process-wide GPU context, opened on first use. Rejects when no adapter exists. */
-export function gpuContext(): Promise<GpuContext> {
-  shared ??= open().catch((e) => {
-    shared = undefined;
-    throw e;
-  });
-  return shared;
-}
-
-/** The process-wide GPU context if one is open now; never opens one (for reports). */
-export function currentGpuContext(): GpuContext | undefined {
-  return current;
-}
-
-/** Destroys the shared device so the process can exit; the instance is kept for reuse. */
-export async function closeGpu(): Promise<void> {
-  const ctx = shared;
-  shared = undefined;
-  current = undefined;
-  if (ctx) (await ctx.catch(() => undefined))?.device.destroy();
+  return { gpu: instance, adapter, device, adapterName, software };
 }

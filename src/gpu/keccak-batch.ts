@@ -1,7 +1,6 @@
 import type { BatchHasher } from '../chain/hasher.js';
 import { cpuHasher } from '../chain/hasher.js';
-import type { GpuContext } from './device.js';
-import { compileWgsl } from './shader.js';
+import type { GpuSession } from './runtime.js';
 import { linkWgslSource } from './wgsl-linker.js';
 
 const WORKGROUP = 64;
@@ -21,16 +20,8 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) n
   for (var i = 0u; i < 8u; i++) { out[j * 8u + i] = d[i]; }
 }`);
 
-const pipelines = new WeakMap<GPUDevice, Promise<GPUComputePipeline>>();
-
-function pipeline(device: GPUDevice): Promise<GPUComputePipeline> {
-  let p = pipelines.get(device);
-  if (!p) {
-    p = compileWgsl(device, SOURCE, 'keccak-batch').then((module) => device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }));
-    p.catch(() => pipelines.delete(device));
-    pipelines.set(device, p);
-  }
-  return p;
+function pipeline(session: GpuSession): Promise<GPUComputePipeline> {
+  return session.pipelines.get('keccak-batch', () => SOURCE);
 }
 
 /**
@@ -38,11 +29,11 @@ function pipeline(device: GPUDevice): Promise<GPUComputePipeline> {
  * `minBatch` inputs a dispatch costs more than hashing on the CPU, so those stay there;
  * a device error also falls back to the CPU, which gives the same digests.
  */
-export function gpuHasher(ctx: GpuContext, minBatch = 512): BatchHasher {
+export function gpuHasher(session: GpuSession, minBatch = 512): BatchHasher {
   return async (inputs) => {
     if (inputs.length < minBatch) return cpuHasher(inputs);
     try {
-      return await hashOnGpu(ctx.device, inputs);
+      return await hashOnGpu(session, inputs);
     } catch {
       return cpuHasher(inputs);
     }
@@ -53,11 +44,12 @@ export function gpuHasher(ctx: GpuContext, minBatch = 512): BatchHasher {
  * Compiles the kernel and runs it once: lavapipe compiles a shader at its first
  * dispatch, which would otherwise land in the first batch's roots.
  */
-export async function warmUpGpuHasher(ctx: GpuContext): Promise<void> {
-  await dispatch(ctx.device, [new Uint8Array(1)], 4);
+export async function warmUpGpuHasher(session: GpuSession): Promise<void> {
+  await dispatch(session, [new Uint8Array(1)], 4);
 }
 
-async function hashOnGpu(device: GPUDevice, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+  const device = session.device;
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const out: Uint8Array[] = [];
   // Inputs are laid out 4-byte aligned; a batch holds as many as fit one binding.
@@ -65,7 +57,7 @@ async function hashOnGpu(device: GPUDevice, inputs: Uint8Array[]): Promise<Uint8
     let bytes = 0;
     let end = start;
     while (end < inputs.length && (end === start || bytes + align4(inputs[end].length) <= limit)) bytes += align4(inputs[end++].length);
-    out.push(...(await dispatch(device, inputs.slice(start, end), bytes)));
+    out.push(...(await dispatch(session, inputs.slice(start, end), bytes)));
     start = end;
   }
   return out;
@@ -73,8 +65,9 @@ async function hashOnGpu(device: GPUDevice, inputs: Uint8Array[]): Promise<Uint8
 
 const align4 = (n: number) => (n + 3) & ~3;
 
-async function dispatch(device: GPUDevice, inputs: Uint8Array[], bytes: number): Promise<Uint8Array[]> {
-  const p = await pipeline(device);
+async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number): Promise<Uint8Array[]> {
+  const device = session.device;
+  const p = await pipeline(session);
   const data = new Uint8Array(Math.max(4, bytes));
   const spans = new Uint32Array(inputs.length * 2);
   let o = 0;

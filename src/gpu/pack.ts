@@ -1,7 +1,7 @@
 import { analyzeCode } from '../evm/code-analysis.js';
 import { forkAtLeast } from '../model/fork.js';
 import { BlobBuilder } from './blob.js';
-import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './call-executor.js';
+import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
 import { CALL, PARAMS, type RegionCaps, regions } from './layout.js';
 import { buildStateTables, type StateTables } from './state-tables.js';

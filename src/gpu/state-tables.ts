@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { BlobBuilder } from './blob.js';
-import type { GpuAccountState, GpuStateSnapshot } from './call-executor.js';
+import type { GpuAccountState, GpuStateSnapshot } from './abi.js';
 import { ACCOUNT, SLOT } from './layout.js';
 import { hashAddress, hashSlot, putAddress, putBytesAsU256, putU256 } from './words.js';
 

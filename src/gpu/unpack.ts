@@ -1,5 +1,5 @@
 import { isSuccess, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
-import type { GpuCall, GpuCallResult, GpuLog } from './call-executor.js';
+import type { GpuCall, GpuCallResult, GpuLog } from './abi.js';
 import { ACCESSED, ACCESSED_READ, JOURNAL, JOURNAL_READ, JOURNAL_WRITTEN, LOG, OUT, type Regions } from './layout.js';
 import { getAddress, getU256, u256Bytes } from './words.js';
 

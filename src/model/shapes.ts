@@ -5,6 +5,7 @@
  * Keys of maps (addresses, storage slots) stay lowercase 0x-hex strings in every form.
  */
 import type { Hex } from '../primitives/hex.js';
+import type { BatchStats } from './stats.js';
 export type { Hex };
 
 export interface BlockEnvShape<Q, B> {
@@ -147,17 +148,7 @@ export interface StateDiffShape<Q, B> {
   post: Record<string, DiffAccountShape<Q, B>>;
 }
 
-export interface BatchStats {
-  engine: string;
-  txs: number;
-  included: number;
-  rejected: number;
-  /** How many transactions each engine executed. */
-  engines: Record<string, number>;
-  /** Milliseconds per phase (decode, execute, diff, roots, ...). */
-  timingsMs: Record<string, number>;
-  [k: string]: unknown;
-}
+export type { BatchStats } from './stats.js';
 
 export interface BatchResultShape<Q, B> {
   results: TxResultShape<Q, B>[];

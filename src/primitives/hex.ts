@@ -38,3 +38,10 @@ export function bigintToBytes32(v: bigint): Uint8Array {
 export function bytesToBigint(b: Uint8Array): bigint {
   return b.length === 0 ? 0n : BigInt(bytesToHex(b));
 }
+
+/** Minimal big-endian bytes (empty for zero), as RLP wants integers. */
+export function bigintToMinimalBytes(v: bigint): Uint8Array {
+  if (v === 0n) return new Uint8Array();
+  const h = v.toString(16);
+  return Uint8Array.from(Buffer.from(h.length % 2 ? `0${h}` : h, 'hex'));
+}

@@ -1,27 +1,45 @@
-import { ServiceError } from '../errors/service-error.js';
+import { CompilerCaches } from '../compiler/caches.js';
+import type { CompilerReport } from '../compiler/cache-report.js';
+import { defaultRuntimeConfig, type RuntimeConfig } from '../config/runtime.js';
 import type { Engine } from '../engine/engine.js';
-import { ParallelEngine } from '../speculation/engine.js';
-import { GpuEngine } from '../engine/gpu.js';
 import { ReferenceEngine } from '../engine/reference.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { GpuContext } from '../gpu/device.js';
+import { GpuRuntime } from '../gpu/runtime.js';
+import { SpeculativeEngine, type SpeculationConfig } from '../speculation/engine.js';
+import { CpuWorkerPool } from '../speculation/workers/worker-pool.js';
+import { SPECULATIVE_ENGINES } from './engines.js';
 
-/**
- * Engines by name. `auto`, the service default, is the parallel engine: a GPU wave for
- * plain calls, CPU workers for the rest, validated in block order. `cpu` is the same
- * without the GPU.
- */
 export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'gpu-interpreter', 'auto'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
+export interface RegistryOptions {
+  /** Opens GPU devices; default the real adapter (tests substitute failing ones). */
+  openGpu?: () => Promise<GpuContext>;
+  /** Per-engine changes to the speculation configurations (tests: speculation from one transaction on). */
+  overrides?: Partial<Record<EngineName, Partial<SpeculationConfig>>>;
+}
+
+/**
+ * Engines by name, and what they share: the GPU runtime (device, pipelines, compiled
+ * programs, contract kernels) and the CPU worker pool. The registry owns both and is
+ * the only one to close them; `auto`, the service default, is the parallel engine.
+ */
 export class EngineRegistry {
+  readonly gpu: GpuRuntime;
+  readonly compiler: CompilerCaches;
+  readonly pool: CpuWorkerPool;
   private readonly engines = new Map<string, Engine>();
 
-  constructor() {
-    const reference = new ReferenceEngine();
-    this.engines.set('reference', reference);
-    this.engines.set('cpu', new ParallelEngine({ name: 'cpu' }));
-    this.engines.set('gpu', new GpuEngine());
-    this.engines.set('gpu-interpreter', new GpuEngine({ name: 'gpu-interpreter', kernel: 'interpreter' }));
-    this.engines.set('auto', new ParallelEngine({ name: 'auto' }));
+  constructor(runtime: RuntimeConfig = defaultRuntimeConfig(), opts: RegistryOptions = {}) {
+    this.compiler = new CompilerCaches(runtime);
+    this.gpu = new GpuRuntime({ policies: this.compiler.policies, open: opts.openGpu });
+    this.pool = new CpuWorkerPool(runtime.cpuWorkers);
+    const deps = { gpu: this.gpu, pool: this.pool };
+    for (const name of ENGINE_NAMES) {
+      if (name === 'reference') this.engines.set(name, new ReferenceEngine());
+      else this.engines.set(name, new SpeculativeEngine({ ...SPECULATIVE_ENGINES[name], ...opts.overrides?.[name] }, deps));
+    }
   }
 
   names(): string[] {
@@ -39,7 +57,14 @@ export class EngineRegistry {
     return e;
   }
 
+  /** The compiler's caches now, with the open device's contract kernels; never opens a device. */
+  compilerReport(top?: number): CompilerReport {
+    return this.compiler.report(this.gpu.current(), top);
+  }
+
   async close(): Promise<void> {
-    for (const e of new Set(this.engines.values())) await e.close?.();
+    for (const e of this.engines.values()) await e.close?.();
+    await this.pool.close();
+    await this.gpu.close();
   }
 }

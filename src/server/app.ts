@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { EngineRegistry } from '../registry/registry.js';
-import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
+import { DEFAULT_CONFIG, type ServerConfig } from '../config/service.js';
 import { registerBodyParsers } from './content.js';
 import { registerDocs } from './docs.js';
 import type { EngineRegistryLike } from './engines.js';
@@ -24,7 +24,7 @@ export interface AppDeps {
 export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
   const cfg: ServerConfig = { ...DEFAULT_CONFIG, ...config };
   const registry = deps.registry ?? new EngineRegistry();
-  const metrics = new ServiceMetrics();
+  const metrics = new ServiceMetrics(() => registry.compilerReport(0));
 
   const app = Fastify({
     logger: { level: cfg.logLevel },

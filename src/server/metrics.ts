@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CONTRACT_KERNEL_STATES, PROGRAM_STATES, type CompilerReport } from '../compiler/cache-report.js';
 import type { BatchResult } from '../model/shapes.js';
-import { processCompilerReport } from './compiler-stats.js';
 
 /**
  * Prometheus metrics of one app. Each app owns its Registry (not prom-client's global
@@ -17,8 +16,8 @@ export class ServiceMetrics {
   private readonly gasExecuted: Counter<'engine'>;
   private readonly phaseDuration: Histogram<'phase'>;
 
-  /** `compiler`: the compiler caches' report, read at every scrape; default the process's caches. */
-  constructor(compiler: () => CompilerReport = () => processCompilerReport(0)) {
+  /** `compiler`: the compiler caches' report (the engine registry's), read at every scrape; it never opens a GPU. */
+  constructor(compiler: () => CompilerReport) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.registerCompilerGauges(compiler, registers);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from './app.js';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from '../config/service.js';
 
 export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

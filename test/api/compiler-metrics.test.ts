@@ -6,15 +6,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import type { CompilerReport } from '../../src/compiler/cache-report.js';
-import { compiledPipeline, sharedProgramCache } from '../../src/gpu/call-executor.js';
-import { currentGpuContext } from '../../src/gpu/device.js';
+import { compiledPipeline } from '../../src/compiler/kernel-policy.js';
+import { defaultRuntimeConfig } from '../../src/config/runtime.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { asm } from '../gpu/interpreter-harness.js';
 import { newApp, post } from './helpers.js';
 
-// The process's program cache is created on first use; keep its files out of the user's cache.
+// Keep the registries' program files out of the user's cache.
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-metrics-cache-'));
-process.env.EVMGPU_CACHE_DIR = dir;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const registryIn = (cacheDir: string) => new EngineRegistry({ ...defaultRuntimeConfig(), cacheDir });
 
 /** The value of one sample line of a Prometheus text exposition, undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -39,11 +40,12 @@ async function stats(app: FastifyInstance): Promise<CompilerReport> {
 }
 
 describe('compiler caches in GET /v1/stats and /metrics', () => {
-  const app = newApp();
+  const registry = registryIn(dir);
+  const app = newApp({}, { registry });
   afterAll(() => app.close());
 
   it('without a GPU context: programs only, contract kernels 0, no pipeline time, and no device opened', async () => {
-    expect(currentGpuContext()).toBeUndefined();
+    expect(registry.gpu.current()).toBeUndefined();
     const s = await stats(app);
     expect(s.gpu).toEqual({ open: false });
     expect(s).not.toHaveProperty('contractKernels');
@@ -52,12 +54,12 @@ describe('compiler caches in GET /v1/stats and /metrics', () => {
     for (const state of KERNEL_STATES) expect(sample(text, 'evmgpu_contract_kernels', { state }), state).toBe(0);
     expect(text).toMatch(/^# TYPE evmgpu_program_compile_ms_total gauge$/m);
     expect(sample(text, 'evmgpu_compiled_kernel_pipeline_ms')).toBeUndefined();
-    expect(currentGpuContext()).toBeUndefined();
+    expect(registry.gpu.current()).toBeUndefined();
   });
 
-  it('counts the process cache by state at scrape time, with compile ms', async () => {
+  it("counts the registry's program cache by state at scrape time, with compile ms", async () => {
     const before = await metrics(app);
-    const cache = sharedProgramCache();
+    const cache = registry.compiler.programs;
     const o = { isCreate: false, calls: 1, now: true };
     const a = asm('PUSH 1 PUSH 2 ADD PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN');
     const b = asm('PUSH 3 PUSH 4 MUL PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN');
@@ -90,14 +92,16 @@ describe('compiler caches in GET /v1/stats and /metrics', () => {
   });
 
   it('after a batch on engine gpu: the open device, its kernels and the shared pipeline time', async () => {
-    const gpuApp = newApp();
+    const gpuRegistry = registryIn(dir);
+    const gpuApp = newApp({}, { registry: gpuRegistry });
     try {
       const before = await metrics(gpuApp);
       const res = await post(gpuApp, { ...erc20TransferBatch({ transfers: 16 }), options: { engine: 'gpu' } });
       expect(res.statusCode, res.body).toBe(200);
-      const ctx = currentGpuContext();
-      expect(ctx).toBeDefined();
-      await compiledPipeline(ctx!.device);
+      const session = gpuRegistry.gpu.current();
+      expect(session).toBeDefined();
+      await compiledPipeline(session!.pipelines);
+      const ctx = session!.ctx;
 
       const s = await stats(gpuApp);
       expect(s.gpu).toMatchObject({ open: true, adapter: ctx!.adapterName, software: ctx!.software });
@@ -115,9 +119,8 @@ describe('compiler caches in GET /v1/stats and /metrics', () => {
     } finally {
       await gpuApp.close();
     }
-    // Closing the engine closes the device: reports go back to programs only.
-    expect(currentGpuContext()).toBeUndefined();
-    expect((await stats(app)).gpu).toEqual({ open: false });
-    expect(sample(await metrics(app), 'evmgpu_compiled_kernel_pipeline_ms')).toBeUndefined();
+    // Closing the app closes its registry and with it the device: reports go back to programs only.
+    expect(gpuRegistry.gpu.current()).toBeUndefined();
+    expect(gpuRegistry.compilerReport().gpu).toEqual({ open: false });
   });
 });

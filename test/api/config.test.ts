@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { run as serve } from '../../src/cli/commands/serve.js';
-import { ConfigError, DEFAULT_CONFIG, parseSize, resolveConfig } from '../../src/server/config.js';
+import { resolveConfig as resolveAll } from '../../src/config/resolve.js';
+import { DEFAULT_CONFIG } from '../../src/config/service.js';
+import { ConfigError, parseSize } from '../../src/config/values.js';
+
+/** The service's settings of the one configuration. */
+const resolveConfig = (flags: Record<string, string>, env: Record<string, string>) => resolveAll(flags, env).service;
 import { negotiateResponse } from '../../src/server/negotiate.js';
 
 describe('server configuration', () => {

@@ -6,8 +6,8 @@ import { makeCommon } from '../../src/chain/common.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { Fork } from '../../src/model/fork.js';
 import type { Hex, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
-import { buildApp } from '../../src/server/app.js';
-import type { ServerConfig } from '../../src/server/config.js';
+import { buildApp, type AppDeps } from '../../src/server/app.js';
+import type { ServerConfig } from '../../src/config/service.js';
 import { formatResult, jsonCodec } from '../../src/wire/format.js';
 import { encodeMsgpack } from '../../src/wire/msgpack.js';
 import { parseBatch } from '../../src/wire/parse.js';
@@ -60,8 +60,8 @@ export function signAuthorization(address: Hex, nonce: number, priv: Uint8Array,
   return { chainId: q(c), address: utilBytesToHex(a) as Hex, nonce: q(n), yParity: q(y), r: q(r), s: q(s) };
 }
 
-export function newApp(config: Partial<ServerConfig> = {}): FastifyInstance {
-  return buildApp({ logLevel: 'silent', ...config });
+export function newApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
+  return buildApp({ logLevel: 'silent', ...config }, deps);
 }
 
 export interface PostOptions {

@@ -3,7 +3,7 @@ import { EngineRegistry } from '../../src/registry/registry.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Batch, BatchResult, Hex, WireBatch } from '../../src/model/shapes.js';
 import { buildApp } from '../../src/server/app.js';
-import { DEFAULT_CONFIG } from '../../src/server/config.js';
+import { DEFAULT_CONFIG } from '../../src/config/service.js';
 import { BOB, ONE_ETH, batch, engineNeutral, env, hex, newApp, post, referenceResult } from './helpers.js';
 
 /**
@@ -34,7 +34,7 @@ class RecordingEngine implements Engine {
     const zero = (n: number) => new Uint8Array(n);
     return {
       results: [], rejected: [], stateDiff: { pre: {}, post: {} }, stateRoot: null, receiptsRoot: zero(32), logsBloom: zero(256), logsHash: zero(32),
-      gasUsed: 0n, blobGasUsed: 0n, stats: { engine: this.name, txs: b.txs.length, included: 0, rejected: 0, engines: {}, timingsMs: {} },
+      gasUsed: 0n, blobGasUsed: 0n, stats: { mode: 'sequential', engine: this.name, txs: b.txs.length, included: 0, rejected: 0, engines: {}, timingsMs: {} },
     };
   }
 }
@@ -44,7 +44,7 @@ describe('large batches', () => {
     expect(DEFAULT_CONFIG.maxTxs).toBeGreaterThanOrEqual(100_000);
     const engine = new RecordingEngine();
     const real = new EngineRegistry();
-    const registry = { get: () => engine, describe: () => real.describe(), names: () => real.names(), close: () => real.close() };
+    const registry = { get: () => engine, describe: () => real.describe(), names: () => real.names(), close: () => real.close(), compilerReport: () => real.compilerReport() };
     const app = buildApp({ logLevel: 'silent' }, { registry });
     try {
       const b = transfers(100_000, 100);

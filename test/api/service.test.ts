@@ -134,6 +134,7 @@ describe('unexpected failures', () => {
       describe: () => real.describe(),
       names: () => real.names(),
       close: () => real.close(),
+      compilerReport: () => real.compilerReport(),
     };
     const app = buildApp({ logLevel: 'silent' }, { registry });
     try {
@@ -151,7 +152,7 @@ describe('unexpected failures', () => {
   it('closing the app closes the engine registry', async () => {
     let closed = 0;
     const real = new EngineRegistry();
-    const app = buildApp({ logLevel: 'silent' }, { registry: { get: (n) => real.get(n), describe: () => real.describe(), names: () => real.names(), close: async () => void closed++ } });
+    const app = buildApp({ logLevel: 'silent' }, { registry: { get: (n) => real.get(n), describe: () => real.describe(), names: () => real.names(), close: async () => void closed++, compilerReport: () => real.compilerReport() } });
     await app.ready();
     await app.close();
     expect(closed).toBe(1);

@@ -3,11 +3,11 @@ import './force-compiled.js';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import { FRAGMENT, MICRO, MICRO_CONST } from '../../src/compiler/program-layout.js';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
 import { full, randomCases } from './random-program.js';
 
-afterAll(() => closeGpu());
+afterAll(() => closeTestGpu());
 
 
 describe('compiled programs on the GPU', () => {

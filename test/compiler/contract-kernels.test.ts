@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import { ContractKernels } from '../../src/compiler/contract-kernels.js';
-import { closeGpu, gpuContext } from '../../src/gpu/device.js';
-import type { GpuExecutorOptions } from '../../src/gpu/call-executor.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
+import type { CompilerExecutorOptions } from '../../src/compiler/executor.js';
 import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
 import { full, randomCases } from './random-program.js';
 import { Outcome } from '../../src/evm/outcome.js';
@@ -18,7 +18,7 @@ import { callFrames } from '../../bench/workloads/call-frames.js';
  * opcode suite and the state tests run with compiled programs (the same lowering) in
  * statetest-compiled and differential-compiled.
  */
-afterAll(() => closeGpu());
+afterAll(() => closeTestGpu());
 
 // Shader compiles on lavapipe share two cores with the other test files: generous limits.
 const SLOW = 600_000;
@@ -28,8 +28,8 @@ const SLOW = 600_000;
 // by two tests is compiled once.
 let shared: ContractKernels | undefined;
 
-async function contractExecutor(opts: GpuExecutorOptions & { rewrite?: (w: string) => string; maxFragments?: number } = {}) {
-  const ctx = await gpuContext();
+async function contractExecutor(opts: CompilerExecutorOptions & { rewrite?: (w: string) => string; maxFragments?: number } = {}) {
+  const ctx = await testSession();
   const own = opts.rewrite || opts.maxFragments;
   if (!own && !shared) shared = new ContractKernels(ctx.device, { dir: false });
   const contracts = own ? new ContractKernels(ctx.device, { dir: false, rewrite: opts.rewrite, maxFragments: opts.maxFragments }) : shared!;
@@ -90,7 +90,7 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
     const create = { ...gpuCall({ name: 'init', code: asm('PUSH 9 PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN') }, 0), isCreate: true };
     // `background` with compileNowMinCalls 3: a and b (3 calls each) get kernels, `small` (1 call) the program kernel, init code the interpreter.
     const { contracts } = await contractExecutor();
-    const opts: GpuExecutorOptions = { kernel: 'compiled', contractKernels: 'background', contractFragments: 'all', compileNowMinCalls: 3, programs: new ProgramCache({ dir: false }), contracts, maxScratchBytesPerDispatch: 3 * 64 << 10 };
+    const opts: CompilerExecutorOptions = { kernel: 'compiled', contractKernels: 'background', contractFragments: 'all', compileNowMinCalls: 3, programs: new ProgramCache({ dir: false }), contracts, maxScratchBytesPerDispatch: 3 * 64 << 10 };
     const ex = await customExecutor(opts);
     const order = [a, small, b, a, b, a, b];
     const calls = () => [...order.map((c, i) => gpuCall(c, i)), create];
@@ -111,7 +111,7 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
     // leave the sampled fragments and run on the program inside the same kernel.
     const approve = calls.slice(0, 16).map((c) => ({ ...c, data: Uint8Array.from(Buffer.from(`095ea7b3${'00'.repeat(12)}${'ab'.repeat(20)}${(7).toString(16).padStart(64, '0')}`, 'hex')) }));
     const all = [...calls, ...approve];
-    const ctx = await gpuContext();
+    const ctx = await testSession();
     const contracts = new ContractKernels(ctx.device, { dir: false });
     const ex = await customExecutor({ kernel: 'compiled', contractKernels: 'wait', contractFragments: 'entered', programs: new ProgramCache({ dir: false }), contracts });
     const rs = await ex.execute(block, state, all);

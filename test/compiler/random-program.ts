@@ -1,4 +1,4 @@
-import type { GpuCallResult } from '../../src/gpu/call-executor.js';
+import type { GpuCallResult } from '../../src/gpu/abi.js';
 import { asm, hex, type Case } from '../gpu/interpreter-harness.js';
 import { xorshift32 } from '../support/xorshift.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
-import { GpuEngine } from '../../src/engine/gpu.js';
-import { sharedProgramCache } from '../../src/gpu/call-executor.js';
+import { SPECULATIVE_ENGINES } from '../../src/registry/engines.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { fixturePath } from '../fixtures.js';
 
 /**
@@ -12,8 +12,9 @@ import { fixturePath } from '../fixtures.js';
  * host still go to the CPU; the tally says how many ran fully on the GPU.
  */
 const FIXTURES = fixturePath('state-tests');
-const engine = new GpuEngine({ name: 'gpu-compiled', kernel: 'compiled' });
-afterAll(() => engine.close());
+const registry = new EngineRegistry(undefined, { overrides: { gpu: { gpu: { ...SPECULATIVE_ENGINES.gpu.gpu!, kernel: 'compiled' } } } });
+const engine = registry.get('gpu');
+afterAll(() => registry.close());
 
 const tally = { cases: 0, onGpu: 0 };
 
@@ -34,7 +35,7 @@ for (const [dir, fork] of [['cancun', 'Cancun'], ['prague', 'Prague']] as const)
 
 describe('compiled state-test run', () => {
   it('ran all 782 cases', () => {
-    const codes = sharedProgramCache().report();
+    const codes = registry.compiler.programs.report();
     const compiled = codes.filter((e) => e.program).length;
     const refused = codes.filter((e) => !e.program).map((e) => e.reason);
     console.log(`compiled programs forced: ${tally.onGpu}/${tally.cases} cases fully on the GPU; ${compiled} codes ran compiled, ${refused.length} not (${[...new Set(refused)].join(', ')})`);

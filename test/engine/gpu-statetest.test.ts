@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
-import { GpuEngine } from '../../src/engine/gpu.js';
-import { ReferenceEngine, type FrameExecutor } from '../../src/engine/reference.js';
+import { ReferenceEngine, type VMInstance } from '../../src/engine/reference.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { OPCODES } from '../../src/evm/opcodes.js';
 import { fixturePath } from '../fixtures.js';
 
@@ -13,20 +13,20 @@ import { fixturePath } from '../fixtures.js';
  */
 class HostOpcodeProbe extends ReferenceEngine {
   sawHost = false;
-  protected override async attachFrameExecutor(vm: Parameters<ReferenceEngine['attachFrameExecutor']>[0]): Promise<FrameExecutor | undefined> {
+  protected override observe(vm: VMInstance): void {
     this.sawHost = false;
     vm.evm.events!.on('step', (step: { opcode: { code: number } }, resolve?: (v?: unknown) => void) => {
       if (OPCODES[step.opcode.code].exec === 'host') this.sawHost = true;
       resolve?.();
     });
-    return undefined;
   }
 }
 
 const FIXTURES = fixturePath('state-tests');
-const gpu = new GpuEngine();
+const registry = new EngineRegistry();
+const gpu = registry.get('gpu');
 const probe = new HostOpcodeProbe();
-afterAll(() => gpu.close());
+afterAll(() => registry.close());
 
 const tally = { noHost: 0, noHostOnGpu: 0, onGpu: 0, cases: 0 };
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { OPCODE_BY_NAME } from '../../src/evm/opcodes.js';
 import { asm, diff, noMismatches, type Case } from './interpreter-harness.js';
 
@@ -28,7 +28,7 @@ const FAMILIES: Record<string, string[]> = {
 };
 
 describe('interpreter kernel: arithmetic, comparison, bitwise', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   for (const [family, ops] of Object.entries(FAMILIES)) {
     it(`${family}: ${ops.join(' ')} on edge operands, exact gas`, async () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { Outcome, outcomeName } from '../../src/evm/outcome.js';
 import { OPCODES, opcodeTable } from '../../src/evm/opcodes.js';
 import { GPU_FORKS } from '../../src/gpu/interpreter-wgsl.js';
@@ -8,7 +8,7 @@ import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, noMismatches, type 
 
 const ret = (body: string) => asm(`${body} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`);
 
-afterAll(() => closeGpu());
+afterAll(() => closeTestGpu());
 
 describe('interpreter kernel: control flow, stack, logs, halts', () => {
   it('JUMP / JUMPI: JUMPDEST bitmap, PUSH data, out of range, not taken', async () => {

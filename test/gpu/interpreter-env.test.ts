@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { addr, asm, diff, noMismatches, type Case } from './interpreter-harness.js';
 
 /** Runs `body`, which leaves one word on the stack, and returns that word. */
@@ -8,7 +8,7 @@ const ret = (body: string) => asm(`${body} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`)
 const M = (1n << 256n) - 1n;
 
 describe('interpreter kernel: environment and block opcodes', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   it('ADDRESS ORIGIN CALLER CALLVALUE GASPRICE CODESIZE CALLDATASIZE', async () => {
     const cases: Case[] = [

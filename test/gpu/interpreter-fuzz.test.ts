@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { outcomeName } from '../../src/evm/outcome.js';
 import type { Fork } from '../../src/model/fork.js';
 import { asm, diff, noMismatches, type Case } from './interpreter-harness.js';
@@ -124,7 +124,7 @@ function cases(seed: number, count: number, fork: Fork, loops: boolean): Case[] 
 }
 
 describe('interpreter kernel: random programs and large batches', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   for (const fork of ['London', 'Cancun'] as Fork[]) {
     it(`150 random programs at ${fork} (seed ${SEED})`, async () => {

@@ -5,8 +5,11 @@ import { makeBlock, makeBlockHashSource } from '../../src/chain/block.js';
 import { makeCommon } from '../../src/chain/common.js';
 import { OPCODE_BY_NAME, OPCODES } from '../../src/evm/opcodes.js';
 import { outcomeFromEthereumjs, outcomeName, type OutcomeName } from '../../src/evm/outcome.js';
-import { GpuCallExecutor, type GpuBlockContext, type GpuCall, type GpuCallResult, type GpuExecutorOptions, type GpuStateSnapshot } from '../../src/gpu/call-executor.js';
-import { gpuContext, type GpuContext } from '../../src/gpu/device.js';
+import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from '../../src/gpu/abi.js';
+import type { GpuCallExecutor } from '../../src/gpu/executor.js';
+import type { GpuSession } from '../../src/gpu/runtime.js';
+import { compilerExecutor, type CompilerExecutorOptions } from '../../src/compiler/executor.js';
+import { testSession } from '../support/gpu.js';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import { forkAtLeast, type Fork } from '../../src/model/fork.js';
 
@@ -290,18 +293,18 @@ export function harnessKernel(): 'interpreter' | 'compiled' {
   return process.env.EVMGPU_TEST_KERNEL === 'compiled' ? 'compiled' : 'interpreter';
 }
 
-const kernelOptions = (): GpuExecutorOptions => ({ kernel: harnessKernel(), programs: new ProgramCache({ dir: false }) });
+const kernelOptions = (): CompilerExecutorOptions => ({ kernel: harnessKernel(), programs: new ProgramCache({ dir: false }) });
 
-let executor: { ctx: GpuContext; kernel: string; ex: GpuCallExecutor } | undefined;
-/** An executor with default options on the current device (a closed device gets a new one). */
+let executor: { session: GpuSession; kernel: string; ex: GpuCallExecutor } | undefined;
+/** An executor with default options on the current device (a lost device gets a new one). */
 export async function defaultExecutor(): Promise<GpuCallExecutor> {
-  const ctx = await gpuContext();
-  if (executor?.ctx !== ctx || executor.kernel !== harnessKernel()) executor = { ctx, kernel: harnessKernel(), ex: new GpuCallExecutor(ctx, kernelOptions()) };
+  const session = await testSession();
+  if (executor?.session !== session || executor.kernel !== harnessKernel()) executor = { session, kernel: harnessKernel(), ex: compilerExecutor(session, kernelOptions()) };
   return executor.ex;
 }
 
-export async function customExecutor(opts: GpuExecutorOptions): Promise<GpuCallExecutor> {
-  return new GpuCallExecutor(await gpuContext(), { ...kernelOptions(), ...opts });
+export async function customExecutor(opts: CompilerExecutorOptions): Promise<GpuCallExecutor> {
+  return compilerExecutor(await testSession(), { ...kernelOptions(), ...opts });
 }
 
 export interface DiffOptions {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { addr, asm, diff, noMismatches, type Case } from './interpreter-harness.js';
 
 /** Returns `len` bytes of memory from `off`. */
@@ -8,7 +8,7 @@ const BIG = 1n << 255n;
 const M = (1n << 256n) - 1n;
 
 describe('interpreter kernel: memory', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   it('MLOAD MSTORE MSTORE8 MSIZE at offsets 0, 1, 31, 32, 33, unaligned, with expansion gas', async () => {
     const cases: Case[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import { outcomeName } from '../../src/evm/outcome.js';
 import { regions } from '../../src/gpu/layout.js';
 import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, TARGET, type Case } from './interpreter-harness.js';
@@ -9,7 +9,7 @@ import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, 
  * the read and write sets the conflict validator needs, create frames, and dispatches
  * split into chunks that share scratch memory.
  */
-afterAll(() => closeGpu());
+afterAll(() => closeTestGpu());
 
 /** Returns the top of the stack as 32 bytes. */
 const ret = (body: string) => asm(`${body} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`);

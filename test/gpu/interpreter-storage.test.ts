@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/device.js';
+import { closeTestGpu } from '../support/gpu.js';
 import type { Fork } from '../../src/model/fork.js';
 import { asm, diff, noMismatches, type Case } from './interpreter-harness.js';
 
@@ -51,7 +51,7 @@ function sstoreCases(): Case[] {
 }
 
 describe('interpreter kernel: storage', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   for (const fork of ['Berlin', 'London', 'Cancun', 'Prague'] as Fork[]) {
     it(`SSTORE: every EIP-2200 transition, cold/warm, refunds and the sentry (${fork})`, async () => {

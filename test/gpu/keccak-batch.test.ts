@@ -4,18 +4,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { orderedTrieRoot } from '../../src/chain/ordered-trie.js';
 import { BloomBatch } from '../../src/chain/bloom-batch.js';
 import { Bloom } from '@ethereumjs/vm';
-import { closeGpu, gpuContext } from '../../src/gpu/device.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
 import { gpuHasher } from '../../src/gpu/keccak-batch.js';
 import { xorshift32 } from '../support/xorshift.js';
 
-afterAll(() => closeGpu());
+afterAll(() => closeTestGpu());
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('GPU batch keccak (shaders/keccak/sponge.wgsl)', () => {
   it('equals @noble/hashes for every length 0..400, packed back to back', async () => {
     const r = xorshift32(11);
     const inputs = Array.from({ length: 401 }, (_, n) => r.bytes(n));
-    const got = await gpuHasher(await gpuContext(), 1)(inputs);
+    const got = await gpuHasher(await testSession(), 1)(inputs);
     expect(got.map(hex)).toEqual(inputs.map((x) => hex(keccak_256(x))));
   }, 120_000);
 
@@ -24,7 +24,7 @@ describe('GPU batch keccak (shaders/keccak/sponge.wgsl)', () => {
     const entries = Array.from({ length: 2000 }, () => ({ key: r.bytes(32), value: r.bytes(1 + r.below(90)) }));
     const trie = new MerklePatriciaTrie();
     for (const e of entries) await trie.put(e.key, e.value);
-    expect(hex(await orderedTrieRoot(entries, gpuHasher(await gpuContext(), 1)))).toBe(hex(trie.root()));
+    expect(hex(await orderedTrieRoot(entries, gpuHasher(await testSession(), 1)))).toBe(hex(trie.root()));
   }, 120_000);
 
   it('fills log blooms as ethereumjs Bloom does', async () => {
@@ -32,7 +32,7 @@ describe('GPU batch keccak (shaders/keccak/sponge.wgsl)', () => {
     const batch = new BloomBatch();
     const cases = Array.from({ length: 50 }, () => Array.from({ length: r.below(4) }, () => [r.bytes(20), Array.from({ length: r.below(5) }, () => r.bytes(32)), r.bytes(3)] as [Uint8Array, Uint8Array[], Uint8Array]));
     const blooms = cases.map((logs) => batch.defer(logs));
-    await batch.fill(gpuHasher(await gpuContext(), 1));
+    await batch.fill(gpuHasher(await testSession(), 1));
     cases.forEach((logs, i) => {
       const want = new Bloom();
       for (const [a, topics] of logs) {

@@ -1,6 +1,6 @@
 import { keccak_256, keccakP } from '@noble/hashes/sha3.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu, gpuContext } from '../../src/gpu/device.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
 import { linkWgslSource } from '../../src/gpu/wgsl-linker.js';
 import { xorshift32 } from '../support/xorshift.js';
 
@@ -81,7 +81,7 @@ const pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
 /** Runs `code` over `invocations` threads with read-only `inputs` then one output binding. */
 async function dispatch(code: string, inputs: Uint32Array[], outWords: number, invocations: number): Promise<Uint32Array> {
-  const { device } = await gpuContext();
+  const { device } = await testSession();
   let pipeline = pipelines.get(code);
   if (!pipeline) {
     pipeline = device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
@@ -165,7 +165,7 @@ async function spongeMismatches(data: Uint8Array, jobs: Job[]): Promise<string[]
 }
 
 describe('keccak-256 in WGSL', () => {
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   it('keccak-f[1600] matches noble keccakP on random states and the zero state', async () => {
     const r = xorshift32(1600);

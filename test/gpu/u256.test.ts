@@ -1,6 +1,6 @@
 import { createEVM } from '@ethereumjs/evm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, gpuContext } from '../../src/gpu/device.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
 import { compileWgsl } from '../../src/gpu/shader.js';
 import { runU256Cases, U256_OP_BY_NAME, U256_OPS, type U256Op } from '../../src/gpu/u256-harness.js';
 import { linkWgsl } from '../../src/gpu/wgsl-linker.js';
@@ -217,13 +217,13 @@ async function differential(name: string): Promise<void> {
 
 describe('u256 WGSL library', () => {
   beforeAll(async () => {
-    ({ device } = await gpuContext());
+    ({ device } = await testSession());
     evm = await createEVM();
     // Compile the all-opcodes pipeline up front so the per-opcode timings below are
     // the dispatches, not lavapipe's LLVM compile.
     await runU256Cases(device, [{ op: U256_OPS[0], args: [1n, 2n] }]);
   });
-  afterAll(() => closeGpu());
+  afterAll(() => closeTestGpu());
 
   describe('modules', () => {
     it('each module compiles with only the modules it declares', async () => {

@@ -3,18 +3,23 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { workloadCases } from '../../bench/workloads/index.js';
 import { comparable, firstDifference } from '../../bench/suite/compare.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import { ParallelEngine } from '../../src/speculation/engine.js';
+import { defaultRuntimeConfig } from '../../src/config/runtime.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { parseBatch } from '../../src/wire/parse.js';
-import type { WireBatch } from '../../src/model/shapes.js';
+import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 
 const reference = new ReferenceEngine();
 // Small tasks and speculation from one transaction on, so every path runs even on small batches.
-const cpu = new ParallelEngine({ name: 'cpu', speculateFrom: 1, chunk: 8, threads: 2 });
-const auto = new ParallelEngine({ name: 'auto', speculateFrom: 1, chunk: 8, threads: 2 });
-afterAll(async () => {
-  await cpu.close();
-  await auto.close();
-});
+const small = { speculateFrom: 1, chunk: 8 };
+const registry = new EngineRegistry({ ...defaultRuntimeConfig(), cpuWorkers: 2 }, { overrides: { cpu: small, auto: small } });
+const cpu = registry.get('cpu');
+const auto = registry.get('auto');
+afterAll(() => registry.close());
+
+function speculation(r: BatchResult) {
+  if (r.stats.mode !== 'speculative') throw new Error(`engine ${r.stats.engine} ran sequentially`);
+  return r.stats.speculation;
+}
 
 async function expectEqual(w: WireBatch, engine = cpu) {
   const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
@@ -28,7 +33,7 @@ async function expectEqual(w: WireBatch, engine = cpu) {
 describe('engine cpu equals the reference', () => {
   it('conflict-free ERC-20 transfers: every transaction committed from speculation', async () => {
     const r = await expectEqual(erc20TransferBatch({ transfers: 120, seed: 3 }));
-    const s = r.stats.speculation as { speculated: number; committedSpeculative: number; reexecuted: number };
+    const s = speculation(r);
     expect(s.speculated).toBe(120);
     expect(s.committedSpeculative).toBe(120);
     expect(s.reexecuted).toBe(0);
@@ -36,7 +41,7 @@ describe('engine cpu equals the reference', () => {
 
   it('ERC-20 transfers to one hot recipient: conflicts are re-executed, then the contract runs in order', async () => {
     const r = await expectEqual(erc20TransferBatch({ transfers: 120, recipients: 'hot', seed: 4 }));
-    const s = r.stats.speculation as { reexecuted: number; hotTargets: number };
+    const s = speculation(r);
     expect(s.reexecuted).toBeGreaterThan(0);
     expect(s.hotTargets).toBe(1);
   }, 120_000);
@@ -51,7 +56,7 @@ describe('engine cpu equals the reference', () => {
 describe('engine auto equals the reference', () => {
   it('conflict-free ERC-20 transfers: every frame from the GPU wave committed', async () => {
     const r = await expectEqual(erc20TransferBatch({ transfers: 120, seed: 3 }), auto);
-    const s = r.stats.speculation as { gpuFrames: number; gpuCommitted: number };
+    const s = speculation(r);
     expect(s.gpuFrames).toBe(120);
     expect(s.gpuCommitted).toBe(120);
     expect(r.stats.engines).toEqual({ gpu: 120 });
@@ -59,7 +64,7 @@ describe('engine auto equals the reference', () => {
 
   it('ERC-20 transfers to one hot recipient: stale frames re-executed on the CPU', async () => {
     const r = await expectEqual(erc20TransferBatch({ transfers: 120, recipients: 'hot', seed: 4 }), auto);
-    const s = r.stats.speculation as { gpuCommitted: number; fallbacks: Record<string, number> };
+    const s = speculation(r);
     expect(s.gpuCommitted).toBeGreaterThan(0);
     expect(s.fallbacks['stale-or-unplain-frame']).toBeGreaterThan(0);
   }, 180_000);
@@ -78,7 +83,7 @@ describe('engine auto is deterministic', () => {
     const runs = [await auto.execute(batch), await auto.execute(batch), await auto.execute(batch)];
     for (const r of runs.slice(1)) {
       expect(comparable(r)).toBe(comparable(runs[0]));
-      expect(r.stats.speculation).toEqual(runs[0].stats.speculation);
+      expect(speculation(r)).toEqual(speculation(runs[0]));
       expect(r.results.map((x) => x.engine)).toEqual(runs[0].results.map((x) => x.engine));
     }
   }, 180_000);

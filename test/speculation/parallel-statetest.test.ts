@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { ParallelEngine } from '../../src/speculation/engine.js';
+import { EngineRegistry } from '../../src/registry/registry.js';
 import { fixturePath } from '../fixtures.js';
 
 /**
@@ -17,9 +17,11 @@ const cases: [string, StateTestCase[]][] = (
   [['cancun', 'Cancun'], ['prague', 'Prague']] as const
 ).map(([dir, fork]) => [dir, collectJsonFiles([`${FIXTURES}/${dir}`]).flatMap((f) => loadStateTestCases(f, fork))]);
 
+const registry = new EngineRegistry(undefined, { overrides: { cpu: { speculateFrom: 1 }, auto: { speculateFrom: 1 } } });
+afterAll(() => registry.close());
+
 for (const name of ['cpu', 'auto'] as const) {
-  const engine = new ParallelEngine({ name, speculateFrom: 1 });
-  afterAll(() => engine.close());
+  const engine = registry.get(name);
   const tally = { cases: 0, fromWorkers: 0, fromGpu: 0, hostTransfers: 0 };
   /** The engine, counting which speculative route each committed transaction took. */
   const counting: Engine = {
@@ -27,7 +29,8 @@ for (const name of ['cpu', 'auto'] as const) {
     description: engine.description,
     async execute(batch) {
       const r = await engine.execute(batch);
-      const s = r.stats.speculation as { committedSpeculative: number; gpuCommitted: number; hostTransfers: number };
+      if (r.stats.mode !== 'speculative') throw new Error('ran sequentially');
+      const s = r.stats.speculation;
       tally.fromWorkers += s.committedSpeculative;
       tally.fromGpu += s.gpuCommitted;
       tally.hostTransfers += s.hostTransfers;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
 import { blockTestRecord, findBlockDirs, runBlockTest, type BlockTestOutcome } from '../../conformance/blocktest.js';
-import { EngineRegistry } from '../../registry/registry.js';
+import { openRegistry } from '../registry.js';
 
 const HELP = `usage: evmgpu blocktest <dirs...> [--engine <name>] [--json <file>]
 
@@ -27,7 +27,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = opts;
   if (positionals.length === 0) return usageError('blocktest', HELP, 'no block folders given');
 
-  const registry = new EngineRegistry();
+  const registry = openRegistry('blocktest');
+  if (registry === 2) return 2;
   const outcomes: BlockTestOutcome[] = [];
   try {
     let engine;

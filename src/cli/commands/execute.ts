@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
-import { EngineRegistry } from '../../registry/registry.js';
+import { openRegistry } from '../registry.js';
 import { ServiceError } from '../../errors/service-error.js';
 import { formatResult, jsonCodec } from '../../wire/format.js';
 import { parseBatch } from '../../wire/parse.js';
@@ -28,7 +28,8 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const registry = new EngineRegistry();
+  const registry = openRegistry('execute');
+  if (registry === 2) return 2;
   try {
     let body: unknown;
     try {

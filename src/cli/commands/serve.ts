@@ -1,19 +1,21 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_SOURCES, ConfigError, DEFAULT_CONFIG, LOG_LEVELS, resolveConfig, type ServerConfig } from '../../server/config.js';
+import { readEnvironment } from '../../config/environment.js';
+import { resolveConfig, SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
+import { ConfigError } from '../../config/values.js';
+import { EngineRegistry } from '../../registry/registry.js';
 import { startServer } from '../../server/serve.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
-                    [--max-batch-gas <gas>] [--log-level <level>]
+                    [--max-batch-gas <gas>] [--log-level <level>] [--cpu-workers <n>]
+                    [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 
 Runs the HTTP service (POST /v1/execute, GET /healthz, /v1/engines, /metrics, /docs)
 until SIGINT or SIGTERM, then finishes the requests in flight and exits 0.
 Each flag overrides its environment variable, which overrides the default:
 
-${(Object.keys(CONFIG_SOURCES) as (keyof ServerConfig)[])
-  .map((k) => `  --${CONFIG_SOURCES[k].flag.padEnd(15)} ${CONFIG_SOURCES[k].env.padEnd(22)} default ${DEFAULT_CONFIG[k]}`)
-  .join('\n')}
+${settingsHelp()}
 
-Sizes take a unit (256MiB, 1GB); log levels: ${LOG_LEVELS.join(', ')}.`;
+Sizes take a unit (256MiB, 1GB). Every value is checked before the service starts.`;
 
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -21,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
     ({ values } = parseArgs({
       args,
       options: {
-        ...Object.fromEntries(Object.values(CONFIG_SOURCES).map(({ flag }) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(SETTINGS.map(({ flag }) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -33,9 +35,9 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  let config: ServerConfig;
+  let config: Config;
   try {
-    config = resolveConfig(values as Record<string, string | undefined>, process.env);
+    config = resolveConfig(values as Record<string, string | undefined>, readEnvironment());
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     console.error(`serve: ${e.message}`);
@@ -43,10 +45,10 @@ export async function run(args: string[]): Promise<number> {
   }
   let server;
   try {
-    server = await startServer(config);
+    server = await startServer(config.service, { registry: new EngineRegistry(config.runtime) });
   } catch (e) {
     // Typically the port is taken or the address is not local.
-    console.error(`serve: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+    console.error(`serve: cannot listen on ${config.service.host}:${config.service.port}: ${(e as Error).message}`);
     return 1;
   }
   await server.closed;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { commandArgs, usageError } from '../args.js';
-import { EngineRegistry } from '../../registry/registry.js';
+import { openRegistry } from '../registry.js';
 import { collectJsonFiles } from '../../conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestOutcome } from '../../conformance/statetest.js';
 import { parseFork } from '../../model/fork.js';
@@ -26,7 +26,8 @@ export async function run(args: string[]): Promise<number> {
   const fork = parseFork(values.fork);
   if (!fork) return usageError('statetest', HELP, `unknown fork ${values.fork}`);
 
-  const registry = new EngineRegistry();
+  const registry = openRegistry('statetest');
+  if (registry === 2) return 2;
   let outcomes: StateTestOutcome[];
   try {
     const engine = registry.get(values.engine);

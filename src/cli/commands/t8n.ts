@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EngineRegistry } from '../../registry/registry.js';
+import { openRegistry } from '../registry.js';
 import { ExitCode, T8nError } from '../../t8n/errors.js';
 import { readInputs, writeOutputs, type Streams } from '../../t8n/io.js';
 import { transition } from '../../t8n/transition.js';
@@ -101,7 +101,8 @@ export async function run(args: string[], streams: Streams = processStreams): Pr
   if (traces.length) streams.stderr(`WARN t8n: tracing is not supported; ignoring --${traces.join(', --')}\n`);
 
   const str = (k: string) => values[k] as string;
-  const registry = new EngineRegistry();
+  const registry = openRegistry('t8n');
+  if (registry === 2) return 2;
   try {
     const input = readInputs({ alloc: str('input.alloc'), env: str('input.env'), txs: str('input.txs') }, streams);
     const out = await transition(input, {

@@ -4,7 +4,6 @@ import { CONTRACT_KERNEL_STATES, DEFAULT_TOP, PROGRAM_STATES } from '../../compi
 import { errorResponses } from '../docs.js';
 import type { EngineRegistryLike } from '../engines.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { processCompilerReport } from '../compiler-stats.js';
 import { VERSION } from '../version.js';
 
 const HealthSchema = Type.Object({
@@ -111,7 +110,7 @@ export function registerServiceRoutes(app: FastifyInstance, registry: EngineRegi
   }));
 
   app.get('/v1/stats', { schema: { tags: ['service'], summary: 'Compiler caches: programs and contract kernels', response: { 200: StatsSchema, ...internal } } }, async () => ({
-    compiler: processCompilerReport(),
+    compiler: registry.compilerReport(),
   }));
 
   app.get(

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
@@ -14,16 +13,11 @@ function workerFile(): string {
   return fileURLToPath(new URL(fromSources ? './worker-boot.mjs' : './worker.js', import.meta.url));
 }
 
-/** Threads: EVMGPU_CPU_WORKERS, else one per core. */
-export function defaultWorkerCount(): number {
-  const n = Number(process.env.EVMGPU_CPU_WORKERS);
-  return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism());
-}
-
 export class CpuWorkerPool {
   private pool: Piscina | undefined;
 
-  constructor(readonly threads = defaultWorkerCount()) {}
+  /** `threads`: the configured worker count (RuntimeConfig.cpuWorkers). */
+  constructor(readonly threads: number) {}
 
   run(task: SpeculationTask): Promise<TxExecution[]> {
     this.pool ??= new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });

@@ -1,0 +1,97 @@
+import type { OutcomeCode } from '../evm/outcome.js';
+import type { Fork } from '../model/fork.js';
+
+/**
+ * The GPU's ABI as the host sees it: what one dispatch takes (a block, a read-only
+ * state snapshot, calls) and what each call gives back. A leaf module: the packer,
+ * the unpacker, the executor, the compiler's sampler and the speculation core all
+ * speak these types, and none of them needs the others to do so.
+ */
+
+export interface GpuBlockContext {
+  /** Berlin..Prague; others throw RangeError. */
+  fork: Fork;
+  /** 20 bytes. */
+  coinbase: Uint8Array;
+  number: bigint;
+  timestamp: bigint;
+  gasLimit: bigint;
+  chainId: bigint;
+  /** 0 before London. */
+  baseFee: bigint;
+  /** Value of opcode 0x44 (difficulty before Paris, prevRandao after). */
+  prevRandao: bigint;
+  /** BLOBBASEFEE (Cancun+). */
+  blobBaseFee: bigint;
+  /** BLOCKHASH n: the hash if number - 256 <= n < number and present, else 0. */
+  blockHashes: Map<bigint, Uint8Array>;
+}
+
+export interface GpuAccountState {
+  balance: bigint;
+  nonce: bigint;
+  code: Uint8Array;
+  codeHash: Uint8Array;
+  storage: Map<bigint, bigint>;
+}
+
+/** The world as every call of one dispatch sees it (speculative: calls don't see each other). Absent accounts are empty; absent slots are zero. */
+export interface GpuStateSnapshot {
+  /** Keyed by 0x + 40 lowercase hex digits. */
+  accounts: Map<string, GpuAccountState>;
+}
+
+export interface GpuCall {
+  /** ADDRESS: the executing account (for a create, the new contract's address). */
+  address: Uint8Array;
+  caller: Uint8Array;
+  origin: Uint8Array;
+  value: bigint;
+  data: Uint8Array;
+  gasPrice: bigint;
+  /** Gas available to the frame, below 2^63. */
+  gas: bigint;
+  /** The code to run, already resolved (EIP-7702 delegation target's code, or init code for a create). */
+  code: Uint8Array;
+  /** CODESIZE/CODECOPY use `code`; CALLDATA is empty for creates. */
+  isCreate: boolean;
+  /** The complete warm address set at frame start (precompiles, origin, to, coinbase, access list...). */
+  warmAddresses: Uint8Array[];
+  /** Warm storage keys at frame start (access list). */
+  warmSlots: { address: Uint8Array; slot: bigint }[];
+  blobVersionedHashes: Uint8Array[];
+}
+
+export interface GpuLog {
+  address: Uint8Array;
+  topics: Uint8Array[];
+  data: Uint8Array;
+}
+
+export interface GpuCallResult {
+  /** Stop/Return/Revert/halts; NeedsHost/BudgetExhausted/ScratchExhausted mean "not finished: run it on the CPU". */
+  outcome: OutcomeCode;
+  /** 0 after an exceptional halt; remaining gas after Stop/Return/Revert. */
+  gasLeft: bigint;
+  /** The frame's refund counter delta (may be negative); meaningful only on Stop/Return. */
+  refund: bigint;
+  /** RETURN/REVERT data. */
+  returnData: Uint8Array;
+  /** Empty unless Stop/Return. */
+  logs: GpuLog[];
+  /**
+   * Final value of every slot SSTOREd (Stop/Return only), including slots whose final
+   * value equals the original: the engine applies them as given.
+   */
+  storageWrites: { address: Uint8Array; slot: bigint; value: bigint }[];
+  /** Every slot read from the snapshot (its snapshot value), for the conflict validator. SSTORE reads too: its gas depends on the original value. */
+  storageReads: { address: Uint8Array; slot: bigint; value: bigint }[];
+  /** Accounts whose balance/code/codehash/size was read from the snapshot. */
+  accountReads: Uint8Array[];
+  /** Opcodes executed (the one that ended the call included). */
+  steps: number;
+  /** Where execution ended: the pc and the opcode byte there (0 past the end of the code). */
+  stoppedAt?: { pc: number; op: number };
+  /** Which kernel ran the call: `compiled` when its code's compiled program drove it, `contract` when its code's own kernel did. */
+  kernel?: 'interpreter' | 'compiled' | 'contract';
+}

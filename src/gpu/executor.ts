@@ -1,0 +1,166 @@
+import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from './abi.js';
+import { GpuBufferCache } from './buffer-cache.js';
+import { forkRow } from './interpreter-wgsl.js';
+import type { KernelPolicy } from './kernel-policy.js';
+import { CALL, CHUNK, regions, type RegionCaps } from './layout.js';
+import { limits, type GpuLimitOptions, type Limits } from './limits.js';
+import { packBatch } from './pack.js';
+import { stopPoint, unpackResult } from './unpack.js';
+
+/**
+ * Runs many calls' frames on the GPU, one kernel invocation per call, against one
+ * read-only snapshot. The host packs, dispatches and unpacks; the kernel policy says
+ * which kernel runs each call; the kernels (kernels/) do the EVM.
+ */
+const WORKGROUP = 64;
+const NO_PROGRAM = 0xffffffff;
+
+export class GpuCallExecutor {
+  private readonly limits: Limits;
+  private readonly regions: RegionCaps & ReturnType<typeof regions>;
+  private readonly buffers: GpuBufferCache;
+  /** Groups run one at a time: they share the cached buffers. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly policy: KernelPolicy,
+    opts: GpuLimitOptions = {},
+  ) {
+    this.limits = limits(opts);
+    this.regions = { ...this.limits, ...regions(this.limits) };
+    this.buffers = new GpuBufferCache(device);
+  }
+
+  /** Creates the kernels now rather than at the first execute(). */
+  warmUp(): Promise<void> {
+    return this.policy.warmUp();
+  }
+
+  /** Frees the cached device buffers (they are also freed with the device). */
+  dispose(): void {
+    this.buffers.dispose();
+  }
+
+  async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): Promise<GpuCallResult[]> {
+    forkRow(block.fork);
+    if (calls.length === 0) return [];
+    // Output regions are per call and read back whole: a group is as many calls as fit one binding.
+    const perGroup = Math.max(1, Math.floor(maxBinding(this.device) / (this.regions.outWords * 4)));
+    const results: GpuCallResult[] = [];
+    for (let i = 0; i < calls.length; i += perGroup) {
+      const group = calls.slice(i, i + perGroup);
+      const run = this.queue.then(() => this.executeGroup(block, state, group));
+      this.queue = run.catch(() => undefined);
+      results.push(...(await run));
+    }
+    return results;
+  }
+
+  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[]): Promise<GpuCallResult[]> {
+    const device = this.device;
+    // Calls running the same code sit next to each other, so a workgroup's invocations
+    // run one program and diverge only where their inputs make them.
+    const order = unsorted.map((_, i) => i);
+    const codeRank = new Map<Uint8Array, number>();
+    unsorted.forEach((c) => codeRank.has(c.code) || codeRank.set(c.code, codeRank.size));
+    order.sort((a, b) => codeRank.get(unsorted[a].code)! - codeRank.get(unsorted[b].code)! || a - b);
+    const calls = order.map((i) => unsorted[i]);
+    const plan = await this.policy.plan(block, state, calls);
+    const packed = withPrograms(packBatch(block, state, calls, this.limits), plan.programs);
+    const r = this.regions;
+    const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
+    const outBytes = calls.length * r.outWords * 4;
+    const input = (role: string, data: Uint32Array) => {
+      const b = this.buffers.take(role, data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(b, 0, data);
+      return b;
+    };
+    const params = input('params', packed.params);
+    const callBuf = input('calls', packed.calls);
+    const blob = input('blob', packed.blob);
+    const stateBuf = input('state', packed.state);
+    const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, GPUBufferUsage.STORAGE);
+    const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+
+    // Chunks of `slots` calls share the scratch buffer, one dispatch after another; a
+    // chunk is split where its calls' kernel changes. Each dispatch reads its CHUNK
+    // record at its own aligned offset of one buffer.
+    const runs: { first: number; count: number; pipeline: GPUComputePipeline }[] = [];
+    for (let k = 0; k < calls.length; k += slots) {
+      const end = Math.min(calls.length, k + slots);
+      for (let i = k; i < end; ) {
+        let j = i + 1;
+        while (j < end && plan.pipelines[j] === plan.pipelines[i]) j++;
+        runs.push({ first: i, count: j - i, pipeline: plan.pipelines[i] });
+        i = j;
+      }
+    }
+    const stride = Math.max(device.limits.minStorageBufferOffsetAlignment, CHUNK.words * 4) / 4;
+    const chunkWords = new Uint32Array(runs.length * stride);
+    runs.forEach((run, k) => {
+      chunkWords[k * stride + CHUNK.offset.firstCall] = run.first;
+      chunkWords[k * stride + CHUNK.offset.count] = run.count;
+    });
+    const chunkBuf = input('chunks', chunkWords);
+
+    const enc = device.createCommandEncoder();
+    runs.forEach((run, k) => {
+      const buffers = [params, chunkBuf, callBuf, blob, stateBuf, scratch, out];
+      const bind = device.createBindGroup({
+        layout: run.pipeline.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({
+          binding,
+          resource: buffer === chunkBuf ? { buffer, offset: k * stride * 4, size: CHUNK.words * 4 } : { buffer },
+        })),
+      });
+      const pass = enc.beginComputePass();
+      pass.setPipeline(run.pipeline);
+      pass.setBindGroup(0, bind);
+      const groups = Math.ceil(run.count / WORKGROUP);
+      const maxX = device.limits.maxComputeWorkgroupsPerDimension;
+      pass.dispatchWorkgroups(Math.min(groups, maxX), Math.ceil(groups / maxX));
+      pass.end();
+    });
+    enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ, 0, outBytes);
+    try {
+      // Unpacked straight from the mapping: every value it keeps is copied out of it.
+      const words = new Uint32Array(read.getMappedRange(0, outBytes));
+      const sorted = calls.map((call, i): GpuCallResult => ({
+        ...unpackResult(words, i * r.outWords, r, call),
+        stoppedAt: stopPoint(words, i * r.outWords),
+        kernel: plan.kinds[i],
+      }));
+      const results = new Array<GpuCallResult>(calls.length);
+      order.forEach((original, i) => (results[original] = sorted[i]));
+      return results;
+    } finally {
+      read.unmap();
+    }
+  }
+}
+
+function maxBinding(device: GPUDevice): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}
+
+/** Appends each distinct program to the blob once and points its calls at it (CALL.programAt). */
+function withPrograms<T extends { calls: Uint32Array; blob: Uint32Array }>(packed: T, programs: readonly (Uint32Array | undefined)[] | undefined): T {
+  if (!programs) return packed;
+  const at = new Map<Uint32Array, number>();
+  let end = packed.blob.length;
+  for (const p of programs) {
+    if (p && !at.has(p)) {
+      at.set(p, end);
+      end += p.length;
+    }
+  }
+  const blob = new Uint32Array(end);
+  blob.set(packed.blob);
+  for (const [p, o] of at) blob.set(p, o);
+  programs.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? at.get(p)! : NO_PROGRAM));
+  return { ...packed, blob };
+}

@@ -1,0 +1,66 @@
+import type { PackOptions } from './pack.js';
+
+/**
+ * What one invocation may use, checked once when an executor is made. Each limit
+ * sizes a region of the invocation's scratch or output (src/gpu/layout.ts); a call
+ * that needs more ends ScratchExhausted (or BudgetExhausted for steps) and the engine
+ * runs it elsewhere, or again with more room.
+ */
+export interface GpuLimitOptions {
+  /** Opcodes one invocation may run in a dispatch before BudgetExhausted. Default 1,000,000. */
+  maxStepsPerDispatch?: number;
+  /** EVM memory per call; growing past it is ScratchExhausted. Default 64 KiB, a multiple of 32, at most 16 MiB. */
+  memoryBytesPerCall?: number;
+  /** Default 8. */
+  maxLogsPerCall?: number;
+  /** Default 2 KiB, a multiple of 4. */
+  maxLogDataBytesPerCall?: number;
+  /** Default 1 KiB, a multiple of 4. */
+  returnDataBytesPerCall?: number;
+  /** Distinct storage slots one call may touch (SLOAD/SSTORE). Default 64. */
+  maxStorageSlotsPerCall?: number;
+  /** Distinct accounts one call may query (BALANCE, EXT*, SELFBALANCE). Default 32. */
+  maxAccountsPerCall?: number;
+  /** Distinct transient storage keys one call may write. Default 32. */
+  maxTransientSlotsPerCall?: number;
+  /** Scratch (stack + memory) for the invocations of one dispatch; more calls run in further dispatches. Default 256 MiB. */
+  maxScratchBytesPerDispatch?: number;
+}
+
+/** Room for frames that overflow the defaults: memory-, log- and return-heavy calls, retried on their own. */
+export const ROOMY_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
+  memoryBytesPerCall: 4 << 20,
+  maxLogsPerCall: 1024,
+  maxLogDataBytesPerCall: 1 << 20,
+  returnDataBytesPerCall: 1 << 20,
+  maxStorageSlotsPerCall: 4096,
+  maxAccountsPerCall: 1024,
+  maxTransientSlotsPerCall: 4096,
+});
+
+const MAX_MEMORY = 16 << 20;
+
+export interface Limits extends PackOptions {
+  readonly scratchBytes: number;
+}
+
+function checked(name: string, v: number, min: number, max: number, multiple = 1): number {
+  if (!Number.isInteger(v) || v < min || v > max || v % multiple !== 0) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}]${multiple > 1 ? `, a multiple of ${multiple}` : ''}: ${v}`);
+  }
+  return v;
+}
+
+export function limits(o: GpuLimitOptions): Limits {
+  return {
+    stepBudget: checked('maxStepsPerDispatch', o.maxStepsPerDispatch ?? 1_000_000, 1, 0xffffffff),
+    memoryBytes: checked('memoryBytesPerCall', o.memoryBytesPerCall ?? 64 << 10, 32, MAX_MEMORY, 32),
+    logs: checked('maxLogsPerCall', o.maxLogsPerCall ?? 8, 0, 1 << 16),
+    logDataBytes: checked('maxLogDataBytesPerCall', o.maxLogDataBytesPerCall ?? 2 << 10, 0, MAX_MEMORY, 4),
+    returnBytes: checked('returnDataBytesPerCall', o.returnDataBytesPerCall ?? 1 << 10, 0, MAX_MEMORY, 4),
+    journalEntries: checked('maxStorageSlotsPerCall', o.maxStorageSlotsPerCall ?? 64, 0, 1 << 16),
+    accessedEntries: checked('maxAccountsPerCall', o.maxAccountsPerCall ?? 32, 0, 1 << 16),
+    transientEntries: checked('maxTransientSlotsPerCall', o.maxTransientSlotsPerCall ?? 32, 0, 1 << 16),
+    scratchBytes: checked('maxScratchBytesPerDispatch', o.maxScratchBytesPerDispatch ?? 256 << 20, 1, 2 ** 40),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Fork } from './fork.js';
+
+/**
+ * A batch result's `stats`, typed per engine family: the sequential reference, and
+ * the engines built on the speculation core (`auto`, `cpu`, `gpu`,
+ * `gpu-interpreter`), told apart by `mode`.
+ */
+interface StatsBase {
+  /** The engine asked for. */
+  engine: string;
+  txs: number;
+  included: number;
+  rejected: number;
+  /** How many included transactions each engine label executed (`gpu`, `cpu`, `mixed`, `reference`). */
+  engines: Record<string, number>;
+  /** Milliseconds per phase (setup, execute, diff, roots, ...). */
+  timingsMs: Record<string, number>;
+}
+
+export interface SequentialStats extends StatsBase {
+  mode: 'sequential';
+  /** Set when a speculative engine ran the batch sequentially: receipts before this fork carry per-transaction state roots. */
+  sequentialBefore?: Fork;
+}
+
+/** What the speculation core did with a batch. */
+export interface SpeculationStats {
+  /** GPU dispatch waves: the first, plus one per frame rerun on the GPU. */
+  waves: number;
+  /** Frames in the first wave. */
+  gpuFrames: number;
+  /** Transactions committed from a GPU frame (the first wave's or a rerun's). */
+  gpuCommitted: number;
+  /** Stale frames run again on the GPU against the state they start from (engine `gpu`). */
+  gpuReruns: number;
+  /** Transactions that run no frame (value transfers, empty creates), done by the host's rules. */
+  hostTransfers: number;
+  /** Transactions speculated on CPU worker threads, and how many of those committed as speculated. */
+  speculated: number;
+  committedSpeculative: number;
+  /** Worker transactions re-executed on the main thread because their reads went stale. */
+  reexecuted: number;
+  /** The same count, by its usual name. */
+  conflicts: number;
+  /** Transactions run in order on the main thread without speculation (same-sender successors, hot contracts, no workers). */
+  inline: number;
+  /** Contracts whose transactions stopped being speculated after repeated conflicts. */
+  hotTargets: number;
+  /** Worker tasks sent. */
+  tasks: number;
+  /** Why transactions left the route planned for them, by reason. */
+  fallbacks: Record<string, number>;
+}
+
+export interface SpeculativeStats extends StatsBase {
+  mode: 'speculative';
+  /** CPU worker threads that speculated (0: none did). */
+  workers: number;
+  speculation: SpeculationStats;
+}
+
+export type BatchStats = SequentialStats | SpeculativeStats;

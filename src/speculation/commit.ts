@@ -1,0 +1,147 @@
+import type { BlockAssembler } from '../engine/block-assembler.js';
+import type { GpuCallResult } from '../gpu/abi.js';
+import type { Plan, Route } from './plan.js';
+import { prelude, type Prelude } from './prelude.js';
+import type { HostRules, TxInputs } from './rules.js';
+import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
+import { countFallback, type SpeculationStats } from './stats.js';
+import type { TxView } from './tx-view.js';
+import { frameHolds } from './validate.js';
+import type { Wave } from './wave.js';
+import type { CpuTxExecutor, TxExecution } from './workers/cpu-executor.js';
+import type { WorkerSpeculation } from './workers/speculate.js';
+import type { WorldState } from './world-state.js';
+
+/**
+ * The ordered validator: walks the batch in block order and commits each transaction
+ * from its speculative run when that run still holds in the committed state, or from
+ * an exact re-execution on the spot (@ethereumjs/vm against the committed prefix)
+ * when it does not. Determinism follows: commit order and re-execution inputs depend
+ * only on the batch. One handler per route kind.
+ */
+export interface CommitContext {
+  world: WorldState;
+  asm: BlockAssembler;
+  main: CpuTxExecutor;
+  coinbase: string;
+  rules: HostRules | undefined;
+  views: (TxView | undefined)[];
+  inputs: (TxInputs | undefined)[];
+  wave: Wave | undefined;
+  plan: Plan;
+  stats: SpeculationStats;
+  /** Milliseconds inside the commit loop, by what they were spent on. */
+  clock: { validate: number; reexecute: number; wait: number; host: number };
+  /** Runs a stale frame again, on the GPU, from the state it starts from now; undefined when the engine does not. */
+  rerun?: (index: number, p: Prelude) => Promise<GpuCallResult | undefined>;
+  /** The CPU worker route, when the engine speculates on workers. */
+  workers?: WorkerSpeculation;
+}
+
+type Handler<K extends Route['kind']> = (c: CommitContext, index: number, route: Extract<Route, { kind: K }>) => Promise<void>;
+
+export async function commitInOrder(c: CommitContext): Promise<void> {
+  for (let i = 0; i < c.plan.routes.length; i++) {
+    if (c.workers && i % c.workers.chunkSize === 0) {
+      const tw = performance.now();
+      await c.workers.beginChunk(i / c.workers.chunkSize);
+      c.clock.wait += performance.now() - tw;
+    }
+    const route = c.plan.routes[i];
+    await (HANDLERS[route.kind] as Handler<typeof route.kind>)(c, i, route);
+  }
+}
+
+function commitHost(c: CommitContext, done: HostCommit): void {
+  c.world.apply(done.writes, c.coinbase);
+  c.asm.include(done.tx);
+}
+
+function commitExecution(c: CommitContext, index: number, ex: TxExecution): void {
+  if (ex.kind === 'included') {
+    c.world.apply(ex.writes, c.coinbase);
+    c.asm.include(ex.tx);
+  } else c.asm.reject(index, ex.rejection);
+}
+
+/** The exact path: @ethereumjs/vm against the committed prefix. */
+async function reexecute(c: CommitContext, index: number): Promise<void> {
+  const t = performance.now();
+  commitExecution(c, index, await c.main.run(index, c.world, c.asm.gasUsed));
+  c.clock.reexecute += performance.now() - t;
+}
+
+/** The block's blob gas limit is checked before a transaction runs, as the sequential run does. */
+function overBlobLimit(c: CommitContext, index: number, blobGas: bigint): boolean {
+  if (!c.asm.exceedsBlobGas(blobGas)) return false;
+  c.asm.rejectForBlobGas(index, blobGas);
+  return true;
+}
+
+const frame: Handler<'frame'> = async (c, i, { frame }) => {
+  const view = c.views[i]!;
+  const inputs = c.inputs[i]!;
+  if (overBlobLimit(c, i, inputs.blobGas)) return;
+  const th = performance.now();
+  const p = prelude(c.rules!, view, inputs, c.world);
+  let done = p && frameHolds(frame, c.wave!.snapshot, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  c.clock.host += performance.now() - th;
+  if (!done && p && c.rerun) {
+    const result = await c.rerun(i, p);
+    done = result && settleFrame(c.rules!, i, view, p, result);
+    if (done) c.stats.gpuReruns++;
+  }
+  if (done) {
+    commitHost(c, done);
+    c.stats.gpuCommitted++;
+    return;
+  }
+  countFallback(c.stats, 'stale-or-unplain-frame');
+  await reexecute(c, i);
+};
+
+const transfer: Handler<'transfer'> = async (c, i) => {
+  const view = c.views[i]!;
+  const inputs = c.inputs[i]!;
+  if (overBlobLimit(c, i, inputs.blobGas)) return;
+  const th = performance.now();
+  const p = prelude(c.rules!, view, inputs, c.world);
+  const done = p && p.source.code.length === 0 && (!inputs.isCreate || view.tx.data.length === 0) ? settleWithoutFrame(c.rules!, i, view, p) : undefined;
+  c.clock.host += performance.now() - th;
+  if (done) {
+    commitHost(c, done);
+    c.stats.hostTransfers++;
+    return;
+  }
+  countFallback(c.stats, 'unplain-transfer');
+  await reexecute(c, i);
+};
+
+/**
+ * The CPU routes: decodes (or takes the worker's verdict), checks the blob limit, and
+ * commits a speculative run whose reads still hold, or re-executes.
+ */
+async function onCpu(c: CommitContext, i: number, ex: TxExecution | undefined): Promise<void> {
+  const tv = performance.now();
+  const decoded = ex ?? (await c.main.decodeOnly(i));
+  if (decoded.kind === 'undecodable') {
+    c.asm.reject(i, decoded.rejection);
+    return;
+  }
+  if (overBlobLimit(c, i, decoded.blobGas)) return;
+  const holds = ex !== undefined && ex.kind !== 'undecodable' && c.world.stillHolds(ex.reads);
+  c.clock.validate += performance.now() - tv;
+  if (holds) {
+    c.stats.committedSpeculative++;
+    commitExecution(c, i, ex);
+    return;
+  }
+  if (ex) c.workers!.noteConflict(i);
+  else c.stats.inline++;
+  await reexecute(c, i);
+}
+
+const worker: Handler<'worker'> = (c, i) => onCpu(c, i, c.workers?.result(i));
+const inline: Handler<'inline'> = (c, i) => onCpu(c, i, undefined);
+
+const HANDLERS: { [K in Route['kind']]: Handler<K> } = { frame, transfer, worker, inline };

@@ -1,0 +1,90 @@
+import { settleGas } from '../evm/tx-rules.js';
+import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
+import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
+import type { GpuCallResult } from '../gpu/abi.js';
+import { bytesToHex, hexToBytes } from '../primitives/hex.js';
+import type { AccountState, TxWrites } from './access-sets.js';
+import { deposit, type Prelude } from './prelude.js';
+import type { HostRules } from './rules.js';
+import type { TxView } from './tx-view.js';
+
+/**
+ * The end of runTx for a transaction whose prelude the host did: gas after refunds
+ * and the floor, the sender's refund, the coinbase's fee (as a delta: fee payments
+ * alone never make transactions conflict), the receipt's fields, and the writes to
+ * commit. A frame's outcome decides which layer of the prelude stands.
+ */
+export interface HostCommit {
+  tx: ExecutedTx;
+  writes: TxWrites;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function executed(r: HostRules, index: number, view: TxView, p: Prelude, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string): ExecutedTx {
+  const { tx, hash } = view;
+  return {
+    index, type: Number(tx.type), from: tx.from, ...(hash ? { hash } : {}), ...(error !== undefined ? { error } : {}),
+    gasUsed, logs, logsBloom: r.blooms.defer(logs), returnData, contractAddress: p.inputs.isCreate ? hexToBytes(p.inputs.to) : null,
+    ...(tx.type === 3n ? { blobGasUsed: p.inputs.blobGas } : {}),
+    engine,
+  };
+}
+
+/** The sender's refund on top of the standing layer's accounts. */
+function accountsAfter(layer: [string, AccountState | null][], from: string, refund: bigint): TxWrites['accounts'] {
+  return layer.map(([addr, a]) => (addr === from && a ? [addr, { ...a, balance: a.balance + refund }] : [addr, a]));
+}
+
+/**
+ * A transaction that runs no frame: a value transfer to an account without code, or a
+ * create with empty init code. EIP-161: a recipient touched by a transfer of nothing
+ * that is empty is removed (or never made).
+ */
+export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p: Prelude): HostCommit {
+  const { inputs } = p;
+  const s = settleGas(r.gas, view.tx.gas, inputs.intrinsic, p.authRefund, inputs.floor, inputs.gasPrice, inputs.minerPerGas);
+  const accounts = accountsAfter(p.atStart.changes(), inputs.from, s.refundToSender);
+  if (!inputs.isCreate && view.tx.value === 0n) {
+    const recipient = p.atStart.account(inputs.to);
+    if (recipient && recipient.nonce === 0n && recipient.balance === 0n && recipient.code.length === 0) accounts.push([inputs.to, null]);
+  }
+  return { tx: executed(r, index, view, p, s.gasUsed, [], EMPTY, undefined, 'cpu'), writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee } };
+}
+
+/**
+ * A transaction whose frame ran on the GPU from the prelude's start state (checked by
+ * the caller). Undefined where the host does not replay the outcome: a frame that
+ * needs the host, a negative refund, a create whose code deposit fails.
+ */
+export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
+  const { inputs } = p;
+  const outcome = frame.outcome as OutcomeCode;
+  if (needsHost(outcome) || frame.refund < 0n) return undefined;
+  const ok = isSuccess(outcome);
+  let gasLeft = frame.gasLeft;
+  const layer = ok ? p.atStart.changes() : p.charged.changes();
+  if (ok && inputs.isCreate) {
+    const deployed = deposit(r, frame.returnData, gasLeft);
+    if (!deployed) return undefined;
+    gasLeft = deployed.gasLeft;
+    const i = layer.findIndex(([a]) => a === inputs.to);
+    layer[i] = [inputs.to, { ...layer[i][1]!, ...deployed.account }];
+  }
+  const s = settleGas(r.gas, view.tx.gas, inputs.intrinsic + inputs.frameGas - gasLeft, p.authRefund + (ok ? frame.refund : 0n), inputs.floor, inputs.gasPrice, inputs.minerPerGas);
+  const storage = new Map<string, [bigint, bigint][]>();
+  if (ok) {
+    for (const w of frame.storageWrites) {
+      const addr = bytesToHex(w.address);
+      let list = storage.get(addr);
+      if (!list) storage.set(addr, (list = []));
+      list.push([w.slot, w.value]);
+    }
+  }
+  const logs: RawLog[] = ok ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
+  const message = ethereumjsErrorOf(outcomeName(outcome));
+  return {
+    tx: executed(r, index, view, p, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
+    writes: { wiped: [], storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
+  };
+}
