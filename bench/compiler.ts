@@ -1,3 +1,4 @@
+import { sameResult } from '../src/engine/compare.js';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
@@ -15,7 +16,6 @@ import { interpreterPipeline } from '../src/gpu/kernel-policy.js';
 import { compilerExecutor } from '../src/compiler/executor.js';
 import { COMPILED_PIPELINE, compiledPipeline } from '../src/compiler/kernel-policy.js';
 import type { BatchResult } from '../src/model/shapes.js';
-import { formatResult, jsonCodec } from '../src/wire/format.js';
 import { parseBatch } from '../src/wire/parse.js';
 import { validateBatch } from '../src/wire/validate.js';
 import { erc20TransferBatch } from './workloads/erc20.js';
@@ -96,13 +96,6 @@ function difference(a: GpuCallResult[], b: GpuCallResult[]): string | undefined 
     return `call ${i}: ${fields.map((k) => `${k} ${JSON.stringify(fa[k])} against ${JSON.stringify(fb[k])}`).join('; ')}`.slice(0, 600);
   }
   return undefined;
-}
-
-function comparable(r: BatchResult): string {
-  const wire = formatResult(r, jsonCodec) as unknown as { results: { engine?: string }[]; stats?: unknown };
-  for (const t of wire.results) delete t.engine;
-  delete wire.stats;
-  return JSON.stringify(wire);
 }
 
 /** The promise's value, or why not: `timeout` after `s` seconds, `memory` once the process's resident size passes `maxGb` (the work itself goes on: a pipeline's creation cannot be cancelled). */
@@ -352,8 +345,8 @@ try {
   const g = await run(gpu);
   const gi = await run(gpuInterp);
   const tps = (ms: number) => r0(transfers / (ms / 1000));
-  const same = comparable(g.result) === comparable(ref.result) && comparable(gi.result) === comparable(ref.result);
-  console.log(`identical to the reference: gpu ${comparable(g.result) === comparable(ref.result)}, gpu-interpreter ${comparable(gi.result) === comparable(ref.result)}`);
+  const same = sameResult(g.result, ref.result) && sameResult(gi.result, ref.result);
+  console.log(`identical to the reference: gpu ${sameResult(g.result, ref.result)}, gpu-interpreter ${sameResult(gi.result, ref.result)}`);
   console.log(`contract kernels in engine gpu: ${ctx.software ? 'off (the default on a software adapter)' : 'background (the default)'}`);
   if (same) {
     console.log(`reference:       ${r0(ref.ms)} ms, ${tps(ref.ms)} tx/s`);

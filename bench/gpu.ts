@@ -1,10 +1,10 @@
+import { sameResult } from '../src/engine/compare.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EngineRegistry } from '../src/registry/registry.js';
 import { ReferenceEngine } from '../src/engine/reference.js';
 import type { Engine } from '../src/engine/engine.js';
 import type { BatchResult } from '../src/model/shapes.js';
-import { formatResult, jsonCodec } from '../src/wire/format.js';
 import { parseBatch } from '../src/wire/parse.js';
 import { validateBatch } from '../src/wire/validate.js';
 import { keccakRows, printKeccakTable, type Row } from './keccak.js';
@@ -28,13 +28,6 @@ const { values } = parseArgs({
 });
 const transfers = Number(values.transfers);
 
-function comparable(r: BatchResult): string {
-  const wire = formatResult(r, jsonCodec) as unknown as { results: { engine?: string }[]; stats?: unknown };
-  for (const t of wire.results) delete t.engine;
-  delete wire.stats;
-  return JSON.stringify(wire);
-}
-
 async function timed(engine: Engine, transfersN: number): Promise<{ ms: number; result: BatchResult }> {
   const wire = erc20TransferBatch({ transfers: transfersN });
   validateBatch(wire);
@@ -56,7 +49,7 @@ try {
   await timed(gpu, 4);
   const ref = await timed(new ReferenceEngine(), transfers);
   const onGpu = await timed(gpu, transfers);
-  const identical = comparable(ref.result) === comparable(onGpu.result);
+  const identical = sameResult(ref.result, onGpu.result);
   const tps = (ms: number) => Math.round(transfers / (ms / 1000));
   console.log(`\nERC-20 transfers (Uniswap V2 ERC20, distinct senders and recipients): ${transfers}`);
   console.log(`results identical to the reference: ${identical}`);

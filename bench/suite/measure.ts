@@ -1,7 +1,7 @@
 import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
-import { comparable, firstDifference } from './compare.js';
+import { comparable, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
 import { round, speedFigures } from './stats.js';
 import type { Row } from './types.js';
 
@@ -72,14 +72,14 @@ export function skippedRow(c: CaseInfo, engine: string, resolvesTo: string, reas
  * result; for the reference itself, its own first run, so it must be deterministic).
  * Returns the run's comparable form, or undefined when the engine failed.
  */
-export async function runChecked(engine: Engine, wire: WireBatch, oracle: string | undefined, m: Measured): Promise<string | undefined> {
+export async function runChecked(engine: Engine, wire: WireBatch, oracle: Json | undefined, m: Measured): Promise<Json | undefined> {
   if (m.error !== undefined) return undefined;
   try {
     const t = await timeOnce(engine, wire);
     m.runs.push(t);
     const got = comparable(t.result);
-    const expected = oracle ?? got;
-    if (got !== expected) m.error = `result not identical to the reference: ${firstDifference(expected, got)}`;
+    const d = firstDifference(oracle ?? got, got);
+    if (d) m.error = `result not identical to the reference: ${describeDifference(d)}`;
     return got;
   } catch (e) {
     m.error = `threw: ${e instanceof Error ? e.message : String(e)}`;

@@ -1,3 +1,4 @@
+import type { Json } from '../../src/engine/compare.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
 import { readEnvironment } from '../../src/config/environment.js';
@@ -73,7 +74,7 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
         const measured = new Map<string, Measured>(running.filter((n) => peer(n) === undefined).map((name) => [name, { runs: [] }]));
         const peerMeasured = new Map<string, PeerMeasured>(running.filter((n) => peer(n) !== undefined).map((name) => [name, { runs: [] }]));
         let referenceResult: BatchResult | undefined;
-        let oracle: string | undefined;
+        let oracle: Json | undefined;
         // Repeats go round the engines, so drift over the run (GC, heat, other load) falls on all alike.
         for (let rep = 0; rep < config.repeat; rep++) {
           for (const name of running) {

@@ -19,11 +19,12 @@ import { bytesToHex } from '../primitives/hex.js';
 import { commitInOrder, type CommitContext } from './commit.js';
 import { openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
 import { frameCode, type CodeSource } from './gpu-call.js';
+import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
 import { hostRules, txInputs, type HostRules, type TxInputs } from './rules.js';
 import { countFallback, newSpeculationStats } from './stats.js';
 import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
-import { txViews } from './tx-view.js';
+import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
 import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
@@ -115,7 +116,7 @@ export class SpeculativeEngine implements Engine {
       if (!rules || !view || (input.kind === 'unsigned' && view.tx.type >= 3n && isRejection(main.preparedTx(i)))) return undefined;
       return txInputs(rules, view);
     });
-    const sources: (CodeSource | undefined)[] = inputs.map((inp, i) => (inp ? frameCode(rules!, views[i]!, inp, world) : undefined));
+    const sources: (CodeSource | undefined)[] = inputs.map((inp, i) => (inp ? startingCode(rules!, views[i]!, inp, world) : undefined));
     timings.decode = since(t);
 
     t = performance.now();
@@ -179,4 +180,17 @@ export class SpeculativeEngine implements Engine {
 
   /** The registry owns the GPU and the worker pool: an engine has nothing of its own to close. */
   async close(): Promise<void> {}
+}
+
+/**
+ * The code a transaction is expected to run, from the starting state: a set-code
+ * transaction's own authorizations come first (they may give its callee code), when
+ * they apply to the starting state; otherwise the callee's code as it stands.
+ */
+function startingCode(r: HostRules, view: TxView, inputs: TxInputs, world: WorldState): CodeSource | undefined {
+  if (view.tx.authorizationList) {
+    const p = prelude(r, view, inputs, world);
+    if (p) return p.source;
+  }
+  return frameCode(r, view, inputs, world);
 }

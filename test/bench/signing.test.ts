@@ -4,7 +4,7 @@ import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { keyOf, sender, senderKey } from '../../bench/signing/keys.js';
 import { workloadCases, WORKLOADS } from '../../bench/workloads/index.js';
-import { comparable } from '../../bench/suite/compare.js';
+import { comparable } from '../../src/engine/compare.js';
 import { runSuite } from '../../bench/suite/run.js';
 import type { BatchResult } from '../../src/model/shapes.js';
 import { fixturePath } from '../fixtures.js';
@@ -13,7 +13,7 @@ const reference = new ReferenceEngine();
 
 /** The signed form reports hashes the unsigned form has not: everything else must agree. */
 function withoutHashes(r: BatchResult): string {
-  return comparable({ ...r, results: r.results.map(({ hash: _hash, ...t }) => t) });
+  return JSON.stringify(comparable({ ...r, results: r.results.map(({ hash: _hash, ...t }) => t) }));
 }
 
 describe('bench signing layer', () => {

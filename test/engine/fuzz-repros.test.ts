@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { comparable, firstDifference } from '../../bench/suite/compare.js';
+import { describeDifference, resultDifference } from '../../src/engine/compare.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { validateBatch } from '../../src/wire/validate.js';
@@ -24,9 +24,9 @@ describe('fuzzer reproductions stay fixed', () => {
         const { engine: _engine, ...options } = wire.options ?? {};
         const batch = { ...wire, options: { ...options, stateRoot: true } };
         validateBatch(batch);
-        const want = comparable(await registry.get('reference').execute(parseBatch(batch)));
-        const got = comparable(await registry.get(name).execute(parseBatch(batch)));
-        if (got !== want) throw new Error(firstDifference(want, got));
+        const want = await registry.get('reference').execute(parseBatch(batch));
+        const d = resultDifference(want, await registry.get(name).execute(parseBatch(batch)));
+        if (d) throw new Error(describeDifference(d));
       }, 120_000);
     }
   }

@@ -3,7 +3,7 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
-import { formatResult, jsonCodec } from '../../src/wire/format.js';
+import { comparable } from '../../src/engine/compare.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
 
@@ -19,13 +19,6 @@ afterAll(() => registry.close());
 function speculation(r: BatchResult) {
   if (r.stats.mode !== 'speculative') throw new Error('ran sequentially');
   return r.stats.speculation;
-}
-
-function comparable(r: BatchResult) {
-  const wire = JSON.parse(JSON.stringify(formatResult(r, jsonCodec)));
-  for (const t of wire.results) delete t.engine;
-  delete wire.stats;
-  return wire;
 }
 
 async function both(w: WireBatch) {

@@ -8,7 +8,7 @@ import type { EngineRegistry } from '../../src/registry/registry.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { Batch, BatchResult, Hex, UnsignedTxShape, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
-import { comparable, firstDifference } from './compare.js';
+import { comparable, firstDifference } from '../../src/engine/compare.js';
 import { COUNTER, COUNTER_MODE, counterCall } from './contracts.js';
 import { selectEngines, type EngineSelection } from './engines.js';
 import { generateBatch } from './generator.js';

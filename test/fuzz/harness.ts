@@ -5,7 +5,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
-import { comparable, firstDifference, show, type Difference, type Json } from './compare.js';
+import { comparable, firstDifference, show, type Difference, type Json } from '../../src/engine/compare.js';
 import type { EngineSelection } from './engines.js';
 import { shrinkBatch, type ShrinkBudget } from './shrink.js';
 

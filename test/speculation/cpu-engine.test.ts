@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { workloadCases } from '../../bench/workloads/index.js';
-import { comparable, firstDifference } from '../../bench/suite/compare.js';
+import { comparable, describeDifference, resultDifference } from '../../src/engine/compare.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import { defaultRuntimeConfig } from '../../src/config/runtime.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
@@ -24,8 +24,8 @@ function speculation(r: BatchResult) {
 async function expectEqual(w: WireBatch, engine = cpu) {
   const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
   const [want, got] = [await reference.execute(batch), await engine.execute(batch)];
-  const [a, b] = [comparable(want), comparable(got)];
-  if (a !== b) throw new Error(firstDifference(a, b));
+  const d = resultDifference(want, got);
+  if (d) throw new Error(describeDifference(d));
   expect(got.stateRoot).toEqual(want.stateRoot);
   return got;
 }
@@ -82,7 +82,7 @@ describe('engine auto is deterministic', () => {
     const batch = parseBatch({ ...w, options: { stateRoot: true } });
     const runs = [await auto.execute(batch), await auto.execute(batch), await auto.execute(batch)];
     for (const r of runs.slice(1)) {
-      expect(comparable(r)).toBe(comparable(runs[0]));
+      expect(comparable(r)).toEqual(comparable(runs[0]));
       expect(speculation(r)).toEqual(speculation(runs[0]));
       expect(r.results.map((x) => x.engine)).toEqual(runs[0].results.map((x) => x.engine));
     }

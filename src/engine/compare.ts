@@ -1,9 +1,10 @@
-import type { BatchResult } from '../../src/model/shapes.js';
-import { formatResult, jsonCodec } from '../../src/wire/format.js';
+import type { BatchResult } from '../model/shapes.js';
+import { formatResult, jsonCodec } from '../wire/format.js';
 
 /**
- * Field-by-field comparison of two batch results in JSON wire form (what the API
- * returns), so a difference reads as the client would see it. Compared: every field
+ * The one comparison with the oracle: two batch results in JSON wire form (what the
+ * API returns), field by field, so a difference reads as the client would see it.
+ * Tests, the fuzzer and the bench suite all judge engines with it. Compared: every field
  * of every result (receipt fields, logs, return data, error, hash, blob gas), rejected
  * (index, code, error), stateDiff, stateRoot, receiptsRoot, logsBloom, logsHash, gasUsed,
  * blobGasUsed. Ignored, and only these: each result's `engine` (it names which engine
@@ -17,6 +18,21 @@ export function comparable(r: BatchResult): Json {
   for (const t of wire.results) delete t.engine;
   delete wire.stats;
   return wire as unknown as Json;
+}
+
+/** The first difference between two engines' results, or undefined when they agree. */
+export function resultDifference(expected: BatchResult, actual: BatchResult): Difference | undefined {
+  return firstDifference(comparable(expected), comparable(actual));
+}
+
+/** Whether two engines' results agree. */
+export function sameResult(a: BatchResult, b: BatchResult): boolean {
+  return resultDifference(a, b) === undefined;
+}
+
+/** One line for a failure message: where they differ and both values. */
+export function describeDifference(d: Difference): string {
+  return `${d.path}: expected ${show(d.expected)}, got ${show(d.actual)}`;
 }
 
 export interface Difference {
