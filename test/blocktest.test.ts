@@ -6,7 +6,7 @@ import { fixturePath } from './fixtures.js';
 import { run as blocktest } from '../src/cli/commands/blocktest.js';
 import { findBlockDirs, replay, runBlockTest } from '../src/conformance/blocktest.js';
 import { loadMainnetBlock, mainnetFork, unsignedTx } from '../src/conformance/mainnet-block.js';
-import { EngineRegistry } from '../src/registry/registry.js';
+import { testRegistry } from './support/registry.js';
 import { forkAtLeast, parseFork } from '../src/model/fork.js';
 
 const ROOT = fixturePath('mainnet-blocks');
@@ -36,7 +36,7 @@ const DEFAULT_BLOCKS = [
 interface Header { number: string; timestamp: string; receiptsRoot: string; logsBloom: string; gasUsed: string; transactions: unknown[] }
 const header = (dir: string): Header => JSON.parse(readFileSync(join(dir, 'block.json'), 'utf8')) as Header;
 
-const registry = new EngineRegistry();
+const registry = testRegistry();
 const engine = registry.get('reference');
 afterAll(() => registry.close());
 

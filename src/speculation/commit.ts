@@ -6,7 +6,7 @@ import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
-import { frameHolds } from './validate.js';
+import { frameHolds, runHolds } from './validate.js';
 import type { Wave } from './wave.js';
 import type { CpuTxExecutor, TxExecution } from './workers/cpu-executor.js';
 import type { WorkerSpeculation } from './workers/speculate.js';
@@ -129,7 +129,7 @@ async function onCpu(c: CommitContext, i: number, ex: TxExecution | undefined): 
     return;
   }
   if (overBlobLimit(c, i, decoded.blobGas)) return;
-  const holds = ex !== undefined && ex.kind !== 'undecodable' && c.world.stillHolds(ex.reads);
+  const holds = ex !== undefined && ex.kind !== 'undecodable' && runHolds(c.world, ex.reads);
   c.clock.validate += performance.now() - tv;
   if (holds) {
     c.stats.committedSpeculative++;

@@ -1,7 +1,14 @@
 import type { GpuStateSnapshot } from '../gpu/abi.js';
+import type { AccountRead, TxReads } from './access-sets.js';
+import type { WorldState } from './world-state.js';
 import { bytesToHex } from '../primitives/hex.js';
 import type { Prelude } from './prelude.js';
 import type { WaveFrame } from './wave.js';
+
+/**
+ * Where speculative runs are judged: each read of a speculative run against the
+ * committed state, just before the run would commit.
+ */
 
 /**
  * Whether a frame the GPU ran speculatively is the frame the transaction starts now,
@@ -9,7 +16,6 @@ import type { WaveFrame } from './wave.js';
  * the transaction and the block, so the code is compared (by the source's key); every
  * account field and slot the kernel read from the snapshot is compared with the state
  * as the frame starts (after the sender paid, authorizations applied, value moved).
- * CPU worker runs are checked by WorldState.stillHolds against their recorded reads.
  */
 export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prelude): boolean {
   if (frame.source.key !== p.source.key) return false;
@@ -25,4 +31,16 @@ export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prel
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(bytesToHex(read.address), read.slot) !== read.value) return false;
   return true;
+}
+
+/** Whether a CPU worker's run saw the committed state: every account and slot it read first is what the state holds now. */
+export function runHolds(world: WorldState, reads: TxReads): boolean {
+  for (const [addr, seen] of reads.accounts) if (!sameAccount(seen, world.readAccount(addr))) return false;
+  for (const [addr, slot, value] of reads.storage) if (world.storage(addr, slot) !== value) return false;
+  return true;
+}
+
+function sameAccount(a: AccountRead | null, b: AccountRead | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.nonce === b.nonce && a.balance === b.balance && a.storageEmpty === b.storageEmpty && Buffer.compare(a.codeHash, b.codeHash) === 0;
 }

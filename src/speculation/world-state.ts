@@ -1,7 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
-import type { AccountRead, AccountState, TxReads, TxWrites } from './access-sets.js';
+import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
 
 /**
  * The batch's state as of the committed prefix: the pre-state with every committed
@@ -63,13 +63,6 @@ export class WorldState implements StateReader {
     for (const v of written?.values() ?? []) if (v !== 0n) n++;
     this.nonZero.set(addr, n);
     return n;
-  }
-
-  /** True when every value in `reads` is what this state holds now. */
-  stillHolds(reads: TxReads): boolean {
-    for (const [addr, seen] of reads.accounts) if (!sameAccount(seen, this.readAccount(addr))) return false;
-    for (const [addr, slot, value] of reads.storage) if (this.storage(addr, slot) !== value) return false;
-    return true;
   }
 
   readAccount(addr: string): AccountRead | null {
@@ -148,9 +141,4 @@ export class WorldState implements StateReader {
       yield [addr, { ...a, storage }];
     }
   }
-}
-
-function sameAccount(a: AccountRead | null, b: AccountRead | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.nonce === b.nonce && a.balance === b.balance && a.storageEmpty === b.storageEmpty && Buffer.compare(a.codeHash, b.codeHash) === 0;
 }

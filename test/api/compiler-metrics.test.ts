@@ -7,15 +7,15 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { ProgramCache } from '../../src/compiler/cache.js';
 import type { CompilerReport } from '../../src/compiler/cache-report.js';
 import { compiledPipeline } from '../../src/compiler/kernel-policy.js';
-import { defaultRuntimeConfig } from '../../src/config/runtime.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { asm } from '../gpu/interpreter-harness.js';
 import { newApp, post } from './helpers.js';
 
 // Keep the registries' program files out of the user's cache.
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-metrics-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const registryIn = (cacheDir: string) => new EngineRegistry({ ...defaultRuntimeConfig(), cacheDir });
+const registryIn = (cacheDir: string) => testRegistry({ runtime: { cacheDir } });
 
 /** The value of one sample line of a Prometheus text exposition, undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { comparable } from '../../src/engine/compare.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 
-const registry = new EngineRegistry();
+const registry = testRegistry();
 afterAll(() => registry.close());
 
 describe('engines gpu and gpu-interpreter', () => {

@@ -3,6 +3,7 @@ import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import { SPECULATIVE_ENGINES } from '../../src/registry/engines.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { fixturePath } from '../fixtures.js';
 
 /**
@@ -12,7 +13,7 @@ import { fixturePath } from '../fixtures.js';
  * host still go to the CPU; the tally says how many ran fully on the GPU.
  */
 const FIXTURES = fixturePath('state-tests');
-const registry = new EngineRegistry(undefined, { overrides: { gpu: { gpu: { ...SPECULATIVE_ENGINES.gpu.gpu!, kernel: 'compiled' } } } });
+const registry = testRegistry({ overrides: { gpu: { gpu: { ...SPECULATIVE_ENGINES.gpu.gpu!, kernel: 'compiled' } } } });
 const engine = registry.get('gpu');
 afterAll(() => registry.close());
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeDifference, resultDifference } from '../../src/engine/compare.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { parseBatch } from '../../src/wire/parse.js';
@@ -12,7 +13,7 @@ import { parseBatch } from '../../src/wire/parse.js';
  */
 const DIR = new URL('../fuzz/repros/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
-const registry = new EngineRegistry();
+const registry = testRegistry();
 afterAll(() => registry.close());
 
 describe('fuzzer reproductions stay fixed', () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { comparable } from '../../src/engine/compare.js';
@@ -11,7 +12,7 @@ import { validateBatch } from '../../src/wire/validate.js';
  * Engine `gpu` against the oracle on whole batches: every field of the result but
  * the engine labels and timings must be identical.
  */
-const registry = new EngineRegistry();
+const registry = testRegistry();
 const gpu = registry.get('gpu');
 const reference = new ReferenceEngine();
 afterAll(() => registry.close());

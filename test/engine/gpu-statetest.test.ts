@@ -3,6 +3,7 @@ import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import { ReferenceEngine, type VMInstance } from '../../src/engine/reference.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { OPCODES } from '../../src/evm/opcodes.js';
 import { fixturePath } from '../fixtures.js';
 
@@ -23,7 +24,7 @@ class HostOpcodeProbe extends ReferenceEngine {
 }
 
 const FIXTURES = fixturePath('state-tests');
-const registry = new EngineRegistry();
+const registry = testRegistry();
 const gpu = registry.get('gpu');
 const probe = new HostOpcodeProbe();
 afterAll(() => registry.close());

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
 import { describeSelection, selectEngines } from './engines.js';
@@ -15,7 +16,7 @@ import { Tally } from './tally.js';
  * differing field and a shrunk, replayable batch.
  */
 const config = fuzzConfig();
-const registry = new EngineRegistry();
+const registry = testRegistry();
 const selection = selectEngines(registry, config.engines);
 const coverage = new Coverage();
 const tally = new Tally(selection);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { fuzzConfig, SHRINK_PER_ENGINE } from './config.js';
 import { Coverage } from './coverage.js';
@@ -38,7 +38,7 @@ if (values['shrink-seconds']) env.EVMGPU_FUZZ_SHRINK_SECONDS = values['shrink-se
 // Outside CI a mismatch may take its time to shrink: a smaller reproduction saves more than that.
 const config = fuzzConfig(env, 600);
 
-const registry = new EngineRegistry();
+const registry = testRegistry();
 const selection = selectEngines(registry, config.engines);
 const coverage = new Coverage();
 const tally = new Tally(selection);

@@ -3,15 +3,15 @@ import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { workloadCases } from '../../bench/workloads/index.js';
 import { comparable, describeDifference, resultDifference } from '../../src/engine/compare.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import { defaultRuntimeConfig } from '../../src/config/runtime.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 
 const reference = new ReferenceEngine();
 // Small tasks and speculation from one transaction on, so every path runs even on small batches.
 const small = { speculateFrom: 1, chunk: 8 };
-const registry = new EngineRegistry({ ...defaultRuntimeConfig(), cpuWorkers: 2 }, { overrides: { cpu: small, auto: small } });
+const registry = testRegistry({ runtime: { cpuWorkers: 2 }, overrides: { cpu: small, auto: small } });
 const cpu = registry.get('cpu');
 const auto = registry.get('auto');
 afterAll(() => registry.close());

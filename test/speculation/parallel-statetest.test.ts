@@ -3,6 +3,7 @@ import { collectJsonFiles } from '../../src/conformance/files.js';
 import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { fixturePath } from '../fixtures.js';
 
 /**
@@ -17,7 +18,7 @@ const cases: [string, StateTestCase[]][] = (
   [['cancun', 'Cancun'], ['prague', 'Prague']] as const
 ).map(([dir, fork]) => [dir, collectJsonFiles([`${FIXTURES}/${dir}`]).flatMap((f) => loadStateTestCases(f, fork))]);
 
-const registry = new EngineRegistry(undefined, { overrides: { cpu: { speculateFrom: 1 }, auto: { speculateFrom: 1 } } });
+const registry = testRegistry({ overrides: { cpu: { speculateFrom: 1 }, auto: { speculateFrom: 1 } } });
 afterAll(() => registry.close());
 
 for (const name of ['cpu', 'auto'] as const) {
