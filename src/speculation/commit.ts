@@ -7,7 +7,7 @@ import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { frameHolds, runHolds } from './validate.js';
-import type { Wave } from './wave.js';
+import type { Wave, WaveFrame } from './wave.js';
 import type { CpuTxExecutor, TxExecution } from './workers/cpu-executor.js';
 import type { WorkerSpeculation } from './workers/speculate.js';
 import type { WorldState } from './world-state.js';
@@ -78,44 +78,38 @@ function overBlobLimit(c: CommitContext, index: number, blobGas: bigint): boolea
   return true;
 }
 
-const frame: Handler<'frame'> = async (c, i, { frame }) => {
+/**
+ * The host's routes: the transaction rules on the committed state (prelude, settle),
+ * the frame from the wave when it still holds, else run again on the GPU where the
+ * engine does so; a transaction that runs no frame needs none of it. Anything the host
+ * does not replay is re-executed on @ethereumjs/vm.
+ */
+async function onHost(c: CommitContext, i: number, frame: WaveFrame | undefined, offPath: string): Promise<void> {
   const view = c.views[i]!;
   const inputs = c.inputs[i]!;
   if (overBlobLimit(c, i, inputs.blobGas)) return;
   const th = performance.now();
   const p = prelude(c.rules!, view, inputs, c.world);
-  let done = p && frameHolds(frame, c.wave!.snapshot, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  const runsNoFrame = p !== undefined && p.source.code.length === 0 && (!inputs.isCreate || view.tx.data.length === 0);
+  let done = runsNoFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, c.wave!.snapshot, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
   c.clock.host += performance.now() - th;
-  if (!done && p && c.rerun) {
+  if (!done && p && !runsNoFrame && c.rerun) {
     const result = await c.rerun(i, p);
     done = result && settleFrame(c.rules!, i, view, p, result);
     if (done) c.stats.gpuReruns++;
   }
   if (done) {
     commitHost(c, done);
-    c.stats.gpuCommitted++;
+    if (runsNoFrame) c.stats.hostTransfers++;
+    else c.stats.gpuCommitted++;
     return;
   }
-  countFallback(c.stats, 'stale-or-unplain-frame');
+  countFallback(c.stats, offPath);
   await reexecute(c, i);
-};
+}
 
-const transfer: Handler<'transfer'> = async (c, i) => {
-  const view = c.views[i]!;
-  const inputs = c.inputs[i]!;
-  if (overBlobLimit(c, i, inputs.blobGas)) return;
-  const th = performance.now();
-  const p = prelude(c.rules!, view, inputs, c.world);
-  const done = p && p.source.code.length === 0 && (!inputs.isCreate || view.tx.data.length === 0) ? settleWithoutFrame(c.rules!, i, view, p) : undefined;
-  c.clock.host += performance.now() - th;
-  if (done) {
-    commitHost(c, done);
-    c.stats.hostTransfers++;
-    return;
-  }
-  countFallback(c.stats, 'unplain-transfer');
-  await reexecute(c, i);
-};
+const frame: Handler<'frame'> = (c, i, route) => onHost(c, i, route.frame, 'stale-or-unplain-frame');
+const transfer: Handler<'transfer'> = (c, i) => onHost(c, i, undefined, 'unplain-transfer');
 
 /**
  * The CPU routes: decodes (or takes the worker's verdict), checks the blob limit, and

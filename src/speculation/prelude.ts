@@ -67,12 +67,13 @@ export function prelude(r: HostRules, view: TxView, inputs: TxInputs, world: Sta
     if (!charged.storageEmpty(inputs.to)) return undefined;
     if ((target?.balance ?? 0n) + tx.value >= U256) return undefined;
     atStart.set(inputs.to, { nonce: 1n, balance: (target?.balance ?? 0n) + tx.value, code: EMPTY, codeHash: KECCAK256_NULL });
-  } else if (tx.value > 0n) {
+  } else if (tx.value > 0n && inputs.to !== inputs.from) {
     const callee = charged.account(inputs.to);
     if ((callee?.balance ?? 0n) + tx.value >= U256) return undefined;
     atStart.set(inputs.to, callee ? { ...callee, balance: callee.balance + tx.value } : { nonce: 0n, balance: tx.value, code: EMPTY, codeHash: KECCAK256_NULL });
   }
-  if (tx.value > 0n) atStart.set(inputs.from, { ...payer, balance: payer.balance - tx.value });
+  // Value sent to oneself moves nothing.
+  if (tx.value > 0n && inputs.to !== inputs.from) atStart.set(inputs.from, { ...payer, balance: payer.balance - tx.value });
   return { inputs, charged, atStart, source, authRefund };
 }
 

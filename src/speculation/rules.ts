@@ -67,7 +67,7 @@ export interface TxInputs {
 /**
  * The transaction's frame inputs, or undefined when the transaction is off the plain
  * path whatever the state: a type or field the rules do not cover, too little gas, a
- * fee cap under the base fee, a precompile or the sender itself as callee, or values
+ * fee cap under the base fee, a precompile as callee, or values
  * ethereumjs refuses when it decodes the transaction.
  */
 export function txInputs(r: HostRules, view: TxView): TxInputs | undefined {
@@ -89,7 +89,7 @@ export function txInputs(r: HostRules, view: TxView): TxInputs | undefined {
   if (tx.gas < intrinsic || tx.gas < floor) return undefined;
   const from = bytesToHex(tx.from);
   const to = isCreate ? createContractAddress(new Address(tx.from), tx.nonce).toString() : bytesToHex(tx.to!);
-  if (r.precompiles.has(to) || to === from) return undefined;
+  if (r.precompiles.has(to)) return undefined;
   return {
     from,
     to,
