@@ -7,7 +7,7 @@ import { signedBatch } from '../../bench/signing/sign.js';
 import { recordedSignedBatch } from '../../bench/signing/recorded.js';
 import { workloadCases } from '../../bench/workloads/index.js';
 import { mainnetCases } from '../../bench/workloads/mainnet.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /** The EDR peer runs signed batches and refuses to report a figure when its outcome differs from the reference's. */
 const edr = peer('edr')!;

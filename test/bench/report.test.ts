@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../bench/suite/report.js';
 import { runSuite } from '../../bench/suite/run.js';
 import type { Report } from '../../bench/suite/types.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /** The report's shape on a tiny run: every file, key and row present. Numbers are not checked. */
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-bench-'));

@@ -7,7 +7,7 @@ import { workloadCases, WORKLOADS } from '../../bench/workloads/index.js';
 import { comparable } from '../../src/engine/compare.js';
 import { runSuite } from '../../bench/suite/run.js';
 import type { BatchResult } from '../../src/model/shapes.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 const reference = new ReferenceEngine();
 

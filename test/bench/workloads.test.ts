@@ -4,7 +4,7 @@ import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { workloadCases, WORKLOADS } from '../../bench/workloads/index.js';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /** keccak256("Swap(address,uint256,uint256,uint256,uint256,address)"), Uniswap V2's Swap event. */
 const SWAP_TOPIC = 'd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822';

@@ -4,12 +4,12 @@ import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../
 import { SPECULATIVE_ENGINES } from '../../src/registry/engines.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { testRegistry } from '../support/registry.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /**
  * All 782 state-test cases with every GPU frame run through its code's compiled
  * program (kernel `compiled`: each code is compiled before its first dispatch), as
- * test/engine/gpu-statetest.test.ts runs them on engine `gpu`. Frames that need the
+ * test/conformance/gpu-statetest.test.ts runs them on engine `gpu`. Frames that need the
  * host still go to the CPU; the tally says how many ran fully on the GPU.
  */
 const FIXTURES = fixturePath('state-tests');

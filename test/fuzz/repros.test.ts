@@ -11,7 +11,7 @@ import { parseBatch } from '../../src/wire/parse.js';
  * Every shrunk reproduction the differential fuzzer has found (test/fuzz/repros/), on
  * every engine, against the reference: each was a bug once, and stays fixed.
  */
-const DIR = new URL('../fuzz/repros/', import.meta.url);
+const DIR = new URL('./repros/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const registry = testRegistry();
 afterAll(() => registry.close());

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { fixturePath } from './fixtures.js';
-import { collectJsonFiles } from '../src/conformance/files.js';
-import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../src/conformance/statetest.js';
-import { ReferenceEngine } from '../src/engine/reference.js';
-import { run as statetest } from '../src/cli/commands/statetest.js';
+import { fixturePath } from '../support/fixtures.js';
+import { collectJsonFiles } from '../../src/conformance/files.js';
+import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../src/conformance/statetest.js';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import { run as statetest } from '../../src/cli/commands/statetest.js';
 
 const FIXTURES = fixturePath('state-tests');
 const SETS = [

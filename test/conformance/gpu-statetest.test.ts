@@ -5,7 +5,7 @@ import { ReferenceEngine, type VMInstance } from '../../src/engine/reference.js'
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { testRegistry } from '../support/registry.js';
 import { OPCODES } from '../../src/evm/opcodes.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /**
  * All 782 state-test cases on engine `gpu`, and how many ran fully on the GPU. The

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeTestGpu, testSession } from './support/gpu.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
 
 /**
  * The GPU path's precondition: WebGPU runs here (lavapipe in CI, a real GPU where

@@ -4,7 +4,7 @@ import { loadStateTestCases, runStateTestCase, type StateTestCase } from '../../
 import type { Engine } from '../../src/engine/engine.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { testRegistry } from '../support/registry.js';
-import { fixturePath } from '../fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 /**
  * All 782 state-test cases on engines `cpu` and `auto`, with speculation forced on

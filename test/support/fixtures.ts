@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
  * points anywhere else. A missing directory fails the tests that need it, loudly: a
  * conformance suite that silently runs nothing would pass while checking nothing.
  */
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '../..');
 
 function originRoot(): string | undefined {
   try {

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { run as execute } from '../src/cli/commands/execute.js';
-import { ReferenceEngine } from '../src/engine/reference.js';
-import { engineNeutral } from './api/helpers.js';
-import type { WireBatch } from '../src/model/shapes.js';
-import { formatResult, jsonCodec } from '../src/wire/format.js';
-import { parseBatch } from '../src/wire/parse.js';
+import { run as execute } from '../../src/cli/commands/execute.js';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import { engineNeutral } from '../server/helpers.js';
+import type { WireBatch } from '../../src/model/shapes.js';
+import { formatResult, jsonCodec } from '../../src/wire/format.js';
+import { parseBatch } from '../../src/wire/parse.js';
 
 const A = '0x00000000000000000000000000000000000000aa';
 const B = '0x00000000000000000000000000000000000000bb';

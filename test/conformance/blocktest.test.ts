@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { fixturePath } from './fixtures.js';
-import { run as blocktest } from '../src/cli/commands/blocktest.js';
-import { findBlockDirs, replay, runBlockTest } from '../src/conformance/blocktest.js';
-import { loadMainnetBlock, mainnetFork, unsignedTx } from '../src/conformance/mainnet-block.js';
-import { testRegistry } from './support/registry.js';
-import { forkAtLeast, parseFork } from '../src/model/fork.js';
+import { fixturePath } from '../support/fixtures.js';
+import { run as blocktest } from '../../src/cli/commands/blocktest.js';
+import { findBlockDirs, replay, runBlockTest } from '../../src/conformance/blocktest.js';
+import { loadMainnetBlock, mainnetFork, unsignedTx } from '../../src/conformance/mainnet-block.js';
+import { testRegistry } from '../support/registry.js';
+import { forkAtLeast, parseFork } from '../../src/model/fork.js';
 
 const ROOT = fixturePath('mainnet-blocks');
 const LONG = process.env.EVMGPU_LONG === '1';
