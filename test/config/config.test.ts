@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { run as serve } from '../../src/cli/commands/serve.js';
-import { resolveConfig as resolveAll } from '../../src/config/resolve.js';
+import { readFileSync } from 'node:fs';
+import { resolveConfig as resolveAll, SETTINGS } from '../../src/config/resolve.js';
 import { DEFAULT_CONFIG } from '../../src/config/service.js';
 import { ConfigError, parseSize } from '../../src/config/values.js';
+import { negotiateResponse } from '../../src/server/negotiate.js';
 
 /** The service's settings of the one configuration. */
 const resolveConfig = (flags: Record<string, string>, env: Record<string, string>) => resolveAll(flags, env).service;
-import { negotiateResponse } from '../../src/server/negotiate.js';
 
 describe('server configuration', () => {
   it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 10^12 gas', () => {
@@ -81,6 +82,53 @@ describe('evmgpu serve: arguments', () => {
       expect(err.mock.calls.at(-1)?.[0]).toContain('--port');
     } finally {
       log.mockRestore();
+      err.mockRestore();
+    }
+  });
+});
+
+describe('runtime configuration', () => {
+  it('defaults: one worker per core, the cache under XDG_CACHE_HOME, contract kernels by adapter', () => {
+    const r = resolveAll({}, { XDG_CACHE_HOME: '/tmp/xdg' }).runtime;
+    expect(r).toEqual({ cpuWorkers: expect.any(Number), cacheDir: '/tmp/xdg/evmgpu' });
+    expect(r.cpuWorkers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads every EVMGPU_* runtime variable, flags first', () => {
+    const env = { EVMGPU_CPU_WORKERS: '3', EVMGPU_CACHE_DIR: '/var/cache/x', EVMGPU_CONTRACT_KERNELS: 'wait', EVMGPU_CONTRACT_FRAGMENTS: 'all' };
+    expect(resolveAll({}, env).runtime).toEqual({ cpuWorkers: 3, cacheDir: '/var/cache/x', contractKernels: 'wait', contractFragments: 'all' });
+    expect(resolveAll({ 'cpu-workers': '5', 'contract-kernels': 'off' }, env).runtime).toMatchObject({ cpuWorkers: 5, contractKernels: 'off' });
+  });
+
+  it('refuses bad runtime values at start-up, naming the variable (a bad worker count was once ignored)', () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ EVMGPU_CPU_WORKERS: 'many' }, /EVMGPU_CPU_WORKERS/],
+      [{ EVMGPU_CPU_WORKERS: '0' }, /EVMGPU_CPU_WORKERS: must be at least 1/],
+      [{ EVMGPU_CONTRACT_KERNELS: 'sometimes' }, /EVMGPU_CONTRACT_KERNELS: 'sometimes' is not one of off, background, wait/],
+      [{ EVMGPU_CONTRACT_FRAGMENTS: 'most' }, /EVMGPU_CONTRACT_FRAGMENTS/],
+      [{ EVMGPU_CACHE_DIR: ' ' }, /EVMGPU_CACHE_DIR: must not be empty/],
+    ];
+    for (const [env, message] of bad) expect(() => resolveAll({}, env)).toThrow(message);
+  });
+
+  it("the README's table lists every setting, with its flag and variable, in the table's order", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `--([a-z-]+)` \| `(EVMGPU_[A-Z_]+)` \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(SETTINGS.map((s) => [s.flag, s.env]));
+  });
+});
+
+describe('evmgpu serve: runtime settings', () => {
+  it('exits 2 on a bad runtime variable before listening', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const before = process.env.EVMGPU_CPU_WORKERS;
+    process.env.EVMGPU_CPU_WORKERS = 'lots';
+    try {
+      expect(await serve(['--port', '0'])).toBe(2);
+      expect(err.mock.calls.at(-1)?.[0]).toContain('EVMGPU_CPU_WORKERS');
+    } finally {
+      if (before === undefined) delete process.env.EVMGPU_CPU_WORKERS;
+      else process.env.EVMGPU_CPU_WORKERS = before;
       err.mockRestore();
     }
   });

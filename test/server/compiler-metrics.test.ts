@@ -10,24 +10,12 @@ import { compiledPipeline } from '../../src/compiler/kernel-policy.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { testRegistry } from '../support/registry.js';
 import { asm } from '../gpu/interpreter-harness.js';
-import { newApp, post } from './helpers.js';
+import { newApp, post, sample } from './helpers.js';
 
 // Keep the registries' program files out of the user's cache.
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-metrics-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const registryIn = (cacheDir: string) => testRegistry({ runtime: { cacheDir } });
-
-/** The value of one sample line of a Prometheus text exposition, undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[2] ?? '').split(',');
-    if (want.every((l) => have.includes(l))) return Number(m[3]);
-  }
-  return undefined;
-}
 
 const PROGRAM_STATES = ['compiled', 'too-large', 'create', 'rare', 'pending'];
 const KERNEL_STATES = ['ready', 'pending', 'failed', 'too-many-fragments'];

@@ -121,3 +121,15 @@ export async function executeAndCompare(app: FastifyInstance, b: WireBatch) {
   expect(engineNeutral(got)).toEqual(await referenceResult(b));
   return got;
 }
+
+/** The value of one sample line of a Prometheus text exposition, undefined when absent. */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = (m[2] ?? '').split(',');
+    if (want.every((l) => have.includes(l))) return Number(m[3]);
+  }
+  return undefined;
+}

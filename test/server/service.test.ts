@@ -2,19 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { ServiceErrors, TxRejections } from '../../src/errors/registry.js';
 import { buildApp } from '../../src/server/app.js';
-import { ALICE, batch, expectError, newApp, post, transfer } from './helpers.js';
-
-/** The value of one sample line of a Prometheus text exposition, 0 when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[2] ?? '').split(',');
-    if (want.every((l) => have.includes(l))) return Number(m[3]);
-  }
-  return 0;
-}
+import { ALICE, batch, expectError, newApp, post, sample, transfer } from './helpers.js';
 
 describe('service routes', () => {
   const app = newApp();
@@ -43,7 +31,7 @@ describe('service routes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const after = res.body;
-    const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) => (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
 
     expect(delta('evmgpu_http_requests_total', { route: '/v1/execute', status: '200' })).toBe(1);
     expect(delta('evmgpu_http_requests_total', { route: '/v1/execute', status: '400' })).toBe(1);
@@ -69,7 +57,7 @@ describe('service routes', () => {
       const theirs = (await other.inject({ method: 'GET', url: '/metrics' })).body;
       expect(sample(theirs, 'evmgpu_http_requests_total', { route: '/healthz', status: '200' })).toBe(1);
       expect(sample(mine, 'evmgpu_http_requests_total', { route: '/v1/execute', status: '200' })).toBeGreaterThanOrEqual(1);
-      expect(sample(theirs, 'evmgpu_http_requests_total', { route: '/v1/execute', status: '200' })).toBe(0);
+      expect(sample(theirs, 'evmgpu_http_requests_total', { route: '/v1/execute', status: '200' }) ?? 0).toBe(0);
     } finally {
       await other.close();
     }
