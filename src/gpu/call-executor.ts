@@ -5,6 +5,7 @@ import { enteredFragments, sampleTrace } from '../compiler/profile.js';
 import { compiledKernelSource } from '../compiler/kernel-source.js';
 import type { OutcomeCode } from '../evm/outcome.js';
 import type { Fork } from '../model/fork.js';
+import { bindGroupEntries } from './bindings.js';
 import type { GpuContext } from './device.js';
 import { forkRow, interpreterSource } from './interpreter-wgsl.js';
 import { CALL, CHUNK, type RegionCaps, regions } from './layout.js';
@@ -422,13 +423,10 @@ export class GpuCallExecutor {
 
     const enc = device.createCommandEncoder();
     runs.forEach((run, k) => {
-      const buffers = [params, chunkBuf, callBuf, blob, stateBuf, scratch, out];
+      const buffers = { params, chunk: chunkBuf, calls: callBuf, blob, state: stateBuf, scratch, out };
       const bind = device.createBindGroup({
         layout: run.pipeline.getBindGroupLayout(0),
-        entries: buffers.map((buffer, binding) => ({
-          binding,
-          resource: buffer === chunkBuf ? { buffer, offset: k * stride * 4, size: CHUNK.words * 4 } : { buffer },
-        })),
+        entries: bindGroupEntries(buffers, { chunk: { offset: k * stride * 4, size: CHUNK.words * 4 } }),
       });
       const pass = enc.beginComputePass();
       pass.setPipeline(run.pipeline);

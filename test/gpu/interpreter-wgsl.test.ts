@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPCODES, opcodeTable } from '../../src/evm/opcodes.js';
 import { Outcome } from '../../src/evm/outcome.js';
+import { BINDING, KERNEL_BINDINGS } from '../../src/gpu/bindings.js';
 import { GPU_FORKS, interpreterPrelude, interpreterSource, OPINFO } from '../../src/gpu/interpreter-wgsl.js';
 import { LAYOUTS } from '../../src/gpu/layout.js';
 import { kernelsRoot, linkWgsl, shadersRoot } from '../../src/gpu/wgsl-linker.js';
@@ -58,5 +59,14 @@ describe('interpreter kernel source', () => {
     expect(src).not.toContain('//! requires: interpreter/nope');
     expect(() => linkWgsl('interpreter/nope', { roots: [kernelsRoot(), shadersRoot()] })).toThrow(/not found/);
     expect(linkWgsl('interpreter/control', { roots: [kernelsRoot(), shadersRoot()] })).toContain('fn is_jumpdest');
+  });
+
+  it('declares the buffers once: WGSL bindings in the host\'s order', () => {
+    const prelude = interpreterPrelude();
+    KERNEL_BINDINGS.forEach((b, i) => {
+      expect(BINDING[b.name as keyof typeof BINDING]).toBe(i);
+      expect(prelude).toContain(`@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.element}>;`);
+    });
+    expect(interpreterSource().match(/@binding\(/g)).toHaveLength(KERNEL_BINDINGS.length);
   });
 });
