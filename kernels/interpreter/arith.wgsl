@@ -1,5 +1,6 @@
-//! requires: u256/all interpreter/frame
-// Arithmetic, comparison and bitwise opcodes (ADD..SAR) over the u256 library. Each
+//! requires: u256/all
+// Arithmetic, comparison and bitwise opcodes (ADD..SAR) over the u256 library
+// (test/gpu/u256.test.ts runs arith() against the reference on its own). Each
 // heavy library routine has one call site: lavapipe inlines every call, so a second call
 // site would be a second copy of the divider or the multiplier in the compiled kernel.
 
