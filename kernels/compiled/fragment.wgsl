@@ -51,14 +51,17 @@ fn put_item(off: i32, v: u256) {
   }
 }
 
-// The words execute() pushes for these opcodes, read the same way.
+// The words execute() pushes for the opcodes the opcode table marks `inline: 'word'`,
+// read the same way (test/compiler/inline-ops.test.ts checks these cases against it).
 fn frame_word(op: u32) -> u256 {
   switch op {
-    case 0x30u, 0x32u, 0x33u, 0x34u, 0x3au: { return read_u256(BUF_CALLS, call_at + call_field(op)); }
-    case 0x36u: { return u256_from_u32(data_len); }
-    case 0x38u: { return u256_from_u32(code_len); }
-    case 0x59u: { return u256_from_u32(mem_words * 32u); }
-    default: { return read_u256(BUF_PARAMS, block_field(op)); }
+    case OP_ADDRESS, OP_ORIGIN, OP_CALLER, OP_CALLVALUE, OP_GASPRICE: { return read_u256(BUF_CALLS, call_at + call_field(op)); }
+    case OP_CALLDATASIZE: { return u256_from_u32(data_len); }
+    case OP_CODESIZE: { return u256_from_u32(code_len); }
+    case OP_MSIZE: { return u256_from_u32(mem_words * 32u); }
+    case OP_COINBASE, OP_TIMESTAMP, OP_NUMBER, OP_PREVRANDAO, OP_GASLIMIT, OP_CHAINID, OP_BASEFEE, OP_BLOBBASEFEE, default: {
+      return read_u256(BUF_PARAMS, block_field(op));
+    }
   }
 }
 
@@ -77,20 +80,20 @@ fn fast_jump(dest: u256, jump_pc: u32) -> u32 {
 // MLOAD, MSTORE and CALLDATALOAD in their quick case: a whole aligned word already in
 // memory (or in the calldata), at an offset below 2^32. That is Solidity's scratch space,
 // free memory pointer and ABI arguments, most of the memory traffic of compiled code.
-// It costs exactly the 3 static gas and cannot fail, so a fragment runs it inline
+// It costs exactly the static gas and cannot fail, so a fragment runs it inline
 // (behind this check, with a side exit to the interpreter otherwise) and quick_step()
 // runs it without the interpreter's dispatch and byte-copy loop.
 fn quick_ok(op: u32, offset: u256) -> bool {
   let off = offset[0];
   // Bytes available from the word at off: memory's size, or the calldata's length.
-  let size = select(mem_words * 32u, data_len, op == 0x35u);
+  let size = select(mem_words * 32u, data_len, op == OP_CALLDATALOAD);
   return u256_fits_u32(offset) && (off & 3u) == 0u && size >= 32u && off <= size - 32u;
 }
 
 // The word MLOAD or CALLDATALOAD reads, once quick_ok() holds.
 fn quick_load(op: u32, offset: u256) -> u256 {
   var v: u256;
-  if (op == 0x35u) {
+  if (op == OP_CALLDATALOAD) {
     let at = data_at + (offset[0] >> 2u);
     for (var j = 0u; j < 8u + opaque; j++) {
       v[7u - j] = bswap32(blob[at + j]);
@@ -113,13 +116,13 @@ fn quick_store(offset: u256, v: u256) {
 }
 
 // The opcode at pc, when it is one of the three in its quick case and nothing else can
-// fail (3 gas, its stack items, a step of budget left): exactly what interpret_one()
-// and step() do then. Returns false, having changed nothing, when the interpreter must
-// run it.
+// fail (its static gas, its stack items, a step of budget left): exactly what
+// interpret_one() and step() do then. Returns false, having changed nothing, when the
+// interpreter must run it.
 fn quick_step() -> bool {
   let op = blob_byte(code_at, pc);
-  let store = op == 0x52u;
-  if ((op != 0x51u && !store && op != 0x35u) || steps >= param(PARAMS_STEP_BUDGET) || u64_lt(gas, u64(3u)) || sp < select(1u, 2u, store)) {
+  let store = op == OP_MSTORE;
+  if (!inline_guarded(op) || steps >= param(PARAMS_STEP_BUDGET) || u64_lt(gas, u64(INLINE_GUARDED_GAS)) || sp < select(1u, 2u, store)) {
     return false;
   }
   let offset = entry_item(0u);
@@ -134,7 +137,7 @@ fn quick_step() -> bool {
   }
   op_pc = pc;
   steps += 1u;
-  gas = u64_sub(gas, u64(3u));
+  gas = u64_sub(gas, u64(INLINE_GUARDED_GAS));
   pc += 1u;
   return true;
 }

@@ -33,14 +33,14 @@ fn program_fragment() -> u32 {
     var r: u256;
     if (kind == MICRO_CONST) {
       r = read_u256(BUF_BLOB, program_at + prog(m + MICRO_A));
-    } else if (kind <= 0x1du) {
+    } else if (kind <= INLINE_ARITH_LAST) {
       r = arith_light(kind, regs[prog(m + MICRO_A)], regs[prog(m + MICRO_B)]);
-    } else if (kind == 0x35u || kind == 0x51u || kind == 0x52u) {
+    } else if (inline_guarded(kind)) {
       let offset = regs[prog(m + MICRO_A)];
       if (!quick_ok(kind, offset)) {
         return program_side_exit(prog(m + MICRO_EXIT));
       }
-      if (kind == 0x52u) {
+      if (kind == OP_MSTORE) {
         quick_store(offset, regs[prog(m + MICRO_B)]);
         m += MICRO_WORDS;
         continue;

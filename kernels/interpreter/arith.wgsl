@@ -1,5 +1,6 @@
-//! requires: u256/all interpreter/frame
-// Arithmetic, comparison and bitwise opcodes (0x01-0x1d) over the u256 library. Each
+//! requires: u256/all
+// Arithmetic, comparison and bitwise opcodes (ADD..SAR) over the u256 library
+// (test/gpu/u256.test.ts runs arith() against the reference on its own). Each
 // heavy library routine has one call site: lavapipe inlines every call, so a second call
 // site would be a second copy of the divider or the multiplier in the compiled kernel.
 
@@ -8,15 +9,15 @@ fn arith_divmod(op: u32, a: u256, b: u256, c: u256) -> u256 {
   var lo = a;
   var hi = u256_zero();
   var d = b;
-  if (op == 0x05u || op == 0x07u) {
+  if (op == OP_SDIV || op == OP_SMOD) {
     lo = u256_abs(a);
     d = u256_abs(b);
   }
-  if (op == 0x08u) {
+  if (op == OP_ADDMOD) {
     lo = u256_add(a, b);
     hi = u256_from_u32(select(0u, 1u, u256_cmp(lo, a) < 0));
     d = c;
-  } else if (op == 0x09u) {
+  } else if (op == OP_MULMOD) {
     let p = u256_mul_wide(a, b);
     lo = p.lo;
     hi = p.hi;
@@ -24,11 +25,11 @@ fn arith_divmod(op: u32, a: u256, b: u256, c: u256) -> u256 {
   }
   let qr = u256_divrem_wide(lo, hi, d);
   var r = qr.rem;
-  if (op == 0x04u || op == 0x05u) {
+  if (op == OP_DIV || op == OP_SDIV) {
     r = qr.quot;
   }
   // SDIV: negative when the signs differ; SMOD: the dividend's sign.
-  let negate = (op == 0x05u && u256_is_neg(a) != u256_is_neg(b)) || (op == 0x07u && u256_is_neg(a));
+  let negate = (op == OP_SDIV && u256_is_neg(a) != u256_is_neg(b)) || (op == OP_SMOD && u256_is_neg(a));
   if (negate) {
     r = u256_neg(r);
   }
@@ -38,7 +39,7 @@ fn arith_divmod(op: u32, a: u256, b: u256, c: u256) -> u256 {
 // MUL and EXP share one multiplier. EXP is square-and-multiply from the low exponent
 // bit, one product per round; MUL is the same loop with acc = b, base = a, exponent 1.
 fn arith_mul_exp(op: u32, a: u256, b: u256) -> u256 {
-  let is_exp = op == 0x0au;
+  let is_exp = op == OP_EXP;
   var acc = b;
   var e = u256_one();
   if (is_exp) {
@@ -90,35 +91,37 @@ fn bit_length(v: u256) -> u32 {
 // The pure opcodes; a, b, c are the operands in stack order.
 fn arith(op: u32, a: u256, b: u256, c: u256) -> u256 {
   switch op {
-    case 0x02u, 0x0au: { return arith_mul_exp(op, a, b); }
-    case 0x04u, 0x05u, 0x06u, 0x07u, 0x08u, 0x09u: { return arith_divmod(op, a, b, c); }
+    case OP_MUL, OP_EXP: { return arith_mul_exp(op, a, b); }
+    case OP_DIV, OP_SDIV, OP_MOD, OP_SMOD, OP_ADDMOD, OP_MULMOD: { return arith_divmod(op, a, b, c); }
     default: { return arith_light(op, a, b); }
   }
 }
 
-// The pure opcodes without a multiplier or a divider: ADD, SUB, SIGNEXTEND and
-// 0x10-0x1d. Compiled programs run these inline (kernels/compiled/fast.wgsl), so they
-// are a function of their own: a second site of arith() would copy the divider.
+// The pure opcodes without a multiplier or a divider: those the opcode table marks
+// `inline: 'arith'` (ADD, SUB, SIGNEXTEND, LT..SAR; test/compiler/inline-ops.test.ts
+// checks these cases against it). Compiled programs run these inline
+// (kernels/compiled/fragment.wgsl), so they are a function of their own: a second site
+// of arith() would copy the divider.
 fn arith_light(op: u32, a: u256, b: u256) -> u256 {
   switch op {
-    case 0x01u: { return u256_add(a, b); }
-    case 0x03u: { return u256_sub(a, b); }
-    case 0x0bu: { return u256_signextend(a, b); }
-    case 0x10u: { return u256_from_bool(u256_lt(a, b)); }
-    case 0x11u: { return u256_from_bool(u256_gt(a, b)); }
-    case 0x12u: { return u256_from_bool(u256_slt(a, b)); }
-    case 0x13u: { return u256_from_bool(u256_sgt(a, b)); }
-    case 0x14u: { return u256_from_bool(u256_eq(a, b)); }
-    case 0x15u: { return u256_from_bool(u256_iszero(a)); }
-    case 0x16u: { return u256_and(a, b); }
-    case 0x17u: { return u256_or(a, b); }
-    case 0x18u: { return u256_xor(a, b); }
-    case 0x19u: { return u256_not(a); }
-    case 0x1au: { return u256_byte(a, b); }
-    case 0x1bu: { return u256_shl(a, b); }
-    default: {
+    case OP_ADD: { return u256_add(a, b); }
+    case OP_SUB: { return u256_sub(a, b); }
+    case OP_SIGNEXTEND: { return u256_signextend(a, b); }
+    case OP_LT: { return u256_from_bool(u256_lt(a, b)); }
+    case OP_GT: { return u256_from_bool(u256_gt(a, b)); }
+    case OP_SLT: { return u256_from_bool(u256_slt(a, b)); }
+    case OP_SGT: { return u256_from_bool(u256_sgt(a, b)); }
+    case OP_EQ: { return u256_from_bool(u256_eq(a, b)); }
+    case OP_ISZERO: { return u256_from_bool(u256_iszero(a)); }
+    case OP_AND: { return u256_and(a, b); }
+    case OP_OR: { return u256_or(a, b); }
+    case OP_XOR: { return u256_xor(a, b); }
+    case OP_NOT: { return u256_not(a); }
+    case OP_BYTE: { return u256_byte(a, b); }
+    case OP_SHL: { return u256_shl(a, b); }
+    case OP_SHR, OP_SAR, default: {
       // SHR, and SAR as ~(~value >> shift) for a negative value: one shifter for both.
-      let flip = op == 0x1du && u256_is_neg(b);
+      let flip = op == OP_SAR && u256_is_neg(b);
       var v = b;
       if (flip) {
         v = u256_not(b);
@@ -132,7 +135,7 @@ fn arith_light(op: u32, a: u256, b: u256) -> u256 {
   }
 }
 
-// Bytes of the exponent: EXP charges 50 gas for each.
+// Bytes of the exponent: EXP charges GAS_EXP_BYTE for each.
 fn exp_byte_gas(exponent: u256) -> u32 {
-  return 50u * ((bit_length(exponent) + 7u) / 8u);
+  return GAS_EXP_BYTE * ((bit_length(exponent) + 7u) / 8u);
 }

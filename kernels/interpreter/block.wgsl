@@ -1,5 +1,5 @@
 //! requires: u256/all interpreter/frame interpreter/state
-// Block opcodes 0x40-0x4a read the dispatch-wide block context (PARAMS); BLOBHASH reads
+// Block opcodes BLOCKHASH..BLOBBASEFEE read the dispatch-wide block context (PARAMS); BLOBHASH reads
 // the call's own list. These give where the pushed word lives, for the step's one read.
 
 // BLOCKHASH n: the hash for number - 256 <= n < number, else zero. The host filled the
@@ -25,13 +25,13 @@ fn blobhash_at(i: u256) -> u32 {
 // Where COINBASE .. BLOBBASEFEE (not BLOCKHASH, SELFBALANCE, BLOBHASH) keep their word.
 fn block_field(op: u32) -> u32 {
   switch op {
-    case 0x41u: { return PARAMS_COINBASE; }
-    case 0x42u: { return PARAMS_TIMESTAMP; }
-    case 0x43u: { return PARAMS_NUMBER; }
-    case 0x44u: { return PARAMS_PREV_RANDAO; }
-    case 0x45u: { return PARAMS_GAS_LIMIT; }
-    case 0x46u: { return PARAMS_CHAIN_ID; }
-    case 0x48u: { return PARAMS_BASE_FEE; }
-    default: { return PARAMS_BLOB_BASE_FEE; }
+    case OP_COINBASE: { return PARAMS_COINBASE; }
+    case OP_TIMESTAMP: { return PARAMS_TIMESTAMP; }
+    case OP_NUMBER: { return PARAMS_NUMBER; }
+    case OP_PREVRANDAO: { return PARAMS_PREV_RANDAO; }
+    case OP_GASLIMIT: { return PARAMS_GAS_LIMIT; }
+    case OP_CHAINID: { return PARAMS_CHAIN_ID; }
+    case OP_BASEFEE: { return PARAMS_BASE_FEE; }
+    case OP_BLOBBASEFEE, default: { return PARAMS_BLOB_BASE_FEE; }
   }
 }

@@ -1,4 +1,4 @@
-//! requires: u256/core interpreter/bindings interpreter/frame interpreter/stack interpreter/run
+//! requires: u256/core interpreter/frame interpreter/stack interpreter/run
 //! requires: interpreter/access interpreter/storage interpreter/log
 // Start and end of one invocation's call, shared by the interpreter kernel and compiled
 // kernels: where its records and regions are, and the OUT head written at the end.

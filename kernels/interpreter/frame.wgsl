@@ -1,7 +1,8 @@
-//! requires: u256/core interpreter/bindings
+//! requires: u256/core
 // The running frame: one message call per invocation, its registers held in private
 // variables. Word offsets (`*_at`) locate this invocation's records and regions in the
-// shared buffers. A later issue runs nested calls on the GPU; a frame then becomes a
+// shared buffers (params, calls, blob, state, scratch, out: declared by the generated
+// prelude from src/gpu/bindings.ts, as every opcode, layout and gas constant is). A later issue runs nested calls on the GPU; a frame then becomes a
 // record to push and pop, with these as its fields.
 //
 // Compile time shapes this kernel. lavapipe turns every storage-buffer access into one

@@ -53,9 +53,13 @@ fn words_of(len: u32) -> u32 {
   return (len >> 5u) + select(0u, 1u, (len & 31u) != 0u);
 }
 
-// Total gas for a memory of w words: 3 w + w^2 / 512, exact for any u32 w.
+// The quadratic term's divisor, a power of two, as a shift.
+const QUAD_SHIFT = countTrailingZeros(GAS_QUAD_COEFFICIENT_DIV);
+
+// Total gas for a memory of w words: GAS_MEMORY w + w^2 / GAS_QUAD_COEFFICIENT_DIV,
+// exact for any u32 w.
 fn memory_cost(w: u32) -> vec2<u32> {
   let sq = u256_mul32(w, w);
-  let q = vec2<u32>((sq.x >> 9u) | (sq.y << 23u), sq.y >> 9u);
-  return u64_add(q, u256_mul32(w, 3u));
+  let q = vec2<u32>((sq.x >> QUAD_SHIFT) | (sq.y << (32u - QUAD_SHIFT)), sq.y >> QUAD_SHIFT);
+  return u64_add(q, u256_mul32(w, GAS_MEMORY));
 }

@@ -21,7 +21,7 @@ var<private> slot_current: u256;
 var<private> return_len: u32;
 
 fn is_account_op(op: u32) -> bool {
-  return op == 0x31u || op == 0x3bu || op == 0x3cu || op == 0x3fu || op == 0x47u;
+  return op == OP_BALANCE || op == OP_EXTCODESIZE || op == OP_EXTCODECOPY || op == OP_EXTCODEHASH || op == OP_SELFBALANCE;
 }
 
 // Static plus dynamic gas of an opcode with dynamic gas (`extra` from state_access),
@@ -36,47 +36,48 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
   var per = 0u;
   var len = u256_zero();
   var m = mem_expansion(a, u256_zero());
-  if (op >= 0xa0u && op <= 0xa4u) {
+  if (op >= OP_LOG0 && op <= OP_LOG4) {
     m = mem_expansion(a, b);
     len = b;
   } else {
     switch op {
-      case 0x0au: { extra = exp_byte_gas(b); }
-      case 0x20u: {
+      case OP_EXP: { extra = exp_byte_gas(b); }
+      case OP_KECCAK256: {
         m = mem_expansion(a, b);
         len = b;
       }
-      case 0x31u, 0x3bu, 0x3fu: { }
-      case 0x37u, 0x39u: {
+      case OP_BALANCE, OP_EXTCODESIZE, OP_EXTCODEHASH: { }
+      case OP_CALLDATACOPY, OP_CODECOPY: {
         m = mem_expansion(a, c);
         len = c;
       }
-      case 0x3cu: {
+      case OP_EXTCODECOPY: {
         m = mem_expansion(b, d);
         len = d;
       }
-      case 0x3eu: {
+      case OP_RETURNDATACOPY: {
         // The return data is empty: any nonzero offset or length is out of bounds,
         // which the reference reports as running out of gas.
         if (!u256_is_zero(b) || !u256_is_zero(c)) {
           return OUTCOME_OUT_OF_GAS;
         }
       }
-      case 0x51u, 0x52u: { m = mem_expansion(a, u256_from_u32(32u)); }
-      case 0x53u: { m = mem_expansion(a, u256_one()); }
-      case 0x5eu: {
+      case OP_MLOAD, OP_MSTORE: { m = mem_expansion(a, u256_from_u32(32u)); }
+      case OP_MSTORE8: { m = mem_expansion(a, u256_one()); }
+      case OP_MCOPY: {
         m = mem_expansion_max(mem_expansion(b, c), mem_expansion(a, c));
         len = c;
       }
-      case 0xf3u, 0xfdu: { m = mem_expansion(a, b); }
+      case OP_RETURN, OP_REVERT: { m = mem_expansion(a, b); }
       default: { }
     }
   }
   var cost = u64(sg);
-  if (op >= 0xa0u && op <= 0xa4u) {
-    cost = u64_add_sat(cost, u64_mul_sat(u64(clamp_u32(len)), 8u));
+  if (op >= OP_LOG0 && op <= OP_LOG4) {
+    cost = u64_add_sat(cost, u64_mul_sat(u64(clamp_u32(len)), GAS_LOG_DATA));
   } else {
-    let word_gas = select(select(0u, 3u, op == 0x37u || op == 0x39u || op == 0x3cu || op == 0x5eu), 6u, op == 0x20u);
+    let copying = op == OP_CALLDATACOPY || op == OP_CODECOPY || op == OP_EXTCODECOPY || op == OP_MCOPY;
+    let word_gas = select(select(0u, GAS_COPY, copying), GAS_KECCAK256_WORD, op == OP_KECCAK256);
     cost = u64_add_sat(cost, u64_mul_sat(u64(words_of(clamp_u32(len))), word_gas));
   }
   cost = u64_add_sat(cost, u64(extra));
@@ -98,12 +99,12 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
 // static part, NOT_FOUND when a record area is full, NOT_FOUND - 1 for SSTORE's sentry.
 fn state_access(op: u32) -> u32 {
   if (is_account_op(op)) {
-    let self_ = op == 0x47u;
+    let self_ = op == OP_SELFBALANCE;
     var who = to_address(arg[0]);
     if (self_) {
       who = read_u256(BUF_CALLS, call_at + CALL_ADDRESS);
     }
-    let copying = op != 0x3cu || !u256_is_zero(arg[3]);
+    let copying = op != OP_EXTCODECOPY || !u256_is_zero(arg[3]);
     let access = access_account(who, !self_, copying);
     if (access == ACCESS_FULL) {
       return NOT_FOUND;
@@ -111,8 +112,9 @@ fn state_access(op: u32) -> u32 {
     account_index = account_find(who);
     return select(0u, COLD_ACCOUNT_EXTRA, access == ACCESS_COLD && !self_);
   }
-  // The EIP-2200 sentry: SSTORE fails with 2300 gas or less left, before anything else.
-  if (op == 0x55u && !u64_lt(u64(2300u), gas)) {
+  // The EIP-2200 sentry: SSTORE fails with GAS_SSTORE_SENTRY gas or less left, before
+  // anything else.
+  if (op == OP_SSTORE && !u64_lt(u64(GAS_SSTORE_SENTRY), gas)) {
     return NOT_FOUND - 1u;
   }
   journal_at = journal_touch(arg[0]);
@@ -123,7 +125,7 @@ fn state_access(op: u32) -> u32 {
   let warm = (flags & JOURNAL_WARM) != 0u;
   slot_current = read_u256(BUF_OUT, journal_at + JOURNAL_CURRENT);
   out[journal_at + JOURNAL_FLAGS] = flags | JOURNAL_WARM;
-  if (op == 0x54u) {
+  if (op == OP_SLOAD) {
     return select(COLD_SLOAD_EXTRA, 0u, warm);
   }
   let original = read_u256(BUF_OUT, journal_at + JOURNAL_ORIGINAL);
@@ -146,55 +148,56 @@ fn execute(op: u32) -> u32 {
   var word_at = NOT_FOUND;
   var from_reg = false;
   var status = 0u;
-  if (op >= 0x5fu && op <= 0x7fu) {
-    r = push_value(op - 0x5fu);
-    pc += op - 0x5fu;
-  } else if (op >= 0x80u && op <= 0x9fu) {
+  if (op >= OP_PUSH0 && op <= OP_PUSH32) {
+    r = push_value(op - OP_PUSH0);
+    pc += op - OP_PUSH0;
+  } else if (op >= OP_DUP1 && op <= OP_SWAP16) {
     // DUPn: arg[0] was fetched from depth n - 1. SWAPn: arg[1] from depth n.
     r = a;
-    if (op >= 0x90u) {
+    if (op >= OP_SWAP1) {
       r = b;
       res[1] = a;
     }
-  } else if (op >= 0xa0u && op <= 0xa4u) {
-    if (!log_record(op - 0xa0u, a[0], select(b[0], 0u, u256_is_zero(b)))) {
+  } else if (op >= OP_LOG0 && op <= OP_LOG4) {
+    if (!log_record(op - OP_LOG0, a[0], select(b[0], 0u, u256_is_zero(b)))) {
       status = OUTCOME_SCRATCH_EXHAUSTED;
     }
-  } else if (op <= 0x1du) {
-    if (op == 0x00u) {
+  } else if (op <= OP_SAR) {
+    // STOP and the pure opcodes ADD..SAR.
+    if (op == OP_STOP) {
       status = OUTCOME_STOP;
     } else {
       r = arith(op, a, b, c);
     }
   } else {
     switch op {
-      case 0x20u: { r = keccak_memory(a[0], select(b[0], 0u, u256_is_zero(b))); }
-      case 0x30u, 0x32u, 0x33u, 0x34u, 0x3au: {
+      case OP_KECCAK256: { r = keccak_memory(a[0], select(b[0], 0u, u256_is_zero(b))); }
+      case OP_ADDRESS, OP_ORIGIN, OP_CALLER, OP_CALLVALUE, OP_GASPRICE: {
         word_buf = BUF_CALLS;
         word_at = call_at + call_field(op);
       }
-      case 0x31u, 0x47u: {
+      case OP_BALANCE, OP_SELFBALANCE: {
         word_buf = BUF_STATE;
         word_at = select(account_field(account_index, ACCOUNT_BALANCE), NOT_FOUND, account_index == NOT_FOUND);
       }
-      case 0x3fu: {
+      case OP_EXTCODEHASH: {
         word_buf = BUF_STATE;
         word_at = select(account_field(account_index, ACCOUNT_EXT_HASH), NOT_FOUND, account_index == NOT_FOUND);
       }
-      case 0x3bu: {
+      case OP_EXTCODESIZE: {
         if (account_index != NOT_FOUND) {
           r = u256_from_u32(state[account_field(account_index, ACCOUNT_CODE_LEN)]);
         }
       }
-      case 0x35u: {
+      case OP_CALLDATALOAD: {
         copy_request(32u, CP_BLOB, data_at, data_len, clamp_u32(a), CP_REG, 0u, 0u);
         from_reg = true;
       }
-      case 0x36u: { r = u256_from_u32(data_len); }
-      case 0x37u: { copy_request(clamp_u32(c), CP_BLOB, data_at, data_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
-      case 0x38u: { r = u256_from_u32(code_len); }
-      case 0x39u: { copy_request(clamp_u32(c), CP_BLOB, code_at, code_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
-      case 0x3cu: {
+      case OP_CALLDATASIZE: { r = u256_from_u32(data_len); }
+      case OP_CALLDATACOPY: { copy_request(clamp_u32(c), CP_BLOB, data_at, data_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
+      case OP_CODESIZE: { r = u256_from_u32(code_len); }
+      case OP_CODECOPY: { copy_request(clamp_u32(c), CP_BLOB, code_at, code_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
+      case OP_EXTCODECOPY: {
         var at = 0u;
         var len = 0u;
         if (account_index != NOT_FOUND) {
@@ -203,46 +206,46 @@ fn execute(op: u32) -> u32 {
         }
         copy_request(clamp_u32(d), CP_BLOB, at, len, clamp_u32(c), CP_MEM, 0u, b[0]);
       }
-      case 0x3du, 0x3eu, 0x50u, 0x5bu: { }
-      case 0x40u: { word_at = blockhash_at(a); }
-      case 0x41u, 0x42u, 0x43u, 0x44u, 0x45u, 0x46u, 0x48u, 0x4au: { word_at = block_field(op); }
-      case 0x49u: {
+      case OP_RETURNDATASIZE, OP_RETURNDATACOPY, OP_POP, OP_JUMPDEST: { }
+      case OP_BLOCKHASH: { word_at = blockhash_at(a); }
+      case OP_COINBASE, OP_TIMESTAMP, OP_NUMBER, OP_PREVRANDAO, OP_GASLIMIT, OP_CHAINID, OP_BASEFEE, OP_BLOBBASEFEE: { word_at = block_field(op); }
+      case OP_BLOBHASH: {
         word_buf = BUF_BLOB;
         word_at = blobhash_at(a);
       }
-      case 0x51u: {
+      case OP_MLOAD: {
         copy_request(32u, CP_MEM, 0u, 0u, a[0], CP_REG, 0u, 0u);
         from_reg = true;
       }
-      case 0x52u, 0x53u: {
+      case OP_MSTORE, OP_MSTORE8: {
         reg = b;
-        let one = op == 0x53u;
+        let one = op == OP_MSTORE8;
         copy_request(select(32u, 1u, one), CP_REG, 0u, 32u, select(0u, 31u, one), CP_MEM, 0u, a[0]);
       }
-      case 0x54u: { r = slot_current; }
-      case 0x55u: {
+      case OP_SLOAD: { r = slot_current; }
+      case OP_SSTORE: {
         write_out_u256(journal_at + JOURNAL_CURRENT, b, 8u);
         out[journal_at + JOURNAL_FLAGS] |= JOURNAL_WRITTEN;
       }
-      case 0x56u, 0x57u: {
-        if (op == 0x56u || !u256_is_zero(b)) {
+      case OP_JUMP, OP_JUMPI: {
+        if (op == OP_JUMP || !u256_is_zero(b)) {
           if (!is_jumpdest(a)) {
             status = OUTCOME_INVALID_JUMP;
           }
           pc = a[0];
         }
       }
-      case 0x58u: { r = u256_from_u32(op_pc); }
-      case 0x59u: { r = u256_from_u32(mem_words * 32u); }
-      case 0x5au: { r = u256(gas.x, gas.y, 0u, 0u, 0u, 0u, 0u, 0u); }
-      case 0x5cu: { r = transient_load(a); }
-      case 0x5du: {
+      case OP_PC: { r = u256_from_u32(op_pc); }
+      case OP_MSIZE: { r = u256_from_u32(mem_words * 32u); }
+      case OP_GAS: { r = u256(gas.x, gas.y, 0u, 0u, 0u, 0u, 0u, 0u); }
+      case OP_TLOAD: { r = transient_load(a); }
+      case OP_TSTORE: {
         if (!transient_store(a, b)) {
           status = OUTCOME_SCRATCH_EXHAUSTED;
         }
       }
-      case 0x5eu: { copy_request(clamp_u32(c), CP_MEM, 0u, 0u, b[0], CP_MEM, 0u, a[0]); }
-      case 0xf3u, 0xfdu: {
+      case OP_MCOPY: { copy_request(clamp_u32(c), CP_MEM, 0u, 0u, b[0], CP_MEM, 0u, a[0]); }
+      case OP_RETURN, OP_REVERT: {
         let n = select(b[0], 0u, u256_is_zero(b));
         if (n > param(PARAMS_RETURN_CAP)) {
           status = OUTCOME_SCRATCH_EXHAUSTED;
@@ -251,7 +254,7 @@ fn execute(op: u32) -> u32 {
           return_len = n;
           // A successful call that returns no data is reported as Stop, as every
           // engine reports it (src/evm/outcome.ts).
-          status = select(select(OUTCOME_STOP, OUTCOME_RETURN, n > 0u), OUTCOME_REVERT, op == 0xfdu);
+          status = select(select(OUTCOME_STOP, OUTCOME_RETURN, n > 0u), OUTCOME_REVERT, op == OP_REVERT);
         }
       }
       default: { status = OUTCOME_INVALID_OPCODE; }
@@ -273,8 +276,8 @@ fn execute(op: u32) -> u32 {
 
 fn step(op: u32) -> u32 {
   let info = OPCODE_INFO[param(PARAMS_FORK_ROW) * 256u + op];
-  // INVALID (0xfe) is defined, with its own name, and fails like an undefined byte.
-  if ((info & OPINFO_DEFINED) == 0u || op == 0xfeu) {
+  // INVALID is defined, with its own name, and fails like an undefined byte.
+  if ((info & OPINFO_DEFINED) == 0u || op == OP_INVALID) {
     return OUTCOME_INVALID_OPCODE;
   }
   if ((info & OPINFO_HOST) != 0u) {
@@ -305,11 +308,11 @@ fn step(op: u32) -> u32 {
   var second = 1u;
   var count = min(pops, sp);
   var results = min(pushes, 1u);
-  if (op >= 0x80u && op <= 0x8fu) {
-    first = op - 0x80u;
+  if (op >= OP_DUP1 && op <= OP_DUP16) {
+    first = op - OP_DUP1;
     count = 1u;
-  } else if (op >= 0x90u && op <= 0x9fu) {
-    second = op - 0x8fu;
+  } else if (op >= OP_SWAP1 && op <= OP_SWAP16) {
+    second = op - OP_SWAP1 + 1u;
     count = 2u;
     results = 2u;
   }
@@ -317,7 +320,7 @@ fn step(op: u32) -> u32 {
 
   // SELFBALANCE has static gas only, but its read is recorded like the others'.
   var extra = 0u;
-  if (is_account_op(op) || op == 0x54u || op == 0x55u) {
+  if (is_account_op(op) || op == OP_SLOAD || op == OP_SSTORE) {
     extra = state_access(op);
     if (extra == NOT_FOUND) {
       return OUTCOME_SCRATCH_EXHAUSTED;

@@ -52,8 +52,10 @@ fn journal_touch(key: u256) -> u32 {
 }
 
 // SSTORE's gas beyond the opcode's static part, and its refund change, from EIP-2200
-// net metering with EIP-2929 costs and EIP-3529 refunds (the clear refund comes from
-// the fork: PARAMS_SSTORE_CLEAR_REFUND), as the reference computes them.
+// net metering with EIP-2929 costs and EIP-3529 refunds (the clear refund depends on
+// the fork: the row of GAS_SSTORE_CLEAR_REFUND_BY_FORK), as the reference computes
+// them. EIP-2929 prices a no-op on a warm slot as a warm read, the same as
+// GAS_SSTORE_NOOP.
 struct SstoreCost {
   gas: u32,
   add: u32,
@@ -61,16 +63,16 @@ struct SstoreCost {
 }
 
 fn sstore_cost(original: u256, current: u256, value: u256, warm: bool) -> SstoreCost {
-  let clear = param(PARAMS_SSTORE_CLEAR_REFUND);
+  let clear = GAS_SSTORE_CLEAR_REFUND_BY_FORK[param(PARAMS_FORK_ROW)];
   var c: SstoreCost;
-  c.gas = 100u;
+  c.gas = GAS_SSTORE_DIRTY;
   if (u256_eq(current, value)) {
-    c.gas = 100u;
+    c.gas = select(GAS_SSTORE_NOOP, GAS_WARM_STORAGE_READ, warm);
   } else if (u256_eq(original, current)) {
     if (u256_is_zero(original)) {
-      c.gas = 20000u;
+      c.gas = GAS_SSTORE_INIT;
     } else {
-      c.gas = 2900u;
+      c.gas = GAS_SSTORE_CLEAN;
       if (u256_is_zero(value)) {
         c.add = clear;
       }
@@ -84,16 +86,17 @@ fn sstore_cost(original: u256, current: u256, value: u256, warm: bool) -> Sstore
       }
     }
     if (u256_eq(original, value)) {
+      // The reference prices the resets by warmth (EIP-2929); a dirty slot is always
+      // warm here.
       if (u256_is_zero(original)) {
-        c.add += 19900u;
+        c.add += select(GAS_SSTORE_INIT_REFUND, GAS_SSTORE_INIT - GAS_WARM_STORAGE_READ, warm);
       } else {
-        // The reference prices the reset by warmth; a dirty slot is always warm here.
-        c.add += select(4900u, 2800u, warm);
+        c.add += select(GAS_SSTORE_CLEAN_REFUND, GAS_SSTORE_RESET - GAS_COLD_SLOAD - GAS_WARM_STORAGE_READ, warm);
       }
     }
   }
   if (!warm) {
-    c.gas += 2100u;
+    c.gas += GAS_COLD_SLOAD;
   }
   return c;
 }

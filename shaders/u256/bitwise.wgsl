@@ -1,6 +1,7 @@
 //! requires: u256/core
-// EVM bitwise opcodes 0x16-0x1d. Arguments are in stack order: BYTE i x, SHL shift
-// value, SHR shift value, SAR shift value.
+// EVM bitwise opcodes AND..SHR. Arguments are in stack order: BYTE i x, SHL shift
+// value, SHR shift value. SAR is the interpreter's (arith_light in
+// kernels/interpreter/arith.wgsl): ~(~value >> shift) through SHR's one shifter.
 
 fn u256_and(a: u256, b: u256) -> u256 {
   var r: u256;
@@ -113,13 +114,4 @@ fn u256_shr(shift: u256, value: u256) -> u256 {
     return u256_zero();
   }
   return u256_shr_bits(u256_shr_limbs(value, shift[0] >> 5u), shift[0] & 31u);
-}
-
-// SAR: arithmetic shift. For a negative value, ~(~value >> shift) shifts in ones,
-// and a shift >= 256 gives ~0 = all ones as the EVM requires.
-fn u256_sar(shift: u256, value: u256) -> u256 {
-  if (u256_is_neg(value)) {
-    return u256_not(u256_shr(shift, u256_not(value)));
-  }
-  return u256_shr(shift, value);
 }

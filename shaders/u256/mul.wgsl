@@ -24,7 +24,7 @@ fn u256_mul32(a: u32, b: u32) -> vec2<u32> {
 }
 
 // Adds a 64-bit product into a 96-bit column accumulator (x, y, z). A column sums
-// at most 8 products (counting a squaring's doubled ones twice), within 96 bits.
+// at most 8 products, within 96 bits.
 fn u256_acc(acc: vec3<u32>, p: vec2<u32>) -> vec3<u32> {
   let s0 = acc.x + p.x;
   let c0 = select(0u, 1u, s0 < p.x);
@@ -94,87 +94,6 @@ fn u256_mul(a: u256, b: u256) -> u256 {
   acc = u256_acc(acc, u256_mul32(a[5], b[2]));
   acc = u256_acc(acc, u256_mul32(a[6], b[1]));
   acc = u256_acc(acc, u256_mul32(a[7], b[0]));
-  r[7] = acc.x;
-  return r;
-}
-
-// The low 256 bits of a * a. a[i] a[j] equals a[j] a[i], so each such product is
-// computed once and added twice: 20 limb products instead of 36. EXP squares once
-// per exponent bit, so this is most of its cost.
-fn u256_sqr(a: u256) -> u256 {
-  var r: u256;
-  var acc = vec3<u32>(0u);
-  var p: vec2<u32>;
-  p = u256_mul32(a[0], a[0]);
-  acc = u256_acc(acc, p);
-  r[0] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[1]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  r[1] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[2]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[1]);
-  acc = u256_acc(acc, p);
-  r[2] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[3]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[2]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  r[3] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[4]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[3]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[2], a[2]);
-  acc = u256_acc(acc, p);
-  r[4] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[5]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[4]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[2], a[3]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  r[5] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[6]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[5]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[2], a[4]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[3], a[3]);
-  acc = u256_acc(acc, p);
-  r[6] = acc.x;
-  acc = u256_acc_next(acc);
-  p = u256_mul32(a[0], a[7]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[1], a[6]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[2], a[5]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
-  p = u256_mul32(a[3], a[4]);
-  acc = u256_acc(acc, p);
-  acc = u256_acc(acc, p);
   r[7] = acc.x;
   return r;
 }

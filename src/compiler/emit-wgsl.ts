@@ -7,8 +7,8 @@ import { END_FALL, END_JUMPI, END_STEP, MICRO_CONST, TARGET_BAD, TARGET_DYNAMIC 
  * of a kernel of its own (kernels/compiled/main.wgsl with compiled/fragment.wgsl;
  * kernel-source.ts links them). Each fragment is a case of one switch on pc; its stack
  * items are WGSL values, its constants literals, its operations calls of the
- * interpreter's own functions with the opcode constant (arith_light, frame_word), so
- * the WGSL compiler folds each call to the one operation. Lowered by the same stages
+ * interpreter's own functions with the opcode's constant (arith_light(OP_ADD, ..),
+ * frame_word(OP_CALLER)), so the WGSL compiler folds each call to the one operation. Lowered by the same stages
  * as the program back end (lower.ts), so both run the same fragments with the same
  * entry checks and exits; only the encoding differs.
  */
@@ -23,11 +23,14 @@ function hex32(n: number): string {
   return `0x${n.toString(16)}u`;
 }
 
+/** The opcode's constant in the generated prelude (src/gpu/interpreter-wgsl.ts). */
+const opConst = (o: MicroOp) => `OP_${o.name}`;
+
 function expression(o: MicroOp): string {
   const r = (x: number) => `r${x}`;
   if (o.kind === MICRO_CONST) return literal(o.value!);
-  if (o.args.length === 0) return `frame_word(${hex32(o.kind)})`;
-  return `arith_light(${hex32(o.kind)}, ${r(o.args[0])}, ${o.args.length > 1 ? r(o.args[1]) : 'u256_zero()'})`;
+  if (o.args.length === 0) return `frame_word(${opConst(o)})`;
+  return `arith_light(${opConst(o)}, ${r(o.args[0])}, ${o.args.length > 1 ? r(o.args[1]) : 'u256_zero()'})`;
 }
 
 function emitFragment(l: LoweredFragment): string[] {
@@ -58,11 +61,11 @@ function emitFragment(l: LoweredFragment): string[] {
 /** A guarded opcode: its quick case inline, else the side exit. */
 function guarded(o: MicroOp, e: SideExit): string[] {
   const offset = `r${o.args[0]}`;
-  const out = [`if (!quick_ok(${hex32(o.kind)}, ${offset})) {`, `  // ${describeExit(e)}`];
+  const out = [`if (!quick_ok(${opConst(o)}, ${offset})) {`, `  // ${describeExit(e)}`];
   for (const w of e.writes) out.push(`  put_item(${w.off}, r${w.reg});`);
   out.push(`  return side_exit(${e.change}, ${e.gas}u, ${e.steps}u, ${hex(e.pc)}u);`, '}');
-  if (o.kind === 0x52) out.push(`quick_store(${offset}, r${o.args[1]});`);
-  else out.push(`let r${o.dst} = quick_load(${hex32(o.kind)}, ${offset});`);
+  if (o.name === 'MSTORE') out.push(`quick_store(${offset}, r${o.args[1]});`);
+  else out.push(`let r${o.dst} = quick_load(${opConst(o)}, ${offset});`);
   return out;
 }
 

@@ -213,7 +213,7 @@ export function describeOp(o: MicroOp): string {
   if (o.args.length === 0) return `r${o.dst} = ${o.name}`;
   const call = `${o.name}(${o.args.map((x) => `r${x}`).join(', ')})`;
   if (!o.exit) return `r${o.dst} = ${call}`;
-  return `${o.kind === 0x52 ? call : `r${o.dst} = ${call}`} if quick, else ${describeExit(o.exit)}`;
+  return `${o.name === 'MSTORE' ? call : `r${o.dst} = ${call}`} if quick, else ${describeExit(o.exit)}`;
 }
 
 /** A side exit in words. */

@@ -1,4 +1,5 @@
 import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from './abi.js';
+import { bindGroupEntries } from './bindings.js';
 import { GpuBufferCache } from './buffer-cache.js';
 import { forkRow } from './interpreter-wgsl.js';
 import type { KernelPolicy } from './kernel-policy.js';
@@ -107,13 +108,10 @@ export class GpuCallExecutor {
 
     const enc = device.createCommandEncoder();
     runs.forEach((run, k) => {
-      const buffers = [params, chunkBuf, callBuf, blob, stateBuf, scratch, out];
+      const buffers = { params, chunk: chunkBuf, calls: callBuf, blob, state: stateBuf, scratch, out };
       const bind = device.createBindGroup({
         layout: run.pipeline.getBindGroupLayout(0),
-        entries: buffers.map((buffer, binding) => ({
-          binding,
-          resource: buffer === chunkBuf ? { buffer, offset: k * stride * 4, size: CHUNK.words * 4 } : { buffer },
-        })),
+        entries: bindGroupEntries(buffers, { chunk: { offset: k * stride * 4, size: CHUNK.words * 4 } }),
       });
       const pass = enc.beginComputePass();
       pass.setPipeline(run.pipeline);

@@ -46,11 +46,9 @@ export const PARAMS = wordLayout('PARAMS', {
   callCount: 1,
   /** Always 0: loops bounded by `n + opaque` stay loops (see kernels/interpreter/frame.wgsl). */
   opaque: 1,
-  /** Index of the fork's row in the generated opcode table (Berlin = 0). */
+  /** Index of the fork's row in the generated per-fork tables, OPCODE_INFO and GAS_*_BY_FORK (Berlin = 0). */
   forkRow: 1,
   stepBudget: 1,
-  /** EIP-2200 clear refund: 15000 in Berlin, 4800 from London (EIP-3529). */
-  sstoreClearRefund: 1,
   /** Per scratch slot: words, and where stack, memory and transient storage start. */
   scratchWords: 1,
   scratchMemory: 1,

@@ -1,5 +1,4 @@
 import { analyzeCode } from '../evm/code-analysis.js';
-import { forkAtLeast } from '../model/fork.js';
 import { BlobBuilder } from './blob.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
@@ -21,11 +20,6 @@ export interface PackedBatch {
 /** Gas at or above this is refused: the kernel's saturating 64-bit costs rely on it. */
 export const MAX_GAS = 1n << 63n;
 
-/** EIP-3529 (London) lowered the SSTORE clear refund from 15000 to 4800. */
-function sstoreClearRefund(block: GpuBlockContext): number {
-  return forkAtLeast(block.fork, 'London') ? 4800 : 15000;
-}
-
 export interface PackOptions extends RegionCaps {
   readonly stepBudget: number;
 }
@@ -37,7 +31,6 @@ export function packParams(block: GpuBlockContext, callCount: number, tables: St
   p[o.callCount] = callCount;
   p[o.forkRow] = forkRow(block.fork);
   p[o.stepBudget] = opts.stepBudget;
-  p[o.sstoreClearRefund] = sstoreClearRefund(block);
   p[o.scratchWords] = r.scratchWords;
   p[o.scratchMemory] = r.scratchMemory;
   p[o.scratchTransient] = r.scratchTransient;

@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GAS_NAMES, gasAt } from '../../src/evm/gas-schedule.js';
 import { OPCODES, opcodeTable } from '../../src/evm/opcodes.js';
 import { Outcome } from '../../src/evm/outcome.js';
+import { BINDING, KERNEL_BINDINGS } from '../../src/gpu/bindings.js';
 import { GPU_FORKS, interpreterPrelude, interpreterSource, OPINFO } from '../../src/gpu/interpreter-wgsl.js';
 import { LAYOUTS } from '../../src/gpu/layout.js';
 import { kernelsRoot, linkWgsl, shadersRoot } from '../../src/gpu/wgsl-linker.js';
@@ -58,5 +62,41 @@ describe('interpreter kernel source', () => {
     expect(src).not.toContain('//! requires: interpreter/nope');
     expect(() => linkWgsl('interpreter/nope', { roots: [kernelsRoot(), shadersRoot()] })).toThrow(/not found/);
     expect(linkWgsl('interpreter/control', { roots: [kernelsRoot(), shadersRoot()] })).toContain('fn is_jumpdest');
+  });
+
+  it('declares every defined opcode as OP_<name>, and no kernel file writes an opcode byte', () => {
+    const prelude = interpreterPrelude();
+    for (const op of OPCODES.filter((o) => o.defined)) expect(prelude).toContain(`const OP_${op.name}: u32 = 0x${op.code.toString(16).padStart(2, '0')}u;`);
+    const files = readdirSync(kernelsRoot(), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wgsl'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const code = readFileSync(join(kernelsRoot(), f), 'utf8').replace(/\/\/[^\n]*/g, '');
+      // One- and two-digit hex literals are opcode bytes, but for the byte mask 0xff.
+      const bytes = [...code.matchAll(/\b0x[0-9a-fA-F]{1,2}u\b/g)].map((m) => m[0]).filter((h) => h !== '0xffu');
+      expect(bytes, f).toEqual([]);
+      // Opcode ranges and offsets are written from their ends' names too (OP_PUSH0 .. OP_PUSH32).
+      expect(code.match(/\b(op|kind)\s*[-<>=!]=?\s*\d+u\b/g) ?? [], f).toEqual([]);
+      for (const [, name] of code.matchAll(/\bOP_([A-Z0-9_]+)\b/g)) expect(prelude, `${f}: OP_${name}`).toContain(`const OP_${name}: u32`);
+    }
+  });
+
+  it('declares the dynamic-gas schedule: a constant where GPU forks agree, a row per fork where they differ', () => {
+    const prelude = interpreterPrelude();
+    for (const name of GAS_NAMES) {
+      const wgsl = `GAS_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+      const values = GPU_FORKS.map((fork) => gasAt(name, fork)!);
+      if (values.every((v) => v === values[0])) expect(prelude).toContain(`const ${wgsl}: u32 = ${values[0]}u;`);
+      else expect(prelude).toContain(`const ${wgsl}_BY_FORK = array<u32, ${GPU_FORKS.length}>(${values.map((v) => `${v}u`).join(', ')});`);
+    }
+    expect(prelude).toContain('GAS_SSTORE_CLEAR_REFUND_BY_FORK');
+  });
+
+  it('declares the buffers once: WGSL bindings in the host\'s order', () => {
+    const prelude = interpreterPrelude();
+    KERNEL_BINDINGS.forEach((b, i) => {
+      expect(BINDING[b.name as keyof typeof BINDING]).toBe(i);
+      expect(prelude).toContain(`@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.element}>;`);
+    });
+    expect(interpreterSource().match(/@binding\(/g)).toHaveLength(KERNEL_BINDINGS.length);
   });
 });

@@ -2,13 +2,15 @@ import { createEVM } from '@ethereumjs/evm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestGpu, testSession } from '../support/gpu.js';
 import { compileWgsl } from '../../src/gpu/shader.js';
-import { runU256Cases, U256_OP_BY_NAME, U256_OPS, type U256Op } from '../../src/gpu/u256-harness.js';
+import { runU256Cases, U256_OP_BY_NAME, U256_OPS, type U256Op } from '../support/u256-harness.js';
 import { linkWgsl } from '../../src/gpu/wgsl-linker.js';
 
 /**
- * Differential tests of the WGSL 256-bit library against @ethereumjs/evm: every case
- * runs through the shaders on the WebGPU device (lavapipe here) and through the
- * reference interpreter as real bytecode, and the words must agree exactly.
+ * Differential tests of the kernels' 256-bit arithmetic against @ethereumjs/evm: every
+ * case runs through the interpreter's arith() (kernels/interpreter/arith.wgsl over the
+ * shaders/u256 library, as every kernel runs it) on the WebGPU device (lavapipe here)
+ * and through the reference interpreter as real bytecode, and the words must agree
+ * exactly.
  * Operands come from a seeded PRNG; EVMGPU_U256_SEED replays another seed.
  */
 const SEED = (() => {

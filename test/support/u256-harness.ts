@@ -1,50 +1,26 @@
-import { compileWgsl } from './shader.js';
-import { linkWgslSource } from './wgsl-linker.js';
+import { OPCODES } from '../../src/evm/opcodes.js';
+import { gasScheduleWgsl, opcodeConstantsWgsl } from '../../src/gpu/interpreter-wgsl.js';
+import { compileWgsl } from '../../src/gpu/shader.js';
+import { kernelsRoot, linkWgslSource, shadersRoot } from '../../src/gpu/wgsl-linker.js';
 
 /**
- * Host-side driver for the WGSL 256-bit library: runs many (opcode, operands) cases
- * in one dispatch and returns the result words. The differential tests use it to
- * compare the shaders against the reference EVM; benches can use it to time them.
+ * Host-side driver for the 256-bit arithmetic every kernel runs: many (opcode,
+ * operands) cases in one dispatch through the interpreter's own arith()
+ * (kernels/interpreter/arith.wgsl, over the shaders/u256 library), returning the
+ * result words. test/gpu/u256.test.ts compares them with the reference EVM.
  */
 export interface U256Op {
   readonly name: string;
-  /** The EVM opcode byte, also the selector the kernel switches on. */
+  /** The EVM opcode byte, also the selector arith() switches on. */
   readonly code: number;
   /** Stack inputs, first = top of stack = first WGSL argument. */
-  readonly arity: 1 | 2 | 3;
-  /** WGSL expression over the operands a, b, c yielding a u256. */
-  readonly wgsl: string;
+  readonly arity: number;
 }
 
-const bool = (expr: string) => `u256_from_bool(${expr})`;
-
-export const U256_OPS: readonly U256Op[] = [
-  { name: 'ADD', code: 0x01, arity: 2, wgsl: 'u256_add(a, b)' },
-  { name: 'MUL', code: 0x02, arity: 2, wgsl: 'u256_mul(a, b)' },
-  { name: 'SUB', code: 0x03, arity: 2, wgsl: 'u256_sub(a, b)' },
-  { name: 'DIV', code: 0x04, arity: 2, wgsl: 'u256_div(a, b)' },
-  { name: 'SDIV', code: 0x05, arity: 2, wgsl: 'u256_sdiv(a, b)' },
-  { name: 'MOD', code: 0x06, arity: 2, wgsl: 'u256_mod(a, b)' },
-  { name: 'SMOD', code: 0x07, arity: 2, wgsl: 'u256_smod(a, b)' },
-  { name: 'ADDMOD', code: 0x08, arity: 3, wgsl: 'u256_addmod(a, b, c)' },
-  { name: 'MULMOD', code: 0x09, arity: 3, wgsl: 'u256_mulmod(a, b, c)' },
-  { name: 'EXP', code: 0x0a, arity: 2, wgsl: 'u256_exp(a, b)' },
-  { name: 'SIGNEXTEND', code: 0x0b, arity: 2, wgsl: 'u256_signextend(a, b)' },
-  { name: 'LT', code: 0x10, arity: 2, wgsl: bool('u256_lt(a, b)') },
-  { name: 'GT', code: 0x11, arity: 2, wgsl: bool('u256_gt(a, b)') },
-  { name: 'SLT', code: 0x12, arity: 2, wgsl: bool('u256_slt(a, b)') },
-  { name: 'SGT', code: 0x13, arity: 2, wgsl: bool('u256_sgt(a, b)') },
-  { name: 'EQ', code: 0x14, arity: 2, wgsl: bool('u256_eq(a, b)') },
-  { name: 'ISZERO', code: 0x15, arity: 1, wgsl: bool('u256_iszero(a)') },
-  { name: 'AND', code: 0x16, arity: 2, wgsl: 'u256_and(a, b)' },
-  { name: 'OR', code: 0x17, arity: 2, wgsl: 'u256_or(a, b)' },
-  { name: 'XOR', code: 0x18, arity: 2, wgsl: 'u256_xor(a, b)' },
-  { name: 'NOT', code: 0x19, arity: 1, wgsl: 'u256_not(a)' },
-  { name: 'BYTE', code: 0x1a, arity: 2, wgsl: 'u256_byte(a, b)' },
-  { name: 'SHL', code: 0x1b, arity: 2, wgsl: 'u256_shl(a, b)' },
-  { name: 'SHR', code: 0x1c, arity: 2, wgsl: 'u256_shr(a, b)' },
-  { name: 'SAR', code: 0x1d, arity: 2, wgsl: 'u256_sar(a, b)' },
-];
+/** The pure opcodes, from the opcode table: arithmetic, comparison and bitwise. */
+export const U256_OPS: readonly U256Op[] = OPCODES
+  .filter((o) => o.family === 'arithmetic' || o.family === 'compare' || o.family === 'bitwise')
+  .map((o) => ({ name: o.name, code: o.code, arity: o.pops }));
 
 export const U256_OP_BY_NAME: ReadonlyMap<string, U256Op> = new Map(U256_OPS.map((o) => [o.name, o]));
 
@@ -54,8 +30,11 @@ const WORKGROUP = 64;
 const MASK = (1n << 256n) - 1n;
 
 export function u256KernelSource(): string {
-  const cases = U256_OPS.map((o) => `    case ${o.code}u: { r = ${o.wgsl}; }`).join('\n');
-  return /* wgsl */ `//! requires: u256/all
+  // arith() names opcodes and EXP's byte gas by their generated constants.
+  return /* wgsl */ `//! requires: interpreter/arith
+${opcodeConstantsWgsl()}
+${gasScheduleWgsl()}
+
 @group(0) @binding(0) var<storage, read> cases: array<u32>;
 @group(0) @binding(1) var<storage, read_write> results: array<u32>;
 
@@ -75,14 +54,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
   let at = idx * ${CASE_WORDS}u;
-  let a = load_word(at + 1u);
-  let b = load_word(at + 9u);
-  let c = load_word(at + 17u);
-  var r: u256;
-  switch cases[at] {
-${cases}
-    default: { r = u256_zero(); }
-  }
+  let r = arith(cases[at], load_word(at + 1u), load_word(at + 9u), load_word(at + 17u));
   for (var i = 0u; i < 8u; i++) {
     results[idx * 8u + i] = r[i];
   }
@@ -96,7 +68,7 @@ function pipelineFor(device: GPUDevice): Promise<GPUComputePipeline> {
   let p = pipelines.get(device);
   if (!p) {
     p = (async () => {
-      const module = await compileWgsl(device, linkWgslSource(u256KernelSource()), 'u256-ops');
+      const module = await compileWgsl(device, linkWgslSource(u256KernelSource(), { roots: [kernelsRoot(), shadersRoot()] }), 'u256-ops');
       return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
     })();
     pipelines.set(device, p);
