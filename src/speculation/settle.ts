@@ -2,6 +2,7 @@ import { settleGas } from '../evm/tx-rules.js';
 import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuCallResult } from '../gpu/abi.js';
+import { KECCAK256_NULL } from '@ethereumjs/util';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import { deposit, type Prelude } from './prelude.js';
@@ -53,6 +54,34 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
 }
 
 /**
+ * Whether the frames created or destroyed accounts (CREATE, CREATE2, SELFDESTRUCT; a
+ * create transaction's own account is the prelude's). The kernel runs these, but the
+ * host does not settle them yet: they are re-executed.
+ */
+function createsOrDestroys(frame: GpuCallResult, p: Prelude): boolean {
+  const own = p.inputs.isCreate ? p.inputs.to : undefined;
+  return frame.storageEmptyReads.length > 0 || frame.accounts.some((a) => a.destroyed || a.code !== undefined || (a.created && bytesToHex(a.address) !== own));
+}
+
+/**
+ * The accounts as the transaction leaves them: the standing layer of the prelude, then
+ * every account the frames changed, at its final balance and nonce (the kernel started
+ * from the state the prelude leaves: validate.ts checked every account it changed).
+ * EIP-161: an account the frames touched that ends empty is removed.
+ */
+function accountsAfterFrames(layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult): [string, AccountState | null][] {
+  const out = new Map(layer);
+  for (const a of frame.accounts) {
+    const addr = bytesToHex(a.address);
+    const before = p.atStart.account(addr);
+    const code = before?.code ?? EMPTY;
+    if (a.touched && a.nonce === 0n && a.balance === 0n && code.length === 0) out.set(addr, null);
+    else if (a.written) out.set(addr, { nonce: a.nonce, balance: a.balance, code, codeHash: before?.codeHash ?? KECCAK256_NULL });
+  }
+  return [...out];
+}
+
+/**
  * A transaction whose frame ran on the GPU from the prelude's start state (checked by
  * the caller). Undefined where the host does not replay the outcome: a frame that
  * needs the host, a negative refund, a create whose code deposit fails.
@@ -60,10 +89,10 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
 export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
   const { inputs } = p;
   const outcome = frame.outcome as OutcomeCode;
-  if (needsHost(outcome) || frame.refund < 0n) return undefined;
+  if (needsHost(outcome) || frame.refund < 0n || createsOrDestroys(frame, p)) return undefined;
   const ok = isSuccess(outcome);
   let gasLeft = frame.gasLeft;
-  const layer = ok ? p.atStart.changes() : p.charged.changes();
+  let layer = ok ? accountsAfterFrames(p.atStart.changes(), p, frame) : p.charged.changes();
   if (ok && inputs.isCreate) {
     const deployed = deposit(r, frame.returnData, gasLeft);
     if (!deployed) return undefined;

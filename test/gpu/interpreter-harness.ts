@@ -38,9 +38,22 @@ function minimalBytes(v: bigint): number[] {
  */
 export function asm(src: string): Uint8Array {
   const out: number[] = [];
+  const labels = new Map<string, number>();
+  const uses: [at: number, label: string][] = [];
   const tokens = src.replace(/;[^\n]*/g, '').split(/\s+/).filter(Boolean);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    // `:name` is a JUMPDEST named `name`; `@name` pushes its offset (PUSH2).
+    if (t.startsWith(':')) {
+      labels.set(t.slice(1), out.length);
+      out.push(OPCODE_BY_NAME.get('JUMPDEST')!.code);
+      continue;
+    }
+    if (t.startsWith('@')) {
+      uses.push([out.length + 1, t.slice(1)]);
+      out.push(0x61, 0, 0);
+      continue;
+    }
     if (t === 'PUSH') {
       const bytes = minimalBytes(BigInt(tokens[++i]));
       out.push(0x5f + bytes.length, ...bytes);
@@ -60,6 +73,12 @@ export function asm(src: string): Uint8Array {
     const op = OPCODE_BY_NAME.get(t);
     if (!op) throw new Error(`asm: unknown token ${t}`);
     out.push(op.code);
+  }
+  for (const [at, label] of uses) {
+    const to = labels.get(label);
+    if (to === undefined) throw new Error(`asm: unknown label ${label}`);
+    out[at] = to >> 8;
+    out[at + 1] = to & 0xff;
   }
   return Uint8Array.from(out);
 }
@@ -92,6 +111,8 @@ export interface Case {
   warmSlots?: bigint[];
   blobHashes?: Uint8Array[];
   gasPrice?: bigint;
+  /** Accounts absent before whose final state is compared too (a value transfer's new account). */
+  watch?: Uint8Array[];
 }
 
 /**
@@ -121,6 +142,8 @@ interface Observed {
   returnData: string;
   logs: string[];
   storage: string[];
+  /** Other accounts (a successful call only): `address=balance:nonce` and their nonzero slots, where any differs from empty. */
+  accounts: string[];
 }
 
 const keccakHex = (b: Uint8Array) => keccak_256(b);
@@ -172,6 +195,21 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     const n = v.length ? BigInt(bytesToHex(v)) : 0n;
     if (n !== 0n) storage.push(`${k.toString(16)}=${n.toString(16)}`);
   }
+  const accounts: string[] = [];
+  if (err === undefined) {
+    for (const a of observedAccounts(c, i)) {
+      const address = new Address(a);
+      const acct = await evm.stateManager.getAccount(address);
+      const slots: [bigint, bigint][] = [];
+      if (hex(a) !== hex(TARGET(i))) {
+        for (const k of storageKeys(c, a)) {
+          const v = await evm.stateManager.getStorage(address, setLengthLeft(bigIntToBytes(k), 32));
+          slots.push([k, v.length ? BigInt(bytesToHex(v)) : 0n]);
+        }
+      }
+      accounts.push(...describeAccount(a, acct?.balance ?? 0n, acct?.nonce ?? 0n, slots));
+    }
+  }
   return {
     outcome,
     gasLeft: halted ? 0n : gas - r.executionGasUsed,
@@ -179,13 +217,26 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     returnData: halted ? '' : hex(r.returnValue),
     logs: err === undefined ? (r.logs ?? []).map(([a, topics, data]) => `${hex(a)}:${topics.map(hex).join(',')}:${hex(data)}`) : [],
     storage,
+    accounts,
   };
+}
+
+/** Accounts whose final state is compared: the caller, and every account the case names. */
+function observedAccounts(c: Case, i: number): Uint8Array[] {
+  return [CALLER(i), TARGET(i), ...(c.accounts ?? []).map((a) => a.address), ...(c.watch ?? [])];
+}
+
+function describeAccount(a: Uint8Array, balance: bigint, nonce: bigint, slots: [bigint, bigint][]): string[] {
+  const out = balance !== 0n || nonce !== 0n ? [`${hex(a)}=${balance.toString(16)}:${nonce}`] : [];
+  for (const [k, v] of slots) if (v !== 0n) out.push(`${hex(a)}[${k.toString(16)}]=${v.toString(16)}`);
+  return out;
 }
 
 /** Slots whose final value is compared: every slot set before, and every slot the code could name with a small PUSH. */
 let extraKeys: bigint[] = [];
-function storageKeys(c: Case): bigint[] {
-  return [...new Set([...(c.storage?.keys() ?? []), ...extraKeys])].sort((a, b) => (a < b ? -1 : 1));
+function storageKeys(c: Case, account?: Uint8Array): bigint[] {
+  const pre = account ? c.accounts?.find((a) => hex(a.address) === hex(account))?.storage : c.storage;
+  return [...new Set([...(pre?.keys() ?? []), ...extraKeys])].sort((a, b) => (a < b ? -1 : 1));
 }
 
 function blockEnv(env: Env) {
@@ -260,16 +311,38 @@ function addAccounts(accounts: GpuStateSnapshot['accounts'], c: Case, i: number)
   for (const a of c.accounts ?? []) put(a, 0n);
 }
 
+/** Case i's state as the GPU sees it, for tests that run an executor themselves. */
+export function snapshotOf(c: Case, i: number): GpuStateSnapshot {
+  const state: GpuStateSnapshot = { accounts: new Map() };
+  addAccounts(state.accounts, c, i);
+  return state;
+}
+
 function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResult): Observed {
   const outcome = outcomeName(r.outcome);
   const finalStorage = new Map(state.accounts.get(`0x${hex(TARGET(i))}`)!.storage);
-  for (const w of r.storageWrites) finalStorage.set(w.slot, w.value);
+  for (const w of r.storageWrites) if (hex(w.address) === hex(TARGET(i))) finalStorage.set(w.slot, w.value);
   const storage: string[] = [];
   for (const k of storageKeys(c)) {
     const v = finalStorage.get(k) ?? 0n;
     if (v !== 0n) storage.push(`${k.toString(16)}=${v.toString(16)}`);
   }
   const ok = outcome === 'Stop' || outcome === 'Return';
+  const accounts: string[] = [];
+  if (ok) {
+    for (const a of observedAccounts(c, i)) {
+      const key = `0x${hex(a)}`;
+      const pre = state.accounts.get(key);
+      const change = r.accounts.find((x) => hex(x.address) === hex(a));
+      const slots: [bigint, bigint][] = [];
+      if (hex(a) !== hex(TARGET(i))) {
+        const finalSlots = new Map(pre?.storage ?? []);
+        for (const w of r.storageWrites) if (hex(w.address) === hex(a)) finalSlots.set(w.slot, w.value);
+        for (const k of storageKeys(c, a)) slots.push([k, finalSlots.get(k) ?? 0n]);
+      }
+      accounts.push(...describeAccount(a, change?.balance ?? pre?.balance ?? 0n, change?.nonce ?? pre?.nonce ?? 0n, slots));
+    }
+  }
   return {
     outcome,
     gasLeft: r.gasLeft,
@@ -277,6 +350,7 @@ function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResul
     returnData: hex(r.returnData),
     logs: r.logs.map((l) => `${hex(l.address)}:${l.topics.map(hex).join(',')}:${hex(l.data)}`),
     storage,
+    accounts,
   };
 }
 

@@ -1,0 +1,231 @@
+//! requires: u256/all interpreter/frame interpreter/gas interpreter/stack interpreter/memory
+//! requires: interpreter/state interpreter/accounts interpreter/env interpreter/frames
+// CALL, CALLCODE, DELEGATECALL and STATICCALL: their account work and gas, then the
+// callee's frame (interpreter/frames), whose end gives the caller its result, gas and
+// return data. Every rule follows @ethereumjs/evm (opcodes/gas.ts, interpreter.ts,
+// evm.ts): the same gas, the same order of checks, the same state changes, made and
+// rolled back in the same frames.
+
+// The records the gas phase of a call-family step chose: the account called (its
+// address, for CALL and STATICCALL the callee), and the one whose code runs (it, or its
+// EIP-7702 delegate).
+var<private> call_target: u32;
+var<private> call_code_acct: u32;
+fn is_call_op(op: u32) -> bool {
+  return op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL;
+}
+
+fn is_create_op(op: u32) -> bool {
+  return op == OP_CREATE || op == OP_CREATE2;
+}
+
+// Whether a call moves value: CALL and CALLCODE with a nonzero value operand.
+fn moves_value(op: u32) -> bool {
+  return (op == OP_CALL || op == OP_CALLCODE) && !u256_is_zero(arg[2]);
+}
+
+// The operands of a call's input and output ranges: CALL and CALLCODE have a value
+// operand before them, DELEGATECALL and STATICCALL do not.
+fn call_arg(op: u32, k: u32) -> u256 {
+  return arg[select(k + 2u, k + 3u, op == OP_CALL || op == OP_CALLCODE)];
+}
+
+// The account and access work of a call-family opcode, CREATE, CREATE2 and
+// SELFDESTRUCT before their charge: returns the gas beyond the static part (memory
+// and per-word gas are charge_dynamic's), or sets `access_fail`.
+var<private> access_fail: u32;
+
+fn frame_op_gas(op: u32) -> u32 {
+  // The other state-changing opcodes fail in a static frame before this (step()).
+  if (op == OP_CALL && moves_value(op) && (frame_flags & FRAME_STATIC) != 0u) {
+    access_fail = OUTCOME_STATIC_STATE_CHANGE;
+    return 0u;
+  }
+  if (is_create_op(op)) {
+    // The creator is warm already; init code words are charge_dynamic's.
+    return 0u;
+  }
+  let callee = acct_touch(to_address(arg[select(1u, 0u, op == OP_SELFDESTRUCT)]));
+  call_target = callee;
+  call_code_acct = callee;
+  if (callee == NOT_FOUND) {
+    return 0u;
+  }
+  let cold = !acct_has(callee, ACCT_WARM);
+  acct_read(callee, ACCT_READ);
+  if (cold) {
+    acct_mark(callee, ACCT_WARM);
+  }
+  if (op == OP_SELFDESTRUCT) {
+    // EIP-2929: a cold beneficiary costs the whole cold access (a warm one nothing);
+    // sending a balance to an empty account makes it (EIP-161).
+    acct_read(self_acct, ACCT_READ);
+    var extra = select(0u, GAS_COLD_ACCOUNT_ACCESS, cold);
+    if (!u256_is_zero(acct_balance(self_acct)) && acct_empty(callee)) {
+      extra += GAS_CALL_NEW_ACCOUNT;
+    }
+    return extra;
+  }
+  var extra = select(0u, COLD_ACCOUNT_EXTRA, cold);
+  if (moves_value(op)) {
+    extra += GAS_CALL_VALUE_TRANSFER;
+    if (op == OP_CALL && acct_empty(callee)) {
+      extra += GAS_CALL_NEW_ACCOUNT;
+    }
+  }
+  // EIP-7702: a delegated account runs its delegate's code, and the call pays to
+  // access the delegate (warm or cold).
+  let e = acct_entry(callee);
+  let flags = entry_u32(e, ACCOUNT_FLAGS);
+  if (has_eip(EIP_7702) && !acct_has(callee, ACCT_CODE | ACCT_CREATED) && (flags & (ACCOUNT_DELEGATED | ACCOUNT_MALFORMED)) != 0u) {
+    if ((flags & ACCOUNT_MALFORMED) != 0u) {
+      access_fail = OUTCOME_NEEDS_HOST;
+      return 0u;
+    }
+    // The designator's last 20 bytes, big-endian.
+    var d = u256_zero();
+    let at = entry_u32(e, ACCOUNT_RUN_AT) * 4u + DELEGATION_LEN - 20u;
+    for (var j = 0u; j < 20u + opaque; j++) {
+      let k = 19u - j;
+      d[k >> 2u] |= region_byte(BUF_BLOB, at + j) << ((k & 3u) * 8u);
+    }
+    let delegate = acct_touch(d);
+    if (delegate == NOT_FOUND) {
+      return 0u;
+    }
+    call_code_acct = delegate;
+    acct_read(delegate, ACCT_READ);
+    if (acct_has(delegate, ACCT_WARM)) {
+      extra += GAS_WARM_STORAGE_READ;
+    } else {
+      extra += GAS_COLD_ACCOUNT_ACCESS;
+      acct_mark(delegate, ACCT_WARM);
+    }
+  }
+  return extra;
+}
+
+fn u64_from_u256(v: u256) -> vec2<u32> {
+  if ((v[2] | v[3] | v[4] | v[5] | v[6] | v[7]) != 0u) {
+    return U64_MAX;
+  }
+  return vec2<u32>(v[0], v[1]);
+}
+
+fn u64_min(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  return select(a, b, u64_lt(b, a));
+}
+
+// EIP-150: all but one 64th of the gas left.
+fn all_but_64th(g: vec2<u32>) -> vec2<u32> {
+  return u64_sub(g, vec2<u32>((g.x >> 6u) | (g.y << 26u), g.y >> 6u));
+}
+
+// What transfer() does besides moving value: a create's new account gets nonce 1 and
+// is marked created; SELFDESTRUCT does not touch the account it empties.
+const MOVE_CREATES = 1u;
+const MOVE_UNTOUCHED_FROM = 2u;
+
+// Moves `value` from one account to another inside the frame being entered, touching
+// both (EIP-161) as @ethereumjs/evm's value transfer does even for zero. False when the
+// recipient's balance would overflow (left to the host).
+fn transfer(payer: u32, payee: u32, value: u256, how: u32) -> bool {
+  var f = acct_load(payer);
+  f.flags |= select(ACCT_TOUCHED, 0u, (how & MOVE_UNTOUCHED_FROM) != 0u);
+  if (!u256_is_zero(value)) {
+    f.balance = u256_sub(f.balance, value);
+    f.flags |= ACCT_WRITTEN;
+  }
+  acct_store(payer, f);
+  var t = acct_load(payee);
+  let sum = u256_add(t.balance, value);
+  if (u256_lt(sum, value)) {
+    return false;
+  }
+  t.flags |= ACCT_TOUCHED;
+  if (!u256_is_zero(value)) {
+    t.balance = sum;
+    t.flags |= ACCT_WRITTEN;
+  }
+  // EIP-161: a created account starts at nonce 1 (its nonce was 0, or it collided).
+  if ((how & MOVE_CREATES) != 0u) {
+    t.nonce = vec2<u32>(1u, 0u);
+    t.flags |= ACCT_CREATED | ACCT_WRITTEN;
+  }
+  acct_store(payee, t);
+  return true;
+}
+
+// CALL, CALLCODE, DELEGATECALL, STATICCALL after their charge: the callee's gas
+// (EIP-150), the depth and balance checks, then the callee's frame, or its result at
+// once when it has no code. Returns 0 (res[0] is the result when no frame was pushed,
+// `pushed` when one was) or the outcome that ends the call.
+fn call_start(op: u32) -> u32 {
+  // CALLVALUE of the callee: CALL and CALLCODE send their operand, DELEGATECALL keeps
+  // the caller's, STATICCALL has none.
+  var value = u256_zero();
+  if (op == OP_CALL || op == OP_CALLCODE) {
+    value = arg[2];
+  } else if (op == OP_DELEGATECALL) {
+    value = read_u256(BUF_SCRATCH, frame_at + FRAME_VALUE);
+  }
+  let moves = moves_value(op);
+  var callee_gas = u64_min(u64_from_u256(arg[0]), all_but_64th(gas));
+  gas = u64_sub(gas, callee_gas);
+  if (moves) {
+    callee_gas = u64_add(callee_gas, u64(GAS_CALL_STIPEND));
+  }
+  rd_len = 0u;
+  res[0] = u256_zero();
+  let transfers = op != OP_DELEGATECALL;
+  // The balance check reads the caller's balance: the validator must see that read
+  // even when the transfer fails and nothing is written.
+  if (moves) {
+    acct_read(self_acct, ACCT_READ);
+  }
+  if (depth >= LIMIT_CALL_DEPTH || (moves && u256_lt(acct_balance(self_acct), value))) {
+    gas = u64_add(gas, callee_gas);
+    return 0u;
+  }
+  // A precompile (by the called address, before any delegation) is the host's.
+  let to = acct_address(call_target);
+  if (u256_fits_u32(to) && to[0] != 0u && to[0] <= PRECOMPILE_LAST_BY_FORK[param(PARAMS_FORK_ROW)]) {
+    return OUTCOME_NEEDS_HOST;
+  }
+  let code = acct_code(call_code_acct, true);
+  let self_address = read_u256(BUF_SCRATCH, frame_at + FRAME_ADDRESS);
+  // CALLCODE and DELEGATECALL run the code in the caller's account.
+  let own = op == OP_CALLCODE || op == OP_DELEGATECALL;
+  let recipient = select(call_target, self_acct, own);
+  if (code.len == 0u) {
+    // Nothing runs, nothing can fail: the transfer is made in the caller's frame.
+    if (transfers && !transfer(self_acct, recipient, value, 0u)) {
+      return OUTCOME_NEEDS_HOST;
+    }
+    gas = u64_add(gas, callee_gas);
+    res[0] = u256_one();
+    return 0u;
+  }
+  let in_off = clamp_u32(call_arg(op, 0u));
+  let in_len = clamp_u32(call_arg(op, 1u));
+  let caller_mem = mem_at * 4u;
+  let caller_static = frame_flags;
+  let caller_self = self_acct;
+  let env_caller = pick(self_address, read_u256(BUF_SCRATCH, frame_at + FRAME_CALLER), op == OP_DELEGATECALL);
+  let env_address = pick(to, self_address, own);
+  if (!frame_push(select(6u, 7u, op == OP_CALL || op == OP_CALLCODE), FRAME_CALL, NOT_FOUND, clamp_u32(call_arg(op, 2u)), clamp_u32(call_arg(op, 3u)), env_address, env_caller, value)) {
+    return 0u;
+  }
+  pushed = true;
+  gas = callee_gas;
+  self_acct = recipient;
+  frame_flags = caller_static | select(0u, FRAME_STATIC, op == OP_STATICCALL);
+  data_buf = BUF_SCRATCH;
+  data_base = select(0u, caller_mem + in_off, in_len != 0u);
+  data_len = in_len;
+  enter_code(code);
+  if (transfers && !transfer(caller_self, recipient, value, 0u)) {
+    return OUTCOME_NEEDS_HOST;
+  }
+  return 0u;
+}
