@@ -3,6 +3,7 @@ import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuCallResult } from '../gpu/abi.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import { deposit, type Prelude } from './prelude.js';
@@ -54,31 +55,38 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
 }
 
 /**
- * Whether the frames created or destroyed accounts (CREATE, CREATE2, SELFDESTRUCT; a
- * create transaction's own account is the prelude's). The kernel runs these, but the
- * host does not settle them yet: they are re-executed.
+ * Whether the host does not settle what the frames did: a create transaction whose
+ * own account was destroyed (its code deposit and the deletion interleave), or a
+ * destroyed coinbase (runTx pays the fee before it deletes the account).
  */
-function createsOrDestroys(frame: GpuCallResult, p: Prelude): boolean {
-  const own = p.inputs.isCreate ? p.inputs.to : undefined;
-  return frame.storageEmptyReads.length > 0 || frame.accounts.some((a) => a.destroyed || a.code !== undefined || (a.created && bytesToHex(a.address) !== own));
+function unsettled(r: HostRules, frame: GpuCallResult, p: Prelude): boolean {
+  return frame.accounts.some((a) => a.destroyed && [p.inputs.isCreate ? p.inputs.to : '', r.coinbase].includes(bytesToHex(a.address)));
 }
 
 /**
  * The accounts as the transaction leaves them: the standing layer of the prelude, then
- * every account the frames changed, at its final balance and nonce (the kernel started
- * from the state the prelude leaves: validate.ts checked every account it changed).
- * EIP-161: an account the frames touched that ends empty is removed.
+ * every account the frames changed, at its final balance and nonce, with the code a
+ * create deposited (the kernel started from the state the prelude leaves: validate.ts
+ * checked every account it read or changed). At the transaction's end, as runTx: an
+ * account SELFDESTRUCT ran in is deleted with its storage (from Cancun, EIP-6780, only
+ * one created in this transaction); a touched account that ends empty is removed
+ * (EIP-161).
  */
-function accountsAfterFrames(layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult): [string, AccountState | null][] {
+function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult): { accounts: [string, AccountState | null][]; wiped: string[] } {
   const out = new Map(layer);
+  const wiped: string[] = [];
   for (const a of frame.accounts) {
     const addr = bytesToHex(a.address);
     const before = p.atStart.account(addr);
-    const code = before?.code ?? EMPTY;
-    if (a.touched && a.nonce === 0n && a.balance === 0n && code.length === 0) out.set(addr, null);
-    else if (a.written) out.set(addr, { nonce: a.nonce, balance: a.balance, code, codeHash: before?.codeHash ?? KECCAK256_NULL });
+    const code = a.code ?? before?.code ?? EMPTY;
+    const codeHash = a.code ? (a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code)) : before?.codeHash ?? KECCAK256_NULL;
+    if (a.destroyed && (!r.destroysOnlyCreated || a.created)) {
+      out.set(addr, null);
+      wiped.push(addr);
+    } else if (a.touched && a.nonce === 0n && a.balance === 0n && code.length === 0) out.set(addr, null);
+    else if (a.written || a.created) out.set(addr, { nonce: a.nonce, balance: a.balance, code, codeHash });
   }
-  return [...out];
+  return { accounts: [...out], wiped };
 }
 
 /**
@@ -89,10 +97,11 @@ function accountsAfterFrames(layer: [string, AccountState | null][], p: Prelude,
 export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
   const { inputs } = p;
   const outcome = frame.outcome as OutcomeCode;
-  if (needsHost(outcome) || frame.refund < 0n || createsOrDestroys(frame, p)) return undefined;
+  if (needsHost(outcome) || frame.refund < 0n || unsettled(r, frame, p)) return undefined;
   const ok = isSuccess(outcome);
   let gasLeft = frame.gasLeft;
-  let layer = ok ? accountsAfterFrames(p.atStart.changes(), p, frame) : p.charged.changes();
+  const after = ok ? accountsAfterFrames(r, p.atStart.changes(), p, frame) : { accounts: p.charged.changes(), wiped: [] };
+  const layer = after.accounts;
   if (ok && inputs.isCreate) {
     const deployed = deposit(r, frame.returnData, gasLeft);
     if (!deployed) return undefined;
@@ -114,6 +123,6 @@ export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelud
   const message = ethereumjsErrorOf(outcomeName(outcome));
   return {
     tx: executed(r, index, view, p, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
-    writes: { wiped: [], storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
+    writes: { wiped: after.wiped, storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
   };
 }

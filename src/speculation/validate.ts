@@ -35,6 +35,11 @@ export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prel
     if (then.balance !== now.balance || then.nonce !== now.nonce || Buffer.compare(then.codeHash, now.codeHash) !== 0) return false;
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(bytesToHex(read.address), read.slot) !== read.value) return false;
+  // A create's collision check read whether the address has storage (EIP-7610).
+  for (const a of frame.result.storageEmptyReads) {
+    const then = snapshot.accounts.get(bytesToHex(a));
+    if ([...(then?.storage.values() ?? [])].some((v) => v !== 0n) === p.atStart.storageEmpty(bytesToHex(a))) return false;
+  }
   return true;
 }
 

@@ -159,7 +159,7 @@ const preAccounts = (c: Case, i: number) => [...ownAccounts(c, i), ...(c.account
 
 const warmSet = (c: Case, i: number) => [CALLER(i), TARGET(i), ...(c.warm ?? [])];
 
-async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
+async function runReference(env: Env, c: Case, i: number, changed: Uint8Array[]): Promise<Observed> {
   const common = makeCommon(env.fork, env.chainId ?? 1n);
   const hashes = env.blockHashes ?? new Map();
   const evm = await createEVM({ common, blockchain: makeBlockHashSource(hashes) as never });
@@ -197,7 +197,7 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
   }
   const accounts: string[] = [];
   if (err === undefined) {
-    for (const a of observedAccounts(c, i)) {
+    for (const a of observedAccounts(c, i, changed)) {
       const address = new Address(a);
       const acct = await evm.stateManager.getAccount(address);
       const slots: [bigint, bigint][] = [];
@@ -207,7 +207,10 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
           slots.push([k, v.length ? BigInt(bytesToHex(v)) : 0n]);
         }
       }
-      accounts.push(...describeAccount(a, acct?.balance ?? 0n, acct?.nonce ?? 0n, slots));
+      const code = await evm.stateManager.getCode(address);
+      // Whether SELFDESTRUCT ran in it (ethereumjs lists created accounts only from Cancun).
+      const fate = r.selfdestruct?.has(bytesToHex(a)) ? 'destroyed' : '';
+      accounts.push(...describeAccount(a, acct?.balance ?? 0n, acct?.nonce ?? 0n, slots, code, fate));
     }
   }
   return {
@@ -221,13 +224,14 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
   };
 }
 
-/** Accounts whose final state is compared: the caller, and every account the case names. */
-function observedAccounts(c: Case, i: number): Uint8Array[] {
-  return [CALLER(i), TARGET(i), ...(c.accounts ?? []).map((a) => a.address), ...(c.watch ?? [])];
+/** Accounts whose final state is compared: the caller, every account the case names, and every account the GPU reports changed (a create's). */
+function observedAccounts(c: Case, i: number, changed: Uint8Array[]): Uint8Array[] {
+  const all = [CALLER(i), TARGET(i), ...(c.accounts ?? []).map((a) => a.address), ...(c.watch ?? []), ...changed];
+  return [...new Map(all.map((a) => [hex(a), a])).values()];
 }
 
-function describeAccount(a: Uint8Array, balance: bigint, nonce: bigint, slots: [bigint, bigint][]): string[] {
-  const out = balance !== 0n || nonce !== 0n ? [`${hex(a)}=${balance.toString(16)}:${nonce}`] : [];
+function describeAccount(a: Uint8Array, balance: bigint, nonce: bigint, slots: [bigint, bigint][], code: Uint8Array, fate: string): string[] {
+  const out = balance !== 0n || nonce !== 0n || code.length > 0 || fate ? [`${hex(a)}=${balance.toString(16)}:${nonce}:${hex(code)}:${fate}`] : [];
   for (const [k, v] of slots) if (v !== 0n) out.push(`${hex(a)}[${k.toString(16)}]=${v.toString(16)}`);
   return out;
 }
@@ -330,7 +334,7 @@ function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResul
   const ok = outcome === 'Stop' || outcome === 'Return';
   const accounts: string[] = [];
   if (ok) {
-    for (const a of observedAccounts(c, i)) {
+    for (const a of observedAccounts(c, i, r.accounts.map((x) => x.address))) {
       const key = `0x${hex(a)}`;
       const pre = state.accounts.get(key);
       const change = r.accounts.find((x) => hex(x.address) === hex(a));
@@ -340,7 +344,8 @@ function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResul
         for (const w of r.storageWrites) if (hex(w.address) === hex(a)) finalSlots.set(w.slot, w.value);
         for (const k of storageKeys(c, a)) slots.push([k, finalSlots.get(k) ?? 0n]);
       }
-      accounts.push(...describeAccount(a, change?.balance ?? pre?.balance ?? 0n, change?.nonce ?? pre?.nonce ?? 0n, slots));
+      const fate = change?.destroyed ? 'destroyed' : '';
+      accounts.push(...describeAccount(a, change?.balance ?? pre?.balance ?? 0n, change?.nonce ?? pre?.nonce ?? 0n, slots, change?.code ?? pre?.code ?? new Uint8Array(0), fate));
     }
   }
   return {
@@ -414,7 +419,7 @@ export async function diff(env: Env, cases: Case[], opts: DiffOptions = {}): Pro
   }
   const mismatches: string[] = [];
   for (const [i, c] of cases.entries()) {
-    const want = await runReference(env, c, i);
+    const want = await runReference(env, c, i, results[i].accounts.map((x) => x.address));
     const got = observeGpu(c, i, states[i], results[i]);
     if (harnessKernel() === 'compiled' && results[i].kernel !== 'compiled') mismatches.push(`${env.fork} ${c.name}: ran on the ${results[i].kernel} kernel, not compiled`);
     if (show(want) !== show(got)) {
