@@ -1,4 +1,5 @@
 import { BloomBatch } from '../chain/bloom-batch.js';
+import { ServiceError } from '../errors/service-error.js';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
@@ -128,7 +129,8 @@ export class SpeculativeEngine implements Engine {
         session = route?.session;
         if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings });
       } catch (e) {
-        if (this.config.gpu.required && !session) throw e;
+        // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
+        if (e instanceof ServiceError) throw e;
         // A lost or failing device: the same transactions take the CPU routes, with the same results.
         countFallback(stats, 'device-error');
         gpu = undefined;
