@@ -11,7 +11,7 @@ interface StatsBase {
   txs: number;
   included: number;
   rejected: number;
-  /** How many included transactions each engine label executed (`gpu`, `cpu`, `mixed`, `reference`). */
+  /** How many included transactions each engine label executed (`gpu`, `cpu`, `host`, `mixed`, `reference`). */
   engines: Record<string, number>;
   /** Milliseconds per phase (setup, execute, diff, roots, ...). */
   timingsMs: Record<string, number>;

@@ -87,7 +87,7 @@ describe('large batches', () => {
       expect(got.stateDiff.post[BOB]).toEqual({ balance: hex(n) });
       expect(got.stateDiff.post[sender(0)]).toEqual({ balance: hex(ONE_ETH - 200n * (21000n * 8n + 1n)), nonce: hex(200) });
       // 50 senders: each sender's first transfer commits on the host path, its successors too (nonce chains need no worker).
-      expect(got.stats).toMatchObject({ engine: 'auto', txs: n, included: n, rejected: 0, engines: { cpu: n } });
+      expect(got.stats).toMatchObject({ engine: 'auto', txs: n, included: n, rejected: 0, engines: { host: n } });
     });
   });
 });
