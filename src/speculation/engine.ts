@@ -27,6 +27,7 @@ import { countFallback, newSpeculationStats } from './stats.js';
 import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
+import { shareBatch, type SharedBatch } from './workers/share.js';
 import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
 import { worldDiffSource } from './world-diff.js';
@@ -46,7 +47,7 @@ export interface SpeculationConfig {
   gpu?: GpuRouteConfig;
   /** Speculate on CPU worker threads; without them, what the GPU and the host rules do not take runs in order on the main thread. */
   workers: boolean;
-  /** Decode signed transactions (recover senders) on the main thread up front when the batch has at most this many. */
+  /** Decode signed transactions (recover senders) on the main thread when the batch has at most this many; beyond that the worker pool recovers them in parallel. */
   decodeSignedUpTo: number;
   /** Batches smaller than this speculate on no worker (a worker round trip costs more). */
   speculateFrom: number;
@@ -110,7 +111,9 @@ export class SpeculativeEngine implements Engine {
     timings.setup = since(t);
 
     t = performance.now();
-    const views = rules ? txViews(batch, main, this.config.decodeSignedUpTo) : [];
+    let shared: SharedBatch | undefined;
+    const share = () => (shared ??= shareBatch({ batch, start, engine: 'cpu' }));
+    const views = rules ? await txViews(batch, main, { decodeSignedUpTo: this.config.decodeSignedUpTo, pool: this.deps.pool, shared: share }) : [];
     const inputs: (TxInputs | undefined)[] = batch.txs.map((input, i) => {
       const view = views[i];
       // Decoding is the reference's first check: ethereumjs checks the fields of an unsigned blob or set-code transaction first.
@@ -142,7 +145,7 @@ export class SpeculativeEngine implements Engine {
     const n = batch.txs.length;
     const speculate = this.config.workers && n >= this.config.speculateFrom;
     const pool = this.deps.pool;
-    const workers = speculate ? new WorkerSpeculation(pool!, batch, start, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads }) : undefined;
+    const workers = speculate ? new WorkerSpeculation(pool!, batch, share, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads }) : undefined;
     const clock = { validate: 0, reexecute: 0, wait: 0, host: 0 };
     const ctx: CommitContext = { world, asm, main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers };
     t = performance.now();

@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
-import type { SpeculationTask } from './worker.js';
+import type { BatchTask, DecodedTx } from './share.js';
 
 /**
- * The CPU worker pool (piscina). From the built code the workers load worker.js; from
- * the TypeScript sources (tests, tsx) a small .mjs entry registers tsx in the worker
- * first, as worker threads do not inherit the parent's loader.
+ * The CPU worker pool (piscina), owned by the engine registry. From the built code the
+ * workers load worker.js; from the TypeScript sources (tests, tsx) a small .mjs entry
+ * registers tsx in the worker first, as worker threads do not inherit the parent's
+ * loader.
  */
 function workerFile(): string {
   const fromSources = import.meta.url.endsWith('.ts');
@@ -19,9 +20,19 @@ export class CpuWorkerPool {
   /** `threads`: the configured worker count (RuntimeConfig.cpuWorkers). */
   constructor(readonly threads: number) {}
 
-  run(task: SpeculationTask): Promise<TxExecution[]> {
+  /** Runs transactions speculatively against the batch's starting state. */
+  run(task: BatchTask): Promise<TxExecution[]> {
+    return this.piscina().run(task) as Promise<TxExecution[]>;
+  }
+
+  /** Recovers signed transactions' senders. */
+  decode(task: BatchTask): Promise<DecodedTx[]> {
+    return this.piscina().run(task, { name: 'decode' }) as Promise<DecodedTx[]>;
+  }
+
+  private piscina(): Piscina {
     this.pool ??= new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
-    return this.pool.run(task) as Promise<TxExecution[]>;
+    return this.pool;
   }
 
   async close(): Promise<void> {
