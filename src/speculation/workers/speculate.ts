@@ -14,6 +14,8 @@ export interface WorkerSpeculationOptions {
   chunk: number;
   /** Tasks kept in flight ahead of the commit. */
   ahead: number;
+  /** The batch's: once it fires, queued tasks are dropped and running ones stopped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -86,13 +88,14 @@ export class WorkerSpeculation {
     this.payload ??= share({ batch: this.batch, start: this.start, engine: 'cpu' });
     this.stats.tasks++;
     this.stats.speculated += indices.length;
-    const p = this.pool.run({ batchId: this.batchId, payload: this.payload, indices });
+    const p = this.pool.run({ batchId: this.batchId, payload: this.payload, indices }, this.o.signal);
     p.catch(() => {}); // awaited in order by beginChunk
     this.inFlight.set(c, p);
   }
 }
 
-function share(p: SpeculationPayload): SharedArrayBuffer {
+/** `p`, v8-serialized once into shared memory: every thread reads it without a copy per message. */
+export function share(p: unknown): SharedArrayBuffer {
   const bytes = serialize(p);
   const sab = new SharedArrayBuffer(bytes.length);
   new Uint8Array(sab).set(bytes);

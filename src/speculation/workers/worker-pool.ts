@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
+import { ExecThreads } from './exec-thread.js';
 import type { SpeculationTask } from './worker.js';
 
 /**
@@ -15,18 +16,22 @@ function workerFile(): string {
 
 export class CpuWorkerPool {
   private pool: Piscina | undefined;
+  /** Threads for whole sequential batches and re-executions (exec-thread.ts), one per batch that runs them. */
+  readonly exec = new ExecThreads();
 
   /** `threads`: the configured worker count (RuntimeConfig.cpuWorkers). */
   constructor(readonly threads: number) {}
 
-  run(task: SpeculationTask): Promise<TxExecution[]> {
+  /** `signal`: an abandoned batch's task is dropped from the queue, or its thread terminated (piscina starts another). */
+  run(task: SpeculationTask, signal?: AbortSignal): Promise<TxExecution[]> {
     this.pool ??= new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
-    return this.pool.run(task) as Promise<TxExecution[]>;
+    return this.pool.run(task, signal ? { signal } : {}) as Promise<TxExecution[]>;
   }
 
   async close(): Promise<void> {
     const p = this.pool;
     this.pool = undefined;
+    await this.exec.close();
     await p?.destroy();
   }
 }
