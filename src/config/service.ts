@@ -75,7 +75,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxBatchMs: DEFAULT_BATCH_MS,
   maxConcurrentBatches: 2,
   maxQueuedGas: DEFAULT_BATCH_GAS,
-  maxEventLoopDelayMs: 500,
+  maxEventLoopDelayMs: 1000,
   maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85),
   logLevel: 'info',
 });
@@ -97,7 +97,7 @@ export const SERVICE_SETTINGS: { [K in keyof ServerConfig]-?: Setting<NonNullabl
   maxConcurrentBatches: { flag: 'max-concurrent-batches', env: 'EVMGPU_MAX_CONCURRENT_BATCHES', defaultText: '2', doc: 'batches executing at once; more wait in the queue', parse: (t, what) => positive(parseCount(t, what), what) },
   maxQueuedGas: { flag: 'max-queued-gas', env: 'EVMGPU_MAX_QUEUED_GAS', defaultText: '300,000,000', doc: 'declared gas of the batches waiting for a slot; past it, 503 OVERLOADED', parse: (t, what) => parseCount(t, what) },
   maxPendingBytes: { flag: 'max-pending-bytes', env: 'EVMGPU_MAX_PENDING_BYTES', defaultText: 'twice `--body-limit`', doc: 'request bodies held at once, read, queued or executing (a size); past it, 503 OVERLOADED', parse: (t, what) => positive(parseSize(t, what), what) },
-  maxEventLoopDelayMs: { flag: 'max-event-loop-delay', env: 'EVMGPU_MAX_EVENT_LOOP_DELAY', defaultText: '500', doc: 'event-loop delay in ms past which requests get 503 OVERLOADED (0: off)', parse: (t, what) => parseCount(t, what) },
+  maxEventLoopDelayMs: { flag: 'max-event-loop-delay', env: 'EVMGPU_MAX_EVENT_LOOP_DELAY', defaultText: '1000', doc: 'event-loop delay in ms past which requests get 503 OVERLOADED (0: off)', parse: (t, what) => parseCount(t, what) },
   maxHeapUsedBytes: { flag: 'max-heap-used', env: 'EVMGPU_MAX_HEAP_USED', defaultText: "85% of V8's heap limit", doc: 'V8 heap in use past which requests get 503 OVERLOADED (a size; 0: off)', parse: (t, what) => parseSize(t, what) },
   authTokenFile: {
     flag: 'auth-token-file', env: 'EVMGPU_AUTH_TOKEN_FILE', defaultText: 'none (no authentication)', doc: `file holding the bearer token every request other than GET must carry (at least ${MIN_TOKEN_LENGTH} characters)`,

@@ -23,7 +23,7 @@ export function registerPressure(app: FastifyInstance, limits: PressureLimits, a
   void app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
     maxHeapUsedBytes: limits.maxHeapUsedBytes,
-    sampleInterval: 500,
+    sampleInterval: 1000,
     // A rejected promise goes to the error handler, which sends the coded 503 and its Retry-After.
     pressureHandler: async (_request, _reply, type, value) => {
       admission.refused.pressure++;

@@ -27,7 +27,7 @@ import { countFallback, newSpeculationStats } from './stats.js';
 import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
-import { OffThreadReexecution, OffThreadReference } from './workers/off-thread.js';
+import { OffThreadReexecution, OffThreadReference, TrackedWorld } from './workers/off-thread.js';
 import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
 import { worldDiffSource } from './world-diff.js';
@@ -99,7 +99,9 @@ export class SpeculativeEngine implements Engine {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
-    const world = new WorldState(batch.pre);
+    // With the pool, re-executions run on an exec thread against a copy of this state (workers/off-thread.ts).
+    const pool = this.deps.pool;
+    const world = pool ? new TrackedWorld(batch.pre) : new WorldState(batch.pre);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
@@ -145,12 +147,11 @@ export class SpeculativeEngine implements Engine {
 
     const n = batch.txs.length;
     const speculate = this.config.workers && n >= this.config.speculateFrom;
-    const pool = this.deps.pool;
     const workers = speculate ? new WorkerSpeculation(pool!, batch, start, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads, signal: opts.signal }) : undefined;
     const clock = { validate: 0, reexecute: 0, wait: 0, host: 0 };
     // Re-executions run on an exec thread when the engine has the pool: one runTx may
     // take seconds to minutes, and ethereumjs never yields inside it.
-    const offThread = pool ? new OffThreadReexecution(pool.exec, main, opts.signal) : undefined;
+    const offThread = world instanceof TrackedWorld ? new OffThreadReexecution(pool!.exec, main, world, opts.signal) : undefined;
     const pace = pacer(opts.signal);
     const ctx: CommitContext = { world, asm, main: offThread ?? main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers, pace };
     t = performance.now();

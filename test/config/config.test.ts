@@ -17,7 +17,7 @@ describe('server configuration', () => {
   it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 300M gas, 60 s, two batches at once', () => {
     expect(resolveConfig({}, {})).toEqual({
       host: '0.0.0.0', port: 8080, bodyLimit: 256 * 1024 * 1024, maxTxs: 200_000, maxBatchGas: 300_000_000, logLevel: 'info',
-      maxBatchMs: 60_000, maxConcurrentBatches: 2, maxQueuedGas: 300_000_000, maxEventLoopDelayMs: 500,
+      maxBatchMs: 60_000, maxConcurrentBatches: 2, maxQueuedGas: 300_000_000, maxEventLoopDelayMs: 1000,
       maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85),
     });
     expect(DEFAULT_CONFIG.bodyLimit).toBe(268_435_456);

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { BatchResult, Batch } from '../../model/shapes.js';
-import type { StateReader } from '../world-state.js';
+import { Worker } from 'node:worker_threads';
+import type { Batch, BatchResult } from '../../model/shapes.js';
+import type { TxWrites } from '../access-sets.js';
 import type { TxExecution } from './cpu-executor.js';
-import type { ExecReply, ExecRequest, ExecThreadData, StateQuery } from './exec-protocol.js';
+import type { ExecReply, ExecRequest } from './exec-protocol.js';
 
 /**
  * Threads for the @ethereumjs/vm runs that would otherwise block the main thread: one
@@ -25,25 +25,17 @@ type Pending = { id: number; resolve: (v: unknown) => void; reject: (e: unknown)
 
 export class ExecThread {
   private readonly worker: Worker;
-  private readonly queries: MessagePort;
-  private readonly flag: Int32Array;
   private pending: Pending | undefined;
   private ids = 0;
-  /** The state the running re-execution reads; undefined between requests. */
-  private reader: StateReader | undefined;
   dead = false;
 
   constructor() {
-    const { port1, port2 } = new MessageChannel();
-    const flag = new SharedArrayBuffer(4);
-    this.flag = new Int32Array(flag);
-    this.queries = port1;
-    this.worker = new Worker(threadFile(), { workerData: { queries: port2, flag } satisfies ExecThreadData, transferList: [port2] });
-    this.queries.on('message', (q: StateQuery) => this.answer(q));
+    this.worker = new Worker(threadFile());
     this.worker.on('message', (r: ExecReply) => this.settle(r));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`exec thread exited with code ${code}`)));
-    this.idle();
+    // An idle thread does not keep the process alive; a busy one does, until it answers.
+    this.worker.unref();
   }
 
   /** The whole batch on the reference engine. */
@@ -51,20 +43,14 @@ export class ExecThread {
     return this.call({ id: ++this.ids, kind: 'reference', batch }, signal) as Promise<BatchResult>;
   }
 
-  /** Transaction `index` of batch `key` against `state`, as CpuTxExecutor.run does it. */
-  async run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, state: StateReader, signal?: AbortSignal): Promise<TxExecution> {
-    this.reader = state;
-    try {
-      return (await this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed }, signal)) as TxExecution;
-    } finally {
-      this.reader = undefined;
-    }
+  /** Transaction `index` of batch `key`, after laying `changes` over the thread's copy of the committed state. */
+  run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, changes: TxWrites, signal?: AbortSignal): Promise<TxExecution> {
+    return this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed, changes }, signal) as Promise<TxExecution>;
   }
 
   /** Stops the thread wherever it is. */
   terminate(): void {
     this.dead = true;
-    this.queries.close();
     void this.worker.terminate();
   }
 
@@ -80,28 +66,16 @@ export class ExecThread {
       const done = () => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending = { id: req.id, resolve: (v) => (done(), resolve(v)), reject: (e) => (done(), reject(e)) };
-      this.busy();
+      this.worker.ref();
       this.worker.postMessage(req);
     });
-  }
-
-  private answer(q: StateQuery): void {
-    const r = this.reader;
-    let v: unknown;
-    if (!r) v = null;
-    else if (q.op === 'account') v = r.account(q.addr) ?? null;
-    else if (q.op === 'storage') v = r.storage(q.addr, q.slot);
-    else v = r.storageEmpty(q.addr);
-    this.queries.postMessage(v);
-    Atomics.store(this.flag, 0, 1);
-    Atomics.notify(this.flag, 0);
   }
 
   private settle(r: ExecReply): void {
     const p = this.pending;
     if (!p || p.id !== r.id) return;
     this.pending = undefined;
-    this.idle();
+    this.worker.unref();
     if (r.ok) p.resolve(r.value);
     else p.reject(new Error(r.error));
   }
@@ -111,17 +85,6 @@ export class ExecThread {
     const p = this.pending;
     this.pending = undefined;
     p?.reject(e);
-  }
-
-  /** An idle thread does not keep the process alive; a busy one does, until it answers. */
-  private idle(): void {
-    this.worker.unref();
-    this.queries.unref();
-  }
-
-  private busy(): void {
-    this.worker.ref();
-    this.queries.ref();
   }
 }
 
