@@ -88,7 +88,12 @@ export class ExecThread {
   }
 }
 
-/** Exec threads, one per batch that needs one; a few idle ones are kept warm for the next batches. */
+/**
+ * Exec threads, one per batch that needs one. A few idle ones are kept for the next
+ * batches, and a spare is started whenever none is idle: a thread takes about a second
+ * to load @ethereumjs/vm, which would otherwise fall on a batch's deadline (after an
+ * abandoned batch's thread was terminated, say).
+ */
 export class ExecThreads {
   private readonly idle: ExecThread[] = [];
   private readonly leased = new Set<ExecThread>();
@@ -102,6 +107,7 @@ export class ExecThreads {
     while (t?.dead) t = this.idle.pop();
     t ??= new ExecThread();
     this.leased.add(t);
+    if (this.idle.length === 0) this.idle.push(new ExecThread());
     return t;
   }
 
