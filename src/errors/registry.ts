@@ -5,6 +5,7 @@
  */
 export const ServiceErrors = {
   // Request envelope
+  UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required: Authorization: Bearer <token>' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'content type %s is not supported; use application/json or application/vnd.msgpack' },
   NOT_ACCEPTABLE: { status: 406, message: 'cannot produce %s; accept application/json or application/vnd.msgpack' },
   BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of %s bytes' },
@@ -26,6 +27,9 @@ export const ServiceErrors = {
   CONFLICTING_FEE_FIELDS: { status: 400, message: '%s' },
   TOO_MANY_TXS: { status: 400, message: 'batch has %s transactions; the limit is %s' },
   BATCH_GAS_TOO_HIGH: { status: 400, message: 'batch declares %s gas in total; the limit is %s' },
+  // Load: both carry Retry-After, and neither changed any state
+  OVERLOADED: { status: 503, message: 'the service is at capacity (%s); retry later' },
+  EXECUTION_TIMEOUT: { status: 503, message: 'the batch did not finish within %s ms and was abandoned; nothing was applied' },
   // Everything else
   NOT_FOUND: { status: 404, message: 'route %s not found' },
   INTERNAL: { status: 500, message: 'internal error: %s' },

@@ -1,11 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { EngineRegistry } from '../registry/registry.js';
-import { DEFAULT_CONFIG, type ServerConfig } from '../config/service.js';
+import { DEFAULT_CONFIG, readTokenFile, type ServerConfig } from '../config/service.js';
+import { Admission } from './admission.js';
+import { registerAuth } from './auth.js';
 import { registerBodyParsers } from './content.js';
 import { registerDocs } from './docs.js';
 import type { EngineRegistryLike } from './engines.js';
 import { classifyError, registerErrorHandling, sendError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
+import { registerPressure } from './pressure.js';
 import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
 import { registerExecuteRoute } from './routes/execute.js';
@@ -19,12 +22,21 @@ export interface AppDeps {
 
 /**
  * The HTTP service, ready for `inject` or `listen`; it does not listen by itself.
- * Missing config fields take their defaults.
+ * Missing config fields take their defaults. Guards, in the order a request meets
+ * them: the bearer token (auth.ts), event-loop and memory pressure (pressure.ts), the
+ * bodies held at once, the batch limits, then a slot and a deadline (admission.ts,
+ * execution.ts).
  */
 export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
   const cfg: ServerConfig = { ...DEFAULT_CONFIG, ...config };
   const registry = deps.registry ?? new EngineRegistry();
-  const metrics = new ServiceMetrics(() => registry.compilerReport(0));
+  const admission = new Admission({
+    maxConcurrentBatches: cfg.maxConcurrentBatches,
+    maxQueuedGas: cfg.maxQueuedGas,
+    maxPendingBytes: cfg.maxPendingBytes ?? 2 * cfg.bodyLimit,
+  });
+  const metrics = new ServiceMetrics(() => registry.compilerReport(0), admission);
+  const token = cfg.authTokenFile !== undefined ? readTokenFile(cfg.authTokenFile, '--auth-token-file') : undefined;
 
   const app = Fastify({
     logger: { level: cfg.logLevel },
@@ -41,6 +53,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
   registerRequestIdEcho(app);
   registerBodyParsers(app);
   registerErrorHandling(app, cfg);
+  registerAuth(app, token);
+  registerPressure(app, cfg, admission);
   // Responses are sent as ready strings or buffers; anything else is plain JSON, never
   // filtered through the documented response schemas.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -54,7 +68,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
 
   app.register(async (scope) => {
     await registerDocs(scope);
-    registerExecuteRoute(scope, { registry, metrics, limits: cfg });
+    registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission });
     registerServiceRoutes(scope, registry, metrics);
   });
   return app;

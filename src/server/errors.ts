@@ -52,6 +52,8 @@ export function classifyError(err: unknown, request: FastifyRequest, ctx: ErrorC
 }
 
 export function sendError(reply: FastifyReply, err: ServiceError): FastifyReply {
+  if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+  if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
   return reply.code(err.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(err.toBody()));
 }
 

@@ -5,7 +5,8 @@ import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
 import { BlockAssembler } from '../engine/block-assembler.js';
-import { since, type Engine } from '../engine/engine.js';
+import { since, type Engine, type ExecuteOptions } from '../engine/engine.js';
+import { pacer } from '../engine/pace.js';
 import { ReferenceEngine } from '../engine/reference.js';
 import { baseStats, batchResult } from '../engine/result.js';
 import { isRejection } from '../chain/transaction.js';
@@ -28,6 +29,7 @@ import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
 import { shareBatch, type SharedBatch } from './workers/share.js';
+import { OffThreadReexecution, OffThreadReference, TrackedWorld } from './workers/off-thread.js';
 import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
 import { worldDiffSource } from './world-diff.js';
@@ -75,7 +77,8 @@ export interface SpeculationDeps {
 export class SpeculativeEngine implements Engine {
   readonly name: string;
   readonly description: string;
-  private readonly sequential = new ReferenceEngine();
+  /** Batches before Byzantium; on an exec thread when the engine has the worker pool. */
+  private readonly sequential: Engine;
 
   constructor(
     readonly config: SpeculationConfig,
@@ -83,13 +86,14 @@ export class SpeculativeEngine implements Engine {
   ) {
     this.name = config.name;
     this.description = config.description;
+    this.sequential = deps.pool ? new OffThreadReference(deps.pool.exec) : new ReferenceEngine();
     if (config.gpu && !deps.gpu) throw new Error(`engine ${config.name} needs a GPU runtime`);
     if (config.workers && !deps.pool) throw new Error(`engine ${config.name} needs a worker pool`);
   }
 
-  async execute(batch: Batch): Promise<BatchResult> {
+  async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
-      const r = await this.sequential.execute(batch);
+      const r = await this.sequential.execute(batch, opts);
       return { ...r, stats: { ...r.stats, mode: 'sequential', engine: this.name, sequentialBefore: PARALLEL_MIN_FORK } };
     }
     const timings: Record<string, number> = {};
@@ -97,7 +101,9 @@ export class SpeculativeEngine implements Engine {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
-    const world = new WorldState(batch.pre);
+    // With the pool, re-executions run on an exec thread against a copy of this state (workers/off-thread.ts).
+    const pool = this.deps.pool;
+    const world = pool ? new TrackedWorld(batch.pre) : new WorldState(batch.pre);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
@@ -139,17 +145,26 @@ export class SpeculativeEngine implements Engine {
         gpu = undefined;
       }
     }
+    // A wave cannot be stopped half-way; an abandoned batch stops once it is back.
+    opts.signal?.throwIfAborted();
     const plan = planRoutes({ batch, views, inputs, sources, wave: gpu?.wave, workers: this.config.workers });
     timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
 
     const n = batch.txs.length;
     const speculate = this.config.workers && n >= this.config.speculateFrom;
-    const pool = this.deps.pool;
-    const workers = speculate ? new WorkerSpeculation(pool!, batch, share, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads }) : undefined;
+    const workers = speculate ? new WorkerSpeculation(pool!, batch, share, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads, signal: opts.signal }) : undefined;
     const clock = { validate: 0, reexecute: 0, wait: 0, host: 0 };
-    const ctx: CommitContext = { world, asm, main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers };
+    // Re-executions run on an exec thread when the engine has the pool: one runTx may
+    // take seconds to minutes, and ethereumjs never yields inside it.
+    const offThread = world instanceof TrackedWorld ? new OffThreadReexecution(pool!.exec, main, world, opts.signal) : undefined;
+    const pace = pacer(opts.signal);
+    const ctx: CommitContext = { world, asm, main: offThread ?? main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers, pace };
     t = performance.now();
-    await commitInOrder(ctx);
+    try {
+      await commitInOrder(ctx);
+    } finally {
+      offThread?.release();
+    }
     timings.execute = since(t);
     for (const [k, v] of Object.entries(clock)) timings[k] = Math.round(v * 1000) / 1000;
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;

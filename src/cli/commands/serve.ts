@@ -6,8 +6,10 @@ import { EngineRegistry } from '../../registry/registry.js';
 import { startServer } from '../../server/serve.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
-                    [--max-batch-gas <gas>] [--log-level <level>] [--cpu-workers <n>]
-                    [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
+                    [--max-batch-gas <gas>] [--max-batch-ms <ms>] [--max-concurrent-batches <n>]
+                    [--max-queued-gas <gas>] [--max-pending-bytes <bytes>] [--max-event-loop-delay <ms>]
+                    [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
+                    [--cpu-workers <n>] [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 
 Runs the HTTP service (POST /v1/execute, GET /healthz, /v1/engines, /metrics, /docs)
 until SIGINT or SIGTERM, then finishes the requests in flight and exits 0.

@@ -23,10 +23,15 @@ export interface SharedBatch {
 let batchIds = 0;
 
 export function shareBatch(p: SpeculationPayload): SharedBatch {
+  return { batchId: ++batchIds, payload: share(p) };
+}
+
+/** `p`, v8-serialized once into shared memory: every thread reads it without a copy per message. */
+export function share(p: unknown): SharedArrayBuffer {
   const bytes = serialize(p);
-  const payload = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(payload).set(bytes);
-  return { batchId: ++batchIds, payload };
+  const sab = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(sab).set(bytes);
+  return sab;
 }
 
 /** A task of a shared batch: some of its transactions. */

@@ -10,6 +10,8 @@ export interface WorkerSpeculationOptions {
   chunk: number;
   /** Tasks kept in flight ahead of the commit. */
   ahead: number;
+  /** The batch's: once it fires, queued tasks are dropped and running ones stopped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -80,7 +82,7 @@ export class WorkerSpeculation {
     if (indices.length === 0) return;
     this.stats.tasks++;
     this.stats.speculated += indices.length;
-    const p = this.pool.run({ ...this.shared(), indices });
+    const p = this.pool.run({ ...this.shared(), indices }, this.o.signal);
     p.catch(() => {}); // awaited in order by beginChunk
     this.inFlight.set(c, p);
   }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
 import type { BatchTask, DecodedTx } from './share.js';
+import { ExecThreads } from './exec-thread.js';
 
 /**
  * The CPU worker pool (piscina), owned by the engine registry. From the built code the
@@ -16,13 +17,19 @@ function workerFile(): string {
 
 export class CpuWorkerPool {
   private pool: Piscina | undefined;
+  /** Threads for whole sequential batches and re-executions (exec-thread.ts), one per batch that runs them. */
+  readonly exec = new ExecThreads();
 
   /** `threads`: the configured worker count (RuntimeConfig.cpuWorkers). */
   constructor(readonly threads: number) {}
 
-  /** Runs transactions speculatively against the batch's starting state. */
-  run(task: BatchTask): Promise<TxExecution[]> {
-    return this.piscina().run(task) as Promise<TxExecution[]>;
+  /**
+   * Runs transactions speculatively against the batch's starting state. `signal`: an
+   * abandoned batch's task is dropped from the queue, or its thread terminated (piscina
+   * starts another).
+   */
+  run(task: BatchTask, signal?: AbortSignal): Promise<TxExecution[]> {
+    return this.piscina().run(task, signal ? { signal } : {}) as Promise<TxExecution[]>;
   }
 
   /** Recovers signed transactions' senders. */
@@ -38,6 +45,7 @@ export class CpuWorkerPool {
   async close(): Promise<void> {
     const p = this.pool;
     this.pool = undefined;
+    await this.exec.close();
     await p?.destroy();
   }
 }
