@@ -1,4 +1,17 @@
 import type { Batch, BatchResult } from '../model/shapes.js';
+import type { StateSource } from '../model/state-source.js';
+
+/** What an engine may be given besides the batch. */
+export interface ExecutionContext {
+  /**
+   * The state the batch's `pre` is a part of (src/model/state-source.ts): what `pre` does
+   * not hold is read from it on demand. The result's state root needs the whole state,
+   * so a batch with a source runs with `options.stateRoot: false`. Engines that load the
+   * whole state up front (the reference) refuse a source with STATE_SOURCE_UNSUPPORTED
+   * rather than give a wrong result.
+   */
+  state?: StateSource;
+}
 
 /**
  * An execution engine takes a whole batch and returns the full result. Every engine
@@ -8,7 +21,7 @@ export interface Engine {
   readonly name: string;
   /** One line for docs and GET /v1/engines. */
   readonly description: string;
-  execute(batch: Batch): Promise<BatchResult>;
+  execute(batch: Batch, context?: ExecutionContext): Promise<BatchResult>;
   close?(): Promise<void>;
 }
 

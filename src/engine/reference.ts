@@ -8,9 +8,10 @@ import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff, recordingDiffSource } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx } from '../chain/transaction.js';
+import { ServiceError } from '../errors/service-error.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
 import { BlockAssembler } from './block-assembler.js';
-import { since, type Engine } from './engine.js';
+import { since, type Engine, type ExecutionContext } from './engine.js';
 import { fromRunTx } from './executed-tx.js';
 import { baseStats, batchResult } from './result.js';
 
@@ -28,7 +29,9 @@ export class ReferenceEngine implements Engine {
   /** Called with each batch's VM before its first transaction: tests watch its events here. It must not change what the VM does. */
   protected observe(_vm: VMInstance): void {}
 
-  async execute(batch: Batch): Promise<BatchResult> {
+  async execute(batch: Batch, context?: ExecutionContext): Promise<BatchResult> {
+    // It loads the whole pre-state into a trie up front: with a source, the rest would read as empty.
+    if (context?.state) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [this.name, 'it needs the whole pre-state in the batch']);
     const timings: Record<string, number> = {};
     let t = performance.now();
     const common = makeCommon(batch.fork, batch.env.chainId);

@@ -26,6 +26,7 @@ export const ServiceErrors = {
   CONFLICTING_FEE_FIELDS: { status: 400, message: '%s' },
   TOO_MANY_TXS: { status: 400, message: 'batch has %s transactions; the limit is %s' },
   BATCH_GAS_TOO_HIGH: { status: 400, message: 'batch declares %s gas in total; the limit is %s' },
+  STATE_SOURCE_UNSUPPORTED: { status: 400, message: 'engine %s cannot execute against stored state: %s' },
   // Everything else
   NOT_FOUND: { status: 404, message: 'route %s not found' },
   INTERNAL: { status: 500, message: 'internal error: %s' },

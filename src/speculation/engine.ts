@@ -4,7 +4,8 @@ import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
 import { BlockAssembler } from '../engine/block-assembler.js';
-import { since, type Engine } from '../engine/engine.js';
+import { since, type Engine, type ExecutionContext } from '../engine/engine.js';
+import { ServiceError } from '../errors/service-error.js';
 import { ReferenceEngine } from '../engine/reference.js';
 import { baseStats, batchResult } from '../engine/result.js';
 import { isRejection } from '../chain/transaction.js';
@@ -85,7 +86,8 @@ export class SpeculativeEngine implements Engine {
     if (config.workers && !deps.pool) throw new Error(`engine ${config.name} needs a worker pool`);
   }
 
-  async execute(batch: Batch): Promise<BatchResult> {
+  async execute(batch: Batch, context: ExecutionContext = {}): Promise<BatchResult> {
+    if (context.state) refuseSource(this.name, batch);
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
       const r = await this.sequential.execute(batch);
       return { ...r, stats: { ...r.stats, mode: 'sequential', engine: this.name, sequentialBefore: PARALLEL_MIN_FORK } };
@@ -95,7 +97,7 @@ export class SpeculativeEngine implements Engine {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
-    const world = new WorldState(batch.pre);
+    const world = new WorldState(batch.pre, context.state);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
@@ -150,7 +152,8 @@ export class SpeculativeEngine implements Engine {
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;
 
     t = performance.now();
-    const stateDiff = await computeStateDiff(worldDiffSource(world), batch.pre);
+    const diffSource = worldDiffSource(world);
+    const stateDiff = await computeStateDiff(diffSource, world.startingAccounts(diffSource.written));
     timings.diff = since(t);
 
     t = performance.now();
@@ -165,6 +168,7 @@ export class SpeculativeEngine implements Engine {
       mode: 'speculative',
       workers: speculate ? pool!.threads : 0,
       speculation: stats,
+      ...(context.state ? { stateSource: world.loads } : {}),
     });
   }
 
@@ -180,6 +184,12 @@ export class SpeculativeEngine implements Engine {
 
   /** The registry owns the GPU and the worker pool: an engine has nothing of its own to close. */
   async close(): Promise<void> {}
+}
+
+/** A batch with a state source needs the core's parallel path, and no root of the whole state. */
+function refuseSource(engine: string, batch: Batch): void {
+  if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, `batches before ${PARALLEL_MIN_FORK} run on the reference`]);
+  if (batch.options.stateRoot) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, 'the state root needs the whole state: run with options.stateRoot false']);
 }
 
 /**
