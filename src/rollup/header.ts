@@ -1,0 +1,67 @@
+import { createBlockHeader } from '@ethereumjs/block';
+import { RLP } from '@ethereumjs/rlp';
+import { makeCommon } from '../chain/common.js';
+import { orderedTrieRoot } from '../chain/ordered-trie.js';
+import { isRejection, prepareTx } from '../chain/transaction.js';
+import { forkAtLeast, type Fork } from '../model/fork.js';
+import type { BlockEnv, TxInput } from '../model/shapes.js';
+
+/**
+ * A block's header as @ethereumjs/block builds it, so that its hash is the keccak of a
+ * real RLP header: the parent's hash, the roots, the bloom, gas used and the env's
+ * fields. Fields the chain has no use for take their empty values: no ommers, no
+ * withdrawals (the empty trie), no requests (EIP-7685's empty hash), empty extra data.
+ */
+export interface HeaderFields {
+  parentHash: Uint8Array;
+  stateRoot: Uint8Array;
+  transactionsRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  logsBloom: Uint8Array;
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+}
+
+export function blockHash(fork: Fork, env: BlockEnv, f: HeaderFields): Uint8Array {
+  const common = makeCommon(fork, env.chainId);
+  const merged = forkAtLeast(fork, 'Paris');
+  const header = createBlockHeader(
+    {
+      parentHash: f.parentHash,
+      coinbase: env.coinbase,
+      stateRoot: f.stateRoot,
+      transactionsTrie: f.transactionsRoot,
+      receiptTrie: f.receiptsRoot,
+      logsBloom: f.logsBloom,
+      difficulty: merged ? 0n : env.difficulty ?? 0n,
+      number: env.number,
+      gasLimit: env.gasLimit,
+      gasUsed: f.gasUsed,
+      timestamp: env.timestamp,
+      mixHash: merged ? env.prevRandao ?? new Uint8Array(32) : undefined,
+      baseFeePerGas: forkAtLeast(fork, 'London') ? env.baseFee : undefined,
+      blobGasUsed: forkAtLeast(fork, 'Cancun') ? f.blobGasUsed : undefined,
+      excessBlobGas: forkAtLeast(fork, 'Cancun') ? env.excessBlobGas ?? 0n : undefined,
+      parentBeaconBlockRoot: forkAtLeast(fork, 'Cancun') ? env.parentBeaconBlockRoot ?? new Uint8Array(32) : undefined,
+    },
+    { common, skipConsensusFormatValidation: true, setHardfork: false },
+  );
+  return header.hash();
+}
+
+/**
+ * The trie of the included transactions (RLP(index) -> EIP-2718 encoding), in block
+ * order: signed ones as given, sequencer-trusted ones (a `from`, no signature) with
+ * their fields and an empty signature.
+ */
+export async function transactionsRoot(fork: Fork, chainId: bigint, txs: TxInput[], included: number[]): Promise<Uint8Array> {
+  const common = makeCommon(fork, chainId);
+  const encoded = included.map((i) => {
+    const input = txs[i];
+    if (input.kind === 'raw') return input.raw;
+    const p = prepareTx(input, common);
+    if (isRejection(p)) throw new Error(`transaction ${i} was included but does not encode: ${p.error}`);
+    return p.tx.serialize();
+  });
+  return orderedTrieRoot(encoded.map((value, i) => ({ key: RLP.encode(i), value })));
+}
