@@ -150,6 +150,7 @@ export class Chain {
     t = performance.now();
     const finalized = this.store.finalized()!;
     await this.store.write((w) => {
+      if (this.store.headNumber() !== head.number) throw new Error(`the head moved from ${head.number} during block ${n}`);
       for (const [addr, r] of changes.accounts) w.account(addressKey(addr), r);
       for (const [addr, slot, v] of changes.slots) w.slot(addressKey(addr), slot, v);
       for (const [h, code] of changes.codes) w.code(h, code);

@@ -1,5 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
 import type { BatchResult } from '../model/shapes.js';
@@ -77,6 +79,7 @@ export class ChainStore implements NodeReader {
   private readonly meta: Database<string, string>;
 
   constructor(readonly dir: string) {
+    lock(dir);
     this.env = open({ path: dir, maxDbs: 16 });
     const bin = (name: string): Bin => this.env.openDB({ name, keyEncoding: 'binary', encoding: 'binary' });
     this.accounts = bin('accounts');
@@ -101,6 +104,7 @@ export class ChainStore implements NodeReader {
 
   async close(): Promise<void> {
     await this.env.close();
+    unlock(this.dir);
   }
 
   // Reads.
@@ -242,6 +246,43 @@ export class ChainStore implements NodeReader {
     return (s.lastPageNumber + 1) * s.pageSize;
   }
 }
+
+/**
+ * One chain per store: the chain checks the head and then writes, which two writers
+ * would interleave. A lock file names the process that holds the store; one left by a
+ * process that no longer runs (killed) is taken over.
+ */
+function lock(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, LOCK_FILE);
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (holder && holder !== process.pid && alive(holder)) throw new Error(`the chain store in ${dir} is in use by process ${holder}`);
+    if (holder === process.pid) throw new Error(`the chain store in ${dir} is already open in this process`);
+    rmSync(file, { force: true });
+  }
+}
+
+function unlock(dir: string): void {
+  rmSync(join(dir, LOCK_FILE), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const LOCK_FILE = 'chain.lock';
 
 /** Sorts before every other entry of block `n`'s reverse diff. */
 function undoMarker(n: bigint): Uint8Array {

@@ -8,6 +8,7 @@ import { classifyError, registerErrorHandling, sendError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
+import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
 import { registerServiceRoutes } from './routes/service.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -15,6 +16,8 @@ import { ServiceError } from '../errors/service-error.js';
 export interface AppDeps {
   /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
   registry?: EngineRegistryLike;
+  /** The chain of the rollup co-processor mode (src/rollup/), when the service has a data directory; the app closes it when it closes. */
+  chain?: ChainApi & { close(): Promise<void> };
 }
 
 /**
@@ -49,6 +52,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
   });
   app.addHook('onClose', async () => {
+    // The chain first: a block in flight still needs the engines.
+    await deps.chain?.close();
     await registry.close();
   });
 
@@ -56,6 +61,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     await registerDocs(scope);
     registerExecuteRoute(scope, { registry, metrics, limits: cfg });
     registerServiceRoutes(scope, registry, metrics);
+    registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
   });
   return app;
 }
