@@ -134,7 +134,7 @@ export class Chain {
     const changes = blockChanges(this.state, this.store, this.nodes, head.stateRoot, n, result.stateDiff);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
-    const txRoot = await transactionsRoot(fork, env.chainId, b.txs, result.results.map((r) => r.index));
+    const txRoot = await transactionsRoot(env.chainId, b.txs, result.results.map((r) => r.index));
     const hash = blockHash(fork, env, {
       parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot,
       logsBloom: result.logsBloom, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed,
