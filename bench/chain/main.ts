@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '../../src/config/environment.js';
@@ -51,6 +51,7 @@ const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const started = new Date();
+const loadBefore = loadavg()[1];
 const machine = await describeMachine(registry.gpu);
 log(`machine: ${machine.cpu} x${machine.cores}, adapter ${machine.adapter ?? 'none'}; store in ${dir}`);
 
@@ -126,7 +127,7 @@ const report: ChainReport = {
   date: started.toISOString(), machine, engine, options: opts,
   genesis: { accounts: opts.accounts, ms: genesisMs, planMs, bytes: genesisBytes },
   store: { bytesUsed: chain.store.bytesUsed(), bytesOnDisk: du },
-  rows, mismatches,
+  rows, mismatches, load: { before: loadBefore, after: loadavg()[1] }, wallS: (Date.now() - started.getTime()) / 1000,
 };
 await app.close();
 if (!a.dir) rmSync(dir, { recursive: true, force: true });

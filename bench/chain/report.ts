@@ -28,6 +28,9 @@ export interface ChainReport {
   store: { bytesUsed: number; bytesOnDisk: number };
   rows: BlockRow[];
   mismatches: number;
+  /** The machine's 5-minute load average when the run began and ended (other work shares the cores). */
+  load: { before: number; after: number };
+  wallS: number;
 }
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
@@ -88,6 +91,7 @@ export function renderReport(r: ChainReport): string {
   return `# Rollup co-processor benchmark
 
 ${r.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, adapter: ${m.adapter ?? 'none'}${m.software ? ' (software: WGSL runs on the CPU)' : ''}.
+Load average ${r.load.before.toFixed(1)} at the start and ${r.load.after.toFixed(1)} at the end (other jobs share the cores); the run took ${f0(r.wallS / 60)} min.
 Engine \`${r.engine}\` on both routes. ${r.options.blocks} blocks of ${r.options.txs} transactions (${Math.round(r.options.swapShare * 100)}% Uniswap swap transactions over ${r.options.pools} pools, the rest ERC-20 transfers), seed ${r.options.seed}.
 
 **Genesis:** ${f0(r.genesis.accounts)} accounts (plus ${f0(Math.round(r.genesis.accounts / 5))}-odd token balances and the pools) built in the store in ${f0(r.genesis.ms / 1000)} s (the chain's plan: ${f2(r.genesis.planMs / 1000)} s); ${mib(r.genesis.bytes)} in use after it.

@@ -1,9 +1,9 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { StateDiff } from '../model/shapes.js';
-import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
+import { bytesToBigint } from '../primitives/hex.js';
 import {
-  accountLeaf, addressKey, encodeAccount, slotBytes, slotLeaf, UNDO_ACCOUNT, UNDO_SLOT, undoKey, type AccountRecord,
+  accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import type { ChainState } from './state.js';
 import { EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader } from './trie.js';
@@ -20,16 +20,14 @@ export interface BlockChanges {
   slots: [addr: string, slot: bigint, value: bigint][];
   codes: [hash: Uint8Array, code: Uint8Array][];
   nodes: [hash: Uint8Array, bytes: Uint8Array][];
-  undo: [key: Uint8Array, before: Uint8Array][];
+  undo: ReverseDiff;
   stateRoot: Uint8Array;
   /** Milliseconds: deriving the records, and updating the tries. */
   ms: { state: number; trie: number };
 }
 
-const EMPTY = new Uint8Array(0);
-
 export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff): BlockChanges {
-  const out: BlockChanges = { accounts: [], slots: [], codes: [], nodes: [], undo: [], stateRoot: root, ms: { state: 0, trie: 0 } };
+  const out: BlockChanges = { accounts: [], slots: [], codes: [], nodes: [], undo: { accounts: [], slots: [] }, stateRoot: root, ms: { state: 0, trie: 0 } };
   const accountTrie = new Trie(nodes, root, cache);
   const addrs = [...new Set([...Object.keys(diff.pre), ...Object.keys(diff.post)])].sort();
   for (const addr of addrs) {
@@ -38,7 +36,7 @@ export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCa
     const pre = diff.pre[addr];
     const post = diff.post[addr];
     const a = addressKey(addr);
-    out.undo.push([undoKey(number, UNDO_ACCOUNT, a), prior ? encodeAccount(prior) : EMPTY]);
+    out.undo.accounts.push([a, prior]);
     // A slot listed in pre and not in post is now zero; post lists the non-zero ones.
     const before = new Map<bigint, bigint>();
     const after = new Map<bigint, bigint>();
@@ -51,7 +49,7 @@ export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCa
     for (const [slot, v] of after) {
       const was = before.get(slot) ?? 0n;
       out.slots.push([addr, slot, v]);
-      out.undo.push([undoKey(number, UNDO_SLOT, a, slot), bigintToMinimalBytes(was)]);
+      out.undo.slots.push([a, slot, was]);
       if (was !== 0n) count--;
       if (v !== 0n) count++;
     }

@@ -52,7 +52,7 @@ const BLOCKHASH_WINDOW = 256n;
 export class Chain {
   readonly store: ChainStore;
   private readonly state: ChainState;
-  private readonly nodes = new NodeCache(200_000);
+  private readonly nodes = new NodeCache(50_000);
   private readonly preloader = new Preloader();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -155,7 +155,7 @@ export class Chain {
       for (const [addr, slot, v] of changes.slots) w.slot(addressKey(addr), slot, v);
       for (const [h, code] of changes.codes) w.code(h, code);
       for (const [h, bytes] of changes.nodes) w.node(h, bytes);
-      for (const [k, v] of changes.undo) w.undo(k, v);
+      w.undo(n, changes.undo);
       w.header({ number: n, hash, parentHash: head.hash, stateRoot: changes.stateRoot, timestamp: env.timestamp });
       w.block(record);
       w.head(n);

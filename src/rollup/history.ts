@@ -1,7 +1,7 @@
 import { ServiceError } from '../errors/service-error.js';
-import { bytesToBigint } from '../primitives/hex.js';
-import { addressKey, decodeAccount, UNDO_ACCOUNT, UNDO_SLOT, undoKey, type AccountRecord } from './records.js';
+import { addressKey, type AccountRecord } from './records.js';
 import type { ChainStore, StoreWriter } from './store.js';
+import { equal } from './trie.js';
 
 /**
  * The reverse diffs: each block's accounts and slots as they were before it, kept for
@@ -25,36 +25,32 @@ export function rollbackTo(store: ChainStore, w: StoreWriter, head: bigint, targ
   const lowest = windowStart(store, head, finalized);
   if (target < lowest) throw new ServiceError('ROLLBACK_BEYOND_WINDOW', [target, lowest], [{ path: '/number', message: `at least ${lowest}` }]);
   for (let n = head; n > target; n--) {
-    for (const [key, before] of store.undoEntries(n)) {
-      const addr = key.subarray(9, 29);
-      if (key[8] === UNDO_ACCOUNT) w.account(addr, before.length === 0 ? undefined : decodeAccount(before));
-      else if (key[8] === UNDO_SLOT) w.slot(addr, bytesToBigint(key.subarray(29)), bytesToBigint(before));
-    }
+    const diff = store.undo(n)!;
+    for (const [addr, before] of diff.accounts) w.account(addr, before);
+    for (const [addr, slot, before] of diff.slots) w.slot(addr, slot, before);
     w.dropBlock(n);
   }
   w.head(target);
 }
 
-/** What a reverse diff holds for one account and some of its slots, as of block `at` (undefined: the head's value stands). */
+/** What the reverse diffs hold for one account and some of its slots, as of block `at` (absent: the head's value stands; null: the account did not exist). */
 export function stateAt(store: ChainStore, addr: string, slots: bigint[], at: bigint, head: bigint): { account?: AccountRecord | null; slots: Map<bigint, bigint> } {
   const finalized = store.finalized()!;
   const lowest = windowStart(store, head, finalized);
   if (at > head) throw new ServiceError('BLOCK_NOT_FOUND', [at, head]);
   if (at < lowest) throw new ServiceError('STATE_NOT_AVAILABLE', [at, lowest, head]);
   const key = addressKey(addr);
+  const wanted = new Set(slots);
   let account: AccountRecord | null | undefined;
   const out = new Map<bigint, bigint>();
   // The first block after `at` that changed a location holds its value as of `at`.
   for (let n = at + 1n; n <= head; n++) {
+    const diff = store.undo(n)!;
     if (account === undefined) {
-      const before = store.undo(undoKey(n, UNDO_ACCOUNT, key));
-      if (before) account = before.length === 0 ? null : decodeAccount(before);
+      const hit = diff.accounts.find(([a]) => equal(a, key));
+      if (hit) account = hit[1] ?? null;
     }
-    for (const slot of slots) {
-      if (out.has(slot)) continue;
-      const before = store.undo(undoKey(n, UNDO_SLOT, key, slot));
-      if (before) out.set(slot, bytesToBigint(before));
-    }
+    for (const [a, slot, before] of diff.slots) if (wanted.has(slot) && !out.has(slot) && equal(a, key)) out.set(slot, before);
   }
   return { account, slots: out };
 }

@@ -11,9 +11,9 @@ import type { ChainState } from './state.js';
  * the main thread, exactly, at the cost of re-executing the run that missed it.
  *
  * Predicted: each transaction's sender, callee (with its code) and the addresses in its
- * calldata and access list, the access list's slots; the slots recently seen of the
- * contracts a transaction reaches (its callee, and those its callee's transactions
- * touched before); and mapping entries: when a transaction to C touched, in contract
+ * calldata and access list, the access list's slots; the hot slots (seen in two blocks
+ * or more of late) of the contracts a transaction reaches (its callee, and those its
+ * callee's transactions touched before); and mapping entries: when a transaction to C touched, in contract
  * D, the slot keccak(address . base) for one of its own addresses (ERC-20 balances,
  * Uniswap's token balances), later transactions to C get the slots at that base keyed
  * by their own addresses. Signed transactions' senders are not known until recovered,
@@ -45,8 +45,8 @@ export class Preloader {
   /** callee -> contract -> mapping bases its transactions touched. */
   private readonly mappings = new Map<string, Map<string, Set<number>>>();
   private readonly learnedFrom = new Map<string, number>();
-  /** contract -> slot -> the last block it was seen in. */
-  private readonly recent = new Map<string, Map<bigint, bigint>>();
+  /** contract -> slot -> the last block it was seen in, and in how many blocks. */
+  private readonly recent = new Map<string, Map<bigint, { last: bigint; blocks: number }>>();
 
   preload(state: ChainState, txs: TxInput[], number: bigint): Preloaded {
     const want = new Map<string, Set<bigint>>();
@@ -63,8 +63,9 @@ export class Preloader {
       const reached = [v.to, ...(this.mappings.get(v.to)?.keys() ?? [])];
       for (const c of reached) {
         const recent = this.recent.get(c);
-        if (recent) for (const [slot, last] of recent) if (last + RECENT_BLOCKS >= number) ask(c, slot);
-        for (const base of this.mappings.get(v.to)?.get(c) ?? []) for (const a of v.addresses) ask(c, mappingSlot(a, base));
+        if (recent) for (const [slot, seen] of recent) if (seen.blocks >= 2) ask(c, slot);
+        // Keyed by the contract itself (a token's balance of itself) is rare: not guessed.
+        for (const base of this.mappings.get(v.to)?.get(c) ?? []) for (const a of v.addresses) if (a !== c) ask(c, mappingSlot(a, base));
       }
     }
     const pre = new Map<string, Account>();
@@ -89,8 +90,9 @@ export class Preloader {
       else touched.set(slot, [addr]);
       let r = this.recent.get(addr);
       if (!r) this.recent.set(addr, (r = new Map()));
+      const seen = r.get(slot);
       r.delete(slot);
-      r.set(slot, number);
+      r.set(slot, { last: number, blocks: seen && seen.last !== number ? seen.blocks + 1 : seen?.blocks ?? 1 });
       if (r.size > RECENT_PER_CONTRACT) r.delete(r.keys().next().value!);
     };
     for (const side of [diff.pre, diff.post]) for (const [addr, a] of Object.entries(side)) for (const k of Object.keys(a.storage ?? {})) touch(addr, BigInt(k));
@@ -116,7 +118,7 @@ export class Preloader {
     }
     // What a rollback undid may never come back: forget slots not seen for a while.
     for (const [c, r] of this.recent) {
-      for (const [slot, last] of r) if (last + RECENT_BLOCKS < number) r.delete(slot);
+      for (const [slot, seen] of r) if (seen.last + RECENT_BLOCKS < number) r.delete(slot);
       if (r.size === 0) this.recent.delete(c);
     }
   }

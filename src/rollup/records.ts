@@ -15,8 +15,7 @@ import { EMPTY_TRIE_ROOT } from './trie.js';
  * | nodes    | node hash (32)                        | trie node (account trie and every storage trie) |
  * | headers  | number (8)                            | header record (msgpack) |
  * | blocks   | number (8)                            | block record: the result as applied (v8 serialized) |
- * | undo     | number (8) . 'a' . address            | the account record before the block (empty: absent) |
- * |          | number (8) . 's' . address . slot     | the slot before the block (empty: zero) |
+ * | undo     | number (8)                            | the block's reverse diff: RLP [[address, record before (empty: absent)]...], [[address, slot, value before]...] |
  * | meta     | name                                  | head, finalized, genesis |
  */
 export interface AccountRecord {
@@ -55,10 +54,7 @@ export function addressKey(addr: string): Uint8Array {
 }
 
 export function slotBytes(slot: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let v = slot;
-  for (let i = 31; i >= 0 && v > 0n; i--, v >>= 8n) out[i] = Number(v & 0xffn);
-  return out;
+  return hexToBytes(`0x${slot.toString(16).padStart(64, '0')}`);
 }
 
 export function storageKey(addr: Uint8Array, slot: bigint): Uint8Array {
@@ -78,14 +74,24 @@ export function keyNumber(k: Uint8Array): bigint {
   return new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0);
 }
 
-export const UNDO_ACCOUNT = 0x61;
-export const UNDO_SLOT = 0x73;
+/** A block's reverse diff: every account record and slot it changed, as they were before it. */
+export interface ReverseDiff {
+  /** Address, and the record before (undefined: the account did not exist). */
+  accounts: [Uint8Array, AccountRecord | undefined][];
+  slots: [Uint8Array, bigint, bigint][];
+}
 
-export function undoKey(n: bigint, kind: number, addr: Uint8Array, slot?: bigint): Uint8Array {
-  const out = new Uint8Array(slot === undefined ? 29 : 61);
-  out.set(numberKey(n));
-  out[8] = kind;
-  out.set(addr, 9);
-  if (slot !== undefined) out.set(slotBytes(slot), 29);
-  return out;
+export function encodeReverseDiff(d: ReverseDiff): Uint8Array {
+  return RLP.encode([
+    d.accounts.map(([a, r]) => [a, r ? encodeAccount(r) : new Uint8Array(0)]),
+    d.slots.map(([a, slot, v]) => [a, bigintToMinimalBytes(slot), bigintToMinimalBytes(v)]),
+  ]);
+}
+
+export function decodeReverseDiff(b: Uint8Array): ReverseDiff {
+  const [accounts, slots] = RLP.decode(b) as unknown as [[Uint8Array, Uint8Array][], [Uint8Array, Uint8Array, Uint8Array][]];
+  return {
+    accounts: accounts.map(([a, r]) => [a, r.length === 0 ? undefined : decodeAccount(r)]),
+    slots: slots.map(([a, slot, v]) => [a, bytesToBigint(slot), bytesToBigint(v)]),
+  };
 }

@@ -7,7 +7,7 @@ import { ServiceError } from '../errors/service-error.js';
 import type { BatchResult } from '../model/shapes.js';
 import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
 import {
-  decodeAccount, encodeAccount, numberKey, storageKey, UNDO_ACCOUNT, undoKey, type AccountRecord,
+  decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import type { NodeReader } from './trie.js';
 
@@ -57,7 +57,7 @@ export interface StoreWriter {
   node(hash: Uint8Array, bytes: Uint8Array): void;
   header(h: HeaderRecord): void;
   block(b: BlockRecord): void;
-  undo(key: Uint8Array, before: Uint8Array): void;
+  undo(n: bigint, diff: ReverseDiff): void;
   /** Removes block `n`: its header, record and reverse diff. */
   dropBlock(n: bigint): void;
   /** Removes the reverse diff of block `n`. */
@@ -170,20 +170,14 @@ export class ChainStore implements NodeReader {
     return b && new Uint8Array(b);
   }
 
-  /** The reverse-diff entry at `key`: undefined when the block did not change that account or slot; empty bytes when it was absent. */
-  undo(key: Uint8Array): Uint8Array | undefined {
-    const b = this.undos.getBinary(Buffer.from(key));
-    return b && new Uint8Array(b);
+  /** Block `n`'s reverse diff, while it is kept. */
+  undo(n: bigint): ReverseDiff | undefined {
+    const b = this.undos.getBinary(Buffer.from(numberKey(n)));
+    return b && decodeReverseDiff(new Uint8Array(b));
   }
 
-  /** Every reverse-diff entry of block `n`. */
-  *undoEntries(n: bigint): Generator<[Uint8Array, Uint8Array]> {
-    for (const { key, value } of this.undos.getRange({ start: Buffer.from(numberKey(n)), end: Buffer.from(numberKey(n + 1n)) })) yield [key as Buffer, value];
-  }
-
-  /** Whether block `n`'s reverse diff is kept (each has a marker, even when the block changed nothing). */
   hasUndo(n: bigint): boolean {
-    return this.undos.doesExist(Buffer.from(undoMarker(n)));
+    return this.undos.doesExist(Buffer.from(numberKey(n)));
   }
 
   // Writes.
@@ -218,26 +212,18 @@ export class ChainStore implements NodeReader {
       },
       node: (hash, bytes) => put(this.nodes, hash, bytes),
       header: (h) => put(this.headers, numberKey(h.number), RLP.encode([bigintToMinimalBytes(h.number), h.hash, h.parentHash, h.stateRoot, bigintToMinimalBytes(h.timestamp)])),
-      block: (b) => {
-        put(this.blocks, numberKey(b.number), serialize(b));
-        put(this.undos, undoMarker(b.number), new Uint8Array(0));
-      },
-      undo: (key, before) => put(this.undos, key, before),
+      block: (b) => put(this.blocks, numberKey(b.number), serialize(b)),
+      undo: (n, diff) => put(this.undos, numberKey(n), encodeReverseDiff(diff)),
       dropBlock: (n) => {
         del(this.headers, numberKey(n));
         del(this.blocks, numberKey(n));
-        this.dropUndo(n);
+        del(this.undos, numberKey(n));
       },
-      dropUndo: (n) => this.dropUndo(n),
+      dropUndo: (n) => del(this.undos, numberKey(n)),
       head: (n) => this.meta.putSync('head', n.toString()),
       finalized: (n) => this.meta.putSync('finalized', n.toString()),
       genesis: (g) => this.meta.putSync('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
     };
-  }
-
-  private dropUndo(n: bigint): void {
-    const keys = [...this.undos.getKeys({ start: Buffer.from(numberKey(n)), end: Buffer.from(numberKey(n + 1n)) })];
-    for (const k of keys) this.undos.removeSync(k as Buffer);
   }
 
   /** Bytes of the data file in use (LMDB reserves more as it grows). */
@@ -284,7 +270,3 @@ function alive(pid: number): boolean {
 
 const LOCK_FILE = 'chain.lock';
 
-/** Sorts before every other entry of block `n`'s reverse diff. */
-function undoMarker(n: bigint): Uint8Array {
-  return undoKey(n, UNDO_ACCOUNT - 1, new Uint8Array(20));
-}

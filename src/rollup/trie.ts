@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { EMPTY_TRIE_ROOT } from '../chain/ordered-trie.js';
+import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
 
 /**
  * A Merkle-Patricia trie kept on disk and updated a block at a time. Nodes are the
@@ -36,9 +36,8 @@ export { EMPTY_TRIE_ROOT };
 
 type Nibbles = Uint8Array;
 type Raw = Uint8Array | Raw[];
-/** A node as encoded: its RLP structure (what a parent inlines), its bytes, and its hash when it has 32 bytes or more (or is a root). */
+/** A node as encoded: its RLP bytes, and its hash when they are 32 bytes or more (or it is a root). */
 interface Encoded {
-  raw: Raw[];
   bytes: Uint8Array;
   hash?: Uint8Array;
 }
@@ -121,7 +120,7 @@ export class Trie {
       const bytes = this.reader.node(c.hash);
       if (!bytes) throw new Error(`trie node ${Buffer.from(c.hash).toString('hex')} is missing from the store`);
       n = decodeNode(RLP.decode(bytes) as Raw[]);
-      n.enc = { raw: [], bytes, hash: c.hash };
+      n.enc = { bytes, hash: c.hash };
       this.cache.set(key, n);
     }
     return n;
@@ -178,37 +177,50 @@ export class Trie {
     return { kind: 1, path, child: c };
   }
 
-  /** Encodes a new node and the new nodes under it, filing those that are stored by hash. */
+  /**
+   * Encodes a new node and the new nodes under it, filing those that are stored by hash
+   * (and keeping them decoded, for the next block's update, which starts from them).
+   */
   private encode(n: Node, out: [Uint8Array, Uint8Array][]): Encoded {
     if (n.enc) return n.enc;
-    let raw: Raw[];
-    if (n.kind === 0) raw = [hexPrefix(n.path, true), n.value];
-    else if (n.kind === 1) raw = [hexPrefix(n.path, false), this.reference(n.child, out)];
+    let items: Uint8Array[];
+    if (n.kind === 0) items = [RLP.encode(hexPrefix(n.path, true)), RLP.encode(n.value)];
+    else if (n.kind === 1) items = [RLP.encode(hexPrefix(n.path, false)), this.reference(n.child, out)];
     else {
-      raw = new Array(17);
-      for (let i = 0; i < 16; i++) raw[i] = n.children[i] ? this.reference(n.children[i]!, out) : EMPTY;
-      raw[16] = EMPTY;
+      items = new Array(17);
+      for (let i = 0; i < 16; i++) items[i] = n.children[i] ? this.reference(n.children[i]!, out) : EMPTY_ITEM;
+      items[16] = EMPTY_ITEM;
     }
-    const bytes = RLP.encode(raw);
-    const enc: Encoded = { raw, bytes };
+    const bytes = encodeList(items);
+    const enc: Encoded = { bytes };
     if (bytes.length >= 32) {
       enc.hash = keccak_256(bytes);
       out.push([enc.hash, bytes]);
+      n.enc = enc;
+      this.cache.set(Buffer.from(enc.hash).toString('latin1'), n);
     }
     n.enc = enc;
     return enc;
   }
 
-  /** A child inside its parent: its hash, or the node itself when its encoding is under 32 bytes. */
-  private reference(c: Child, out: [Uint8Array, Uint8Array][]): Raw {
-    if (c.kind === 3) return c.hash;
+  /** A child inside its parent, RLP-encoded: its hash, or the node itself when its encoding is under 32 bytes. */
+  private reference(c: Child, out: [Uint8Array, Uint8Array][]): Uint8Array {
+    if (c.kind === 3) return hashItem(c.hash);
     const enc = this.encode(c, out);
-    if (enc.hash) return enc.hash;
-    return enc.raw.length > 0 ? enc.raw : (RLP.decode(enc.bytes) as Raw[]);
+    return enc.hash ? hashItem(enc.hash) : enc.bytes;
   }
 }
 
-const EMPTY = new Uint8Array(0);
+/** RLP of the empty string: an empty branch slot, a branch's (absent) value. */
+const EMPTY_ITEM = Uint8Array.of(0x80);
+
+/** RLP of a 32-byte hash. */
+function hashItem(hash: Uint8Array): Uint8Array {
+  const out = new Uint8Array(33);
+  out[0] = 0xa0;
+  out.set(hash, 1);
+  return out;
+}
 
 function decodeNode(raw: Raw[]): Node {
   if (raw.length === 17) {
@@ -224,19 +236,10 @@ function decodeNode(raw: Raw[]): Node {
 function childOf(r: Raw): Child | undefined {
   if (Array.isArray(r)) {
     const n = decodeNode(r);
-    n.enc = { raw: r, bytes: RLP.encode(r) };
+    n.enc = { bytes: RLP.encode(r) };
     return n;
   }
   return r.length === 0 ? undefined : { kind: 3, hash: r };
-}
-
-export function nibbles(key: Uint8Array): Nibbles {
-  const out = new Uint8Array(key.length * 2);
-  for (let i = 0; i < key.length; i++) {
-    out[2 * i] = key[i] >> 4;
-    out[2 * i + 1] = key[i] & 15;
-  }
-  return out;
 }
 
 function matches(path: Nibbles, at: number, part: Nibbles): boolean {
@@ -255,17 +258,6 @@ function concat(a: Nibbles, b: Nibbles): Nibbles {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
-  return out;
-}
-
-/** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */
-function hexPrefix(path: Nibbles, leaf: boolean): Uint8Array {
-  const odd = path.length % 2;
-  const out = new Uint8Array(1 + (path.length >> 1));
-  out[0] = ((leaf ? 2 : 0) + odd) << 4;
-  let p = 0;
-  if (odd) out[0] |= path[p++];
-  for (let i = 1; i < out.length; i++, p += 2) out[i] = (path[p] << 4) | path[p + 1];
   return out;
 }
 
