@@ -4,7 +4,7 @@ import { makeCommon } from '../chain/common.js';
 import { orderedTrieRoot } from '../chain/ordered-trie.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { BlockEnv, TxInput, UnsignedTx } from '../model/shapes.js';
-import { encodeSigned } from '../t8n/tx-encode.js';
+import { encodeSigned } from '../chain/tx-encode.js';
 
 /**
  * A block's header as @ethereumjs/block builds it, so that its hash is the keccak of a
@@ -53,8 +53,8 @@ export function blockHash(fork: Fork, env: BlockEnv, f: HeaderFields): Uint8Arra
  * The trie of the included transactions (RLP(index) -> EIP-2718 encoding), in block
  * order: signed ones as given, sequencer-trusted ones (a `from`, no signature) with
  * their fields and an empty signature (v, r, s empty), as @ethereumjs/tx serializes an
- * unsigned transaction; written out field by field (t8n's encoder), which costs a
- * fraction of building each transaction with @ethereumjs/tx.
+ * unsigned transaction; written out field by field (src/chain/tx-encode.ts), which costs
+ * a fraction of building each transaction with @ethereumjs/tx.
  */
 export async function transactionsRoot(chainId: bigint, txs: TxInput[], included: number[]): Promise<Uint8Array> {
   const encoded = included.map((i) => {
@@ -72,6 +72,6 @@ export function encodeUnsigned(tx: UnsignedTx, chainId: bigint): Uint8Array {
     accessList: tx.accessList?.map((e) => [e.address, e.storageKeys]) ?? [],
     blobVersionedHashes: tx.blobVersionedHashes ?? [],
     authorizationList: tx.authorizationList ?? [],
-    v: 0n, r: 0n, s: 0n, protected: false,
+    v: 0n, r: 0n, s: 0n,
   });
 }
