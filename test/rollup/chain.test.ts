@@ -8,6 +8,7 @@ import { describeDifference, resultDifference } from '../../src/engine/compare.j
 import type { ChainBlock } from '../../src/model/chain.js';
 import { Chain } from '../../src/rollup/chain.js';
 import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
+import { TOKEN, balanceSlot as erc20BalanceSlot } from '../../bench/workloads/erc20.js';
 import { BlockStream, CHAIN_ID, EMPTY_WITH_STORAGE, genesis } from '../support/chain-blocks.js';
 import { ReferenceChain } from '../support/chain-replay.js';
 import { testRegistry } from '../support/registry.js';
@@ -112,9 +113,14 @@ describe('a chain on disk', () => {
     const sender = Object.keys(genesis().alloc)[0];
     const now = chain.account(sender, []);
     expect(now.nonce).toBe(ref.state.get(sender)?.nonce ?? 0n);
+    const balanceSlot = BigInt(erc20BalanceSlot(sender as never));
     const atGenesis = chain.account(sender, [], 0n);
     expect(atGenesis.nonce).toBe(0n);
     expect(atGenesis.balance).toBe(init.alloc.get(sender)!.balance);
+    // A slot at the head and at every block of the window, as the reference had it then.
+    const key = `0x${balanceSlot.toString(16).padStart(64, '0')}`;
+    expect(chain.account(TOKEN, [balanceSlot]).storage[key]).toBe(ref.state.get(TOKEN)!.storage.get(balanceSlot) ?? 0n);
+    expect(chain.account(TOKEN, [balanceSlot], 0n).storage[key]).toBe(10n ** 6n);
     expect(() => chain.account(sender, [], 7n)).toThrow(expect.objectContaining({ code: 'BLOCK_NOT_FOUND' }));
   });
 
@@ -165,4 +171,34 @@ describe('a chain on disk', () => {
       await reopened.close();
     }
   });
+});
+
+describe('a chain whose store cannot take a block', () => {
+  it('answers STORE_FULL, keeps the head and the state as they were, and applies the block once there is room', async () => {
+    const chain = open();
+    const init = parseChainInit(genesis());
+    const ref = new ReferenceChain(init);
+    ref.hashes.set(0n, (await chain.init(init)).head.hash);
+    const stream = new BlockStream(8);
+    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+    const two = parseChainBlock(stream.block(2n, ts(2n)));
+    // What LMDB throws when the disk (or its map) is full, once.
+    const env = (chain.store as unknown as { env: { transactionSync: (fn: () => unknown) => unknown } }).env;
+    const real = env.transactionSync.bind(env);
+    env.transactionSync = (fn) => {
+      env.transactionSync = real;
+      real(() => {
+        fn();
+        throw new Error('MDB_MAP_FULL: Environment mapsize limit reached');
+      });
+    };
+    const before = chain.head();
+    const sender = Object.keys(genesis().alloc)[0];
+    const account = chain.account(sender, []);
+    await expect(chain.apply({ ...two, options: { engine: 'cpu' } })).rejects.toMatchObject({ code: 'STORE_FULL', statusCode: 507 });
+    expect(chain.head()).toEqual(before);
+    expect(chain.account(sender, [])).toEqual(account);
+    await applyAndCheck(chain, ref, two);
+    await chain.close();
+  }, 120_000);
 });
