@@ -8,6 +8,7 @@ import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff, recordingDiffSource } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx } from '../chain/transaction.js';
+import { ServiceError } from '../errors/service-error.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
 import { BlockAssembler } from './block-assembler.js';
 import { since, type Engine, type ExecuteOptions } from './engine.js';
@@ -32,6 +33,8 @@ export class ReferenceEngine implements Engine {
   async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
     // Yields between transactions and stops an abandoned batch; one runTx never yields
     // (the service runs this engine on an exec thread: speculation/workers/off-thread.ts).
+    // It loads the whole pre-state into a trie up front: with a source, the rest would read as empty.
+    if (opts.state) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [this.name, 'it needs the whole pre-state in the batch']);
     const pace = pacer(opts.signal);
     const timings: Record<string, number> = {};
     let t = performance.now();

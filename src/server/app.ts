@@ -11,6 +11,7 @@ import { ServiceMetrics } from './metrics.js';
 import { registerPressure } from './pressure.js';
 import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
+import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
 import { registerServiceRoutes } from './routes/service.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -18,6 +19,8 @@ import { ServiceError } from '../errors/service-error.js';
 export interface AppDeps {
   /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
   registry?: EngineRegistryLike;
+  /** The chain of the rollup co-processor mode (src/rollup/), when the service has a data directory; the app closes it when it closes. */
+  chain?: ChainApi & { close(): Promise<void> };
 }
 
 /**
@@ -63,6 +66,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
   });
   app.addHook('onClose', async () => {
+    // The chain first: a block in flight still needs the engines.
+    await deps.chain?.close();
     await registry.close();
   });
 
@@ -70,6 +75,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     await registerDocs(scope);
     registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission });
     registerServiceRoutes(scope, registry, metrics);
+    registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
   });
   return app;
 }

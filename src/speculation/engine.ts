@@ -92,6 +92,7 @@ export class SpeculativeEngine implements Engine {
   }
 
   async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
+    if (opts.state) refuseSource(this.name, batch);
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
       const r = await this.sequential.execute(batch, opts);
       return { ...r, stats: { ...r.stats, mode: 'sequential', engine: this.name, sequentialBefore: PARALLEL_MIN_FORK } };
@@ -101,9 +102,10 @@ export class SpeculativeEngine implements Engine {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
-    // With the pool, re-executions run on an exec thread against a copy of this state (workers/off-thread.ts).
+    // With the pool, re-executions run on an exec thread against a copy of this state
+    // (workers/off-thread.ts); not with a state source, which only this thread reads.
     const pool = this.deps.pool;
-    const world = pool ? new TrackedWorld(batch.pre) : new WorldState(batch.pre);
+    const world = pool && !opts.state ? new TrackedWorld(batch.pre) : new WorldState(batch.pre, opts.state);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
@@ -170,7 +172,8 @@ export class SpeculativeEngine implements Engine {
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;
 
     t = performance.now();
-    const stateDiff = await computeStateDiff(worldDiffSource(world), batch.pre);
+    const diffSource = worldDiffSource(world);
+    const stateDiff = await computeStateDiff(diffSource, world.startingAccounts(diffSource.written));
     timings.diff = since(t);
 
     t = performance.now();
@@ -185,6 +188,7 @@ export class SpeculativeEngine implements Engine {
       mode: 'speculative',
       workers: speculate ? pool!.threads : 0,
       speculation: stats,
+      ...(opts.state ? { stateSource: world.loads } : {}),
     });
   }
 
@@ -200,6 +204,12 @@ export class SpeculativeEngine implements Engine {
 
   /** The registry owns the GPU and the worker pool: an engine has nothing of its own to close. */
   async close(): Promise<void> {}
+}
+
+/** A batch with a state source needs the core's parallel path, and no root of the whole state. */
+function refuseSource(engine: string, batch: Batch): void {
+  if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, `batches before ${PARALLEL_MIN_FORK} run on the reference`]);
+  if (batch.options.stateRoot) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, 'the state root needs the whole state: run with options.stateRoot false']);
 }
 
 /**

@@ -1,18 +1,22 @@
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '../../config/environment.js';
 import { resolveConfig, SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
 import { ConfigError } from '../../config/values.js';
 import { EngineRegistry } from '../../registry/registry.js';
+import { Chain } from '../../rollup/chain.js';
 import { startServer } from '../../server/serve.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
                     [--max-batch-gas <gas>] [--max-batch-ms <ms>] [--max-concurrent-batches <n>]
                     [--max-queued-gas <gas>] [--max-pending-bytes <bytes>] [--max-event-loop-delay <ms>]
                     [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
+                    [--data-dir <dir>] [--rollback-depth <n>] [--state-cache <bytes>]
                     [--cpu-workers <n>] [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 
 Runs the HTTP service (POST /v1/execute, GET /healthz, /v1/engines, /metrics, /docs)
-until SIGINT or SIGTERM, then finishes the requests in flight and exits 0.
+until SIGINT or SIGTERM, then finishes the requests in flight and exits 0. With a data
+directory it also keeps a chain there (rollup co-processor mode, /v1/chain/*).
 Each flag overrides its environment variable, which overrides the default:
 
 ${settingsHelp()}
@@ -45,9 +49,21 @@ export async function run(args: string[]): Promise<number> {
     console.error(`serve: ${e.message}`);
     return 2;
   }
+  const registry = new EngineRegistry(config.runtime);
+  let chain: Chain | undefined;
+  if (config.chain.dataDir !== false) {
+    try {
+      mkdirSync(config.chain.dataDir, { recursive: true });
+      chain = new Chain({ dir: config.chain.dataDir, rollbackDepth: config.chain.rollbackDepth, stateCacheBytes: config.chain.stateCache }, registry);
+    } catch (e) {
+      console.error(`serve: cannot open the chain store in ${config.chain.dataDir}: ${(e as Error).message}`);
+      await registry.close();
+      return 1;
+    }
+  }
   let server;
   try {
-    server = await startServer(config.service, { registry: new EngineRegistry(config.runtime) });
+    server = await startServer(config.service, { registry, chain });
   } catch (e) {
     // Typically the port is taken or the address is not local.
     console.error(`serve: cannot listen on ${config.service.host}:${config.service.port}: ${(e as Error).message}`);

@@ -8,6 +8,7 @@ import { validateBatch } from '../../wire/validate.js';
 import type { Admission } from '../admission.js';
 import { REQUEST_TYPES } from '../content.js';
 import { CODES, errorResponses, ref } from '../docs.js';
+import { CHAIN_ONLY_CODES } from './chain.js';
 import type { EngineRegistryLike } from '../engines.js';
 import { runBatch, type RunLimits } from '../execution.js';
 import { checkBatchGas, checkTxCount, type BatchLimits } from '../limits.js';
@@ -66,8 +67,8 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
             description: 'The batch result: receipts, rejections, state diff and roots',
             content: { [JSON_TYPE]: { schema: ref.batchResult }, [MSGPACK_TYPE]: { schema: ref.batchResult } },
           },
-          // Every registered failure can come from this route, but a missing route.
-          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND')),
+          // Every registered failure can come from this route, but a missing route and the chain's.
+          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND' && !CHAIN_ONLY_CODES.includes(c))),
         },
       },
       validatorCompiler: () => batchValidator,

@@ -1,4 +1,5 @@
 import type { Engine, ExecuteOptions } from '../../engine/engine.js';
+import { ServiceError } from '../../errors/service-error.js';
 import { ReferenceEngine } from '../../engine/reference.js';
 import type { Batch, BatchResult } from '../../model/shapes.js';
 import type { TxWrites } from '../access-sets.js';
@@ -22,6 +23,8 @@ export class OffThreadReference implements Engine {
   }
 
   async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
+    // The thread's reference loads the whole pre-state up front, as the in-process one does.
+    if (opts.state) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [this.name, 'it needs the whole pre-state in the batch']);
     const thread = this.threads.lease();
     try {
       return await thread.reference(batch, opts.signal);
