@@ -10,6 +10,8 @@ import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
 import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
+import { registerRpcRoute } from './routes/rpc.js';
+import type { ChainStore } from '../rollup/store.js';
 import { registerServiceRoutes } from './routes/service.js';
 import { ServiceError } from '../errors/service-error.js';
 
@@ -17,7 +19,9 @@ export interface AppDeps {
   /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
   registry?: EngineRegistryLike;
   /** The chain of the rollup co-processor mode (src/rollup/), when the service has a data directory; the app closes it when it closes. */
-  chain?: ChainApi & { close(): Promise<void> };
+  chain?: ChainApi & { close(): Promise<void>; readonly store?: ChainStore };
+  /** The safe block the Engine API's forkchoice last named (POST /rpc's `safe` tag; else the finalized block). */
+  safe?: () => bigint | undefined;
 }
 
 /**
@@ -62,6 +66,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     registerExecuteRoute(scope, { registry, metrics, limits: cfg });
     registerServiceRoutes(scope, registry, metrics);
     registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
+    const store = deps.chain?.store;
+    registerRpcRoute(scope, { chain: store ? { store } : undefined, safe: deps.safe });
   });
   return app;
 }
