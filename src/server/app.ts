@@ -22,6 +22,8 @@ export interface AppDeps {
   chain?: ChainApi & { close(): Promise<void>; readonly store?: ChainStore };
   /** The safe block the Engine API's forkchoice last named (POST /rpc's `safe` tag; else the finalized block). */
   safe?: () => bigint | undefined;
+  /** Runs first when the app closes (the Engine API stops taking requests before the chain closes). */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
   });
   app.addHook('onClose', async () => {
+    await deps.beforeClose?.();
     // The chain first: a block in flight still needs the engines.
     await deps.chain?.close();
     await registry.close();

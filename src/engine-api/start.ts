@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../server/version.js';
+import { EngineApi, type EngineChain } from './forkchoice.js';
+import { loadOrCreateSecret } from './jwt.js';
+import { engineMethods } from './methods.js';
+import { buildEngineApp } from './server.js';
+
+/**
+ * The Engine API beside the service: its own port, its JWT secret from a file (written,
+ * mode 0600, when absent), the chain shared with the service (one chain, one queue).
+ */
+export interface EngineApiConfig {
+  host: string;
+  port: number;
+  jwtSecretFile: string;
+  logLevel: string;
+}
+
+export interface RunningEngineApi {
+  api: EngineApi;
+  app: FastifyInstance;
+  address: string;
+  /** The secret file was written by this start. */
+  createdSecret: boolean;
+}
+
+export function engineApi(chain: EngineChain, secret: Uint8Array, logLevel: string): { api: EngineApi; app: FastifyInstance } {
+  const api = new EngineApi(chain);
+  const app = buildEngineApp({ secret, logLevel, methods: engineMethods(api, { code: 'EG', name: 'evmgpu', version: VERSION, commit: '0x00000000' }) });
+  return { api, app };
+}
+
+export async function startEngineApi(chain: EngineChain, config: EngineApiConfig): Promise<RunningEngineApi> {
+  const { secret, created } = loadOrCreateSecret(config.jwtSecretFile);
+  const { api, app } = engineApi(chain, secret, config.logLevel);
+  const address = await app.listen({ host: config.host, port: config.port, listenTextResolver: (a) => `Engine API listening at ${a}` });
+  if (created) app.log.info({ file: config.jwtSecretFile }, 'wrote a new Engine API JWT secret');
+  return { api, app, address, createdSecret: created };
+}
