@@ -70,7 +70,11 @@ export class EngineApi {
   private queue: Promise<unknown> = Promise.resolve();
   private commonCache: Common | undefined;
 
-  constructor(private readonly chain: EngineChain) {}
+  constructor(
+    private readonly chain: EngineChain,
+    /** The engine blocks run on (the registry's name; default `auto`). */
+    private readonly engine?: string,
+  ) {}
 
   /** The safe block the forkchoice last named (JSON-RPC's `safe` tag), while it is on the chain. */
   safe(): bigint | undefined {
@@ -169,7 +173,7 @@ export class EngineApi {
     if (b.env.timestamp <= head.timestamp) return this.markInvalid(b.hash, head.hash, `timestamp ${b.env.timestamp} is not after the parent's ${head.timestamp}`);
     if (ph && ph.baseFeePerGas !== undefined && b.env.baseFee !== ph.calcNextBaseFee()) return this.markInvalid(b.hash, head.hash, `base fee ${b.env.baseFee} is not the parent's next base fee ${ph.calcNextBaseFee()}`);
     try {
-      await this.chain.apply(b, { validate: (r) => (p ? mismatch(r, p) : Buffer.compare(r.hash, b.hash) === 0 ? undefined : 'block hash mismatch') });
+      await this.chain.apply({ ...b, options: { engine: this.engine } }, { validate: (r) => (p ? mismatch(r, p) : Buffer.compare(r.hash, b.hash) === 0 ? undefined : 'block hash mismatch') });
       return status('VALID', b.hash);
     } catch (e) {
       if (e instanceof BlockInvalid) return this.markInvalid(b.hash, head.hash, e.message);
@@ -232,7 +236,7 @@ export class EngineApi {
         prevRandao: a.prevRandao, excessBlobGas: parent.calcNextExcessBlobGas(common), parentBeaconBlockRoot: a.parentBeaconBlockRoot,
       },
       txs: a.transactions.map((raw) => ({ kind: 'raw', raw })),
-      options: {},
+      options: { engine: this.engine },
     };
     const record = await this.chain.build(b);
     const id = keccak_256(Buffer.concat([head.hash, Buffer.from(a.timestamp.toString(16)), a.prevRandao, a.suggestedFeeRecipient, a.parentBeaconBlockRoot, ...a.transactions])).subarray(0, 8);

@@ -14,6 +14,8 @@ export interface EngineApiConfig {
   port: number;
   jwtSecretFile: string;
   logLevel: string;
+  /** The engine blocks run on; default the registry's `auto`. */
+  engine?: string;
 }
 
 export interface RunningEngineApi {
@@ -24,15 +26,15 @@ export interface RunningEngineApi {
   createdSecret: boolean;
 }
 
-export function engineApi(chain: EngineChain, secret: Uint8Array, logLevel: string): { api: EngineApi; app: FastifyInstance } {
-  const api = new EngineApi(chain);
+export function engineApi(chain: EngineChain, secret: Uint8Array, logLevel: string, engine?: string): { api: EngineApi; app: FastifyInstance } {
+  const api = new EngineApi(chain, engine);
   const app = buildEngineApp({ secret, logLevel, methods: engineMethods(api, { code: 'EG', name: 'evmgpu', version: VERSION, commit: '0x00000000' }) });
   return { api, app };
 }
 
 export async function startEngineApi(chain: EngineChain, config: EngineApiConfig): Promise<RunningEngineApi> {
   const { secret, created } = loadOrCreateSecret(config.jwtSecretFile);
-  const { api, app } = engineApi(chain, secret, config.logLevel);
+  const { api, app } = engineApi(chain, secret, config.logLevel, config.engine);
   const address = await app.listen({ host: config.host, port: config.port, listenTextResolver: (a) => `Engine API listening at ${a}` });
   if (created) app.log.info({ file: config.jwtSecretFile }, 'wrote a new Engine API JWT secret');
   return { api, app, address, createdSecret: created };
