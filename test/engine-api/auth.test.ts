@@ -77,7 +77,7 @@ describe('the Engine API port', async () => {
     for (const t of tokens) {
       const res = await post(t);
       expect(res.status, t).toBe(401);
-      expect((await res.json()).error.message).toMatch(/^unauthorized/);
+      expect(((await res.json()) as any).error.message).toMatch(/^unauthorized/);
     }
   });
 
@@ -86,7 +86,7 @@ describe('the Engine API port', async () => {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await makeToken(secret)}` },
       body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'engine_getClientVersionV1', params: [{ code: 'OP', name: 'op-node', version: '1', commit: '0x01020304' }] }),
     });
-    const [v] = (await res.json()).result;
+    const [v] = ((await res.json()) as any).result;
     expect(v).toMatchObject({ code: 'EG', name: 'evmgpu', commit: '0x00000000' });
     expect(typeof v.version).toBe('string');
   });

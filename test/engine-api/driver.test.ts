@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCommon } from '../../src/chain/common.js';
-import { makeToken } from '../../src/engine-api/jwt.js';
-import { parsePayload, payloadBlock, payloadHeader } from '../../src/engine-api/payload.js';
+import { EngineApi } from '../../src/engine-api/forkchoice.js';
+import { loadOrCreateSecret, makeToken } from '../../src/engine-api/jwt.js';
+import { formatPayload, parsePayload, payloadBlock, payloadHeader } from '../../src/engine-api/payload.js';
 import { startEngineApi, type RunningEngineApi } from '../../src/engine-api/start.js';
 import { bytesToHex, hexToBytes } from '../../src/primitives/hex.js';
 import { Chain } from '../../src/rollup/chain.js';
@@ -47,7 +48,7 @@ async function rpc(method: string, ...params: unknown[]): Promise<{ result?: any
     body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
   });
   expect(res.status).toBe(200);
-  return res.json();
+  return (await res.json()) as any;
 }
 
 /** The sequencer's transactions for a block: signed transfers, key-value writes, BLOCKHASH reads, a creation. */
@@ -88,7 +89,7 @@ beforeAll(async () => {
   chain = new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry);
   await chain.init(parseChainInit(genesis(0n, 1000n)));
   engine = await startEngineApi(chain, { host: '127.0.0.1', port: 0, jwtSecretFile: join(dir, 'jwt.hex'), logLevel: 'silent', engine: 'cpu' });
-  secret = new Uint8Array(Buffer.from((await import('node:fs')).readFileSync(join(dir, 'jwt.hex'), 'utf8').trim().slice(2), 'hex'));
+  secret = loadOrCreateSecret(join(dir, 'jwt.hex')).secret;
 }, 60_000);
 afterAll(async () => {
   await engine.app.close();
@@ -233,7 +234,6 @@ describe('a reorg deeper than the rollback window', () => {
     try {
       const init = parseChainInit(genesis(0n, 1000n));
       await c.init(init);
-      const { EngineApi } = await import('../../src/engine-api/forkchoice.js');
       const api = new EngineApi(c, 'cpu');
       const txs = new Sequencer(3);
       for (let n = 1; n <= 5; n++) {
@@ -242,7 +242,7 @@ describe('a reorg deeper than the rollback window', () => {
         const { payloadId } = await api.forkchoiceUpdated({ head, safe: new Uint8Array(32), finalized: new Uint8Array(32) }, attrs);
         const r = api.getPayload(hexToBytes(payloadId!));
         await api.forkchoiceUpdated({ head, safe: new Uint8Array(32), finalized: new Uint8Array(32) }, undefined);
-        const p = parsePayload((await import('../../src/engine-api/payload.js')).formatPayload(r, common));
+        const p = parsePayload(formatPayload(r, common));
         expect((await api.newPayload(p, new Uint8Array(32), [])).status).toBe('VALID');
       }
       expect(c.head().number).toBe(5n);
