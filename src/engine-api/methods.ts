@@ -41,6 +41,9 @@ function attributes(v: unknown): Attributes | undefined {
     if (o.parentBeaconBlockRoot === undefined) throw invalid('parentBeaconBlockRoot is missing');
     const txs = o.transactions ?? [];
     if (!Array.isArray(txs)) throw invalid('transactions: expected an array');
+    // The OP Stack's deposits (EIP-2718 type 0x7e) have no meaning here (no L1 to derive from): refused, not dropped.
+    const deposit = txs.findIndex((t) => typeof t === 'string' && /^0x7e/i.test(t));
+    if (deposit >= 0) throw invalid(`transactions[${deposit}]: OP Stack deposit transactions (type 0x7e) are not supported`);
     if (o.noTxPool !== undefined && typeof o.noTxPool !== 'boolean') throw invalid('noTxPool: expected true or false');
     return {
       timestamp: quantity(o.timestamp, 'timestamp'), prevRandao: hash(o.prevRandao, 'prevRandao'),

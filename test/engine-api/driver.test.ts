@@ -215,6 +215,8 @@ describe('the Engine API, driven as op-node drives it', () => {
     expect((await rpc('engine_forkchoiceUpdatedV3', { headBlockHash: head, safeBlockHash: ZERO, finalizedBlockHash: ZERO }, attrs)).error).toMatchObject({ code: -38003 });
     const withdrawals = { ...attrs, timestamp: hx(chain.head().number * 2n + 5000n), withdrawals: [{ index: '0x0', validatorIndex: '0x0', address: COINBASE, amount: '0x1' }] };
     expect((await rpc('engine_forkchoiceUpdatedV3', { headBlockHash: head, safeBlockHash: ZERO, finalizedBlockHash: ZERO }, withdrawals)).error).toMatchObject({ code: -38003 });
+    const deposit = { ...withdrawals, withdrawals: [], transactions: ['0x7ef8f8a0'], noTxPool: true };
+    expect((await rpc('engine_forkchoiceUpdatedV3', { headBlockHash: head, safeBlockHash: ZERO, finalizedBlockHash: ZERO }, deposit)).error).toMatchObject({ code: -38003, message: expect.stringContaining('deposit') });
     // A head below the finalized block changes nothing and builds nothing.
     const b13 = bytesToHex(chain.block(13n).hash);
     expect((await rpc('engine_forkchoiceUpdatedV3', { headBlockHash: b13, safeBlockHash: ZERO, finalizedBlockHash: ZERO }, { ...attrs, timestamp: '0xffffff' })).result).toEqual({

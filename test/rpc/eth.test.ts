@@ -37,6 +37,12 @@ describe('JSON-RPC 2.0 dispatch (no chain)', () => {
     expect((await rpc(app, { jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: {} })).error!.code).toBe(-32602);
   });
 
+  it('is in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(doc.paths['/rpc'].post.tags).toEqual(['rpc']);
+    expect(doc.paths['/rpc'].post.description).toContain('eth_getProof');
+  });
+
   it('without a data directory every chain method is a -32000 error, not a crash', async () => {
     const a = await call(app, 'eth_blockNumber');
     expect(a.error).toMatchObject({ code: -32000, message: expect.stringContaining('--data-dir') });
