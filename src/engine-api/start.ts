@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ethMethods } from '../rpc/eth.js';
 import { VERSION } from '../server/version.js';
 import { EngineApi, type EngineChain } from './forkchoice.js';
 import { loadOrCreateSecret } from './jwt.js';
@@ -7,7 +8,8 @@ import { buildEngineApp } from './server.js';
 
 /**
  * The Engine API beside the service: its own port, its JWT secret from a file (written,
- * mode 0600, when absent), the chain shared with the service (one chain, one queue).
+ * mode 0600, when absent), the chain shared with the service (one chain, one queue), and
+ * the eth_* reads of POST /rpc behind the same authentication.
  */
 export interface EngineApiConfig {
   host: string;
@@ -28,7 +30,9 @@ export interface RunningEngineApi {
 
 export function engineApi(chain: EngineChain, secret: Uint8Array, logLevel: string, engine?: string): { api: EngineApi; app: FastifyInstance } {
   const api = new EngineApi(chain, engine);
-  const app = buildEngineApp({ secret, logLevel, methods: engineMethods(api, { code: 'EG', name: 'evmgpu', version: VERSION, commit: '0x00000000' }) });
+  // The eth_* reads too, as execution clients serve them on this port: op-node reads the L2 chain through it.
+  const methods = { ...ethMethods({ chain, safe: () => api.safe() }), ...engineMethods(api, { code: 'EG', name: 'evmgpu', version: VERSION, commit: '0x00000000' }) };
+  const app = buildEngineApp({ secret, logLevel, methods });
   return { api, app };
 }
 

@@ -199,6 +199,9 @@ describe('the Engine API, driven as op-node drives it', () => {
     for (let n = 16; n <= 20; n++) await step(seq.txs(n));
 
     expect(chain.head().number).toBe(20n);
+    // The eth_* reads are served on the Engine API's port too (op-node reads the L2 chain there).
+    expect((await rpc('eth_blockNumber')).result).toBe('0x14');
+    expect((await rpc('eth_getBlockByNumber', 'safe', false)).result.number).toBe('0x12');
     expect(bytesToHex(chain.head().stateRoot)).toBe(canonical[20].payload.stateRoot);
     for (const b of canonical.slice(1)) expect(bytesToHex(chain.block(BigInt(b.number)).hash)).toBe(b.hash);
     expect(chain.head().finalized).toBe(14n);
