@@ -91,7 +91,8 @@ export async function payloadHeader(p: ExecutionPayload, beaconRoot: Uint8Array,
     parentHash: p.parentHash, coinbase: p.feeRecipient, stateRoot: p.stateRoot, transactionsTrie, receiptTrie: p.receiptsRoot,
     logsBloom: p.logsBloom, difficulty: 0n, number: p.blockNumber, gasLimit: p.gasLimit, gasUsed: p.gasUsed, timestamp: p.timestamp,
     extraData: p.extraData, mixHash: p.prevRandao, nonce: new Uint8Array(8), baseFeePerGas: p.baseFeePerGas, withdrawalsRoot: EMPTY_TRIE_ROOT,
-    blobGasUsed: p.blobGasUsed, excessBlobGas: p.excessBlobGas, parentBeaconBlockRoot: beaconRoot, requestsHash: requestsHash(requests),
+    blobGasUsed: p.blobGasUsed, excessBlobGas: p.excessBlobGas, parentBeaconBlockRoot: beaconRoot,
+    requestsHash: common.isActivatedEIP(7685) ? requestsHash(requests) : undefined,
   }, { common, skipConsensusFormatValidation: true, setHardfork: false });
 }
 
