@@ -146,10 +146,14 @@ export class EngineApi {
       };
       const fin = onChain(fc.finalized, 'finalized');
       const safe = onChain(fc.safe, 'safe');
+      const previous = store.head()!.hash;
       if (target < headNumber) await this.reorgTo(target);
       for (const b of branch) {
         const s = await this.importOnHead(b);
-        if (s.status !== 'VALID') return noBuild(s);
+        if (s.status !== 'VALID') {
+          await this.restore(target, previous);
+          return noBuild(s);
+        }
         this.side.delete(key(b.hash));
       }
       if (fin !== undefined && fin > store.finalized()!) await this.chain.finalize(fin);
@@ -219,6 +223,15 @@ export class EngineApi {
       throw e;
     }
     for (const b of dropped) this.remember(b);
+  }
+
+  /** After a branch failed half-way: back to the fork point, and the blocks that were the chain before, applied again. */
+  private async restore(forkPoint: bigint, previous: Uint8Array): Promise<void> {
+    if (this.chain.store.headNumber()! > forkPoint) await this.reorgTo(forkPoint);
+    for (const b of this.branchTo(previous)) {
+      await this.importOnHead(b);
+      this.side.delete(key(b.hash));
+    }
   }
 
   /** Builds the next block on the head from the attributes; answers its payload id. */

@@ -232,8 +232,8 @@ describe('the Engine API, driven as op-node drives it', () => {
   });
 });
 
-describe('a reorg deeper than the rollback window', () => {
-  it('is -38006 Too deep reorg, and the head stays', async () => {
+describe('a side branch that fails, and a reorg deeper than the rollback window', () => {
+  it('an invalid side block leaves the chain as it was; too deep is -38006 and the head stays', async () => {
     const d = mkdtempSync(join(tmpdir(), 'evmgpu-engine-deep-'));
     const c = new Chain({ dir: d, rollbackDepth: 2, stateCacheBytes: 1 << 20 }, registry);
     try {
@@ -251,6 +251,17 @@ describe('a reorg deeper than the rollback window', () => {
         expect((await api.newPayload(p, new Uint8Array(32), [])).status).toBe('VALID');
       }
       expect(c.head().number).toBe(5n);
+      // A side block (parent 4, not the head) with a wrong state root: ACCEPTED, then a forkchoice to it
+      // is INVALID and the chain is back where it was.
+      const real5 = c.block(5n);
+      const forged = { ...parsePayload(formatPayload(real5, common)), stateRoot: new Uint8Array(32).fill(0xee) };
+      forged.blockHash = (await payloadHeader(forged, new Uint8Array(32), [], common)).hash();
+      expect((await api.newPayload(forged, new Uint8Array(32), [])).status).toBe('ACCEPTED');
+      const zero = new Uint8Array(32);
+      const r = await api.forkchoiceUpdated({ head: forged.blockHash, safe: zero, finalized: zero }, undefined);
+      expect(r.payloadStatus).toMatchObject({ status: 'INVALID', latestValidHash: bytesToHex(c.block(4n).hash) });
+      expect(bytesToHex(c.head().hash)).toBe(bytesToHex(real5.hash));
+      expect(bytesToHex(c.head().stateRoot)).toBe(bytesToHex(real5.stateRoot));
       await expect(api.forkchoiceUpdated({ head: c.block(1n).hash, safe: new Uint8Array(32), finalized: new Uint8Array(32) }, undefined)).rejects.toMatchObject({ code: -38006 });
       expect(c.head().number).toBe(5n);
       expect((await api.forkchoiceUpdated({ head: c.block(3n).hash, safe: new Uint8Array(32), finalized: new Uint8Array(32) }, undefined)).payloadStatus.status).toBe('VALID');
