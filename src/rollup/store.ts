@@ -99,6 +99,7 @@ export class ChainStore implements NodeReader {
     this.index = bin('index');
     this.meta = this.env.openDB({ name: 'meta', encoding: 'string' });
     this.discardUnfinishedGenesis();
+    this.indexOlderBlocks();
   }
 
   /** A genesis too large for one transaction is written in several, its head last: without a head, whatever is there is a genesis cut short. */
@@ -178,16 +179,25 @@ export class ChainStore implements NodeReader {
     return b && new Uint8Array(b);
   }
 
-  /** The number of the stored block with this hash (an older store without the index: searched from the head down). */
+  /** The number of the stored block with this hash. */
   blockNumber(hash: Uint8Array): bigint | undefined {
     const b = this.index.getBinary(Buffer.concat([BLOCK_TAG, hash]));
-    if (b) return keyNumber(new Uint8Array(b));
-    for (let n = this.headNumber(); n !== undefined; n--) {
-      const h = this.header(n);
-      if (!h) return undefined;
-      if (Buffer.compare(h.hash, hash) === 0) return n;
-    }
-    return undefined;
+    return b ? keyNumber(new Uint8Array(b)) : undefined;
+  }
+
+  /** A store written before the hash index: its blocks' hashes indexed once, when it opens (their transactions stay unindexed). */
+  private indexOlderBlocks(): void {
+    const head = this.headNumber();
+    const g = this.genesis();
+    if (head === undefined || !g) return;
+    const top = this.header(head);
+    if (!top || this.index.doesExist(Buffer.concat([BLOCK_TAG, top.hash]))) return;
+    this.env.transactionSync(() => {
+      for (let n = g.number; n <= head; n++) {
+        const h = this.header(n);
+        if (h) this.index.putSync(Buffer.concat([BLOCK_TAG, h.hash]), Buffer.from(numberKey(n)));
+      }
+    });
   }
 
   /** Where the transaction with this hash sits: its block's number and its position there. */
