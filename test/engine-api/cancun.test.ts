@@ -16,7 +16,7 @@ import { key, signRaw } from '../server/helpers.js';
  * A Cancun chain through the Engine API's V3 payload methods (no requests, no requests
  * hash in the header); Prague's V4 methods answer -38005 Unsupported fork there.
  */
-const registry = testRegistry({ runtime: { cpuWorkers: 1 } });
+const registry = testRegistry({ runtime: { cpuWorkers: 1 }, openGpu: () => Promise.reject(new Error('no GPU in the Engine API tests')) });
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-engine-cancun-'));
 const ZERO = `0x${'00'.repeat(32)}`;
 afterAll(async () => {

@@ -27,7 +27,7 @@ import { key, signRaw } from '../server/helpers.js';
  * the header its fields make (so the payload verifies anywhere).
  */
 type Hex = `0x${string}`;
-const registry = testRegistry({ runtime: { cpuWorkers: 1 } });
+const registry = testRegistry({ runtime: { cpuWorkers: 1 }, openGpu: () => Promise.reject(new Error('no GPU in the Engine API tests')) });
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-engine-'));
 const common = makeCommon(FORK, CHAIN_ID);
 const ZERO: Hex = `0x${'00'.repeat(32)}`;

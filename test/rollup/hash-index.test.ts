@@ -12,7 +12,7 @@ import { testRegistry } from '../support/registry.js';
  * The store's hash index (block and transaction hash -> where): written with each block,
  * dropped with it on rollback, and built for the blocks of a store written before it.
  */
-const registry = testRegistry({ runtime: { cpuWorkers: 1 } });
+const registry = testRegistry({ runtime: { cpuWorkers: 1 }, openGpu: () => Promise.reject(new Error('no GPU in this test')) });
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-index-'));
 afterAll(async () => {
   await registry.close();

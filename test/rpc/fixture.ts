@@ -25,7 +25,7 @@ export interface Fixture {
 }
 
 export async function chainFixture(blocks: number, rollbackDepth = 8): Promise<Fixture> {
-  const registry = testRegistry({ runtime: { cpuWorkers: 1 } });
+  const registry = testRegistry({ runtime: { cpuWorkers: 1 }, openGpu: () => Promise.reject(new Error('no GPU in the JSON-RPC tests')) });
   const dir = mkdtempSync(join(tmpdir(), 'evmgpu-rpc-'));
   const chain = new Chain({ dir, rollbackDepth, stateCacheBytes: 1 << 20 }, registry);
   const init = parseChainInit(genesis());
