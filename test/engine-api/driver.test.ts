@@ -34,6 +34,13 @@ const ZERO: Hex = `0x${'00'.repeat(32)}`;
 const KV = '0x00000000000000000000000000000000000000c1';
 const READER = '0x00000000000000000000000000000000000000c2';
 const word = (v: bigint) => v.toString(16).padStart(64, '0');
+/** EIP-4788's and EIP-2935's system contracts: with code there, the system calls write their storage. */
+const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
+const HISTORY = '0x0000f90827f1c53a10cb7a02335b175320002935';
+function engineGenesis() {
+  const g = genesis(0n, 1000n);
+  return { ...g, alloc: { ...g.alloc, [BEACON_ROOTS]: { balance: '0x0', nonce: '0x1', code: '0x00' as const }, [HISTORY]: { balance: '0x0', nonce: '0x1', code: '0x00' as const } } };
+}
 const hx = (v: bigint | number): Hex => `0x${v.toString(16)}`;
 
 let chain: Chain;
@@ -87,7 +94,7 @@ interface Built {
 
 beforeAll(async () => {
   chain = new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry);
-  await chain.init(parseChainInit(genesis(0n, 1000n)));
+  await chain.init(parseChainInit(engineGenesis()));
   engine = await startEngineApi(chain, { host: '127.0.0.1', port: 0, jwtSecretFile: join(dir, 'jwt.hex'), logLevel: 'silent', engine: 'cpu' });
   secret = loadOrCreateSecret(join(dir, 'jwt.hex')).secret;
 }, 60_000);
@@ -100,7 +107,7 @@ afterAll(async () => {
 
 describe('the Engine API, driven as op-node drives it', () => {
   it('builds, imports and follows 20 blocks with a reorg and an invalid payload; roots equal the reference replay', async () => {
-    const init = parseChainInit(genesis(0n, 1000n));
+    const init = parseChainInit(engineGenesis());
     let ref = new ReferenceChain(init);
     const genesisHash = bytesToHex(chain.block(0n).hash);
     ref.hashes.set(0n, hexToBytes(genesisHash));
@@ -201,6 +208,11 @@ describe('the Engine API, driven as op-node drives it', () => {
     expect(chain.head().number).toBe(20n);
     // The eth_* reads are served on the Engine API's port too (op-node reads the L2 chain there).
     expect((await rpc('eth_blockNumber')).result).toBe('0x14');
+    // The system calls ran: EIP-4788 kept block 20's beacon root by its timestamp, EIP-2935 block 19's hash.
+    const tip = canonical[20];
+    expect((await rpc('eth_getStorageAt', BEACON_ROOTS, hx(BigInt(tip.timestamp) % 8191n + 8191n), 'latest')).result).toBe(tip.beaconRoot);
+    expect((await rpc('eth_getStorageAt', BEACON_ROOTS, hx(BigInt(tip.timestamp) % 8191n), 'latest')).result).toBe(`0x${word(BigInt(tip.timestamp))}`);
+    expect((await rpc('eth_getStorageAt', HISTORY, hx(19), 'latest')).result).toBe(canonical[19].hash);
     expect((await rpc('eth_getBlockByNumber', 'safe', false)).result.number).toBe('0x12');
     expect(bytesToHex(chain.head().stateRoot)).toBe(canonical[20].payload.stateRoot);
     for (const b of canonical.slice(1)) expect(bytesToHex(chain.block(BigInt(b.number)).hash)).toBe(b.hash);
