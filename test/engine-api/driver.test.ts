@@ -9,6 +9,7 @@ import { loadOrCreateSecret, makeToken } from '../../src/engine-api/jwt.js';
 import { formatPayload, parsePayload, payloadBlock, payloadHeader } from '../../src/engine-api/payload.js';
 import { startEngineApi, type RunningEngineApi } from '../../src/engine-api/start.js';
 import { bytesToHex, hexToBytes } from '../../src/primitives/hex.js';
+import type { ChainInitShape } from '../../src/model/chain.js';
 import { Chain } from '../../src/rollup/chain.js';
 import { parseChainInit } from '../../src/wire/chain.js';
 import { CHAIN_ID, COINBASE, FORK, genesis } from '../support/chain-blocks.js';
@@ -37,9 +38,10 @@ const word = (v: bigint) => v.toString(16).padStart(64, '0');
 /** EIP-4788's and EIP-2935's system contracts: with code there, the system calls write their storage. */
 const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
 const HISTORY = '0x0000f90827f1c53a10cb7a02335b175320002935';
-function engineGenesis() {
+function engineGenesis(): ChainInitShape<Hex, Hex> {
   const g = genesis(0n, 1000n);
-  return { ...g, alloc: { ...g.alloc, [BEACON_ROOTS]: { balance: '0x0', nonce: '0x1', code: '0x00' as const }, [HISTORY]: { balance: '0x0', nonce: '0x1', code: '0x00' as const } } };
+  const system = { balance: '0x0', nonce: '0x1', code: '0x00' } as const;
+  return { ...g, alloc: { ...g.alloc, [BEACON_ROOTS]: system, [HISTORY]: system } };
 }
 const hx = (v: bigint | number): Hex => `0x${v.toString(16)}`;
 
