@@ -72,6 +72,8 @@ export interface ChainInit {
 export interface ChainBlock {
   number: bigint;
   parentHash?: Uint8Array;
+  /** The header's extra data (the Engine API's blocks); absent: empty. */
+  extraData?: Uint8Array;
   env: DomainEnv;
   txs: import('./shapes.js').TxInput[];
   options: { engine?: string };

@@ -8,7 +8,9 @@ import { bytesToHex } from '../primitives/hex.js';
 import { blockChanges } from './block-state.js';
 import { digestOf, genesisDigest } from './digest.js';
 import { writeGenesis } from './genesis.js';
-import { blockHash, transactionsRoot } from './header.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { TxInput } from '../model/shapes.js';
+import { blockHeader, encodeUnsigned, transactionsRoot } from './header.js';
 import { pruneUndoTo, rollbackTo, stateAt } from './history.js';
 import { Preloader } from './preload.js';
 import { addressKey } from './records.js';
@@ -44,6 +46,19 @@ export interface Applied {
   record: BlockRecord;
   /** The block was already applied with this content: the stored result, not run again. */
   replayed: boolean;
+}
+
+export interface ApplyOptions {
+  /** Judges the block as computed, before anything is written: a reason it returns is thrown as BlockInvalid, and nothing is kept. */
+  validate?: (record: BlockRecord) => string | undefined;
+}
+
+/** A block refused by ApplyOptions.validate: nothing of it was written. */
+export class BlockInvalid extends Error {
+  override name = 'BlockInvalid';
+  constructor(message: string, readonly record: BlockRecord) {
+    super(message);
+  }
 }
 
 /** BLOCKHASH reaches this many blocks back. */
@@ -93,32 +108,43 @@ export class Chain {
   }
 
   /** Applies the next block, or answers a re-post of an applied one (`replayed`). */
-  apply(b: ChainBlock): Promise<Applied> {
+  apply(b: ChainBlock, opts: ApplyOptions = {}): Promise<Applied> {
+    return this.exclusive(async () => this.next(b, opts, true));
+  }
+
+  /** Runs the next block on the head's state as apply would, and answers its record without writing anything (the Engine API builds payloads so). */
+  build(b: ChainBlock): Promise<BlockRecord> {
     return this.exclusive(async () => {
-      const started = performance.now();
       const head = this.requireHead();
-      const g = this.store.genesis()!;
-      const n = b.number;
-      if (b.env.number !== undefined && b.env.number !== n) throw new ServiceError('BLOCK_NUMBER_MISMATCH', [b.env.number, n], [{ path: '/env/number', message: `the block is ${n}` }]);
-      if (b.env.chainId !== undefined && b.env.chainId !== g.chainId) throw new ServiceError('CHAIN_ID_MISMATCH', [b.env.chainId, g.chainId], [{ path: '/env/chainId', message: `the chain's id is ${g.chainId}` }]);
-      const digest = digestOf({ env: { ...b.env, number: undefined, chainId: undefined }, txs: b.txs });
-      if (n <= head.number) {
-        const stored = this.store.block(n);
-        if (!stored) throw outOfOrder(n, head);
-        if (equal(stored.digest, digest) && (!b.parentHash || equal(b.parentHash, stored.parentHash))) return { record: stored, replayed: true };
-        throw new ServiceError('BLOCK_CONFLICT', [n]);
-      }
-      if (n !== head.number + 1n) throw outOfOrder(n, head);
-      if (b.parentHash && !equal(b.parentHash, head.hash)) throw new ServiceError('PARENT_HASH_MISMATCH', [bytesToHex(b.parentHash), head.number, bytesToHex(head.hash)], [{ path: '/parentHash', message: 'must be the head\'s hash' }]);
-      if (b.env.timestamp < head.timestamp) throw new ServiceError('TIMESTAMP_DECREASES', [b.env.timestamp, head.timestamp], [{ path: '/env/timestamp', message: `at least ${head.timestamp}` }]);
-      const fork = g.fork as Fork;
-      if (forkAtLeast(fork, 'London') && b.env.baseFee === undefined) throw missingBaseFee(fork);
-      const env: BlockEnv = { ...b.env, number: n, chainId: g.chainId, blockHashes: this.recentHashes(n, g.number) };
-      return { record: await this.run(fork, env, head, b, digest, started), replayed: false };
+      if (b.number !== head.number + 1n) throw outOfOrder(b.number, head);
+      return (await this.next(b, {}, false)).record;
     });
   }
 
-  private async run(fork: Fork, env: BlockEnv, head: HeaderRecord, b: ChainBlock, digest: Uint8Array, started: number): Promise<BlockRecord> {
+  private async next(b: ChainBlock, opts: ApplyOptions, write: boolean): Promise<Applied> {
+    const started = performance.now();
+    const head = this.requireHead();
+    const g = this.store.genesis()!;
+    const n = b.number;
+    if (b.env.number !== undefined && b.env.number !== n) throw new ServiceError('BLOCK_NUMBER_MISMATCH', [b.env.number, n], [{ path: '/env/number', message: `the block is ${n}` }]);
+    if (b.env.chainId !== undefined && b.env.chainId !== g.chainId) throw new ServiceError('CHAIN_ID_MISMATCH', [b.env.chainId, g.chainId], [{ path: '/env/chainId', message: `the chain's id is ${g.chainId}` }]);
+    const digest = digestOf({ env: { ...b.env, number: undefined, chainId: undefined }, txs: b.txs, ...(b.extraData?.length ? { extraData: b.extraData } : {}) });
+    if (n <= head.number) {
+      const stored = this.store.block(n);
+      if (!stored) throw outOfOrder(n, head);
+      if (equal(stored.digest, digest) && (!b.parentHash || equal(b.parentHash, stored.parentHash))) return { record: stored, replayed: true };
+      throw new ServiceError('BLOCK_CONFLICT', [n]);
+    }
+    if (n !== head.number + 1n) throw outOfOrder(n, head);
+    if (b.parentHash && !equal(b.parentHash, head.hash)) throw new ServiceError('PARENT_HASH_MISMATCH', [bytesToHex(b.parentHash), head.number, bytesToHex(head.hash)], [{ path: '/parentHash', message: 'must be the head\'s hash' }]);
+    if (b.env.timestamp < head.timestamp) throw new ServiceError('TIMESTAMP_DECREASES', [b.env.timestamp, head.timestamp], [{ path: '/env/timestamp', message: `at least ${head.timestamp}` }]);
+    const fork = g.fork as Fork;
+    if (forkAtLeast(fork, 'London') && b.env.baseFee === undefined) throw missingBaseFee(fork);
+    const env: BlockEnv = { ...b.env, number: n, chainId: g.chainId, blockHashes: this.recentHashes(n, g.number) };
+    return { record: await this.run(fork, env, head, b, digest, started, opts, write), replayed: false };
+  }
+
+  private async run(fork: Fork, env: BlockEnv, head: HeaderRecord, b: ChainBlock, digest: Uint8Array, started: number, opts: ApplyOptions, write: boolean): Promise<BlockRecord> {
     const n = env.number;
     const engine = this.engines.get(b.options.engine);
     this.state.begin(false);
@@ -131,14 +157,17 @@ export class Chain {
     ms.execute = since(t);
     const missed = this.state.end();
 
-    const changes = blockChanges(this.state, this.store, this.nodes, head.stateRoot, n, result.stateDiff);
+    // A block not written keeps its new nodes out of the shared cache.
+    const changes = blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
     const txRoot = await transactionsRoot(env.chainId, b.txs, result.results.map((r) => r.index));
-    const hash = blockHash(fork, env, {
+    const header = blockHeader(fork, env, {
       parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot,
-      logsBloom: result.logsBloom, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed,
+      logsBloom: result.logsBloom, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed, extraData: b.extraData,
     });
+    const hash = header.hash();
+    const txs = result.results.map((r) => b.txs[r.index]);
     ms.header = since(t);
     const reads = this.state.begin(false);
     const chain: ChainStats = { preloaded: { accounts: preloaded.accounts, slots: preloaded.slots }, state: { hits: reads.hits, reads: reads.reads, readMs: Math.round(reads.ms * 1000) / 1000 }, timingsMs: ms };
@@ -146,7 +175,11 @@ export class Chain {
     const record: BlockRecord = {
       number: n, hash, parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot, digest,
       result: { ...result, stateRoot: changes.stateRoot, stats },
+      header: header.serialize(), txs, txHashes: txs.map((tx) => txHash(tx, env.chainId)),
     };
+    const invalid = opts.validate?.(record);
+    if (invalid !== undefined) throw new BlockInvalid(invalid, record);
+    if (!write) return record;
     t = performance.now();
     const finalized = this.store.finalized()!;
     await this.store.write((w) => {
@@ -244,6 +277,20 @@ export class Chain {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * A transaction's hash: a signed one's is the keccak of its encoding; a sequencer-trusted
+ * one has no signature to tell senders apart, so its hash is the keccak of its encoding
+ * (empty signature, as the transactions trie holds it) followed by its sender's address.
+ */
+export function txHash(tx: TxInput, chainId: bigint): Uint8Array {
+  if (tx.kind === 'raw') return keccak_256(tx.raw);
+  const enc = encodeUnsigned(tx.tx, chainId);
+  const out = new Uint8Array(enc.length + 20);
+  out.set(enc);
+  out.set(tx.tx.from, enc.length);
+  return keccak_256(out);
 }
 
 function outOfOrder(n: bigint, head: HeaderRecord): ServiceError {

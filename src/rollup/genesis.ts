@@ -3,7 +3,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { logsHash } from '../chain/roots.js';
 import type { Fork } from '../model/fork.js';
 import type { Account, BatchResult, BlockEnv } from '../model/shapes.js';
-import { blockHash } from './header.js';
+import { blockHeader } from './header.js';
 import { accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord } from './records.js';
 import type { BlockRecord, ChainStore, HeaderRecord, StoreWriter } from './store.js';
 import { EMPTY_TRIE_ROOT, Trie } from './trie.js';
@@ -59,12 +59,14 @@ export async function writeGenesis(store: ChainStore, g: GenesisSpec, alloc: Ite
   const root = await buildTrie(store, leaves);
 
   const header: HeaderRecord = { number: g.env.number, hash: new Uint8Array(32), parentHash: new Uint8Array(32), stateRoot: root, timestamp: g.env.timestamp };
-  header.hash = blockHash(g.fork, g.env, {
+  const full = blockHeader(g.fork, g.env, {
     parentHash: header.parentHash, stateRoot: root, transactionsRoot: EMPTY_TRIE_ROOT, receiptsRoot: EMPTY_TRIE_ROOT, logsBloom: new Uint8Array(256), gasUsed: 0n, blobGasUsed: 0n,
   });
+  header.hash = full.hash();
   const record: BlockRecord = {
     number: header.number, hash: header.hash, parentHash: header.parentHash, stateRoot: root,
     transactionsRoot: EMPTY_TRIE_ROOT, receiptsRoot: EMPTY_TRIE_ROOT, digest: g.digest, result: emptyResult(root),
+    header: full.serialize(), txs: [], txHashes: [],
   };
   await store.write((w: StoreWriter) => {
     w.header(header);

@@ -1,4 +1,4 @@
-import { createBlockHeader } from '@ethereumjs/block';
+import { createBlockHeader, type BlockHeader } from '@ethereumjs/block';
 import { RLP } from '@ethereumjs/rlp';
 import { makeCommon } from '../chain/common.js';
 import { orderedTrieRoot } from '../chain/ordered-trie.js';
@@ -10,7 +10,8 @@ import { encodeSigned } from '../chain/tx-encode.js';
  * A block's header as @ethereumjs/block builds it, so that its hash is the keccak of a
  * real RLP header: the parent's hash, the roots, the bloom, gas used and the env's
  * fields. Fields the chain has no use for take their empty values: no ommers, no
- * withdrawals (the empty trie), no requests (EIP-7685's empty hash), empty extra data.
+ * withdrawals (the empty trie), no requests (EIP-7685's empty hash); extra data is the
+ * block's own (empty unless the Engine API gave some).
  */
 export interface HeaderFields {
   parentHash: Uint8Array;
@@ -20,9 +21,18 @@ export interface HeaderFields {
   logsBloom: Uint8Array;
   gasUsed: bigint;
   blobGasUsed: bigint;
+  /** The header's extra data (the Engine API's `extraData`); empty when absent. */
+  extraData?: Uint8Array;
+  /** EIP-7685's requests hash; absent: no requests (sha256 of nothing). */
+  requestsHash?: Uint8Array;
 }
 
 export function blockHash(fork: Fork, env: BlockEnv, f: HeaderFields): Uint8Array {
+  return blockHeader(fork, env, f).hash();
+}
+
+/** The header itself: its RLP (`serialize()`) is what the chain keeps, and what the JSON-RPC and Engine API answer from. */
+export function blockHeader(fork: Fork, env: BlockEnv, f: HeaderFields): BlockHeader {
   const common = makeCommon(fork, env.chainId);
   const merged = forkAtLeast(fork, 'Paris');
   const header = createBlockHeader(
@@ -43,10 +53,12 @@ export function blockHash(fork: Fork, env: BlockEnv, f: HeaderFields): Uint8Arra
       blobGasUsed: forkAtLeast(fork, 'Cancun') ? f.blobGasUsed : undefined,
       excessBlobGas: forkAtLeast(fork, 'Cancun') ? env.excessBlobGas ?? 0n : undefined,
       parentBeaconBlockRoot: forkAtLeast(fork, 'Cancun') ? env.parentBeaconBlockRoot ?? new Uint8Array(32) : undefined,
+      extraData: f.extraData,
+      requestsHash: forkAtLeast(fork, 'Prague') ? f.requestsHash : undefined,
     },
     { common, skipConsensusFormatValidation: true, setHardfork: false },
   );
-  return header.hash();
+  return header;
 }
 
 /**

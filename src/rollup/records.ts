@@ -15,6 +15,7 @@ import { EMPTY_TRIE_ROOT } from './trie.js';
  * | nodes    | node hash (32)                        | trie node (account trie and every storage trie) |
  * | headers  | number (8)                            | header record (msgpack) |
  * | blocks   | number (8)                            | block record: the result as applied (v8 serialized) |
+ * | index    | 'b' . block hash, 't' . tx hash        | number (8), and for a transaction its position (4) |
  * | undo     | number (8)                            | the block's reverse diff: RLP [[address, record before (empty: absent)]...], [[address, slot, value before]...] |
  * | meta     | name                                  | head, finalized, genesis |
  */

@@ -4,10 +4,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
-import type { BatchResult } from '../model/shapes.js';
+import type { BatchResult, TxInput } from '../model/shapes.js';
 import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
 import {
-  decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, numberKey, storageKey, type AccountRecord, type ReverseDiff,
+  decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import type { NodeReader } from './trie.js';
 
@@ -37,6 +37,11 @@ export interface BlockRecord {
   /** keccak of the request's content (env and transactions): a re-post with the same digest is a replay. */
   digest: Uint8Array;
   result: BatchResult;
+  /** The header's RLP (blocks applied before it was kept lack it). */
+  header?: Uint8Array;
+  /** The included transactions, in block order, and their hashes (the keccak of the encoding the transactions root holds). */
+  txs?: TxInput[];
+  txHashes?: Uint8Array[];
 }
 
 /** What the chain was initialised with: the same genesis again is a no-op, another one a conflict. */
@@ -76,6 +81,8 @@ export class ChainStore implements NodeReader {
   private readonly headers: Bin;
   private readonly blocks: Bin;
   private readonly undos: Bin;
+  /** 'b' . block hash -> number (8); 't' . transaction hash -> number (8) . position (4). */
+  private readonly index: Bin;
   private readonly meta: Database<string, string>;
 
   constructor(readonly dir: string) {
@@ -89,8 +96,10 @@ export class ChainStore implements NodeReader {
     this.headers = bin('headers');
     this.blocks = bin('blocks');
     this.undos = bin('undo');
+    this.index = bin('index');
     this.meta = this.env.openDB({ name: 'meta', encoding: 'string' });
     this.discardUnfinishedGenesis();
+    this.indexOlderBlocks();
   }
 
   /** A genesis too large for one transaction is written in several, its head last: without a head, whatever is there is a genesis cut short. */
@@ -98,7 +107,7 @@ export class ChainStore implements NodeReader {
     if (this.meta.get('head') !== undefined) return;
     if (this.accounts.getKeysCount({ limit: 1 }) === 0 && this.nodes.getKeysCount({ limit: 1 }) === 0) return;
     this.env.transactionSync(() => {
-      for (const db of [this.accounts, this.storage, this.codes, this.nodes, this.headers, this.blocks, this.undos]) db.clearSync();
+      for (const db of [this.accounts, this.storage, this.codes, this.nodes, this.headers, this.blocks, this.undos, this.index]) db.clearSync();
     });
   }
 
@@ -170,6 +179,33 @@ export class ChainStore implements NodeReader {
     return b && new Uint8Array(b);
   }
 
+  /** The number of the stored block with this hash. */
+  blockNumber(hash: Uint8Array): bigint | undefined {
+    const b = this.index.getBinary(Buffer.concat([BLOCK_TAG, hash]));
+    return b ? keyNumber(new Uint8Array(b)) : undefined;
+  }
+
+  /** A store written before the hash index: its blocks' hashes indexed once, when it opens (their transactions stay unindexed). */
+  private indexOlderBlocks(): void {
+    const head = this.headNumber();
+    const g = this.genesis();
+    if (head === undefined || !g) return;
+    const top = this.header(head);
+    if (!top || this.index.doesExist(Buffer.concat([BLOCK_TAG, top.hash]))) return;
+    this.env.transactionSync(() => {
+      for (let n = g.number; n <= head; n++) {
+        const h = this.header(n);
+        if (h) this.index.putSync(Buffer.concat([BLOCK_TAG, h.hash]), Buffer.from(numberKey(n)));
+      }
+    });
+  }
+
+  /** Where the transaction with this hash sits: its block's number and its position there. */
+  transaction(hash: Uint8Array): { number: bigint; index: number } | undefined {
+    const b = this.index.getBinary(Buffer.concat([TX_TAG, hash]));
+    return b ? { number: keyNumber(new Uint8Array(b)), index: b.readUInt32BE(8) } : undefined;
+  }
+
   /** Block `n`'s reverse diff, while it is kept. */
   undo(n: bigint): ReverseDiff | undefined {
     const b = this.undos.getBinary(Buffer.from(numberKey(n)));
@@ -212,9 +248,23 @@ export class ChainStore implements NodeReader {
       },
       node: (hash, bytes) => put(this.nodes, hash, bytes),
       header: (h) => put(this.headers, numberKey(h.number), RLP.encode([bigintToMinimalBytes(h.number), h.hash, h.parentHash, h.stateRoot, bigintToMinimalBytes(h.timestamp)])),
-      block: (b) => put(this.blocks, numberKey(b.number), serialize(b)),
+      block: (b) => {
+        put(this.blocks, numberKey(b.number), serialize(b));
+        put(this.index, Buffer.concat([BLOCK_TAG, b.hash]), numberKey(b.number));
+        b.txHashes?.forEach((h, i) => {
+          const at = Buffer.alloc(12);
+          at.set(numberKey(b.number));
+          at.writeUInt32BE(i, 8);
+          put(this.index, Buffer.concat([TX_TAG, h]), at);
+        });
+      },
       undo: (n, diff) => put(this.undos, numberKey(n), encodeReverseDiff(diff)),
       dropBlock: (n) => {
+        const b = this.block(n);
+        if (b) {
+          del(this.index, Buffer.concat([BLOCK_TAG, b.hash]));
+          for (const h of b.txHashes ?? []) del(this.index, Buffer.concat([TX_TAG, h]));
+        }
         del(this.headers, numberKey(n));
         del(this.blocks, numberKey(n));
         del(this.undos, numberKey(n));
@@ -269,4 +319,6 @@ function alive(pid: number): boolean {
 }
 
 const LOCK_FILE = 'chain.lock';
+const BLOCK_TAG = Buffer.from('b');
+const TX_TAG = Buffer.from('t');
 

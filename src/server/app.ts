@@ -13,6 +13,8 @@ import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
 import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
+import { registerRpcRoute } from './routes/rpc.js';
+import type { ChainStore } from '../rollup/store.js';
 import { registerServiceRoutes } from './routes/service.js';
 import { ServiceError } from '../errors/service-error.js';
 
@@ -20,7 +22,11 @@ export interface AppDeps {
   /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
   registry?: EngineRegistryLike;
   /** The chain of the rollup co-processor mode (src/rollup/), when the service has a data directory; the app closes it when it closes. */
-  chain?: ChainApi & { close(): Promise<void> };
+  chain?: ChainApi & { close(): Promise<void>; readonly store?: ChainStore };
+  /** The safe block the Engine API's forkchoice last named (POST /rpc's `safe` tag; else the finalized block). */
+  safe?: () => bigint | undefined;
+  /** Runs first when the app closes (the Engine API stops taking requests before the chain closes). */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
@@ -66,6 +72,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
   });
   app.addHook('onClose', async () => {
+    await deps.beforeClose?.();
     // The chain first: a block in flight still needs the engines.
     await deps.chain?.close();
     await registry.close();
@@ -76,6 +83,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission });
     registerServiceRoutes(scope, registry, metrics);
     registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
+    const store = deps.chain?.store;
+    registerRpcRoute(scope, { chain: store ? { store } : undefined, safe: deps.safe });
   });
   return app;
 }
