@@ -141,6 +141,20 @@ function withEngine(b: WireBatch, r: Rand): WireBatch {
   return r.below(6) === 0 ? { ...b, options: { ...b.options, engine: r.pick(ENGINES) } } : b;
 }
 
+/**
+ * Bytes written straight to a socket (`path` unused): broken request lines and headers,
+ * oversized headers, and bodies past a lying Content-Length.
+ */
+export function rawWire(s: Seeds, r: Rand): FuzzRequest {
+  const body = JSON.stringify(s.execute[0]);
+  const line = r.pick(['POST /v1/execute HTTP/1.1', 'GET /healthz HTTP/1.1', 'POST /rpc HTTP/1.1', 'GET /healthz HTTP/1.0', 'HELLO', 'GET /healthz HTTP/9.9', 'GET  /healthz HTTP/1.1', 'GET /he\u0001lthz HTTP/1.1']);
+  const headers = r.pick(['Content-Type: application/json', 'Content-Type: application/json\r\nContent-Length: 5', 'Content-Length: -1', 'Content-Length: 1, 2', 'Transfer-Encoding: chunked',
+    'Transfer-Encoding: chunked\r\nContent-Length: 3', 'broken header', `X-Big: ${'a'.repeat(r.below(2) === 0 ? 20_000 : 100)}`, 'Host: a\r\nHost: b', 'Content-Type: application/json\r\nContent-Length: 0']);
+  const tail = r.pick([body, body.slice(0, r.below(body.length)), 'zz\r\n', '0\r\n\r\n', '', '{}']);
+  const text = `${line}\r\nHost: 127.0.0.1\r\n${headers}\r\nConnection: close\r\n\r\n${tail}`;
+  return { kind: 'raw-wire', method: 'RAW', path: '', headers: {}, body: r.below(4) === 0 ? damageBytes(Buffer.from(text, 'latin1'), r) : text };
+}
+
 /** Giant bodies: just under and over the body limit. */
 export function giant(s: Seeds, r: Rand, bodyLimit: number): FuzzRequest {
   const over = r.below(2) === 0;
