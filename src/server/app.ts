@@ -6,7 +6,7 @@ import { registerAuth } from './auth.js';
 import { registerBodyParsers } from './content.js';
 import { registerDocs } from './docs.js';
 import type { EngineRegistryLike } from './engines.js';
-import { classifyError, registerErrorHandling, sendError } from './errors.js';
+import { classifyError, clientErrorHandler, registerErrorHandling, sendError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerPressure } from './pressure.js';
 import { registerRequestIdEcho, requestId } from './request-id.js';
@@ -56,6 +56,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     frameworkErrors: (error, request, reply) => {
       sendError(reply, classifyError(error, request, cfg) ?? new ServiceError('INVALID_REQUEST', [error.message]));
     },
+    // And those Node's HTTP parser refuses before routing.
+    clientErrorHandler,
   });
 
   decorateRequestState(app);
