@@ -23,6 +23,10 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  *
  *   npx tsx bench/chain/main.ts [--accounts 1000000] [--blocks 100] [--txs 1000] [--engine auto]
  *                               [--swap-share 0.4] [--pools 64] [--seed 1] [--report dir] [--dir store]
+ *                               [--deadline 2026-12-03T20:55:00Z]
+ *
+ * --deadline: stop applying blocks once the next one (timed as the last) would end after it,
+ * and report the blocks applied; the report says how many of the planned blocks ran.
  */
 const { values: a } = parseArgs({
   options: {
@@ -35,6 +39,7 @@ const { values: a } = parseArgs({
     engine: { type: 'string', default: 'auto' },
     report: { type: 'string', default: 'bench/results/latest-chain' },
     dir: { type: 'string' },
+    deadline: { type: 'string' },
   },
 });
 
@@ -94,7 +99,15 @@ function comparable(r: any): string {
 
 const rows: BlockRow[] = [];
 let mismatches = 0;
+const deadline = a.deadline ? Date.parse(a.deadline) : Infinity;
+if (Number.isNaN(deadline)) throw new Error(`--deadline ${a.deadline}: not a date`);
+let lastBlockMs = 0;
 for (const [i, p] of plan.blocks.entries()) {
+  if (Date.now() + lastBlockMs > deadline) {
+    log(`deadline ${a.deadline}: stopping after ${rows.length} of ${plan.blocks.length} blocks`);
+    break;
+  }
+  const blockStarted = performance.now();
   const n = BigInt(p.block.number);
   const head = chain.head();
   const execute = JSON.stringify({
@@ -119,6 +132,7 @@ for (const [i, p] of plan.blocks.entries()) {
     chain: s.chain.timingsMs, readMs: s.chain.state.readMs, preloaded: s.chain.preloaded, loads: s.stateSource, fallbacks: s.speculation?.fallbacks ?? {},
     executeTimings: ex.body.stats.timingsMs, executeFallbacks: ex.body.stats.speculation?.fallbacks ?? {},
   });
+  lastBlockMs = performance.now() - blockStarted;
   log(`block ${n}: chain ${ch.ms.toFixed(0)} ms (preload ${s.chain.timingsMs.preload.toFixed(0)}, execute ${s.chain.timingsMs.execute.toFixed(0)}, trie ${s.chain.timingsMs.trie.toFixed(0)}, commit ${s.chain.timingsMs.commit.toFixed(0)}), /v1/execute ${ex.ms.toFixed(0)} ms, ${same ? 'same' : 'DIFFERENT'}; loads ${JSON.stringify(s.stateSource)}`);
 }
 

@@ -92,7 +92,7 @@ export function renderReport(r: ChainReport): string {
 
 ${r.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, adapter: ${m.adapter ?? 'none'}${m.software ? ' (software: WGSL runs on the CPU)' : ''}.
 Load average ${r.load.before.toFixed(1)} at the start and ${r.load.after.toFixed(1)} at the end (other jobs share the cores); the run took ${f0(r.wallS / 60)} min.
-Engine \`${r.engine}\` on both routes. ${r.options.blocks} blocks of ${r.options.txs} transactions (${Math.round(r.options.swapShare * 100)}% Uniswap swap transactions over ${r.options.pools} pools, the rest ERC-20 transfers), seed ${r.options.seed}.
+Engine \`${r.engine}\` on both routes. ${r.rows.length}${r.rows.length < r.options.blocks ? ` of the ${r.options.blocks} planned (stopped at the run's deadline)` : ''} blocks of ${r.options.txs} transactions (${Math.round(r.options.swapShare * 100)}% Uniswap swap transactions over ${r.options.pools} pools, the rest ERC-20 transfers), seed ${r.options.seed}.
 
 **Genesis:** ${f0(r.genesis.accounts)} accounts (plus ${f0(Math.round(r.genesis.accounts / 5))}-odd token balances and the pools) built in the store in ${f0(r.genesis.ms / 1000)} s (the chain's plan: ${f2(r.genesis.planMs / 1000)} s); ${mib(r.genesis.bytes)} in use after it.
 **Store after the run:** ${mib(r.store.bytesUsed)} in use, ${mib(r.store.bytesOnDisk)} on disk (${mib((r.store.bytesUsed - r.genesis.bytes) / Math.max(1, r.rows.length))} per block).
