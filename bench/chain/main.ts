@@ -23,8 +23,10 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  *
  *   npx tsx bench/chain/main.ts [--accounts 1000000] [--blocks 100] [--txs 1000] [--engine auto]
  *                               [--swap-share 0.4] [--pools 64] [--seed 1] [--report dir] [--dir store]
- *                               [--deadline 2026-12-03T20:55:00Z]
+ *                               [--max-batch-ms 60000] [--deadline 2026-12-03T20:55:00Z]
  *
+ * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`): a first block on
+ * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
  * --deadline: stop applying blocks once the next one (timed as the last) would end after it,
  * and report the blocks applied; the report says how many of the planned blocks ran.
  */
@@ -39,6 +41,7 @@ const { values: a } = parseArgs({
     engine: { type: 'string', default: 'auto' },
     report: { type: 'string', default: 'bench/results/latest-chain' },
     dir: { type: 'string' },
+    'max-batch-ms': { type: 'string', default: '60000' },
     deadline: { type: 'string' },
   },
 });
@@ -52,7 +55,7 @@ const dir = a.dir ?? mkdtempSync(join(tmpdir(), 'evmgpu-chain-bench-'));
 const config = resolveConfig({}, readEnvironment());
 const registry = new EngineRegistry(config.runtime);
 const chain = new Chain({ dir, rollbackDepth: 128, stateCacheBytes: 256 * 1024 * 1024 }, registry);
-const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000 }, { registry, chain });
+const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000, maxBatchMs: Number(a['max-batch-ms']) }, { registry, chain });
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const started = new Date();
