@@ -27,6 +27,8 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  *
  * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`): a first block on
  * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
+ * The service's overload shedding is off (maxEventLoopDelayMs 0): the bench is its only client, and
+ * one 503 OVERLOADED (event-loop delay, at load average 15-23 here) ended a 1M-account run at block 90.
  * --deadline: stop applying blocks once the next one (timed as the last) would end after it,
  * and report the blocks applied; the report says how many of the planned blocks ran.
  */
@@ -55,7 +57,7 @@ const dir = a.dir ?? mkdtempSync(join(tmpdir(), 'evmgpu-chain-bench-'));
 const config = resolveConfig({}, readEnvironment());
 const registry = new EngineRegistry(config.runtime);
 const chain = new Chain({ dir, rollbackDepth: 128, stateCacheBytes: 256 * 1024 * 1024 }, registry);
-const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000, maxBatchMs: Number(a['max-batch-ms']) }, { registry, chain });
+const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000, maxBatchMs: Number(a['max-batch-ms']), maxEventLoopDelayMs: 0 }, { registry, chain });
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const started = new Date();
