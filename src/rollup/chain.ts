@@ -67,7 +67,7 @@ const BLOCKHASH_WINDOW = 256n;
 export class Chain {
   readonly store: ChainStore;
   private readonly state: ChainState;
-  private readonly nodes = new NodeCache(50_000);
+  private readonly nodes = new NodeCache(200_000);
   private readonly preloader = new Preloader();
   private queue: Promise<unknown> = Promise.resolve();
 
