@@ -29,6 +29,8 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
  * The service's overload shedding is off (maxEventLoopDelayMs 0): the bench is its only client, and
  * one 503 OVERLOADED (event-loop delay, at load average 15-23 here) ended a 1M-account run at block 90.
+ * --dir with a store that already holds blocks of the same plan (same options and seed): the genesis
+ * is checked, not rebuilt, and the run resumes at the head + 1.
  * --deadline: stop applying blocks once the next one (timed as the last) would end after it,
  * and report the blocks applied; the report says how many of the planned blocks ran.
  */
@@ -70,10 +72,10 @@ const plan = new ChainPlan(opts);
 const planMs = performance.now() - t;
 t = performance.now();
 const env = { number: 0n, timestamp: TIMESTAMP, coinbase: Buffer.from(COINBASE.slice(2), 'hex'), gasLimit: 30_000_000n, baseFee: 7n, chainId: CHAIN_ID, blockHashes: new Map() };
-await chain.genesis(FORK, CHAIN_ID, env, plan.genesis());
+const { created } = await chain.genesis(FORK, CHAIN_ID, env, plan.genesis());
 const genesisMs = performance.now() - t;
 const genesisBytes = chain.store.bytesUsed();
-log(`genesis: ${opts.accounts} accounts in ${(genesisMs / 1000).toFixed(1)} s (plan ${(planMs / 1000).toFixed(1)} s), ${(genesisBytes / 2 ** 20).toFixed(0)} MiB`);
+log(`genesis: ${opts.accounts} accounts ${created ? 'built' : 'already there, checked'} in ${(genesisMs / 1000).toFixed(1)} s (plan ${(planMs / 1000).toFixed(1)} s), ${(genesisBytes / 2 ** 20).toFixed(0)} MiB`);
 
 /** The block's reads at the head, as a /v1/execute pre-state. */
 function preOf(p: PlannedBlock): WireBatch['pre'] {
@@ -107,7 +109,11 @@ let mismatches = 0;
 const deadline = a.deadline ? Date.parse(a.deadline) : Infinity;
 if (Number.isNaN(deadline)) throw new Error(`--deadline ${a.deadline}: not a date`);
 let lastBlockMs = 0;
+// A --dir store already past its genesis (a run cut short) resumes at head + 1: the same plan, so the same blocks.
+const resumeAfter = chain.head().number;
+if (resumeAfter > 0n) log(`the store's head is block ${resumeAfter}: resuming at ${resumeAfter + 1n}`);
 for (const [i, p] of plan.blocks.entries()) {
+  if (BigInt(p.block.number) <= resumeAfter) continue;
   if (Date.now() + lastBlockMs > deadline) {
     log(`deadline ${a.deadline}: stopping after ${rows.length} of ${plan.blocks.length} blocks`);
     break;
