@@ -150,7 +150,7 @@ for (const [i, p] of plan.blocks.entries()) {
 const du = Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
 const report: ChainReport = {
   date: started.toISOString(), machine, engine, options: opts,
-  genesis: { accounts: opts.accounts, ms: genesisMs, planMs, bytes: genesisBytes },
+  genesis: { accounts: opts.accounts, ms: genesisMs, planMs, bytes: genesisBytes, created }, resumedAfter: Number(resumeAfter),
   store: { bytesUsed: chain.store.bytesUsed(), bytesOnDisk: du },
   rows, mismatches, load: { before: loadBefore, after: loadavg()[1] }, wallS: (Date.now() - started.getTime()) / 1000,
 };
