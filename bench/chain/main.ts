@@ -23,6 +23,16 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  *
  *   npx tsx bench/chain/main.ts [--accounts 1000000] [--blocks 100] [--txs 1000] [--engine auto]
  *                               [--swap-share 0.4] [--pools 64] [--seed 1] [--report dir] [--dir store]
+ *                               [--max-batch-ms 60000] [--deadline 2026-12-03T20:55:00Z]
+ *
+ * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`): a first block on
+ * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
+ * The service's overload shedding is off (maxEventLoopDelayMs 0): the bench is its only client, and
+ * one 503 OVERLOADED (event-loop delay, at load average 15-23 here) ended a 1M-account run at block 90.
+ * --dir with a store that already holds blocks of the same plan (same options and seed): the genesis
+ * is checked, not rebuilt, and the run resumes at the head + 1.
+ * --deadline: stop applying blocks once the next one (timed as the last) would end after it,
+ * and report the blocks applied; the report says how many of the planned blocks ran.
  */
 const { values: a } = parseArgs({
   options: {
@@ -35,6 +45,8 @@ const { values: a } = parseArgs({
     engine: { type: 'string', default: 'auto' },
     report: { type: 'string', default: 'bench/results/latest-chain' },
     dir: { type: 'string' },
+    'max-batch-ms': { type: 'string', default: '60000' },
+    deadline: { type: 'string' },
   },
 });
 
@@ -47,7 +59,7 @@ const dir = a.dir ?? mkdtempSync(join(tmpdir(), 'evmgpu-chain-bench-'));
 const config = resolveConfig({}, readEnvironment());
 const registry = new EngineRegistry(config.runtime);
 const chain = new Chain({ dir, rollbackDepth: 128, stateCacheBytes: 256 * 1024 * 1024 }, registry);
-const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000 }, { registry, chain });
+const app = buildApp({ logLevel: 'silent', bodyLimit: 1 << 30, maxTxs: 1_000_000, maxBatchMs: Number(a['max-batch-ms']), maxEventLoopDelayMs: 0 }, { registry, chain });
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const started = new Date();
@@ -60,10 +72,10 @@ const plan = new ChainPlan(opts);
 const planMs = performance.now() - t;
 t = performance.now();
 const env = { number: 0n, timestamp: TIMESTAMP, coinbase: Buffer.from(COINBASE.slice(2), 'hex'), gasLimit: 30_000_000n, baseFee: 7n, chainId: CHAIN_ID, blockHashes: new Map() };
-await chain.genesis(FORK, CHAIN_ID, env, plan.genesis());
+const { created } = await chain.genesis(FORK, CHAIN_ID, env, plan.genesis());
 const genesisMs = performance.now() - t;
 const genesisBytes = chain.store.bytesUsed();
-log(`genesis: ${opts.accounts} accounts in ${(genesisMs / 1000).toFixed(1)} s (plan ${(planMs / 1000).toFixed(1)} s), ${(genesisBytes / 2 ** 20).toFixed(0)} MiB`);
+log(`genesis: ${opts.accounts} accounts ${created ? 'built' : 'already there, checked'} in ${(genesisMs / 1000).toFixed(1)} s (plan ${(planMs / 1000).toFixed(1)} s), ${(genesisBytes / 2 ** 20).toFixed(0)} MiB`);
 
 /** The block's reads at the head, as a /v1/execute pre-state. */
 function preOf(p: PlannedBlock): WireBatch['pre'] {
@@ -94,7 +106,19 @@ function comparable(r: any): string {
 
 const rows: BlockRow[] = [];
 let mismatches = 0;
+const deadline = a.deadline ? Date.parse(a.deadline) : Infinity;
+if (Number.isNaN(deadline)) throw new Error(`--deadline ${a.deadline}: not a date`);
+let lastBlockMs = 0;
+// A --dir store already past its genesis (a run cut short) resumes at head + 1: the same plan, so the same blocks.
+const resumeAfter = chain.head().number;
+if (resumeAfter > 0n) log(`the store's head is block ${resumeAfter}: resuming at ${resumeAfter + 1n}`);
 for (const [i, p] of plan.blocks.entries()) {
+  if (BigInt(p.block.number) <= resumeAfter) continue;
+  if (Date.now() + lastBlockMs > deadline) {
+    log(`deadline ${a.deadline}: stopping after ${rows.length} of ${plan.blocks.length} blocks`);
+    break;
+  }
+  const blockStarted = performance.now();
   const n = BigInt(p.block.number);
   const head = chain.head();
   const execute = JSON.stringify({
@@ -119,13 +143,14 @@ for (const [i, p] of plan.blocks.entries()) {
     chain: s.chain.timingsMs, readMs: s.chain.state.readMs, preloaded: s.chain.preloaded, loads: s.stateSource, fallbacks: s.speculation?.fallbacks ?? {},
     executeTimings: ex.body.stats.timingsMs, executeFallbacks: ex.body.stats.speculation?.fallbacks ?? {},
   });
+  lastBlockMs = performance.now() - blockStarted;
   log(`block ${n}: chain ${ch.ms.toFixed(0)} ms (preload ${s.chain.timingsMs.preload.toFixed(0)}, execute ${s.chain.timingsMs.execute.toFixed(0)}, trie ${s.chain.timingsMs.trie.toFixed(0)}, commit ${s.chain.timingsMs.commit.toFixed(0)}), /v1/execute ${ex.ms.toFixed(0)} ms, ${same ? 'same' : 'DIFFERENT'}; loads ${JSON.stringify(s.stateSource)}`);
 }
 
 const du = Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
 const report: ChainReport = {
   date: started.toISOString(), machine, engine, options: opts,
-  genesis: { accounts: opts.accounts, ms: genesisMs, planMs, bytes: genesisBytes },
+  genesis: { accounts: opts.accounts, ms: genesisMs, planMs, bytes: genesisBytes, created }, resumedAfter: Number(resumeAfter),
   store: { bytesUsed: chain.store.bytesUsed(), bytesOnDisk: du },
   rows, mismatches, load: { before: loadBefore, after: loadavg()[1] }, wallS: (Date.now() - started.getTime()) / 1000,
 };

@@ -24,7 +24,10 @@ export interface ChainReport {
   machine: Machine;
   engine: string;
   options: { accounts: number; blocks: number; txs: number; swapShare: number; pools: number; seed: number };
-  genesis: { accounts: number; ms: number; planMs: number; bytes: number };
+  /** `created` false: a --dir store resumed, whose genesis was checked (ms), not built. */
+  genesis: { accounts: number; ms: number; planMs: number; bytes: number; created?: boolean };
+  /** The store's head when the run began (a resumed run's blocks start after it); 0 for a fresh store. */
+  resumedAfter?: number;
   store: { bytesUsed: number; bytesOnDisk: number };
   rows: BlockRow[];
   mismatches: number;
@@ -92,13 +95,13 @@ export function renderReport(r: ChainReport): string {
 
 ${r.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, adapter: ${m.adapter ?? 'none'}${m.software ? ' (software: WGSL runs on the CPU)' : ''}.
 Load average ${r.load.before.toFixed(1)} at the start and ${r.load.after.toFixed(1)} at the end (other jobs share the cores); the run took ${f0(r.wallS / 60)} min.
-Engine \`${r.engine}\` on both routes. ${r.options.blocks} blocks of ${r.options.txs} transactions (${Math.round(r.options.swapShare * 100)}% Uniswap swap transactions over ${r.options.pools} pools, the rest ERC-20 transfers), seed ${r.options.seed}.
+Engine \`${r.engine}\` on both routes. ${r.rows.length}${r.resumedAfter ? ` (blocks ${r.resumedAfter + 1}-${r.resumedAfter + r.rows.length}: the store was resumed after block ${r.resumedAfter})` : ''}${r.rows.length + (r.resumedAfter ?? 0) < r.options.blocks ? ` of the ${r.options.blocks} planned (stopped at the run's deadline)` : ''} blocks of ${r.options.txs} transactions (${Math.round(r.options.swapShare * 100)}% Uniswap swap transactions over ${r.options.pools} pools, the rest ERC-20 transfers), seed ${r.options.seed}.
 
-**Genesis:** ${f0(r.genesis.accounts)} accounts (plus ${f0(Math.round(r.genesis.accounts / 5))}-odd token balances and the pools) built in the store in ${f0(r.genesis.ms / 1000)} s (the chain's plan: ${f2(r.genesis.planMs / 1000)} s); ${mib(r.genesis.bytes)} in use after it.
+**Genesis:** ${f0(r.genesis.accounts)} accounts (plus ${f0(Math.round(r.genesis.accounts / 5))}-odd token balances and the pools) ${r.genesis.created === false ? 'already in the store, checked' : 'built in the store'} in ${f0(r.genesis.ms / 1000)} s (the chain's plan: ${f2(r.genesis.planMs / 1000)} s); ${mib(r.genesis.bytes)} in use after it.
 **Store after the run:** ${mib(r.store.bytesUsed)} in use, ${mib(r.store.bytesOnDisk)} on disk (${mib((r.store.bytesUsed - r.genesis.bytes) / Math.max(1, r.rows.length))} per block).
 **Answers:** ${r.mismatches === 0 ? 'every block identical on both routes' : `${r.mismatches} blocks DIFFER`} (all fields but the state root, which /v1/execute computes over its partial pre-state).
 
-Figures over blocks 2-${r.rows.length} (block 1 pays the one-time costs: ${f0(r.rows[0]?.chainMs ?? 0)} ms on the chain, ${f0(r.rows[0]?.executeMs ?? 0)} ms on /v1/execute).
+Figures over blocks ${r.rows[1]?.number ?? '-'}-${r.rows.at(-1)?.number ?? '-'} (block ${r.rows[0]?.number ?? '-'}, the run's first, pays the one-time costs: ${f0(r.rows[0]?.chainMs ?? 0)} ms on the chain, ${f0(r.rows[0]?.executeMs ?? 0)} ms on /v1/execute).
 
 | | |
 | --- | --- |

@@ -10,7 +10,7 @@ import { digestOf, genesisDigest } from './digest.js';
 import { writeGenesis } from './genesis.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { TxInput } from '../model/shapes.js';
-import { blockHeader, encodeUnsigned, transactionsRoot } from './header.js';
+import { blockHeader, encodeIncluded, encodeInput, transactionsRootOf } from './header.js';
 import { pruneUndoTo, rollbackTo, stateAt } from './history.js';
 import { Preloader } from './preload.js';
 import { addressKey } from './records.js';
@@ -67,7 +67,7 @@ const BLOCKHASH_WINDOW = 256n;
 export class Chain {
   readonly store: ChainStore;
   private readonly state: ChainState;
-  private readonly nodes = new NodeCache(50_000);
+  private readonly nodes = new NodeCache(200_000);
   private readonly preloader = new Preloader();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -161,13 +161,16 @@ export class Chain {
     const changes = blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
-    const txRoot = await transactionsRoot(env.chainId, b.txs, result.results.map((r) => r.index));
+    // Each included transaction is encoded once: for the transactions root and for its hash.
+    const encoded = encodeIncluded(env.chainId, b.txs, result.results.map((r) => r.index));
+    const txRoot = await transactionsRootOf(encoded);
     const header = blockHeader(fork, env, {
       parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot,
       logsBloom: result.logsBloom, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed, extraData: b.extraData,
     });
     const hash = header.hash();
     const txs = result.results.map((r) => b.txs[r.index]);
+    const txHashes = txs.map((tx, i) => txHashOf(tx, encoded[i]));
     ms.header = since(t);
     const reads = this.state.begin(false);
     const chain: ChainStats = { preloaded: { accounts: preloaded.accounts, slots: preloaded.slots }, state: { hits: reads.hits, reads: reads.reads, readMs: Math.round(reads.ms * 1000) / 1000 }, timingsMs: ms };
@@ -175,7 +178,7 @@ export class Chain {
     const record: BlockRecord = {
       number: n, hash, parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot, digest,
       result: { ...result, stateRoot: changes.stateRoot, stats },
-      header: header.serialize(), txs, txHashes: txs.map((tx) => txHash(tx, env.chainId)),
+      header: header.serialize(), txs, txHashes,
     };
     const invalid = opts.validate?.(record);
     if (invalid !== undefined) throw new BlockInvalid(invalid, record);
@@ -285,8 +288,12 @@ export class Chain {
  * (empty signature, as the transactions trie holds it) followed by its sender's address.
  */
 export function txHash(tx: TxInput, chainId: bigint): Uint8Array {
-  if (tx.kind === 'raw') return keccak_256(tx.raw);
-  const enc = encodeUnsigned(tx.tx, chainId);
+  return txHashOf(tx, encodeInput(tx, chainId));
+}
+
+/** txHash, from the transaction's encoding already made (encodeInput). */
+function txHashOf(tx: TxInput, enc: Uint8Array): Uint8Array {
+  if (tx.kind === 'raw') return keccak_256(enc);
   const out = new Uint8Array(enc.length + 20);
   out.set(enc);
   out.set(tx.tx.from, enc.length);

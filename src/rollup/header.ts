@@ -69,10 +69,21 @@ export function blockHeader(fork: Fork, env: BlockEnv, f: HeaderFields): BlockHe
  * a fraction of building each transaction with @ethereumjs/tx.
  */
 export async function transactionsRoot(chainId: bigint, txs: TxInput[], included: number[]): Promise<Uint8Array> {
-  const encoded = included.map((i) => {
-    const input = txs[i];
-    return input.kind === 'raw' ? input.raw : encodeUnsigned(input.tx, chainId);
-  });
+  return transactionsRootOf(encodeIncluded(chainId, txs, included));
+}
+
+/** The included transactions' encodings, in block order, as the transactions trie holds them (the chain hashes them too). */
+export function encodeIncluded(chainId: bigint, txs: TxInput[], included: number[]): Uint8Array[] {
+  return included.map((i) => encodeInput(txs[i], chainId));
+}
+
+/** A transaction's encoding in the transactions trie: a signed one's as given, a sequencer-trusted one's with an empty signature. */
+export function encodeInput(input: TxInput, chainId: bigint): Uint8Array {
+  return input.kind === 'raw' ? input.raw : encodeUnsigned(input.tx, chainId);
+}
+
+/** The transactions root over encodings already made (encodeIncluded). */
+export function transactionsRootOf(encoded: Uint8Array[]): Promise<Uint8Array> {
   return orderedTrieRoot(encoded.map((value, i) => ({ key: RLP.encode(i), value })));
 }
 

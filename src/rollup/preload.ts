@@ -124,8 +124,27 @@ export class Preloader {
   }
 }
 
+/**
+ * Mapping slots computed lately: a block's preload and the learning after it hash the same
+ * (address, base) pairs, as do the transactions of a block that name the same pool or token.
+ * A pure function's answers, so only time depends on what is kept; emptied when full.
+ */
+const MAPPING_MEMO = 65_536;
+const mappingMemo = new Map<string, bigint>();
+
 /** keccak256(pad32(key) . pad32(base)): a Solidity `mapping(address => ...)` entry at slot `base`. */
 function mappingSlot(addr: string, base: number): bigint {
+  const key = `${addr}:${base}`;
+  let slot = mappingMemo.get(key);
+  if (slot === undefined) {
+    if (mappingMemo.size >= MAPPING_MEMO) mappingMemo.clear();
+    slot = hashMappingSlot(addr, base);
+    mappingMemo.set(key, slot);
+  }
+  return slot;
+}
+
+function hashMappingSlot(addr: string, base: number): bigint {
   const pre = new Uint8Array(64);
   pre.set(Buffer.from(addr.slice(2), 'hex'), 12);
   pre[63] = base;
