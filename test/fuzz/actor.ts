@@ -103,7 +103,8 @@ const handlers: Record<keyof typeof OP, AsmItem[]> = {
   Destruct: [...arg(0), ...resolve(), 'SELFDESTRUCT'],
   Revert: ['POP', 0n, 'MSTORE', 32n, 0n, 'REVERT'],
   Invalid: ['INVALID'],
-  Burn: ['burn:', '@burn', 'JUMP'],
+  // Burns all its gas: EXP with a 32-byte exponent costs 1,610 gas, so the loop runs few opcodes for its gas.
+  Burn: ['burn:', (1n << 256n) - 1n, 'DUP1', 'EXP', 'POP', '@burn', 'JUMP'],
   Loop: [
     ...arg(0), // acc p n
     'loop:', 'DUP1', 'ISZERO', '@loopend', 'JUMPI', 'SWAP2', K, 'MUL', 'DUP3', 'ADD', 'SWAP2', 1n, 'SWAP1', 'SUB', '@loop', 'JUMP',
@@ -184,12 +185,13 @@ export const scriptHex = (...parts: Script[]): Hex => `0x${parts.join('')}`;
 export const actorInit = (tag: bigint): Hex => toHex(initCode(ACTOR_CODE, [tag, 1n, 'SSTORE']));
 
 /** Init codes that fail or deploy something odd. */
-export function oddInit(how: 'ef' | 'oversize' | 'maxsize' | 'burn' | 'revert' | 'big', tag: bigint): Hex {
+export function oddInit(how: 'ef' | 'oversize' | 'maxsize' | 'burn' | 'oog' | 'revert' | 'big', tag: bigint): Hex {
   switch (how) {
     case 'ef': return toHex(asm(0xefn, 0n, 'MSTORE8', tag, 1n, 'SSTORE', 1n + (tag % 31n), 0n, 'RETURN')); // EIP-3541 (London)
     case 'oversize': return toHex(asm(24_577n, 0n, 'RETURN')); // over EIP-170's 24,576 bytes
     case 'maxsize': return toHex(asm(24_576n, 0n, 'RETURN')); // exactly the limit: deploys 24,576 zero bytes (4.9M gas)
-    case 'burn': return toHex(asm(tag, 1n, 'SSTORE', 'burn:', '@burn', 'JUMP'));
+    case 'burn': return toHex(asm(tag, 1n, 'SSTORE', 'burn:', (1n << 256n) - 1n, 'DUP1', 'EXP', 'POP', '@burn', 'JUMP'));
+    case 'oog': return toHex(asm(tag, 1n, 'SSTORE', 1n, 1n << 32n, 'MSTORE')); // memory at 4 GiB: out of gas at once
     case 'revert': return toHex(asm(tag, 0n, 'MSTORE', 32n, 0n, 'REVERT'));
     case 'big': return toHex(asm(tag, 1n, 'SSTORE', 2000n + (tag % 3000n), 0n, 'RETURN')); // code deposit of 0.4M to 1M gas: fails with too little
   }

@@ -40,7 +40,7 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
     it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
       const wire = generateBatch(p);
       const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota, shrink: { ms: config.shrinkMs } });
-      coverage.add(wire, out.reference);
+      coverage.add(wire, out.reference, out.probe);
       tally.add(wire, out);
       const reports = out.mismatches.map((m) => formatMismatch(`seed ${seedHex(seed)}`, m));
       for (const r of reports) console.error(r);
