@@ -47,14 +47,18 @@ export class CpuTxExecutor {
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
-    // Everything runTx does after the top-level call returns is settlement (refund, fee, cleanup).
+    // Everything runTx does after the top-level call returns is settlement (refund, fee,
+    // cleanup). ethereumjs sends nested CALLs and CREATEs through runCall too: only the
+    // outermost one's return starts settlement.
     const evm = vm.evm as unknown as { runCall: (...args: unknown[]) => Promise<unknown> };
     const runCall = evm.runCall.bind(vm.evm);
+    let depth = 0;
     evm.runCall = async (...args: unknown[]) => {
+      depth++;
       try {
         return await runCall(...args);
       } finally {
-        sm.enterSettlement();
+        if (--depth === 0) sm.enterSettlement();
       }
     };
     return new CpuTxExecutor(batch, common, block, vm, sm, bytesToHex(batch.env.coinbase), engine);
