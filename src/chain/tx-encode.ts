@@ -10,6 +10,16 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
  * geth's t8n does; and building one @ethereumjs/tx object per transaction costs more
  * than a chain's transactions root should (src/rollup/header.ts).
  */
+/** An EIP-7702 authorization, signed. */
+export interface AuthorizationTuple {
+  chainId: bigint;
+  address: Uint8Array;
+  nonce: bigint;
+  yParity: bigint;
+  r: bigint;
+  s: bigint;
+}
+
 export interface EncodableTx {
   type: number;
   /** Typed transactions only; legacy ones carry it in v (EIP-155). */
@@ -25,7 +35,7 @@ export interface EncodableTx {
   accessList: [Uint8Array, Uint8Array[]][];
   maxFeePerBlobGas?: bigint;
   blobVersionedHashes: Uint8Array[];
-  authorizationList: { chainId: bigint; address: Uint8Array; nonce: bigint; yParity: bigint; r: bigint; s: bigint }[];
+  authorizationList: AuthorizationTuple[];
   v: bigint;
   r: bigint;
   s: bigint;

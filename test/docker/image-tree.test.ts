@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
 import { engineNeutral, referenceResult } from '../server/helpers.js';
+import { spawnService } from '../support/child-service.js';
 import { assembleImage, instructions } from '../support/image-tree.js';
 
 /**
@@ -20,30 +20,10 @@ function startService(cwd: string, cmd: string[], env: Record<string, string>) {
   if (node !== 'node') throw new Error(`CMD starts ${node}, not node`);
   const scratch = mkdtempSync(join(tmpdir(), 'evmgpu-image-run-'));
   // A cold GPU's kernels compile in the first batch: a minute and more on a busy lavapipe, past the default deadline.
-  const child = spawn(process.execPath, [...args, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--max-batch-ms', '600000'], {
+  return spawnService([...args, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--max-batch-ms', '600000'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: scratch, ...env, XDG_RUNTIME_DIR: scratch, EVMGPU_CACHE_DIR: join(scratch, 'cache') },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearInterval(poll);
-        resolve(m[1]);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(poll);
-      reject(new Error(`the service exited with ${code} before listening:\n${out}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, listening, exited, output: () => out };
 }
 
 describe('the Docker image file tree', () => {
