@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
 import { rng } from '../../bench/workloads/rng.js';
 import { BlockStream, genesis } from '../support/chain-blocks.js';
 import { ReferenceChain } from '../support/chain-replay.js';
+import { spawnServe } from '../support/child-service.js';
 import { engineNeutral } from './helpers.js';
 
 /**
@@ -25,36 +24,10 @@ import { engineNeutral } from './helpers.js';
  */
 const KILLS = Number(process.env.EVMGPU_CRASH_KILLS ?? (process.env.EVMGPU_LONG ? 50 : 4));
 const BLOCKS = Math.max(12, KILLS * 3 + 6);
-const tsx = createRequire(import.meta.url).resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'evmgpu-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function serve() {
-  const child = spawn(process.execPath, ['--import', tsx, 'src/cli/main.ts', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'info', '--cpu-workers', '1'], {
-    cwd: new URL('../..', import.meta.url),
-    env: { ...process.env, EVMGPU_HOST: '', EVMGPU_PORT: '', EVMGPU_DATA_DIR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const listening = new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearInterval(poll);
-        resolve(m[1]);
-      }
-    }, 25);
-    void exited.then(() => {
-      clearInterval(poll);
-      reject(new Error(`serve exited before listening:\n${out}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, exited, listening };
-}
+const serve = () => spawnServe(['--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'info', '--cpu-workers', '1']);
 
 async function call(base: string, path: string, body?: unknown): Promise<{ status: number; json: any; replayed: boolean }> {
   const res = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -88,9 +61,21 @@ describe(`the chain survives SIGKILL (${KILLS} kills)`, () => {
           expect(again.replayed).toBe(true);
         }
         const last = round === KILLS ? BLOCKS : Math.min(BLOCKS, h + 4 + when.below(4));
-        // Killed at a random moment while it applies the next blocks (the last round runs to the end).
-        if (round < KILLS) setTimeout(() => server.child.kill('SIGKILL'), 150 + when.below(900));
+        // Killed at a random moment while it applies block k (the last round runs to the end):
+        // within the time the previous post took. A post that wins the race does not spare
+        // the round: the next one is killed as it is sent, so every round but the last ends
+        // in a kill whatever the machine's speed.
+        const k = round < KILLS ? h + 1 + when.below(Math.max(1, last - h - 1)) : Infinity;
+        let killed = false;
+        const kill = () => {
+          killed = true;
+          server.child.kill('SIGKILL');
+        };
+        let previousMs = 200;
         for (let n = h + 1; n <= last; n++) {
+          const t0 = performance.now();
+          if (n === k) setTimeout(kill, when.below(Math.max(1, Math.round(previousMs))));
+          else if (n > k && !killed) setImmediate(kill);
           let r;
           try {
             r = await call(base, '/v1/chain/blocks', blocks[n - 1]);
@@ -98,6 +83,7 @@ describe(`the chain survives SIGKILL (${KILLS} kills)`, () => {
             seen.interrupted++;
             break; // killed
           }
+          previousMs = performance.now() - t0;
           expect(r.status, JSON.stringify(r.json)).toBe(200);
           acked.set(n, r.json.hash);
           lastAcked = n;
