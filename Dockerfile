@@ -8,6 +8,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY bench ./bench
+# bench/ (compiled with src/ by `npm run build`) imports test helpers.
+COPY test ./test
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -18,6 +20,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# WGSL the GPU engines read at run time (found beside package.json).
+COPY kernels ./kernels
+COPY shaders ./shaders
 ENV NODE_ENV=production XDG_RUNTIME_DIR=/tmp/evmgpu-xdg EVMGPU_HOST=0.0.0.0
 RUN mkdir -p /tmp/evmgpu-xdg && chmod 700 /tmp/evmgpu-xdg
 EXPOSE 8080

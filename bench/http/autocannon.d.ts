@@ -22,6 +22,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Requests sent in turn; each inherits method, headers and body from the options. */
+    requests?: { onResponse?: (status: number, body: string, context: unknown, headers: Record<string, string | string[]>) => void }[];
   }
 
   interface Result {

@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number;
   /** Transactions per batch, to turn batches/s into transactions/s. */
   txs: number;
+  /** Sees every answer's status and headers (autocannon then reads each body too). */
+  onResponse?: (status: number, headers: Record<string, string | string[]>) => void;
 }
 
 export interface LoadFigures {
@@ -45,6 +47,7 @@ export function loadOnce(o: LoadOptions): Promise<LoadFigures> {
         // A batch takes from milliseconds to seconds and requests queue behind each other:
         // autocannon's 10 s default would count slow answers as failures.
         timeout: Math.max(30, o.durationS * 3),
+        ...(o.onResponse ? { requests: [{ onResponse: (status: number, _body: string, _ctx: unknown, headers: Record<string, string | string[]>) => o.onResponse!(status, headers) }] } : {}),
       },
       (err, r) => {
         if (err) return reject(err);

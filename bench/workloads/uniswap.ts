@@ -58,7 +58,7 @@ export interface UniswapOptions {
   seed: number;
 }
 
-interface Pool {
+export interface Pool {
   address: Hex;
   token0: number;
   token1: number;
@@ -97,36 +97,44 @@ export function uniswapFragment({ txs, pools, seed }: UniswapOptions): Fragment 
     tokenStorage[tokenIn][balanceSlot(trader)] = quantity(amountIn);
     out.push({ from: trader, to: tokenAddress(tokenIn), nonce: '0x0', gas: quantity(TRANSFER_GAS), ...FEES, value: '0x0', data: transferCall(p.address, amountIn) });
     const [out0, outOne] = zeroForOne ? [0n, out1] : [out1, 0n];
-    out.push({
-      from: trader, to: p.address, nonce: '0x1', gas: quantity(SWAP_GAS), ...FEES, value: '0x0',
-      data: `0x${SWAP_SELECTOR}${hex32(out0)}${hex32(outOne)}${hex32(BigInt(trader))}${hex32(0x80n)}${hex32(0n)}`,
-    });
+    out.push({ from: trader, to: p.address, nonce: '0x1', gas: quantity(SWAP_GAS), ...FEES, value: '0x0', data: swapCall(out0, outOne, trader) });
   }
 
   for (const p of initial) {
-    if (p.reserve0 > MAX_UINT112 || p.reserve1 > MAX_UINT112) throw new Error('reserve exceeds uint112');
-    // A last update one block back, so the first swap of the batch also moves the price accumulators.
-    const packed = p.reserve0 | (p.reserve1 << 112n) | ((BENCH_ENV_TIMESTAMP - 12n) << 224n);
-    pre[p.address] = {
-      balance: '0x0', nonce: '0x1', code: PAIR_CODE,
-      storage: {
-        [quantity(SLOT.totalSupply)]: quantity(isqrt(p.reserve0 * p.reserve1)),
-        [quantity(SLOT.factory)]: FACTORY,
-        [quantity(SLOT.token0)]: tokenAddress(p.token0),
-        [quantity(SLOT.token1)]: tokenAddress(p.token1),
-        [quantity(SLOT.reserves)]: quantity(packed),
-        [quantity(SLOT.unlocked)]: '0x1',
-      },
-    };
+    pre[p.address] = pairAccount(p, BENCH_ENV_TIMESTAMP);
     tokenStorage[p.token0][balanceSlot(p.address)] = quantity(p.reserve0);
     tokenStorage[p.token1][balanceSlot(p.address)] = quantity(p.reserve1);
   }
   tokenStorage.forEach((storage, t) => {
     if (Object.keys(storage).length > 0) pre[tokenAddress(t)] = { balance: '0x0', nonce: '0x1', code: ERC20_CODE, storage };
   });
-  // The factory is the pairs' `factory()`; swaps never call it, but it is real code, as on chain.
-  pre[FACTORY] = { balance: '0x0', nonce: '0x1', code: FACTORY_CODE, storage: { '0x1': FACTORY } };
+  pre[FACTORY] = FACTORY_ACCOUNT;
   return { pre, txs: out, gasBudget: BigInt(swaps) * (TRANSFER_GAS + SWAP_GAS) };
+}
+
+/** The pairs' `factory()`; swaps never call it, but it is real code, as on chain. */
+export const FACTORY_ACCOUNT: WireBatch['pre'][string] = { balance: '0x0', nonce: '0x1', code: FACTORY_CODE, storage: { '0x1': FACTORY } };
+
+/** A pair's account with its reserves, last updated one block before `timestamp` (so a first swap also moves the price accumulators). */
+export function pairAccount(p: Pool, timestamp: bigint): WireBatch['pre'][string] {
+  if (p.reserve0 > MAX_UINT112 || p.reserve1 > MAX_UINT112) throw new Error('reserve exceeds uint112');
+  const packed = p.reserve0 | (p.reserve1 << 112n) | ((timestamp - 12n) << 224n);
+  return {
+    balance: '0x0', nonce: '0x1', code: PAIR_CODE,
+    storage: {
+      [quantity(SLOT.totalSupply)]: quantity(isqrt(p.reserve0 * p.reserve1)),
+      [quantity(SLOT.factory)]: FACTORY,
+      [quantity(SLOT.token0)]: tokenAddress(p.token0),
+      [quantity(SLOT.token1)]: tokenAddress(p.token1),
+      [quantity(SLOT.reserves)]: quantity(packed),
+      [quantity(SLOT.unlocked)]: '0x1',
+    },
+  };
+}
+
+/** Calldata of `swap(amount0Out, amount1Out, to, "")`. */
+export function swapCall(amount0Out: bigint, amount1Out: bigint, to: Hex): Hex {
+  return `0x${SWAP_SELECTOR}${hex32(amount0Out)}${hex32(amount1Out)}${hex32(BigInt(to))}${hex32(0x80n)}${hex32(0n)}`;
 }
 
 /** Swaps spread over many pools: one pool per four swaps (eight transactions), each swap's pool drawn at random. */

@@ -47,7 +47,7 @@ type Node = (
   | { kind: 'branch'; children: (Node | undefined)[] }
 ) & { height: number; encoded?: Uint8Array; hash?: Uint8Array };
 
-function nibbles(key: Uint8Array): Uint8Array {
+export function nibbles(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length * 2);
   for (let i = 0; i < key.length; i++) {
     out[2 * i] = key[i] >> 4;
@@ -109,7 +109,7 @@ function reference(child: Node): Uint8Array {
 }
 
 /** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */
-function hexPrefix(path: Uint8Array, leaf: boolean): Uint8Array {
+export function hexPrefix(path: Uint8Array, leaf: boolean): Uint8Array {
   const odd = path.length % 2;
   const out = new Uint8Array(1 + (path.length >> 1));
   out[0] = ((leaf ? 2 : 0) + odd) << 4;
@@ -120,7 +120,7 @@ function hexPrefix(path: Uint8Array, leaf: boolean): Uint8Array {
 }
 
 /** An RLP list from items that are already RLP-encoded. */
-function encodeList(encodedItems: Uint8Array[]): Uint8Array {
+export function encodeList(encodedItems: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const it of encodedItems) len += it.length;
   const header = len < 56 ? Uint8Array.of(0xc0 + len) : longHeader(0xf7, len);

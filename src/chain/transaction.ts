@@ -64,6 +64,22 @@ export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejectio
   }
 }
 
+/**
+ * A signed transaction whose sender was already recovered elsewhere (a worker thread):
+ * decoded again, which is cheap, with the known sender pinned instead of recovering
+ * it a second time, which is not.
+ */
+export function prepareRecovered(raw: Uint8Array, common: Common, sender: Uint8Array): PreparedTx | Rejection {
+  try {
+    const tx = createTxFromRLP(raw, { common });
+    const address = new Address(sender);
+    (tx as unknown as { getSenderAddress: () => Address }).getSenderAddress = () => address;
+    return { tx, sender: address, hash: tx.hash() };
+  } catch (e) {
+    return classifyRejection(e, 'TX_DECODE');
+  }
+}
+
 export function isRejection(x: PreparedTx | Rejection): x is Rejection {
   return (x as Rejection).code !== undefined;
 }

@@ -1,16 +1,18 @@
+import { CHAIN_SETTINGS, DEFAULT_CHAIN_CONFIG, type ChainConfig } from './chain.js';
 import type { Environment } from './environment.js';
 import { defaultRuntimeConfig, RUNTIME_SETTINGS, type RuntimeConfig } from './runtime.js';
 import { DEFAULT_CONFIG, SERVICE_SETTINGS, type ServerConfig } from './service.js';
 import type { Setting } from './setting.js';
 
-/** The whole configuration: the service's settings and the engines' runtime. */
+/** The whole configuration: the service's settings, the chain's and the engines' runtime. */
 export interface Config {
   service: ServerConfig;
+  chain: ChainConfig;
   runtime: RuntimeConfig;
 }
 
 /** Every setting, service first, in the order help and docs list them. */
-export const SETTINGS: readonly Setting<unknown>[] = [...Object.values(SERVICE_SETTINGS), ...Object.values(RUNTIME_SETTINGS)];
+export const SETTINGS: readonly Setting<unknown>[] = [...Object.values(SERVICE_SETTINGS), ...Object.values(CHAIN_SETTINGS), ...Object.values(RUNTIME_SETTINGS)];
 
 /** Flags and variables of the runtime settings: every command that runs engines takes them. */
 export const RUNTIME_FLAGS: readonly string[] = Object.values(RUNTIME_SETTINGS).map((s) => s.flag);
@@ -35,6 +37,7 @@ function resolveSection<T extends object>(table: { [K in keyof T]-?: Setting<unk
 export function resolveConfig(flags: Partial<Record<string, string | undefined>> = {}, env: Environment = {}): Config {
   return {
     service: resolveSection(SERVICE_SETTINGS, { ...DEFAULT_CONFIG }, flags, env),
+    chain: resolveSection(CHAIN_SETTINGS, { ...DEFAULT_CHAIN_CONFIG }, flags, env),
     runtime: resolveSection(RUNTIME_SETTINGS, defaultRuntimeConfig(env), flags, env),
   };
 }

@@ -27,8 +27,10 @@ export interface BlockTestOutcome {
   block: number;
   fork: string;
   ok: boolean;
-  /** Engine that actually executed the block: reference, gpu, cpu or mixed. */
+  /** Engine that actually executed the block: reference, gpu, cpu, host or mixed. */
   engine: string;
+  /** Its transactions counted by the engine label that executed them, as in stats.engines. */
+  engines: Record<string, number>;
   txs: number;
   checks: BlockChecks;
   /** What the replay produced, for the checks above. */
@@ -74,7 +76,7 @@ export async function runBlockTest(engine: Engine, dir: string): Promise<BlockTe
   } catch (e) {
     const n = Number(basename(dir));
     return {
-      dir, block: Number.isSafeInteger(n) ? n : -1, fork: 'unknown', ok: false, engine: engine.name, txs: 0,
+      dir, block: Number.isSafeInteger(n) ? n : -1, fork: 'unknown', ok: false, engine: engine.name, engines: {}, txs: 0,
       checks: { logsBloom: false, gasUsed: false }, error: errorText(e),
     };
   }
@@ -100,12 +102,12 @@ export async function replay(engine: Engine, b: MainnetBlock): Promise<BlockTest
     if (!checks.logsBloom) problems.push('logsBloom differs from the header');
     if (!checks.gasUsed) problems.push(`gasUsed ${actual.gasUsed} != header ${b.expect.gasUsed}`);
     return {
-      ...base, ok: problems.length === 0, engine: caseEngine(result.stats.engines, engine.name), checks, actual,
+      ...base, ok: problems.length === 0, engine: caseEngine(result.stats.engines, engine.name), engines: result.stats.engines, checks, actual,
       ...(problems.length ? { error: problems.join('; ') } : {}),
     };
   } catch (e) {
     return {
-      ...base, ok: false, engine: engine.name,
+      ...base, ok: false, engine: engine.name, engines: {},
       checks: { ...(withStatus ? { receiptsRoot: false } : {}), logsBloom: false, gasUsed: false }, error: errorText(e),
     };
   }
@@ -118,6 +120,6 @@ function errorText(e: unknown): string {
 
 /** The --json record: the outcome without the replayed values. */
 export function blockTestRecord(o: BlockTestOutcome) {
-  const { dir, block, fork, ok, engine, txs, checks, error } = o;
-  return { dir, block, fork, ok, engine, txs, checks, ...(error ? { error } : {}) };
+  const { dir, block, fork, ok, engine, engines, txs, checks, error } = o;
+  return { dir, block, fork, ok, engine, engines, txs, checks, ...(error ? { error } : {}) };
 }

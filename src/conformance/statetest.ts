@@ -56,7 +56,7 @@ export interface StateTestOutcome {
   name: string;
   index: number;
   ok: boolean;
-  /** Engine that actually executed the case: reference, gpu, cpu or mixed. */
+  /** Engine that actually executed the case: reference, gpu, cpu, host or mixed. */
   engine: string;
   stateRoot?: Hex;
   logsHash?: Hex;

@@ -1,4 +1,24 @@
 import type { Batch, BatchResult } from '../model/shapes.js';
+import type { StateSource } from '../model/state-source.js';
+
+/**
+ * What an engine may be given besides the batch. `signal` abandons the batch: an engine
+ * that sees it aborted stops at its next check and rejects with `signal.reason`, leaving
+ * no state behind (engines keep none between batches). Checks sit in the loops that run
+ * long on the main thread (see pace.ts) and in what runs off it (worker tasks are
+ * cancelled).
+ */
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /**
+   * The state the batch's `pre` is a part of (src/model/state-source.ts): what `pre` does
+   * not hold is read from it on demand. The result's state root needs the whole state,
+   * so a batch with a source runs with `options.stateRoot: false`. Engines that load the
+   * whole state up front (the reference) refuse a source with STATE_SOURCE_UNSUPPORTED
+   * rather than give a wrong result.
+   */
+  state?: StateSource;
+}
 
 /**
  * An execution engine takes a whole batch and returns the full result. Every engine
@@ -8,7 +28,7 @@ export interface Engine {
   readonly name: string;
   /** One line for docs and GET /v1/engines. */
   readonly description: string;
-  execute(batch: Batch): Promise<BatchResult>;
+  execute(batch: Batch, opts?: ExecuteOptions): Promise<BatchResult>;
   close?(): Promise<void>;
 }
 

@@ -8,10 +8,12 @@ import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff, recordingDiffSource } from '../chain/state-diff.js';
 import { applyPreBlockSystemCalls } from '../chain/system-calls.js';
 import { isRejection, prepareTx } from '../chain/transaction.js';
+import { ServiceError } from '../errors/service-error.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
 import { BlockAssembler } from './block-assembler.js';
-import { since, type Engine } from './engine.js';
+import { since, type Engine, type ExecuteOptions } from './engine.js';
 import { fromRunTx } from './executed-tx.js';
+import { pacer } from './pace.js';
 import { baseStats, batchResult } from './result.js';
 
 export type VMInstance = Awaited<ReturnType<typeof createVM>>;
@@ -28,7 +30,12 @@ export class ReferenceEngine implements Engine {
   /** Called with each batch's VM before its first transaction: tests watch its events here. It must not change what the VM does. */
   protected observe(_vm: VMInstance): void {}
 
-  async execute(batch: Batch): Promise<BatchResult> {
+  async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
+    // Yields between transactions and stops an abandoned batch; one runTx never yields
+    // (the service runs this engine on an exec thread: speculation/workers/off-thread.ts).
+    // It loads the whole pre-state into a trie up front: with a source, the rest would read as empty.
+    if (opts.state) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [this.name, 'it needs the whole pre-state in the batch']);
+    const pace = pacer(opts.signal);
     const timings: Record<string, number> = {};
     let t = performance.now();
     const common = makeCommon(batch.fork, batch.env.chainId);
@@ -44,6 +51,7 @@ export class ReferenceEngine implements Engine {
     t = performance.now();
     const asm = BlockAssembler.forBlock(common, block.header);
     for (let index = 0; index < prepared.length; index++) {
+      await pace();
       const p = prepared[index];
       if (isRejection(p)) {
         asm.reject(index, p);

@@ -5,6 +5,7 @@
  */
 export const ServiceErrors = {
   // Request envelope
+  UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required: Authorization: Bearer <token>' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'content type %s is not supported; use application/json or application/vnd.msgpack' },
   NOT_ACCEPTABLE: { status: 406, message: 'cannot produce %s; accept application/json or application/vnd.msgpack' },
   BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of %s bytes' },
@@ -26,6 +27,25 @@ export const ServiceErrors = {
   CONFLICTING_FEE_FIELDS: { status: 400, message: '%s' },
   TOO_MANY_TXS: { status: 400, message: 'batch has %s transactions; the limit is %s' },
   BATCH_GAS_TOO_HIGH: { status: 400, message: 'batch declares %s gas in total; the limit is %s' },
+  // Load: both carry Retry-After, and neither changed any state
+  OVERLOADED: { status: 503, message: 'the service is at capacity (%s); retry later' },
+  EXECUTION_TIMEOUT: { status: 503, message: 'the batch did not finish within %s ms and was abandoned; nothing was applied' },
+  STATE_SOURCE_UNSUPPORTED: { status: 400, message: 'engine %s cannot execute against stored state: %s' },
+  // The chain (rollup co-processor mode, /v1/chain/*)
+  CHAIN_NOT_ENABLED: { status: 404, message: 'the chain routes need a data directory (--data-dir or EVMGPU_DATA_DIR)' },
+  CHAIN_NOT_INITIALISED: { status: 409, message: 'the chain has no genesis yet: POST /v1/chain/init first' },
+  CHAIN_ALREADY_INITIALISED: { status: 409, message: 'the chain is already initialised with a different genesis (block %s, hash %s)' },
+  BLOCK_OUT_OF_ORDER: { status: 409, message: 'block %s is not the next block: the head is block %s (%s)' },
+  BLOCK_CONFLICT: { status: 409, message: 'block %s is already applied with different content; roll back first' },
+  PARENT_HASH_MISMATCH: { status: 409, message: 'parentHash %s is not the hash of the head, block %s (%s)' },
+  TIMESTAMP_DECREASES: { status: 409, message: 'timestamp %s is below the head\'s timestamp %s' },
+  BLOCK_NUMBER_MISMATCH: { status: 400, message: 'env.number %s differs from the block number %s' },
+  CHAIN_ID_MISMATCH: { status: 400, message: 'env.chainId %s differs from the chain id %s' },
+  BLOCK_NOT_FOUND: { status: 404, message: 'block %s is not in the chain (the head is block %s)' },
+  STATE_NOT_AVAILABLE: { status: 404, message: 'the state at block %s is not kept: blocks %s to %s are within the rollback window' },
+  ROLLBACK_BELOW_FINALIZED: { status: 409, message: 'cannot roll back to block %s: block %s is finalized' },
+  ROLLBACK_BEYOND_WINDOW: { status: 409, message: 'cannot roll back to block %s: reverse diffs are kept down to block %s' },
+  STORE_FULL: { status: 507, message: 'the chain store cannot take the block: %s' },
   // Everything else
   NOT_FOUND: { status: 404, message: 'route %s not found' },
   INTERNAL: { status: 500, message: 'internal error: %s' },

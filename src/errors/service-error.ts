@@ -10,6 +10,8 @@ export class ServiceError extends Error {
   readonly code: ServiceErrorCode;
   readonly statusCode: number;
   readonly details: ErrorDetail[];
+  /** Seconds a client should wait before trying again (the Retry-After header of a 503). */
+  retryAfterS?: number;
 
   constructor(code: ServiceErrorCode, args: (string | number | bigint)[] = [], details: ErrorDetail[] = [], cause?: unknown) {
     let i = 0;
@@ -18,6 +20,12 @@ export class ServiceError extends Error {
     this.code = code;
     this.statusCode = ServiceErrors[code].status;
     this.details = details;
+  }
+
+  /** This error with a Retry-After of `seconds` (whole, at least 1). */
+  retryAfter(seconds: number): this {
+    this.retryAfterS = Math.max(1, Math.ceil(seconds));
+    return this;
   }
 
   toBody(): { error: { code: ServiceErrorCode; message: string; details?: ErrorDetail[] } } {

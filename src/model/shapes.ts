@@ -124,7 +124,7 @@ export interface TxResultShape<Q, B> {
   blobGasPrice?: Q;
   /** Why execution failed (revert, out of gas, ...). */
   error?: string;
-  /** Which engine executed it: reference, gpu, cpu or mixed. */
+  /** Which engine executed it: reference, gpu, cpu, mixed, or host (a transaction that runs no code, done by the host's transaction rules). */
   engine: string;
 }
 

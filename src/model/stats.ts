@@ -1,4 +1,5 @@
 import type { Fork } from './fork.js';
+import type { StateSourceLoads } from './state-source.js';
 
 /**
  * A batch result's `stats`, typed per engine family: the sequential reference, and
@@ -11,7 +12,7 @@ interface StatsBase {
   txs: number;
   included: number;
   rejected: number;
-  /** How many included transactions each engine label executed (`gpu`, `cpu`, `mixed`, `reference`). */
+  /** How many included transactions each engine label executed (`gpu`, `cpu`, `host`, `mixed`, `reference`). */
   engines: Record<string, number>;
   /** Milliseconds per phase (setup, execute, diff, roots, ...). */
   timingsMs: Record<string, number>;
@@ -57,6 +58,8 @@ export interface SpeculativeStats extends StatsBase {
   /** CPU worker threads that speculated (0: none did). */
   workers: number;
   speculation: SpeculationStats;
+  /** With a state source (src/model/state-source.ts): what was read through it, on the main thread. */
+  stateSource?: StateSourceLoads;
 }
 
 export type BatchStats = SequentialStats | SpeculativeStats;

@@ -2,11 +2,11 @@ import { CompilerCaches } from '../compiler/caches.js';
 import type { CompilerReport } from '../compiler/cache-report.js';
 import { defaultRuntimeConfig, type RuntimeConfig } from '../config/runtime.js';
 import type { Engine } from '../engine/engine.js';
-import { ReferenceEngine } from '../engine/reference.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { GpuContext } from '../gpu/device.js';
 import { GpuRuntime } from '../gpu/runtime.js';
 import { SpeculativeEngine, type SpeculationConfig } from '../speculation/engine.js';
+import { OffThreadReference } from '../speculation/workers/off-thread.js';
 import { CpuWorkerPool } from '../speculation/workers/worker-pool.js';
 import { SPECULATIVE_ENGINES } from './engines.js';
 
@@ -37,7 +37,8 @@ export class EngineRegistry {
     this.pool = new CpuWorkerPool(runtime.cpuWorkers);
     const deps = { gpu: this.gpu, pool: this.pool };
     for (const name of ENGINE_NAMES) {
-      if (name === 'reference') this.engines.set(name, new ReferenceEngine());
+      // The reference runs on an exec thread, so a long batch never blocks the event loop.
+      if (name === 'reference') this.engines.set(name, new OffThreadReference(this.pool.exec));
       else this.engines.set(name, new SpeculativeEngine({ ...SPECULATIVE_ENGINES[name], ...opts.overrides?.[name] }, deps));
     }
   }

@@ -1,30 +1,51 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { EngineRegistry } from '../registry/registry.js';
-import { DEFAULT_CONFIG, type ServerConfig } from '../config/service.js';
+import { DEFAULT_CONFIG, readTokenFile, type ServerConfig } from '../config/service.js';
+import { Admission } from './admission.js';
+import { registerAuth } from './auth.js';
 import { registerBodyParsers } from './content.js';
 import { registerDocs } from './docs.js';
 import type { EngineRegistryLike } from './engines.js';
-import { classifyError, registerErrorHandling, sendError } from './errors.js';
+import { classifyError, clientErrorHandler, registerErrorHandling, sendError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
+import { registerPressure } from './pressure.js';
 import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
+import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
+import { registerRpcRoute } from './routes/rpc.js';
+import type { ChainStore } from '../rollup/store.js';
 import { registerServiceRoutes } from './routes/service.js';
 import { ServiceError } from '../errors/service-error.js';
 
 export interface AppDeps {
   /** Defaults to a fresh EngineRegistry; the app closes it when it closes. */
   registry?: EngineRegistryLike;
+  /** The chain of the rollup co-processor mode (src/rollup/), when the service has a data directory; the app closes it when it closes. */
+  chain?: ChainApi & { close(): Promise<void>; readonly store?: ChainStore };
+  /** The safe block the Engine API's forkchoice last named (POST /rpc's `safe` tag; else the finalized block). */
+  safe?: () => bigint | undefined;
+  /** Runs first when the app closes (the Engine API stops taking requests before the chain closes). */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
  * The HTTP service, ready for `inject` or `listen`; it does not listen by itself.
- * Missing config fields take their defaults.
+ * Missing config fields take their defaults. Guards, in the order a request meets
+ * them: the bearer token (auth.ts), event-loop and memory pressure (pressure.ts), the
+ * bodies held at once, the batch limits, then a slot and a deadline (admission.ts,
+ * execution.ts).
  */
 export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
   const cfg: ServerConfig = { ...DEFAULT_CONFIG, ...config };
   const registry = deps.registry ?? new EngineRegistry();
-  const metrics = new ServiceMetrics(() => registry.compilerReport(0));
+  const admission = new Admission({
+    maxConcurrentBatches: cfg.maxConcurrentBatches,
+    maxQueuedGas: cfg.maxQueuedGas,
+    maxPendingBytes: cfg.maxPendingBytes ?? 2 * cfg.bodyLimit,
+  });
+  const metrics = new ServiceMetrics(() => registry.compilerReport(0), admission);
+  const token = cfg.authTokenFile !== undefined ? readTokenFile(cfg.authTokenFile, '--auth-token-file') : undefined;
 
   const app = Fastify({
     logger: { level: cfg.logLevel },
@@ -35,12 +56,16 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     frameworkErrors: (error, request, reply) => {
       sendError(reply, classifyError(error, request, cfg) ?? new ServiceError('INVALID_REQUEST', [error.message]));
     },
+    // And those Node's HTTP parser refuses before routing.
+    clientErrorHandler,
   });
 
   decorateRequestState(app);
   registerRequestIdEcho(app);
   registerBodyParsers(app);
   registerErrorHandling(app, cfg);
+  registerAuth(app, token);
+  registerPressure(app, cfg, admission);
   // Responses are sent as ready strings or buffers; anything else is plain JSON, never
   // filtered through the documented response schemas.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -49,13 +74,19 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
   });
   app.addHook('onClose', async () => {
+    await deps.beforeClose?.();
+    // The chain first: a block in flight still needs the engines.
+    await deps.chain?.close();
     await registry.close();
   });
 
   app.register(async (scope) => {
     await registerDocs(scope);
-    registerExecuteRoute(scope, { registry, metrics, limits: cfg });
+    registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission });
     registerServiceRoutes(scope, registry, metrics);
+    registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
+    const store = deps.chain?.store;
+    registerRpcRoute(scope, { chain: store ? { store } : undefined, safe: deps.safe });
   });
   return app;
 }

@@ -69,6 +69,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'execute', description: 'Batch execution' },
         { name: 'service', description: 'Health, engines, metrics' },
+        { name: 'chain', description: 'Rollup co-processor mode: a persistent chain, blocks applied exactly once, rollback (needs --data-dir)' },
+        { name: 'rpc', description: 'Ethereum JSON-RPC 2.0 reads over the chain (needs --data-dir)' },
       ],
       components: {
         schemas: {

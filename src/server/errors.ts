@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors/service-error.js';
 
@@ -52,6 +53,8 @@ export function classifyError(err: unknown, request: FastifyRequest, ctx: ErrorC
 }
 
 export function sendError(reply: FastifyReply, err: ServiceError): FastifyReply {
+  if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+  if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
   return reply.code(err.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(err.toBody()));
 }
 
@@ -67,4 +70,19 @@ export function registerErrorHandling(app: FastifyInstance, ctx: ErrorContext): 
     return sendError(reply, new ServiceError('INTERNAL', [`unexpected failure; request id ${request.id}`]));
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new ServiceError('NOT_FOUND', [`${request.method} ${request.url}`])));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (a malformed request line
+ * or header, a header block past the size limit, a body after a lying Content-Length):
+ * a coded 400 INVALID_REQUEST naming the parser's error, then the connection closes, as
+ * fastify's default does but with a registered code instead of its own uncoded body.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const body = JSON.stringify(new ServiceError('INVALID_REQUEST', [`malformed HTTP request (${err.code ?? 'parse error'})`]).toBody());
+    socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }

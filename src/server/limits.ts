@@ -43,11 +43,12 @@ export function rawTxGas(raw: Hex): bigint {
   }
 }
 
-/** Needs a schema-valid batch. */
-export function checkBatchGas(batch: WireBatch, limits: BatchLimits): void {
+/** Needs a schema-valid batch. Returns the declared total (within the limit, so a safe integer). */
+export function checkBatchGas(batch: WireBatch, limits: BatchLimits): number {
   let total = 0n;
   for (const tx of batch.txs) total += 'raw' in tx ? rawTxGas(tx.raw) : hexToQuantity(tx.gas);
   if (total > BigInt(limits.maxBatchGas)) {
     throw new ServiceError('BATCH_GAS_TOO_HIGH', [total, limits.maxBatchGas], [{ path: '/txs', message: `declared gas limits sum to ${total}; at most ${limits.maxBatchGas} per batch` }]);
   }
+  return Number(total);
 }

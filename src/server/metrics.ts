@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CONTRACT_KERNEL_STATES, PROGRAM_STATES, type CompilerReport } from '../compiler/cache-report.js';
 import type { BatchResult } from '../model/shapes.js';
+import type { Admission } from './admission.js';
 
 /**
  * Prometheus metrics of one app. Each app owns its Registry (not prom-client's global
@@ -16,11 +17,15 @@ export class ServiceMetrics {
   private readonly gasExecuted: Counter<'engine'>;
   private readonly phaseDuration: Histogram<'phase'>;
 
-  /** `compiler`: the compiler caches' report (the engine registry's), read at every scrape; it never opens a GPU. */
-  constructor(compiler: () => CompilerReport) {
+  /**
+   * `compiler`: the compiler caches' report (the engine registry's), read at every scrape; it never opens a GPU.
+   * `admission`: the batches running and waiting, read at every scrape.
+   */
+  constructor(compiler: () => CompilerReport, admission?: Admission) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.registerCompilerGauges(compiler, registers);
+    if (admission) this.registerAdmissionGauges(admission, registers);
     this.httpRequests = new Counter({
       name: 'evmgpu_http_requests_total',
       help: 'HTTP requests answered, by route and status',
@@ -135,6 +140,24 @@ export class ServiceMetrics {
         const { compiledPipelineMs, adapter } = compiler().gpu;
         this.reset();
         if (compiledPipelineMs !== undefined) this.set({ adapter: adapter ?? 'unknown' }, compiledPipelineMs);
+      },
+    });
+  }
+
+  private registerAdmissionGauges(admission: Admission, registers: Registry[]): void {
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    gauge('evmgpu_batches_running', 'Batches executing now', () => admission.snapshot().running);
+    gauge('evmgpu_batches_queued', 'Batches waiting for an execution slot', () => admission.snapshot().queued);
+    gauge('evmgpu_queued_gas', 'Declared gas of the batches waiting for a slot', () => admission.snapshot().queuedGas);
+    gauge('evmgpu_pending_body_bytes', 'Bytes of request bodies held (read, queued or executing)', () => admission.snapshot().pendingBytes);
+    new Gauge({
+      name: 'evmgpu_requests_refused',
+      help: 'Requests refused with 503 OVERLOADED since start, by bound: queue (slots and queued gas), bodies (bytes held), pressure (event loop, heap)',
+      labelNames: ['bound'],
+      registers,
+      collect() {
+        for (const [bound, n] of Object.entries(admission.refused)) this.set({ bound }, n);
       },
     });
   }

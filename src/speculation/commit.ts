@@ -1,4 +1,5 @@
 import type { BlockAssembler } from '../engine/block-assembler.js';
+import type { Pace } from '../engine/pace.js';
 import type { GpuCallResult } from '../gpu/abi.js';
 import type { Plan, Route } from './plan.js';
 import { prelude, type Prelude } from './prelude.js';
@@ -22,7 +23,8 @@ import type { WorldState } from './world-state.js';
 export interface CommitContext {
   world: WorldState;
   asm: BlockAssembler;
-  main: CpuTxExecutor;
+  /** Re-executes and decodes; the engine may hand in one that re-executes off the main thread (workers/off-thread.ts). */
+  main: Pick<CpuTxExecutor, 'run' | 'decodeOnly'>;
   coinbase: string;
   rules: HostRules | undefined;
   views: (TxView | undefined)[];
@@ -36,12 +38,15 @@ export interface CommitContext {
   rerun?: (index: number, p: Prelude) => Promise<GpuCallResult | undefined>;
   /** The CPU worker route, when the engine speculates on workers. */
   workers?: WorkerSpeculation;
+  /** Called before each transaction: yields to the event loop now and then, and throws once the batch is abandoned (engine/pace.ts). */
+  pace?: Pace;
 }
 
 type Handler<K extends Route['kind']> = (c: CommitContext, index: number, route: Extract<Route, { kind: K }>) => Promise<void>;
 
 export async function commitInOrder(c: CommitContext): Promise<void> {
   for (let i = 0; i < c.plan.routes.length; i++) {
+    await c.pace?.();
     if (c.workers && i % c.workers.chunkSize === 0) {
       const tw = performance.now();
       await c.workers.beginChunk(i / c.workers.chunkSize);

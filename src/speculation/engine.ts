@@ -1,10 +1,12 @@
 import { BloomBatch } from '../chain/bloom-batch.js';
+import { ServiceError } from '../errors/service-error.js';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import { receiptsRoot } from '../chain/roots.js';
 import { computeStateDiff } from '../chain/state-diff.js';
 import { stateRootOf } from '../chain/state-root.js';
 import { BlockAssembler } from '../engine/block-assembler.js';
-import { since, type Engine } from '../engine/engine.js';
+import { since, type Engine, type ExecuteOptions } from '../engine/engine.js';
+import { pacer } from '../engine/pace.js';
 import { ReferenceEngine } from '../engine/reference.js';
 import { baseStats, batchResult } from '../engine/result.js';
 import { isRejection } from '../chain/transaction.js';
@@ -26,6 +28,8 @@ import { countFallback, newSpeculationStats } from './stats.js';
 import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
+import { shareBatch, type SharedBatch } from './workers/share.js';
+import { OffThreadReexecution, OffThreadReference, TrackedWorld } from './workers/off-thread.js';
 import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
 import { worldDiffSource } from './world-diff.js';
@@ -45,7 +49,7 @@ export interface SpeculationConfig {
   gpu?: GpuRouteConfig;
   /** Speculate on CPU worker threads; without them, what the GPU and the host rules do not take runs in order on the main thread. */
   workers: boolean;
-  /** Decode signed transactions (recover senders) on the main thread up front when the batch has at most this many. */
+  /** Decode signed transactions (recover senders) on the main thread when the batch has at most this many; beyond that the worker pool recovers them in parallel. */
   decodeSignedUpTo: number;
   /** Batches smaller than this speculate on no worker (a worker round trip costs more). */
   speculateFrom: number;
@@ -73,7 +77,8 @@ export interface SpeculationDeps {
 export class SpeculativeEngine implements Engine {
   readonly name: string;
   readonly description: string;
-  private readonly sequential = new ReferenceEngine();
+  /** Batches before Byzantium; on an exec thread when the engine has the worker pool. */
+  private readonly sequential: Engine;
 
   constructor(
     readonly config: SpeculationConfig,
@@ -81,13 +86,15 @@ export class SpeculativeEngine implements Engine {
   ) {
     this.name = config.name;
     this.description = config.description;
+    this.sequential = deps.pool ? new OffThreadReference(deps.pool.exec) : new ReferenceEngine();
     if (config.gpu && !deps.gpu) throw new Error(`engine ${config.name} needs a GPU runtime`);
     if (config.workers && !deps.pool) throw new Error(`engine ${config.name} needs a worker pool`);
   }
 
-  async execute(batch: Batch): Promise<BatchResult> {
+  async execute(batch: Batch, opts: ExecuteOptions = {}): Promise<BatchResult> {
+    if (opts.state) refuseSource(this.name, batch);
     if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) {
-      const r = await this.sequential.execute(batch);
+      const r = await this.sequential.execute(batch, opts);
       return { ...r, stats: { ...r.stats, mode: 'sequential', engine: this.name, sequentialBefore: PARALLEL_MIN_FORK } };
     }
     const timings: Record<string, number> = {};
@@ -95,7 +102,10 @@ export class SpeculativeEngine implements Engine {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
-    const world = new WorldState(batch.pre);
+    // With the pool, re-executions run on an exec thread against a copy of this state
+    // (workers/off-thread.ts); not with a state source, which only this thread reads.
+    const pool = this.deps.pool;
+    const world = pool && !opts.state ? new TrackedWorld(batch.pre) : new WorldState(batch.pre, opts.state);
     const coinbase = bytesToHex(batch.env.coinbase);
     const start = await main.systemWrites(world);
     world.apply(start, coinbase);
@@ -109,7 +119,9 @@ export class SpeculativeEngine implements Engine {
     timings.setup = since(t);
 
     t = performance.now();
-    const views = rules ? txViews(batch, main, this.config.decodeSignedUpTo) : [];
+    let shared: SharedBatch | undefined;
+    const share = () => (shared ??= shareBatch({ batch, start, engine: 'cpu' }));
+    const views = rules ? await txViews(batch, main, { decodeSignedUpTo: this.config.decodeSignedUpTo, pool: this.deps.pool, shared: share }) : [];
     const inputs: (TxInputs | undefined)[] = batch.txs.map((input, i) => {
       const view = views[i];
       // Decoding is the reference's first check: ethereumjs checks the fields of an unsigned blob or set-code transaction first.
@@ -128,29 +140,40 @@ export class SpeculativeEngine implements Engine {
         session = route?.session;
         if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings });
       } catch (e) {
-        if (this.config.gpu.required && !session) throw e;
+        // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
+        if (e instanceof ServiceError) throw e;
         // A lost or failing device: the same transactions take the CPU routes, with the same results.
         countFallback(stats, 'device-error');
         gpu = undefined;
       }
     }
+    // A wave cannot be stopped half-way; an abandoned batch stops once it is back.
+    opts.signal?.throwIfAborted();
     const plan = planRoutes({ batch, views, inputs, sources, wave: gpu?.wave, workers: this.config.workers });
     timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
 
     const n = batch.txs.length;
     const speculate = this.config.workers && n >= this.config.speculateFrom;
-    const pool = this.deps.pool;
-    const workers = speculate ? new WorkerSpeculation(pool!, batch, start, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads }) : undefined;
+    const workers = speculate ? new WorkerSpeculation(pool!, batch, share, plan, stats, { chunk: this.config.chunk, ahead: this.config.aheadPerThread * pool!.threads, signal: opts.signal }) : undefined;
     const clock = { validate: 0, reexecute: 0, wait: 0, host: 0 };
-    const ctx: CommitContext = { world, asm, main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers };
+    // Re-executions run on an exec thread when the engine has the pool: one runTx may
+    // take seconds to minutes, and ethereumjs never yields inside it.
+    const offThread = world instanceof TrackedWorld ? new OffThreadReexecution(pool!.exec, main, world, opts.signal) : undefined;
+    const pace = pacer(opts.signal);
+    const ctx: CommitContext = { world, asm, main: offThread ?? main, coinbase, rules, views, inputs, wave: gpu?.wave, plan, stats, clock, rerun: gpu?.rerun, workers, pace };
     t = performance.now();
-    await commitInOrder(ctx);
+    try {
+      await commitInOrder(ctx);
+    } finally {
+      offThread?.release();
+    }
     timings.execute = since(t);
     for (const [k, v] of Object.entries(clock)) timings[k] = Math.round(v * 1000) / 1000;
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;
 
     t = performance.now();
-    const stateDiff = await computeStateDiff(worldDiffSource(world), batch.pre);
+    const diffSource = worldDiffSource(world);
+    const stateDiff = await computeStateDiff(diffSource, world.startingAccounts(diffSource.written));
     timings.diff = since(t);
 
     t = performance.now();
@@ -165,6 +188,7 @@ export class SpeculativeEngine implements Engine {
       mode: 'speculative',
       workers: speculate ? pool!.threads : 0,
       speculation: stats,
+      ...(opts.state ? { stateSource: world.loads } : {}),
     });
   }
 
@@ -180,6 +204,12 @@ export class SpeculativeEngine implements Engine {
 
   /** The registry owns the GPU and the worker pool: an engine has nothing of its own to close. */
   async close(): Promise<void> {}
+}
+
+/** A batch with a state source needs the core's parallel path, and no root of the whole state. */
+function refuseSource(engine: string, batch: Batch): void {
+  if (!forkAtLeast(batch.fork, PARALLEL_MIN_FORK)) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, `batches before ${PARALLEL_MIN_FORK} run on the reference`]);
+  if (batch.options.stateRoot) throw new ServiceError('STATE_SOURCE_UNSUPPORTED', [engine, 'the state root needs the whole state: run with options.stateRoot false']);
 }
 
 /**

@@ -67,7 +67,8 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
 
   let entries = snapshot.accounts.size;
   for (const a of snapshot.accounts.values()) entries += a.storage.size;
-  if (!g.route.rerunStale) return { wave };
+  // A rerun commits without validation, so it must see the whole state: with a state source it cannot.
+  if (!g.route.rerunStale || g.world.hasSource) return { wave };
   const rerun = async (index: number, p: Prelude): Promise<GpuCallResult | undefined> => {
     if (entries > GPU_RERUN_MAX_STATE_ENTRIES) {
       countFallback(g.stats, 'stale-on-large-state');

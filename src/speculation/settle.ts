@@ -51,7 +51,7 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
     const recipient = p.atStart.account(inputs.to);
     if (recipient && recipient.nonce === 0n && recipient.balance === 0n && recipient.code.length === 0) accounts.push([inputs.to, null]);
   }
-  return { tx: executed(r, index, view, p, s.gasUsed, [], EMPTY, undefined, 'cpu'), writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee } };
+  return { tx: executed(r, index, view, p, s.gasUsed, [], EMPTY, undefined, 'host'), writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee } };
 }
 
 /**

@@ -4,13 +4,14 @@ import { isRejection } from '../chain/transaction.js';
 import { bigintToMinimalBytes } from '../primitives/hex.js';
 import type { Batch, UnsignedTx } from '../model/shapes.js';
 import type { CpuTxExecutor } from './workers/cpu-executor.js';
+import type { DecodedTx, SharedBatch } from './workers/share.js';
+import type { CpuWorkerPool } from './workers/worker-pool.js';
 
 /**
  * The fields the host's transaction rules and the GPU call builder read, for every
  * transaction that has them at hand: unsigned ones as given; signed ones once decoded
- * and their sender recovered. Recovery is serial on the main thread, so signed
- * transactions are decoded up front only when the engine says so (`decodeSignedUpTo`):
- * with worker threads, large batches leave decoding and running to the workers.
+ * and their sender recovered. Recovering a sender costs about half a millisecond, so in
+ * batches with many signed transactions the worker threads recover them in parallel.
  */
 export interface TxView {
   tx: UnsignedTx;
@@ -24,20 +25,45 @@ export interface TxView {
   authorities?: (Uint8Array | undefined)[];
 }
 
-export function txViews(batch: Batch, main: CpuTxExecutor, decodeSignedUpTo: number): (TxView | undefined)[] {
-  const signed = batch.txs.filter((t) => t.kind === 'raw').length;
+export interface ViewOptions {
+  /** Signed transactions are decoded on the main thread when the batch has at most this many. */
+  decodeSignedUpTo: number;
+  /** Beyond that, the worker pool recovers their senders, in parallel; without one they get no view. */
+  pool?: CpuWorkerPool;
+  /** The batch as the workers read it. */
+  shared: () => SharedBatch;
+}
+
+export async function txViews(batch: Batch, main: CpuTxExecutor, o: ViewOptions): Promise<(TxView | undefined)[]> {
+  const signed = batch.txs.flatMap((t, i) => (t.kind === 'raw' ? [i] : []));
+  const onMain = signed.length <= o.decodeSignedUpTo;
+  const recovered = onMain || !o.pool ? new Map<number, TxView>() : await recoverOnWorkers(o.pool, main, signed, o.shared);
   return batch.txs.map((input, i) => {
-    let view: TxView;
+    let view: TxView | undefined;
     if (input.kind === 'unsigned') view = { tx: input.tx };
-    else {
-      if (signed > decodeSignedUpTo) return undefined;
+    else if (onMain) {
       const p = main.preparedTx(i);
-      if (isRejection(p)) return undefined;
-      view = { tx: fromDecoded(p.tx, p.sender.bytes), ...(p.hash ? { hash: p.hash } : {}) };
-    }
-    if (view.tx.authorizationList) view.authorities = recoverAuthorities(view.tx, batch.env.chainId);
+      view = isRejection(p) ? undefined : { tx: fromDecoded(p.tx, p.sender.bytes), ...(p.hash ? { hash: p.hash } : {}) };
+    } else view = recovered.get(i);
+    if (view?.tx.authorizationList) view.authorities = recoverAuthorities(view.tx, batch.env.chainId);
     return view;
   });
+}
+
+/** Senders recovered by the pool, a few tasks per thread; the main thread adopts them so it never recovers one again. */
+async function recoverOnWorkers(pool: CpuWorkerPool, main: CpuTxExecutor, signed: number[], shared: () => SharedBatch): Promise<Map<number, TxView>> {
+  const per = Math.ceil(signed.length / (pool.threads * 4));
+  const tasks: Promise<DecodedTx[]>[] = [];
+  for (let k = 0; k < signed.length; k += per) tasks.push(pool.decode({ ...shared(), indices: signed.slice(k, k + per) }));
+  const views = new Map<number, TxView>();
+  for (const decoded of await Promise.all(tasks)) {
+    for (const d of decoded) {
+      if (!d.sender || !d.tx) continue;
+      main.adoptSender(d.index, d.sender);
+      views.set(d.index, { tx: d.tx, ...(d.hash ? { hash: d.hash } : {}) });
+    }
+  }
+  return views;
 }
 
 function recoverAuthorities(tx: UnsignedTx, chainId: bigint): (Uint8Array | undefined)[] {
@@ -51,7 +77,8 @@ function recoverAuthorities(tx: UnsignedTx, chainId: bigint): (Uint8Array | unde
   });
 }
 
-function fromDecoded(tx: TypedTransaction, from: Uint8Array): UnsignedTx {
+/** A decoded transaction's fields in the batch's own form. */
+export function fromDecoded(tx: TypedTransaction, from: Uint8Array): UnsignedTx {
   const t = tx as TypedTransaction & {
     gasPrice?: bigint;
     maxFeePerGas?: bigint;

@@ -1,6 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
+import type { StateSource, StateSourceLoads } from '../model/state-source.js';
 import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
 
 /**
@@ -8,6 +9,10 @@ import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
  * transaction's writes laid over it. Addresses are lowercase 0x-hex, as in the batch's
  * pre-state map. Speculative executions read through the same interface (`StateReader`),
  * so whatever they read can be checked against this state later.
+ *
+ * Given a source (src/model/state-source.ts), the pre-state is `pre` and, for what `pre`
+ * does not hold, the source: accounts, slots and counts of non-zero slots are read from it
+ * on first need and kept for the batch. Without one, nothing changes.
  */
 export interface StateReader {
   account(addr: string): AccountState | undefined;
@@ -29,13 +34,26 @@ export class WorldState implements StateReader {
   /** Non-zero slots per account, counted on first need and kept up to date by apply(). */
   private readonly nonZero = new Map<string, number>();
 
-  constructor(readonly pre: Map<string, Account>) {}
+  /** Read through the source: accounts (null: absent) and slots. */
+  private readonly loadedAccounts = new Map<string, AccountState | null>();
+  private readonly loadedSlots = new Map<string, Map<bigint, bigint>>();
+  /** How much was read through the source. */
+  readonly loads: StateSourceLoads = { accounts: 0, slots: 0, counts: 0, wipes: 0 };
+
+  constructor(
+    readonly pre: Map<string, Account>,
+    private readonly source?: StateSource,
+  ) {}
+
+  get hasSource(): boolean {
+    return this.source !== undefined;
+  }
 
   account(addr: string): AccountState | undefined {
     const written = this.accounts.get(addr);
     if (written !== undefined) return written ?? undefined;
     const a = this.pre.get(addr);
-    if (!a) return undefined;
+    if (!a) return this.source ? this.loadAccount(addr) : undefined;
     let codeHash = this.preCodeHash.get(addr);
     if (!codeHash) this.preCodeHash.set(addr, (codeHash = a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code)));
     return { nonce: a.nonce, balance: a.balance, codeHash, code: a.code.length === 0 ? EMPTY : a.code };
@@ -45,7 +63,44 @@ export class WorldState implements StateReader {
     const v = this.slots.get(addr)?.get(slot);
     if (v !== undefined) return v;
     if (this.wiped.has(addr)) return 0n;
-    return this.pre.get(addr)?.storage.get(slot) ?? 0n;
+    return this.startingSlot(addr, slot);
+  }
+
+  /** A slot as the batch starts: `pre`'s value, else the source's. */
+  private startingSlot(addr: string, slot: bigint): bigint {
+    const v = this.pre.get(addr)?.storage.get(slot);
+    if (v !== undefined || !this.source) return v ?? 0n;
+    let m = this.loadedSlots.get(addr);
+    let loaded = m?.get(slot);
+    if (loaded === undefined) {
+      loaded = this.source.storage(addr, slot);
+      this.loads.slots++;
+      if (!m) this.loadedSlots.set(addr, (m = new Map()));
+      m.set(slot, loaded);
+    }
+    return loaded;
+  }
+
+  private loadAccount(addr: string): AccountState | undefined {
+    let a = this.loadedAccounts.get(addr);
+    if (a === undefined) {
+      const s = this.source!.account(addr);
+      this.loads.accounts++;
+      a = s ? { nonce: s.nonce, balance: s.balance, codeHash: s.codeHash, code: s.code.length === 0 ? EMPTY : s.code } : null;
+      this.loadedAccounts.set(addr, a);
+    }
+    return a ?? undefined;
+  }
+
+  /** Every non-zero slot the source holds for `addr` (none without a source); kept, so later reads need not ask again. */
+  private sourceSlots(addr: string): Map<bigint, bigint> {
+    if (!this.source) return new Map();
+    const all = new Map(this.source.slots(addr));
+    this.loads.wipes++;
+    const m = this.loadedSlots.get(addr) ?? new Map<bigint, bigint>();
+    for (const [slot, v] of all) if (!this.pre.get(addr)?.storage.has(slot)) m.set(slot, v);
+    this.loadedSlots.set(addr, m);
+    return all;
   }
 
   storageEmpty(addr: string): boolean {
@@ -57,7 +112,11 @@ export class WorldState implements StateReader {
     if (n !== undefined) return n;
     n = 0;
     const written = this.slots.get(addr);
-    if (!this.wiped.has(addr)) {
+    if (this.source && !this.wiped.has(addr)) {
+      n = this.source.nonZeroSlots(addr);
+      this.loads.counts++;
+      for (const slot of written?.keys() ?? []) if (this.startingSlot(addr, slot) !== 0n) n--;
+    } else if (!this.wiped.has(addr)) {
       for (const [slot, v] of this.pre.get(addr)?.storage ?? []) if (v !== 0n && !written?.has(slot)) n++;
     }
     for (const v of written?.values() ?? []) if (v !== 0n) n++;
@@ -114,8 +173,33 @@ export class WorldState implements StateReader {
     for (const [addr, m] of this.slots) {
       const s = out.get(addr) ?? new Set<bigint>();
       for (const slot of m.keys()) s.add(slot);
-      if (this.wiped.has(addr)) for (const slot of this.pre.get(addr)?.storage.keys() ?? []) s.add(slot);
+      if (this.wiped.has(addr)) {
+        for (const slot of this.pre.get(addr)?.storage.keys() ?? []) s.add(slot);
+        for (const slot of this.sourceSlots(addr).keys()) s.add(slot);
+      }
       out.set(addr, s);
+    }
+    return out;
+  }
+
+  /**
+   * What the state diff compares the post-state with: the starting state of every
+   * written account, with the starting value of each of its written slots (`written`,
+   * from written()). Without a source that is `pre` itself; with one, the accounts and
+   * slots are read where they are (`pre`, else the source), non-zero slots only.
+   */
+  startingAccounts(written: Map<string, Set<bigint>>): Map<string, Account> {
+    if (!this.source) return this.pre;
+    const out = new Map<string, Account>();
+    for (const [addr, slots] of written) {
+      const a = this.pre.get(addr) ?? this.loadAccount(addr);
+      if (!a) continue;
+      const storage = new Map<bigint, bigint>();
+      for (const slot of slots) {
+        const v = this.startingSlot(addr, slot);
+        if (v !== 0n) storage.set(slot, v);
+      }
+      out.set(addr, { nonce: a.nonce, balance: a.balance, code: a.code, storage });
     }
     return out;
   }
@@ -123,7 +207,8 @@ export class WorldState implements StateReader {
   /**
    * The complete post-state: every existing account with its slots (absent ones are
    * zero; a zero may also be listed). An account whose storage nothing wrote shares the
-   * pre-state's map: callers only read it.
+   * pre-state's map: callers only read it. With a source, only `pre` and what was
+   * written: a GPU snapshot, whose reads are all validated against this state.
    */
   *entries(): Generator<[string, AccountState & { storage: Map<bigint, bigint> }]> {
     const addrs = new Set<string>([...this.pre.keys(), ...this.accounts.keys()]);

@@ -7,6 +7,7 @@ import { bytesToHex, quantityToHex, wordToHex } from '../primitives/hex.js';
 import { parseBatch } from '../wire/parse.js';
 import { validateBatch } from '../wire/validate.js';
 import { allocToWirePre, formatAlloc, parseAlloc, type Alloc, type GethAccountJson } from './alloc.js';
+import { ReferenceEngine } from '../engine/reference.js';
 import { BlockHashWatch } from './blockhash-watch.js';
 import { resolveEnv } from './env-derive.js';
 import { parseEnv, type T8nEnv } from './env.js';
@@ -96,8 +97,9 @@ async function execute(registry: EngineRegistry, engineName: string | undefined,
   try {
     validateBatch(wire);
     batch = parseBatch(wire);
-    // The reference by default: exit code 4 needs every BLOCKHASH lookup made, and only its lookups are all on this thread.
-    engine = registry.get(engineName ?? 'reference');
+    // The in-process reference by default: exit code 4 needs every BLOCKHASH lookup seen,
+    // and only an engine on this thread makes them here (the registry's runs on an exec thread).
+    engine = engineName === undefined || engineName === 'reference' ? new ReferenceEngine() : registry.get(engineName);
   } catch (e) {
     throw batchError(e);
   }

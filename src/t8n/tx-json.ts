@@ -1,3 +1,4 @@
+import type { AuthorizationTuple, EncodableTx } from '../chain/tx-encode.js';
 import { jsonError } from './errors.js';
 import {
   asArray, asObject, optionalNumber, parseAddress, parseBytes, parseHash, parseNumber, parseU64,
@@ -7,36 +8,10 @@ import {
  * A transaction in geth's JSON (RPC) form, as t8n reads `txs.json`: either signed
  * (v, r, s) or unsigned with a `secretKey` to sign it with. geth decides the type by
  * the `type` field alone; when it is absent this reader infers it from the fields
- * present, which accepts everything geth accepts and a little more.
+ * present, which accepts everything geth accepts and a little more. Its fields are the
+ * encodable ones (src/chain/tx-encode.ts) and what t8n reads besides.
  */
-export interface AuthorizationTuple {
-  chainId: bigint;
-  address: Uint8Array;
-  nonce: bigint;
-  yParity: bigint;
-  r: bigint;
-  s: bigint;
-}
-
-export interface JsonTx {
-  type: number;
-  /** Typed transactions only; legacy ones carry it in v (EIP-155). */
-  chainId?: bigint;
-  nonce: bigint;
-  gas: bigint;
-  gasPrice?: bigint;
-  maxFeePerGas?: bigint;
-  maxPriorityFeePerGas?: bigint;
-  to: Uint8Array | null;
-  value: bigint;
-  data: Uint8Array;
-  accessList: [Uint8Array, Uint8Array[]][];
-  maxFeePerBlobGas?: bigint;
-  blobVersionedHashes: Uint8Array[];
-  authorizationList: AuthorizationTuple[];
-  v: bigint;
-  r: bigint;
-  s: bigint;
+export interface JsonTx extends EncodableTx {
   secretKey?: Uint8Array;
   /** Legacy only: sign with EIP-155 replay protection (geth's default). */
   protected: boolean;

@@ -1,6 +1,6 @@
 import { sign } from 'micro-eth-signer/utils.js';
 import { T8nError, ExitCode } from './errors.js';
-import { signingHash } from './tx-encode.js';
+import { signingHash } from '../chain/tx-encode.js';
 import type { JsonTx } from './tx-json.js';
 
 /**

@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { ExitCode, T8nError } from './errors.js';
 import { asArray } from './json-values.js';
-import { encodeSigned } from './tx-encode.js';
+import { encodeSigned } from '../chain/tx-encode.js';
 import { isUnsigned, parseJsonTx } from './tx-json.js';
 import { signTx } from './tx-sign.js';
 import { hexToBytes } from '../primitives/hex.js';

@@ -40,7 +40,7 @@ describe('evmgpu execute', () => {
     expect(engineNeutral(got)).toEqual(engineNeutral(JSON.parse(JSON.stringify(want))));
     expect(got.stats.engine).toBe('auto');
     expect(got.results).toHaveLength(1);
-    expect(got.results[0]).toMatchObject({ status: '0x1', gasUsed: '0x5208', engine: 'cpu' });
+    expect(got.results[0]).toMatchObject({ status: '0x1', gasUsed: '0x5208', engine: 'host' });
     expect(got.rejected).toEqual([{ index: 1, code: 'TX_NONCE_TOO_HIGH', error: expect.any(String) }]);
     expect(got.stateDiff.post[B]).toEqual({ balance: '0x1' });
   });

@@ -2,6 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { run as serve } from '../../src/cli/commands/serve.js';
 import { readFileSync } from 'node:fs';
 import { resolveConfig as resolveAll, SETTINGS } from '../../src/config/resolve.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_CONFIG } from '../../src/config/service.js';
 import { ConfigError, parseSize } from '../../src/config/values.js';
 import { negotiateResponse } from '../../src/server/negotiate.js';
@@ -10,9 +14,11 @@ import { negotiateResponse } from '../../src/server/negotiate.js';
 const resolveConfig = (flags: Record<string, string>, env: Record<string, string>) => resolveAll(flags, env).service;
 
 describe('server configuration', () => {
-  it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 10^12 gas', () => {
+  it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 300M gas, 60 s, two batches at once', () => {
     expect(resolveConfig({}, {})).toEqual({
-      host: '0.0.0.0', port: 8080, bodyLimit: 256 * 1024 * 1024, maxTxs: 200_000, maxBatchGas: 1e12, logLevel: 'info',
+      host: '0.0.0.0', port: 8080, bodyLimit: 256 * 1024 * 1024, maxTxs: 200_000, maxBatchGas: 300_000_000, logLevel: 'info',
+      maxBatchMs: 60_000, maxConcurrentBatches: 2, maxQueuedGas: 300_000_000, maxEventLoopDelayMs: 1000,
+      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85),
     });
     expect(DEFAULT_CONFIG.bodyLimit).toBe(268_435_456);
   });
@@ -21,11 +27,30 @@ describe('server configuration', () => {
     const env = {
       EVMGPU_HOST: '127.0.0.1', EVMGPU_PORT: '9000', EVMGPU_BODY_LIMIT: '64MiB', EVMGPU_MAX_TXS: '1000', EVMGPU_MAX_BATCH_GAS: '0x3b9aca00', EVMGPU_LOG_LEVEL: 'warn',
     };
-    expect(resolveConfig({}, env)).toEqual({ host: '127.0.0.1', port: 9000, bodyLimit: 64 * 1024 * 1024, maxTxs: 1000, maxBatchGas: 1e9, logLevel: 'warn' });
+    expect(resolveConfig({}, env)).toMatchObject({ host: '127.0.0.1', port: 9000, bodyLimit: 64 * 1024 * 1024, maxTxs: 1000, maxBatchGas: 1e9, logLevel: 'warn' });
     const flags = { host: '::1', port: '0', 'body-limit': '1048576', 'max-txs': '5', 'max-batch-gas': '1e6', 'log-level': 'silent' };
-    expect(resolveConfig(flags, env)).toEqual({ host: '::1', port: 0, bodyLimit: 1048576, maxTxs: 5, maxBatchGas: 1e6, logLevel: 'silent' });
+    expect(resolveConfig(flags, env)).toMatchObject({ host: '::1', port: 0, bodyLimit: 1048576, maxTxs: 5, maxBatchGas: 1e6, logLevel: 'silent' });
     // An empty variable counts as unset.
     expect(resolveConfig({}, { EVMGPU_PORT: '' }).port).toBe(8080);
+  });
+
+  it('reads the execution bounds and the token file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evmgpu-token-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, 'a-token-long-enough-to-count\n');
+    const env = {
+      EVMGPU_MAX_BATCH_MS: '1500', EVMGPU_MAX_CONCURRENT_BATCHES: '3', EVMGPU_MAX_QUEUED_GAS: '1e8', EVMGPU_MAX_PENDING_BYTES: '64MiB',
+      EVMGPU_MAX_EVENT_LOOP_DELAY: '0', EVMGPU_MAX_HEAP_USED: '1GiB', EVMGPU_AUTH_TOKEN_FILE: file,
+    };
+    expect(resolveConfig({}, env)).toMatchObject({
+      maxBatchMs: 1500, maxConcurrentBatches: 3, maxQueuedGas: 1e8, maxPendingBytes: 64 * 1024 ** 2, maxEventLoopDelayMs: 0, maxHeapUsedBytes: 1024 ** 3, authTokenFile: file,
+    });
+    expect(resolveConfig({ 'max-batch-ms': '10' }, env).maxBatchMs).toBe(10);
+    writeFileSync(file, 'short\n');
+    expect(() => resolveConfig({}, env)).toThrow(/EVMGPU_AUTH_TOKEN_FILE: .* at least 16 characters/);
+    expect(() => resolveConfig({ 'auth-token-file': join(dir, 'missing') }, {})).toThrow(/--auth-token-file: cannot read/);
+    expect(() => resolveConfig({ 'max-concurrent-batches': '0' }, {})).toThrow(/--max-concurrent-batches: must be at least 1/);
+    expect(() => resolveConfig({}, { EVMGPU_MAX_BATCH_MS: 'soon' })).toThrow(/EVMGPU_MAX_BATCH_MS/);
   });
 
   it('sizes take binary and decimal units', () => {

@@ -165,7 +165,7 @@ describe('evmgpu blocktest command', () => {
     expect(code).toBe(0);
     expect(out.lines).toEqual(['ok   46147 Frontier 1 txs', '1 passed, 0 failed']);
     expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual([
-      { dir, block: 46147, fork: 'Frontier', ok: true, engine: 'reference', txs: 1, checks: { logsBloom: true, gasUsed: true } },
+      { dir, block: 46147, fork: 'Frontier', ok: true, engine: 'reference', engines: { reference: 1 }, txs: 1, checks: { logsBloom: true, gasUsed: true } },
     ]);
   });
 

@@ -26,7 +26,9 @@ export const HOT_SLOTS = 3;
 export abstract class TxStream {
   protected readonly r;
   protected readonly pre: WireBatch['pre'] = {};
-  protected readonly stream: { input: Input; gas: bigint; fitsBlock: boolean }[] = [];
+  protected readonly stream: { input: Input; gas: bigint; fitsBlock: boolean; kind: string }[] = [];
+  /** The kind being generated, recorded with each transaction of the stream. */
+  protected kindNow = '';
   protected readonly nonces = new Map<Hex, bigint>();
   protected readonly hotSenders: Hex[] = [];
   protected readonly recent: Hex[] = [];
@@ -109,7 +111,7 @@ export abstract class TxStream {
       ...fields,
     };
     if (o.valid !== false) this.nonces.set(from, expected + 1n);
-    this.stream.push({ input: tx, gas: gas + al.cost, fitsBlock: o.fitsBlock ?? true });
+    this.stream.push({ input: tx, gas: gas + al.cost, fitsBlock: o.fitsBlock ?? true, kind: this.kindNow });
     return tx;
   }
 

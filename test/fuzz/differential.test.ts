@@ -40,7 +40,7 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
     it(`seed ${seedHex(seed)}: ${p.fork}, ${p.size} txs, conflict ${Math.round(p.conflict * 100)}%`, async () => {
       const wire = generateBatch(p);
       const out = await checkCase(wire, selection, { label: `seed-${seedHex(seed)}`, quota, shrink: { ms: config.shrinkMs } });
-      coverage.add(wire, out.reference);
+      coverage.add(wire, out.reference, out.probe);
       tally.add(wire, out);
       const reports = out.mismatches.map((m) => formatMismatch(`seed ${seedHex(seed)}`, m));
       for (const r of reports) console.error(r);
@@ -62,6 +62,27 @@ describe(`differential fuzz, ${config.seeds.length} batches (base seed ${seedHex
       expect(coverage.signed, 'signed transactions').toBeGreaterThan(0);
       expect(coverage.largest, 'a large batch').toBeGreaterThanOrEqual(LARGE_BATCH);
       expect([...coverage.forks.keys()].sort()).toEqual(['Berlin', 'Cancun', 'London', 'Prague', 'Shanghai']);
+    });
+
+    it('exercised nested frames: failures mid-stack, reentrancy, static, delegate, creates, precompiles, long loops, the depth limit', () => {
+      expect(coverage.nested[5], 'frames at depth 5 and deeper').toBeGreaterThan(0);
+      expect(coverage.failedMidStack, 'frames failing at depth 2+').toBeGreaterThan(0);
+      expect(coverage.rolledBack, 'failed frames rolling back children that had succeeded').toBeGreaterThan(0);
+      for (const d of [1, 2, 3, 4, 5]) expect(coverage.reverted[d] + coverage.halted[d], `failed frames at depth ${d}`).toBeGreaterThan(0);
+      expect(coverage.reentrant, 'reentrant frames').toBeGreaterThan(0);
+      expect(coverage.staticFailed, 'static violations').toBeGreaterThan(0);
+      expect(coverage.delegateFrames, 'DELEGATECALL frames').toBeGreaterThan(0);
+      expect(coverage.callcodeFrames, 'CALLCODE frames').toBeGreaterThan(0);
+      expect(coverage.valueFrames, 'frames with value').toBeGreaterThan(0);
+      expect(coverage.frameCreatesFailed, 'failed CREATE/CREATE2 by frames').toBeGreaterThan(0);
+      expect(coverage.frameCreates - coverage.frameCreatesFailed, 'CREATE/CREATE2 by frames that deployed').toBeGreaterThan(0);
+      for (const op of ['CREATE', 'CREATE2', 'SELFDESTRUCT', 'TSTORE', 'STATICCALL', 'DELEGATECALL', 'CALLCODE']) expect(coverage.ops.get(op) ?? 0, op).toBeGreaterThan(0);
+      // ecrecover to point evaluation, each called and each failing at least once; the BLS12-381 ones (Prague) called.
+      for (let a = 1; a <= 0x0a; a++) expect(coverage.precompiles.get(a)?.calls ?? 0, `precompile ${a}`).toBeGreaterThan(0);
+      for (const a of [1, 5, 6, 7, 8, 9, 0x0a]) expect(coverage.precompiles.get(a)?.failed ?? 0, `precompile ${a} failing`).toBeGreaterThan(0);
+      expect([...coverage.precompiles.keys()].filter((a) => a > 0x0a).length, 'BLS12-381 precompiles').toBeGreaterThan(2);
+      expect(coverage.longTxs, 'transactions over one GPU dispatch of opcodes').toBeGreaterThan(0);
+      expect(coverage.deepest, 'the call depth limit').toBeGreaterThanOrEqual(1024);
     });
   }
 });

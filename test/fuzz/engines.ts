@@ -1,5 +1,6 @@
 import type { Engine } from '../../src/engine/engine.js';
 import type { EngineRegistry } from '../../src/registry/registry.js';
+import { ProbedReference } from './probe.js';
 
 /**
  * The engines to check, found in the registry rather than listed here, so engines that
@@ -16,6 +17,8 @@ export interface EngineUnderTest {
 
 export interface EngineSelection {
   oracle: Engine;
+  /** Runs each case's first reference execution, counting what it did inside the EVM (probe.ts). */
+  probe?: ProbedReference;
   compared: EngineUnderTest[];
   /** Names that are the reference itself. */
   aliasesOfReference: string[];
@@ -33,7 +36,7 @@ export function selectEngines(registry: EngineRegistry, only?: string[]): Engine
     else byInstance.set(e, [...(byInstance.get(e) ?? []), name]);
   }
   const compared = [...byInstance.entries()].map(([engine, names]) => ({ label: names.join('='), engine }));
-  return { oracle, compared, aliasesOfReference };
+  return { oracle, probe: new ProbedReference(), compared, aliasesOfReference };
 }
 
 export function describeSelection(s: EngineSelection): string {

@@ -5,12 +5,14 @@ import { uniswapFragment } from '../../bench/workloads/uniswap.js';
 import { forkAtLeast } from '../../src/model/fork.js';
 import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { toHex } from './asm.js';
-import { COINBASE, HOT_RECIPIENT, HOT_SLOTS, ONE_ETH, TxStream, type Input, type WireTx } from './builder.js';
+import { COINBASE, HOT_RECIPIENT, HOT_SLOTS, ONE_ETH, type Input, type WireTx } from './builder.js';
 import {
   COINBASE_READER, COINBASE_READER_CODE, COUNTER, COUNTER_MODE, counterCall, counterCode, createInit, DELEGATED, DELEGATION_TO_COUNTER,
   DESTRUCTOR, DESTRUCTOR_CODE, FACTORY, FACTORY_CODE, PROXY, PROXY_CODE, SPRAY, SPRAY_CODE, sprayCall,
 } from './contracts.js';
+import { FRAME_KINDS } from './frames.js';
 import type { CaseParams } from './params.js';
+import { SpawnKinds } from './spawn.js';
 import { fuzzKey, signAuthorization, signRaw } from './signing.js';
 
 /**
@@ -20,16 +22,26 @@ import { fuzzKey, signAuthorization, signRaw } from './signing.js';
  * transactions depend on each other. Nonces are tracked per sender, so most
  * transactions are valid and form same-sender chains; invalid ones are made on purpose.
  */
-export const KINDS = ['native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray', 'selfdestruct'] as const;
+export const KINDS = [
+  'native', 'erc20', 'uniswap', 'counter', 'proxy', 'coinbase', 'create', 'factory', 'invalid', 'blob', 'setcode', 'raw', 'spray', 'selfdestruct', ...FRAME_KINDS,
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export { COINBASE } from './builder.js';
 
+const kinds = new WeakMap<WireBatch, string[]>();
+
 export function generateBatch(p: CaseParams): WireBatch {
-  return new BatchBuilder(p).build();
+  const b = new BatchBuilder(p);
+  const wire = b.build();
+  kinds.set(wire, b.kindsOf(wire.txs));
+  return wire;
 }
 
-class BatchBuilder extends TxStream {
+/** The kind of each transaction of a generated batch (`longloop` and `depthlimit` for the specials), for the coverage summary. */
+export const kindsOf = (wire: WireBatch): readonly string[] | undefined => kinds.get(wire);
+
+class BatchBuilder extends SpawnKinds {
   private readonly tokenHolders = new Set<Hex>();
   private readonly weights: number[];
   private swaps = 0;
@@ -60,8 +72,13 @@ class BatchBuilder extends TxStream {
     const total = this.weights.reduce((a, b) => a + b, 0);
     let left = this.p.size;
     while (left > 0) {
+      if (this.special(left)) {
+        left--;
+        continue;
+      }
       let pick = this.r.below(total);
       const kind = KINDS[this.weights.findIndex((w) => (pick -= w) < 0)];
+      this.kindNow = kind;
       if (kind === 'uniswap') {
         this.swaps++;
         left -= 2;
@@ -218,6 +235,13 @@ class BatchBuilder extends TxStream {
         this.push(this.sender(hot), SPRAY, this.gas(150_000 + Number(n) * 27_000), { value: '0x0', data: sprayCall(n, base, last) });
         return;
       }
+      case 'spawn':
+        this.spawn(hot);
+        return;
+      case 'uniswap':
+        return; // swaps are drawn in pairs by build()
+      default:
+        this.emitFrames(kind);
     }
   }
 
@@ -278,7 +302,7 @@ class BatchBuilder extends TxStream {
     const raw = signRaw(this.p.fork, 1n, type === 2
       ? { ...common, type: 2, chainId: 1n, maxFeePerGas: base + 10n, maxPriorityFeePerGas: 1n }
       : { ...common, type: 0, gasPrice: base + 2n }, key);
-    this.stream.push({ input: { raw }, gas: common.gasLimit, fitsBlock: true });
+    this.stream.push({ input: { raw }, gas: common.gasLimit, fitsBlock: true, kind: this.kindNow });
   }
 
   /** Uniswap swaps (the bench generator's, on real pair code) interleaved with the rest, each stream keeping its order. */
@@ -289,7 +313,7 @@ class BatchBuilder extends TxStream {
     const frag = uniswapFragment({ txs: 2 * this.swaps, pools, seed: this.r.next() });
     Object.assign(this.pre, frag.pre);
     const swapTxs = frag.txs.map((t) => this.restyle(t as WireTx));
-    for (const t of swapTxs) this.stream.push({ input: t, gas: BigInt(t.gas), fitsBlock: true });
+    for (const t of swapTxs) this.stream.push({ input: t, gas: BigInt(t.gas), fitsBlock: true, kind: 'uniswap' });
     const out: Input[] = [];
     let i = 0;
     let j = 0;
@@ -298,6 +322,11 @@ class BatchBuilder extends TxStream {
       out.push(fromMine ? mine[i++] : swapTxs[j++]);
     }
     return out;
+  }
+
+  kindsOf(txs: Input[]): string[] {
+    const byInput = new Map(this.stream.map((t) => [t.input, t.kind]));
+    return txs.map((t) => byInput.get(t) ?? '?');
   }
 
   /** The bench swaps are type 2 at fixed fees; here they take this batch's types and fees like every other transaction. */

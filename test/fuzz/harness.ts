@@ -7,6 +7,7 @@ import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
 import { comparable, firstDifference, show, type Difference, type Json } from '../../src/engine/compare.js';
 import type { EngineSelection } from './engines.js';
+import type { FrameProbe } from './probe.js';
 import { shrinkBatch, type ShrinkBudget } from './shrink.js';
 
 /**
@@ -32,6 +33,8 @@ export interface CaseOutcome {
   mismatches: Mismatch[];
   /** Per engine under test, its `stats.engines`: where its transactions actually ran (gpu, cpu, mixed...). */
   ranOn: Map<string, Record<string, number>>;
+  /** What the reference's run did inside the EVM, when the selection has a probe. */
+  probe?: FrameProbe;
 }
 
 async function runOn(engine: Engine, wire: WireBatch, ranOn?: (r: BatchResult) => void) {
@@ -70,7 +73,8 @@ const defaultDir = () => (processDir ??= mkdtempSync(join(tmpdir(), 'evmgpu-fuzz
 
 export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckOptions): Promise<CaseOutcome> {
   validateBatch(wire);
-  const referenceResult = await sel.oracle.execute(parseBatch(wire));
+  const referenceResult = await (sel.probe ?? sel.oracle).execute(parseBatch(wire));
+  const probe = sel.probe?.last;
   const expected = comparable(referenceResult);
   const mismatches: Mismatch[] = [];
   const ranOn = new Map<string, Record<string, number>>();
@@ -83,7 +87,7 @@ export async function checkCase(wire: WireBatch, sel: EngineSelection, o: CheckO
     }
     if (diff) mismatches.push(await minimise(wire, sel.oracle, engine, label, diff, o, txIndexOf(diff.path, expected)));
   }
-  return { reference: referenceResult, mismatches, ranOn };
+  return { reference: referenceResult, mismatches, ranOn, probe };
 }
 
 /** The request index of the transaction a `results[k]...` or `rejected[k]...` difference is about, per the reference. */

@@ -65,7 +65,7 @@ const tty = process.stderr.isTTY;
 for (const [i, c] of cases.entries()) {
   const wire = c.wire();
   const out = await checkCase(wire, selection, { label: c.label.split(' (')[0].replace(' ', '-'), quota, shrink: { ms: config.shrinkMs } });
-  coverage.add(wire, out.reference);
+  coverage.add(wire, out.reference, out.probe);
   tally.add(wire, out);
   for (const m of out.mismatches) console.log(`\n${formatMismatch(c.label, m)}\n`);
   const s = (performance.now() - t0) / 1000;

@@ -12,7 +12,7 @@ describe('POST /v1/execute: a simple transfer', () => {
     expect(got.results).toHaveLength(1);
     expect(got.results[0]).toMatchObject({
       index: 0, type: '0x2', from: ALICE, status: '0x1', outcome: 'Stop', gasUsed: '0x5208', cumulativeGasUsed: '0x5208',
-      logs: [], returnData: '0x', contractAddress: null, engine: 'cpu',
+      logs: [], returnData: '0x', contractAddress: null, engine: 'host',
     });
     // Unsigned transactions have no hash.
     expect(got.results[0].hash).toBeUndefined();
@@ -35,7 +35,7 @@ describe('POST /v1/execute: a simple transfer', () => {
     const res = await post(app, batch({ txs: [transfer(ALICE, 0)] }));
     const { stats } = res.json();
     // A plain transfer commits on the host path of the parallel engine: labelled cpu.
-    expect(stats).toMatchObject({ engine: 'auto', txs: 1, included: 1, rejected: 0, engines: { cpu: 1 } });
+    expect(stats).toMatchObject({ engine: 'auto', txs: 1, included: 1, rejected: 0, engines: { host: 1 } });
     for (const phase of ['decode', 'validate', 'parse', 'setup', 'execute', 'diff', 'roots']) {
       expect(stats.timingsMs[phase], phase).toBeGreaterThanOrEqual(0);
     }

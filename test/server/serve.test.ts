@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { spawnServe } from '../support/child-service.js';
 import { ALICE, batch, transfer } from './helpers.js';
 
 /**
@@ -8,39 +7,10 @@ import { ALICE, batch, transfer } from './helpers.js';
  * finishes and exits 0. The only test that leaves inject, because listening and
  * signal handling are what it checks.
  */
-const tsx = createRequire(import.meta.url).resolve('tsx');
-
-function startCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', tsx, 'src/cli/main.ts', 'serve', ...args], {
-    cwd: new URL('../..', import.meta.url),
-    env: { ...process.env, EVMGPU_HOST: '', EVMGPU_PORT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearInterval(poll);
-        resolve(m[1]);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(poll);
-      reject(new Error(`serve exited with ${code} before listening:\n${out}`));
-    });
-  });
-  // Not every caller waits for it (a server expected to fail never listens).
-  listening.catch(() => undefined);
-  return { child, listening, exited, output: () => out };
-}
 
 describe('evmgpu serve', () => {
   it('serves over TCP with request-id logs and exits 0 on SIGTERM', async () => {
-    const cli = startCli(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info']);
+    const cli = spawnServe(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info']);
     try {
       const base = await cli.listening;
       const health = await fetch(`${base}/healthz`);
@@ -67,10 +37,10 @@ describe('evmgpu serve', () => {
   });
 
   it('exits 1 when it cannot listen', async () => {
-    const first = startCli(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info']);
+    const first = spawnServe(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info']);
     try {
       const port = new URL(await first.listening).port;
-      const second = startCli(['--host', '127.0.0.1', '--port', port, '--log-level', 'silent']);
+      const second = spawnServe(['--host', '127.0.0.1', '--port', port, '--log-level', 'silent']);
       expect(await second.exited).toBe(1);
       expect(second.output()).toContain('cannot listen');
       first.child.kill('SIGINT');

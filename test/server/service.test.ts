@@ -38,7 +38,7 @@ describe('service routes', () => {
     expect(delta('evmgpu_batch_transactions_count')).toBe(1);
     expect(delta('evmgpu_batch_transactions_sum')).toBe(3);
     // Plain transfers commit on the default engine's host path, labelled cpu.
-    expect(delta('evmgpu_transactions_executed_total', { engine: 'cpu' })).toBe(2);
+    expect(delta('evmgpu_transactions_executed_total', { engine: 'host' })).toBe(2);
     expect(delta('evmgpu_transactions_rejected_total', { code: 'TX_NONCE_TOO_HIGH' })).toBe(1);
     expect(delta('evmgpu_gas_executed_total', { engine: 'auto' })).toBe(42000);
     for (const phase of ['decode', 'validate', 'parse', 'execute', 'roots', 'encode']) {

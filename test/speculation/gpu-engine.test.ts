@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
-import { EngineRegistry } from '../../src/registry/registry.js';
 import { testRegistry } from '../support/registry.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
@@ -70,5 +69,19 @@ describe('engine gpu equals the reference', () => {
     (w.txs[0] as { to: string }).to = target;
     const g = await both(w);
     expect(g.results[0]).toMatchObject({ outcome: 'InvalidJump', error: 'invalid JUMP', status: 0n, engine: 'gpu' });
+  });
+});
+
+describe('without a GPU adapter', () => {
+  const noGpu = testRegistry({ openGpu: () => Promise.reject(new Error('no WebGPU adapter')) });
+  afterAll(() => noGpu.close());
+
+  it('engine gpu answers ENGINE_UNAVAILABLE (503), engine auto runs on the CPU routes with the reference result', async () => {
+    const w = erc20TransferBatch({ transfers: 4 });
+    validateBatch(w);
+    await expect(noGpu.get('gpu').execute(parseBatch(w))).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', statusCode: 503 });
+    const [a, ref] = [await noGpu.get('auto').execute(parseBatch(w)), await reference.execute(parseBatch(w))];
+    expect(comparable(a)).toEqual(comparable(ref));
+    expect(a.stats.engines).toEqual({ cpu: 4 });
   });
 });

@@ -1,16 +1,25 @@
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '../../config/environment.js';
 import { resolveConfig, SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
 import { ConfigError } from '../../config/values.js';
 import { EngineRegistry } from '../../registry/registry.js';
+import { Chain } from '../../rollup/chain.js';
+import { join } from 'node:path';
+import { startEngineApi, type RunningEngineApi } from '../../engine-api/start.js';
 import { startServer } from '../../server/serve.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
-                    [--max-batch-gas <gas>] [--log-level <level>] [--cpu-workers <n>]
-                    [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
+                    [--max-batch-gas <gas>] [--max-batch-ms <ms>] [--max-concurrent-batches <n>]
+                    [--max-queued-gas <gas>] [--max-pending-bytes <bytes>] [--max-event-loop-delay <ms>]
+                    [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
+                    [--data-dir <dir>] [--rollback-depth <n>] [--state-cache <bytes>] [--authrpc-port <n>] [--authrpc-jwtsecret <file>]
+                    [--cpu-workers <n>] [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 
 Runs the HTTP service (POST /v1/execute, GET /healthz, /v1/engines, /metrics, /docs)
-until SIGINT or SIGTERM, then finishes the requests in flight and exits 0.
+until SIGINT or SIGTERM, then finishes the requests in flight and exits 0. With a data
+directory it also keeps a chain there (rollup co-processor mode, /v1/chain/*, the
+JSON-RPC reads at POST /rpc) and serves the Engine API on --authrpc-port (JWT).
 Each flag overrides its environment variable, which overrides the default:
 
 ${settingsHelp()}
@@ -43,13 +52,37 @@ export async function run(args: string[]): Promise<number> {
     console.error(`serve: ${e.message}`);
     return 2;
   }
+  const registry = new EngineRegistry(config.runtime);
+  let chain: Chain | undefined;
+  if (config.chain.dataDir !== false) {
+    try {
+      mkdirSync(config.chain.dataDir, { recursive: true });
+      chain = new Chain({ dir: config.chain.dataDir, rollbackDepth: config.chain.rollbackDepth, stateCacheBytes: config.chain.stateCache }, registry);
+    } catch (e) {
+      console.error(`serve: cannot open the chain store in ${config.chain.dataDir}: ${(e as Error).message}`);
+      await registry.close();
+      return 1;
+    }
+  }
+  let engine: RunningEngineApi | undefined;
   let server;
   try {
-    server = await startServer(config.service, { registry: new EngineRegistry(config.runtime) });
+    server = await startServer(config.service, { registry, chain, safe: () => engine?.api.safe(), beforeClose: async () => void (await engine?.app.close()) });
   } catch (e) {
     // Typically the port is taken or the address is not local.
     console.error(`serve: cannot listen on ${config.service.host}:${config.service.port}: ${(e as Error).message}`);
     return 1;
+  }
+  if (chain && config.chain.dataDir !== false) {
+    // After the service, so that its "Server listening" line comes first. Without the
+    // Engine API (its port taken, its secret file unreadable) the service goes on, as
+    // the spec allows: the error says why.
+    const jwtSecretFile = config.chain.authrpcJwtsecret ?? join(config.chain.dataDir, 'jwt.hex');
+    try {
+      engine = await startEngineApi(chain, { host: config.service.host, port: config.chain.authrpcPort, jwtSecretFile, logLevel: config.service.logLevel });
+    } catch (e) {
+      console.error(`serve: the Engine API is not served: cannot start it on ${config.service.host}:${config.chain.authrpcPort} with the secret in ${jwtSecretFile}: ${(e as Error).message}`);
+    }
   }
   await server.closed;
   return 0;

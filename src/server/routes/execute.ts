@@ -1,13 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { since } from '../../engine/engine.js';
 import { ServiceError } from '../../errors/service-error.js';
 import type { WireBatch } from '../../model/shapes.js';
 import { MSGPACK_TYPE } from '../../wire/msgpack.js';
 import { parseBatch } from '../../wire/parse.js';
 import { validateBatch } from '../../wire/validate.js';
+import type { Admission } from '../admission.js';
 import { REQUEST_TYPES } from '../content.js';
 import { CODES, errorResponses, ref } from '../docs.js';
+import { CHAIN_ONLY_CODES } from './chain.js';
 import type { EngineRegistryLike } from '../engines.js';
+import { runBatch, type RunLimits } from '../execution.js';
 import { checkBatchGas, checkTxCount, type BatchLimits } from '../limits.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { JSON_TYPE, negotiateResponse } from '../negotiate.js';
@@ -16,7 +19,17 @@ import { encodeResult } from '../respond.js';
 export interface ExecuteDeps {
   registry: EngineRegistryLike;
   metrics: ServiceMetrics;
-  limits: BatchLimits;
+  limits: BatchLimits & RunLimits & { bodyLimit: number };
+  admission: Admission;
+}
+
+/** Fires when the client closes the connection before its answer is out: its batch is abandoned, queued or running. */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const ctrl = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ctrl.abort(new ServiceError('INVALID_REQUEST', ['the client closed the connection']));
+  });
+  return ctrl.signal;
 }
 
 /**
@@ -35,9 +48,11 @@ function batchValidator(data: unknown): { value: unknown } | { error: Error } {
 
 const DESCRIPTION = `Executes the batch's transactions in order on its pre-state, in a block made from its env.
 Invalid transactions are listed in \`rejected\` and change no state; the request still succeeds.
-\`options.engine\` picks the engine (see GET /v1/engines; default \`auto\`).`;
+\`options.engine\` picks the engine (see GET /v1/engines; default \`auto\`).
+A batch waits for an execution slot and runs under a deadline; past either bound the answer is 503 with Retry-After
+(\`OVERLOADED\`, \`EXECUTION_TIMEOUT\`), and nothing was applied.`;
 
-export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, limits }: ExecuteDeps): void {
+export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, limits, admission }: ExecuteDeps): void {
   app.post(
     '/v1/execute',
     {
@@ -52,8 +67,8 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
             description: 'The batch result: receipts, rejections, state diff and roots',
             content: { [JSON_TYPE]: { schema: ref.batchResult }, [MSGPACK_TYPE]: { schema: ref.batchResult } },
           },
-          // Every registered failure can come from this route, but a missing route.
-          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND')),
+          // Every registered failure can come from this route, but a missing route and the chain's.
+          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND' && !CHAIN_ONLY_CODES.includes(c))),
         },
       },
       validatorCompiler: () => batchValidator,
@@ -62,6 +77,9 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
         const format = negotiateResponse(request.headers.accept);
         if (!format) throw new ServiceError('NOT_ACCEPTABLE', [request.headers.accept ?? '']);
         request.responseFormat = format;
+        // The body's bytes count against the bodies held at once from before it is read (a body of unknown length counts as the largest allowed).
+        const length = Number(request.headers['content-length']);
+        request.releaseHeld = admission.holdBody(Number.isSafeInteger(length) && length >= 0 ? Math.min(length, limits.bodyLimit) : limits.bodyLimit);
       },
       // Counting needs no validation, and refusing an oversized batch early saves validating it.
       preValidation: async (request) => {
@@ -74,13 +92,14 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
     },
     async (request, reply) => {
       const wire = request.body as WireBatch;
-      checkBatchGas(wire, limits);
+      const gas = checkBatchGas(wire, limits);
       const engine = registry.get(wire.options?.engine);
       const t0 = performance.now();
       const batch = parseBatch(wire);
       request.phaseMs.parse = since(t0);
 
-      const executed = await engine.execute(batch);
+      const { result: executed, queueMs } = await runBatch(admission, limits, engine, batch, gas, clientGone(reply));
+      request.phaseMs.queue = queueMs;
       const result = { ...executed, stats: { ...executed.stats, timingsMs: { ...request.phaseMs, ...executed.stats.timingsMs } } };
       const t1 = performance.now();
       const { type, body } = encodeResult(result, request.responseFormat);

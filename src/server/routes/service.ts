@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { CONTRACT_KERNEL_STATES, DEFAULT_TOP, PROGRAM_STATES } from '../../compiler/cache-report.js';
 import { errorResponses } from '../docs.js';
+import { OPEN_UNDER_PRESSURE } from '../pressure.js';
 import type { EngineRegistryLike } from '../engines.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { VERSION } from '../version.js';
@@ -97,7 +98,8 @@ export function registerServiceRoutes(app: FastifyInstance, registry: EngineRegi
   const started = performance.now();
   const internal = errorResponses(['INTERNAL']);
 
-  app.get('/healthz', { schema: { tags: ['service'], summary: 'Liveness', response: { 200: HealthSchema, ...internal } } }, async () => ({
+  // Health and metrics are answered under pressure too: an overloaded service can still be watched.
+  app.get('/healthz', { config: OPEN_UNDER_PRESSURE, schema: { tags: ['service'], summary: 'Liveness', response: { 200: HealthSchema, ...internal } } }, async () => ({
     status: 'ok' as const,
     version: VERSION,
     engines: registry.names(),
@@ -116,6 +118,7 @@ export function registerServiceRoutes(app: FastifyInstance, registry: EngineRegi
   app.get(
     '/metrics',
     {
+      config: OPEN_UNDER_PRESSURE,
       schema: {
         tags: ['service'],
         summary: 'Prometheus metrics',

@@ -5,7 +5,7 @@ import { makeBlock, makeBlockHashSource } from '../../chain/block.js';
 import { makeCommon } from '../../chain/common.js';
 import { classifyRejection, type Rejection } from '../../chain/rejections.js';
 import { applyPreBlockSystemCalls } from '../../chain/system-calls.js';
-import { isRejection, prepareTx, type PreparedTx } from '../../chain/transaction.js';
+import { isRejection, prepareRecovered, prepareTx, type PreparedTx } from '../../chain/transaction.js';
 import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
@@ -29,6 +29,8 @@ type VMInstance = Awaited<ReturnType<typeof createVM>>;
  */
 export class CpuTxExecutor {
   private readonly prepared = new Map<number, PreparedTx | Rejection>();
+  /** Senders recovered elsewhere (worker threads), by transaction index. */
+  private readonly recovered = new Map<number, Uint8Array>();
 
   private constructor(
     readonly batch: Batch,
@@ -45,14 +47,18 @@ export class CpuTxExecutor {
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
-    // Everything runTx does after the top-level call returns is settlement (refund, fee, cleanup).
+    // Everything runTx does after the top-level call returns is settlement (refund, fee,
+    // cleanup). ethereumjs sends nested CALLs and CREATEs through runCall too: only the
+    // outermost one's return starts settlement.
     const evm = vm.evm as unknown as { runCall: (...args: unknown[]) => Promise<unknown> };
     const runCall = evm.runCall.bind(vm.evm);
+    let depth = 0;
     evm.runCall = async (...args: unknown[]) => {
+      depth++;
       try {
         return await runCall(...args);
       } finally {
-        sm.enterSettlement();
+        if (--depth === 0) sm.enterSettlement();
       }
     };
     return new CpuTxExecutor(batch, common, block, vm, sm, bytesToHex(batch.env.coinbase), engine);
@@ -78,8 +84,18 @@ export class CpuTxExecutor {
 
   preparedTx(index: number): PreparedTx | Rejection {
     let p = this.prepared.get(index);
-    if (!p) this.prepared.set(index, (p = prepareTx(this.batch.txs[index], this.common)));
+    if (!p) {
+      const input = this.batch.txs[index];
+      const sender = this.recovered.get(index);
+      p = sender && input.kind === 'raw' ? prepareRecovered(input.raw, this.common, sender) : prepareTx(input, this.common);
+      this.prepared.set(index, p);
+    }
     return p;
+  }
+
+  /** The sender of signed transaction `index`, recovered by a worker thread: it is decoded only if it runs here, without recovering it again. */
+  adoptSender(index: number, sender: Uint8Array): void {
+    this.recovered.set(index, sender);
   }
 
   /** Whether transaction `index` decodes, and the blob gas it asks for (checked before it runs). */

@@ -1,19 +1,17 @@
-import { serialize } from 'node:v8';
 import type { Batch } from '../../model/shapes.js';
-import type { TxWrites } from '../access-sets.js';
 import type { Plan } from '../plan.js';
 import type { SpeculationStats } from '../stats.js';
 import type { TxExecution } from './cpu-executor.js';
-import type { SpeculationPayload } from './worker.js';
+import type { SharedBatch } from './share.js';
 import type { CpuWorkerPool } from './worker-pool.js';
-
-let batchIds = 0;
 
 export interface WorkerSpeculationOptions {
   /** Transactions per worker task. */
   chunk: number;
   /** Tasks kept in flight ahead of the commit. */
   ahead: number;
+  /** The batch's: once it fires, queued tasks are dropped and running ones stopped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,13 +26,12 @@ export class WorkerSpeculation {
   private readonly hot = new Set<string>();
   private readonly conflictsByTarget = new Map<string, number>();
   private readonly chunks: number;
-  private readonly batchId = ++batchIds;
-  private payload: SharedArrayBuffer | undefined;
 
   constructor(
     private readonly pool: CpuWorkerPool,
     private readonly batch: Batch,
-    private readonly start: TxWrites,
+    /** The batch as the workers read it, shared on first need. */
+    private readonly shared: () => SharedBatch,
     private readonly plan: Plan,
     private readonly stats: SpeculationStats,
     private readonly o: WorkerSpeculationOptions,
@@ -83,18 +80,10 @@ export class WorkerSpeculation {
       indices.push(i);
     }
     if (indices.length === 0) return;
-    this.payload ??= share({ batch: this.batch, start: this.start, engine: 'cpu' });
     this.stats.tasks++;
     this.stats.speculated += indices.length;
-    const p = this.pool.run({ batchId: this.batchId, payload: this.payload, indices });
+    const p = this.pool.run({ ...this.shared(), indices }, this.o.signal);
     p.catch(() => {}); // awaited in order by beginChunk
     this.inFlight.set(c, p);
   }
-}
-
-function share(p: SpeculationPayload): SharedArrayBuffer {
-  const bytes = serialize(p);
-  const sab = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(sab).set(bytes);
-  return sab;
 }

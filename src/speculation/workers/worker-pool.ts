@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
-import type { SpeculationTask } from './worker.js';
+import type { BatchTask, DecodedTx } from './share.js';
+import { ExecThreads } from './exec-thread.js';
 
 /**
- * The CPU worker pool (piscina). From the built code the workers load worker.js; from
- * the TypeScript sources (tests, tsx) a small .mjs entry registers tsx in the worker
- * first, as worker threads do not inherit the parent's loader.
+ * The CPU worker pool (piscina), owned by the engine registry. From the built code the
+ * workers load worker.js; from the TypeScript sources (tests, tsx) a small .mjs entry
+ * registers tsx in the worker first, as worker threads do not inherit the parent's
+ * loader.
  */
 function workerFile(): string {
   const fromSources = import.meta.url.endsWith('.ts');
@@ -15,18 +17,35 @@ function workerFile(): string {
 
 export class CpuWorkerPool {
   private pool: Piscina | undefined;
+  /** Threads for whole sequential batches and re-executions (exec-thread.ts), one per batch that runs them. */
+  readonly exec = new ExecThreads();
 
   /** `threads`: the configured worker count (RuntimeConfig.cpuWorkers). */
   constructor(readonly threads: number) {}
 
-  run(task: SpeculationTask): Promise<TxExecution[]> {
+  /**
+   * Runs transactions speculatively against the batch's starting state. `signal`: an
+   * abandoned batch's task is dropped from the queue, or its thread terminated (piscina
+   * starts another).
+   */
+  run(task: BatchTask, signal?: AbortSignal): Promise<TxExecution[]> {
+    return this.piscina().run(task, signal ? { signal } : {}) as Promise<TxExecution[]>;
+  }
+
+  /** Recovers signed transactions' senders. */
+  decode(task: BatchTask): Promise<DecodedTx[]> {
+    return this.piscina().run(task, { name: 'decode' }) as Promise<DecodedTx[]>;
+  }
+
+  private piscina(): Piscina {
     this.pool ??= new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
-    return this.pool.run(task) as Promise<TxExecution[]>;
+    return this.pool;
   }
 
   async close(): Promise<void> {
     const p = this.pool;
     this.pool = undefined;
+    await this.exec.close();
     await p?.destroy();
   }
 }

@@ -1,32 +1,21 @@
 import { deserialize } from 'node:v8';
-import type { Batch } from '../../model/shapes.js';
-import type { TxWrites } from '../access-sets.js';
-import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { isRejection } from '../../chain/transaction.js';
+import { fromDecoded } from '../tx-view.js';
 import { WorldState } from '../world-state.js';
+import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import type { BatchTask, DecodedTx, SpeculationPayload } from './share.js';
 
 /**
- * A worker thread of the CPU pool. Each task names a batch (shared once, read-only, as
- * a v8-serialized SharedArrayBuffer) and some of its transactions; the worker runs
- * them speculatively against the batch's starting state and returns what each read
- * and wrote. The last batch's executor is kept: a batch arrives as many tasks.
+ * A worker thread of the CPU pool. Each task names a shared batch and some of its
+ * transactions. `speculate` (the default) runs them against the batch's starting state
+ * and returns what each read and wrote; `decode` recovers signed transactions' senders,
+ * the part of decoding that costs (about half a millisecond each), so the main thread
+ * does not do it serially. The last batch's executor is kept: a batch arrives as many
+ * tasks.
  */
-export interface SpeculationTask {
-  batchId: number;
-  /** v8.serialize({ batch, start }) in shared memory. */
-  payload: SharedArrayBuffer;
-  indices: number[];
-}
-
-export interface SpeculationPayload {
-  batch: Batch;
-  /** The block's system writes, applied before any transaction. */
-  start: TxWrites;
-  engine: string;
-}
-
 let current: { batchId: number; executor: Promise<CpuTxExecutor>; world: WorldState } | undefined;
 
-function load(task: SpeculationTask): { executor: Promise<CpuTxExecutor>; world: WorldState } {
+function load(task: BatchTask): { executor: Promise<CpuTxExecutor>; world: WorldState } {
   if (current?.batchId === task.batchId) return current;
   const { batch, start, engine } = deserialize(Buffer.from(task.payload)) as SpeculationPayload;
   const world = new WorldState(batch.pre);
@@ -35,10 +24,19 @@ function load(task: SpeculationTask): { executor: Promise<CpuTxExecutor>; world:
   return current;
 }
 
-export default async function speculate(task: SpeculationTask): Promise<TxExecution[]> {
+export default async function speculate(task: BatchTask): Promise<TxExecution[]> {
   const { executor, world } = load(task);
   const ex = await executor;
   const out: TxExecution[] = [];
   for (const i of task.indices) out.push(await ex.run(i, world, 0n));
   return out;
+}
+
+export async function decode(task: BatchTask): Promise<DecodedTx[]> {
+  const ex = await load(task).executor;
+  return task.indices.map((index) => {
+    const p = ex.preparedTx(index);
+    if (isRejection(p)) return { index };
+    return { index, sender: p.sender.bytes, tx: fromDecoded(p.tx, p.sender.bytes), ...(p.hash ? { hash: p.hash } : {}) };
+  });
 }

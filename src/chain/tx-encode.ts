@@ -1,15 +1,46 @@
 import { RLP, type Input } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { JsonTx } from './tx-json.js';
 
 /**
  * Canonical transaction encodings (EIP-2718 envelopes, legacy RLP), written out field
  * by field rather than through @ethereumjs/tx: its constructors validate against a
  * fork (fee caps, init code size, blob counts), and a transaction that is invalid in
  * its block must still be encoded and signed so that the engine can reject it, as
- * geth's t8n does.
+ * geth's t8n does; and building one @ethereumjs/tx object per transaction costs more
+ * than a chain's transactions root should (src/rollup/header.ts).
  */
+/** An EIP-7702 authorization, signed. */
+export interface AuthorizationTuple {
+  chainId: bigint;
+  address: Uint8Array;
+  nonce: bigint;
+  yParity: bigint;
+  r: bigint;
+  s: bigint;
+}
+
+export interface EncodableTx {
+  type: number;
+  /** Typed transactions only; legacy ones carry it in v (EIP-155). */
+  chainId?: bigint;
+  nonce: bigint;
+  gas: bigint;
+  gasPrice?: bigint;
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
+  to: Uint8Array | null;
+  value: bigint;
+  data: Uint8Array;
+  accessList: [Uint8Array, Uint8Array[]][];
+  maxFeePerBlobGas?: bigint;
+  blobVersionedHashes: Uint8Array[];
+  authorizationList: AuthorizationTuple[];
+  v: bigint;
+  r: bigint;
+  s: bigint;
+}
+
 const n = bigIntToUnpaddedBytes;
 
 function concat(prefix: number, body: Uint8Array): Uint8Array {
@@ -20,7 +51,7 @@ function concat(prefix: number, body: Uint8Array): Uint8Array {
 }
 
 /** Fields of the typed payload before the signature, in the EIP's order. */
-function typedFields(tx: JsonTx, chainId: bigint): Input[] {
+function typedFields(tx: EncodableTx, chainId: bigint): Input[] {
   const to = tx.to ?? new Uint8Array();
   const head = [n(chainId), n(tx.nonce)];
   const tail = [n(tx.gas), to, n(tx.value), tx.data, tx.accessList];
@@ -41,7 +72,7 @@ function typedFields(tx: JsonTx, chainId: bigint): Input[] {
   }
 }
 
-function legacyFields(tx: JsonTx): Input[] {
+function legacyFields(tx: EncodableTx): Input[] {
   return [n(tx.nonce), n(tx.gasPrice!), n(tx.gas), tx.to ?? new Uint8Array(), n(tx.value), tx.data];
 }
 
@@ -49,7 +80,7 @@ function legacyFields(tx: JsonTx): Input[] {
  * The hash a sender signs. `chainId` undefined means an unprotected (pre-EIP-155)
  * legacy signature.
  */
-export function signingHash(tx: JsonTx, chainId: bigint | undefined): Uint8Array {
+export function signingHash(tx: EncodableTx, chainId: bigint | undefined): Uint8Array {
   if (tx.type === 0) {
     const fields = legacyFields(tx);
     return keccak_256(RLP.encode(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
@@ -58,7 +89,7 @@ export function signingHash(tx: JsonTx, chainId: bigint | undefined): Uint8Array
 }
 
 /** The signed transaction's bytes, as they go into a block (and into `raw` of a batch). */
-export function encodeSigned(tx: JsonTx): Uint8Array {
+export function encodeSigned(tx: EncodableTx): Uint8Array {
   if (tx.type === 0) return RLP.encode([...legacyFields(tx), n(tx.v), n(tx.r), n(tx.s)]);
   return concat(tx.type, RLP.encode([...typedFields(tx, tx.chainId ?? 0n), n(tx.v), n(tx.r), n(tx.s)]));
 }

@@ -1,0 +1,324 @@
+import { RLP } from '@ethereumjs/rlp';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { ServiceError } from '../errors/service-error.js';
+import type { BatchResult, TxInput } from '../model/shapes.js';
+import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
+import {
+  decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
+} from './records.js';
+import type { NodeReader } from './trie.js';
+
+/**
+ * The chain on disk: one LMDB environment (embedded, copy-on-write, a crash cannot
+ * corrupt it) holding the state, the trie nodes, the blocks and the head, in the tables
+ * records.ts lists. Every change is one write transaction, committed and flushed to disk
+ * before `write` returns: a block's state, trie nodes, record, reverse diff and the new
+ * head move together or not at all. Reads are synchronous, through the memory map.
+ */
+export interface HeaderRecord {
+  number: bigint;
+  hash: Uint8Array;
+  parentHash: Uint8Array;
+  stateRoot: Uint8Array;
+  timestamp: bigint;
+}
+
+/** A block as applied: what GET /v1/chain/blocks/{number} and a replayed POST return. */
+export interface BlockRecord {
+  number: bigint;
+  hash: Uint8Array;
+  parentHash: Uint8Array;
+  stateRoot: Uint8Array;
+  transactionsRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  /** keccak of the request's content (env and transactions): a re-post with the same digest is a replay. */
+  digest: Uint8Array;
+  result: BatchResult;
+  /** The header's RLP (blocks applied before it was kept lack it). */
+  header?: Uint8Array;
+  /** The included transactions, in block order, and their hashes (the keccak of the encoding the transactions root holds). */
+  txs?: TxInput[];
+  txHashes?: Uint8Array[];
+}
+
+/** What the chain was initialised with: the same genesis again is a no-op, another one a conflict. */
+export interface GenesisRecord {
+  number: bigint;
+  fork: string;
+  chainId: bigint;
+  digest: Uint8Array;
+}
+
+type Bin = Database<Uint8Array, Buffer>;
+
+/** The writes of one transaction; each is applied at once, inside it. */
+export interface StoreWriter {
+  account(addr: Uint8Array, record: AccountRecord | undefined): void;
+  slot(addr: Uint8Array, slot: bigint, value: bigint): void;
+  code(hash: Uint8Array, code: Uint8Array): void;
+  node(hash: Uint8Array, bytes: Uint8Array): void;
+  header(h: HeaderRecord): void;
+  block(b: BlockRecord): void;
+  undo(n: bigint, diff: ReverseDiff): void;
+  /** Removes block `n`: its header, record and reverse diff. */
+  dropBlock(n: bigint): void;
+  /** Removes the reverse diff of block `n`. */
+  dropUndo(n: bigint): void;
+  head(n: bigint): void;
+  finalized(n: bigint): void;
+  genesis(g: GenesisRecord): void;
+}
+
+export class ChainStore implements NodeReader {
+  private readonly env: RootDatabase;
+  private readonly accounts: Bin;
+  private readonly storage: Bin;
+  private readonly codes: Bin;
+  private readonly nodes: Bin;
+  private readonly headers: Bin;
+  private readonly blocks: Bin;
+  private readonly undos: Bin;
+  /** 'b' . block hash -> number (8); 't' . transaction hash -> number (8) . position (4). */
+  private readonly index: Bin;
+  private readonly meta: Database<string, string>;
+
+  constructor(readonly dir: string) {
+    lock(dir);
+    this.env = open({ path: dir, maxDbs: 16 });
+    const bin = (name: string): Bin => this.env.openDB({ name, keyEncoding: 'binary', encoding: 'binary' });
+    this.accounts = bin('accounts');
+    this.storage = bin('storage');
+    this.codes = bin('code');
+    this.nodes = bin('nodes');
+    this.headers = bin('headers');
+    this.blocks = bin('blocks');
+    this.undos = bin('undo');
+    this.index = bin('index');
+    this.meta = this.env.openDB({ name: 'meta', encoding: 'string' });
+    this.discardUnfinishedGenesis();
+    this.indexOlderBlocks();
+  }
+
+  /** A genesis too large for one transaction is written in several, its head last: without a head, whatever is there is a genesis cut short. */
+  private discardUnfinishedGenesis(): void {
+    if (this.meta.get('head') !== undefined) return;
+    if (this.accounts.getKeysCount({ limit: 1 }) === 0 && this.nodes.getKeysCount({ limit: 1 }) === 0) return;
+    this.env.transactionSync(() => {
+      for (const db of [this.accounts, this.storage, this.codes, this.nodes, this.headers, this.blocks, this.undos, this.index]) db.clearSync();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.env.close();
+    unlock(this.dir);
+  }
+
+  // Reads.
+
+  headNumber(): bigint | undefined {
+    const h = this.meta.get('head');
+    return h === undefined ? undefined : BigInt(h);
+  }
+
+  head(): HeaderRecord | undefined {
+    const n = this.headNumber();
+    return n === undefined ? undefined : this.header(n);
+  }
+
+  finalized(): bigint | undefined {
+    const f = this.meta.get('finalized');
+    return f === undefined ? undefined : BigInt(f);
+  }
+
+  genesis(): GenesisRecord | undefined {
+    const g = this.meta.get('genesis');
+    if (g === undefined) return undefined;
+    const o = JSON.parse(g) as { number: string; fork: string; chainId: string; digest: string };
+    return { number: BigInt(o.number), fork: o.fork, chainId: BigInt(o.chainId), digest: Buffer.from(o.digest, 'hex') };
+  }
+
+  header(n: bigint): HeaderRecord | undefined {
+    const b = this.headers.getBinary(Buffer.from(numberKey(n)));
+    if (!b) return undefined;
+    const [number, hash, parentHash, stateRoot, timestamp] = RLP.decode(new Uint8Array(b)) as Uint8Array[];
+    return { number: bytesToBigint(number), hash, parentHash, stateRoot, timestamp: bytesToBigint(timestamp) };
+  }
+
+  block(n: bigint): BlockRecord | undefined {
+    const b = this.blocks.getBinary(Buffer.from(numberKey(n)));
+    return b ? (deserialize(b) as BlockRecord) : undefined;
+  }
+
+  account(addr: Uint8Array): AccountRecord | undefined {
+    const b = this.accounts.getBinary(Buffer.from(addr));
+    return b ? decodeAccount(new Uint8Array(b)) : undefined;
+  }
+
+  slot(addr: Uint8Array, slot: bigint): bigint {
+    const b = this.storage.getBinary(Buffer.from(storageKey(addr, slot)));
+    return b ? bytesToBigint(b) : 0n;
+  }
+
+  /** Every non-zero slot of an account, in slot order. */
+  *slots(addr: Uint8Array): Generator<[bigint, bigint]> {
+    const start = Buffer.from(storageKey(addr, 0n));
+    const end = Buffer.concat([Buffer.from(addr), Buffer.alloc(32, 0xff), Buffer.of(0)]);
+    for (const { key, value } of this.storage.getRange({ start, end })) yield [bytesToBigint((key as Buffer).subarray(20)), bytesToBigint(value)];
+  }
+
+  code(hash: Uint8Array): Uint8Array | undefined {
+    const b = this.codes.getBinary(Buffer.from(hash));
+    return b && new Uint8Array(b);
+  }
+
+  node(hash: Uint8Array): Uint8Array | undefined {
+    const b = this.nodes.getBinary(Buffer.from(hash));
+    return b && new Uint8Array(b);
+  }
+
+  /** The number of the stored block with this hash. */
+  blockNumber(hash: Uint8Array): bigint | undefined {
+    const b = this.index.getBinary(Buffer.concat([BLOCK_TAG, hash]));
+    return b ? keyNumber(new Uint8Array(b)) : undefined;
+  }
+
+  /** A store written before the hash index: its blocks' hashes indexed once, when it opens (their transactions stay unindexed). */
+  private indexOlderBlocks(): void {
+    const head = this.headNumber();
+    const g = this.genesis();
+    if (head === undefined || !g) return;
+    const top = this.header(head);
+    if (!top || this.index.doesExist(Buffer.concat([BLOCK_TAG, top.hash]))) return;
+    this.env.transactionSync(() => {
+      for (let n = g.number; n <= head; n++) {
+        const h = this.header(n);
+        if (h) this.index.putSync(Buffer.concat([BLOCK_TAG, h.hash]), Buffer.from(numberKey(n)));
+      }
+    });
+  }
+
+  /** Where the transaction with this hash sits: its block's number and its position there. */
+  transaction(hash: Uint8Array): { number: bigint; index: number } | undefined {
+    const b = this.index.getBinary(Buffer.concat([TX_TAG, hash]));
+    return b ? { number: keyNumber(new Uint8Array(b)), index: b.readUInt32BE(8) } : undefined;
+  }
+
+  /** Block `n`'s reverse diff, while it is kept. */
+  undo(n: bigint): ReverseDiff | undefined {
+    const b = this.undos.getBinary(Buffer.from(numberKey(n)));
+    return b && decodeReverseDiff(new Uint8Array(b));
+  }
+
+  hasUndo(n: bigint): boolean {
+    return this.undos.doesExist(Buffer.from(numberKey(n)));
+  }
+
+  // Writes.
+
+  /**
+   * Runs `fn` in one write transaction, then returns once it is committed and flushed
+   * to disk. When `fn` throws, or the commit fails, nothing of it is kept; a full disk or
+   * map is reported as STORE_FULL. `committed` runs as soon as the commit is visible, before
+   * any other request can read the store (what the chain keeps in memory must follow it).
+   */
+  async write(fn: (w: StoreWriter) => void, committed?: () => void): Promise<void> {
+    try {
+      this.env.transactionSync(() => fn(this.writer()));
+      committed?.();
+      await this.env.flushed;
+    } catch (e) {
+      if (e instanceof ServiceError) throw e;
+      const message = (e as Error).message ?? String(e);
+      if (/ENOSPC|MDB_MAP_FULL|No space|space left|MDB_MAP_RESIZED/i.test(message)) throw new ServiceError('STORE_FULL', [message]);
+      throw e;
+    }
+  }
+
+  private writer(): StoreWriter {
+    const put = (db: Bin, key: Uint8Array, value: Uint8Array) => db.putSync(Buffer.from(key), value);
+    const del = (db: Bin, key: Uint8Array) => db.removeSync(Buffer.from(key));
+    return {
+      account: (addr, r) => (r ? put(this.accounts, addr, encodeAccount(r)) : del(this.accounts, addr)),
+      slot: (addr, slot, v) => (v === 0n ? del(this.storage, storageKey(addr, slot)) : put(this.storage, storageKey(addr, slot), bigintToMinimalBytes(v))),
+      code: (hash, code) => {
+        if (!this.codes.doesExist(Buffer.from(hash))) put(this.codes, hash, code);
+      },
+      node: (hash, bytes) => put(this.nodes, hash, bytes),
+      header: (h) => put(this.headers, numberKey(h.number), RLP.encode([bigintToMinimalBytes(h.number), h.hash, h.parentHash, h.stateRoot, bigintToMinimalBytes(h.timestamp)])),
+      block: (b) => {
+        put(this.blocks, numberKey(b.number), serialize(b));
+        put(this.index, Buffer.concat([BLOCK_TAG, b.hash]), numberKey(b.number));
+        b.txHashes?.forEach((h, i) => {
+          const at = Buffer.alloc(12);
+          at.set(numberKey(b.number));
+          at.writeUInt32BE(i, 8);
+          put(this.index, Buffer.concat([TX_TAG, h]), at);
+        });
+      },
+      undo: (n, diff) => put(this.undos, numberKey(n), encodeReverseDiff(diff)),
+      dropBlock: (n) => {
+        const b = this.block(n);
+        if (b) {
+          del(this.index, Buffer.concat([BLOCK_TAG, b.hash]));
+          for (const h of b.txHashes ?? []) del(this.index, Buffer.concat([TX_TAG, h]));
+        }
+        del(this.headers, numberKey(n));
+        del(this.blocks, numberKey(n));
+        del(this.undos, numberKey(n));
+      },
+      dropUndo: (n) => del(this.undos, numberKey(n)),
+      head: (n) => this.meta.putSync('head', n.toString()),
+      finalized: (n) => this.meta.putSync('finalized', n.toString()),
+      genesis: (g) => this.meta.putSync('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
+    };
+  }
+
+  /** Bytes of the data file in use (LMDB reserves more as it grows). */
+  bytesUsed(): number {
+    const s = this.env.getStats() as { pageSize: number; lastPageNumber: number };
+    return (s.lastPageNumber + 1) * s.pageSize;
+  }
+}
+
+/**
+ * One chain per store: the chain checks the head and then writes, which two writers
+ * would interleave. A lock file names the process that holds the store; one left by a
+ * process that no longer runs (killed) is taken over.
+ */
+function lock(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, LOCK_FILE);
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (holder && holder !== process.pid && alive(holder)) throw new Error(`the chain store in ${dir} is in use by process ${holder}`);
+    if (holder === process.pid) throw new Error(`the chain store in ${dir} is already open in this process`);
+    rmSync(file, { force: true });
+  }
+}
+
+function unlock(dir: string): void {
+  rmSync(join(dir, LOCK_FILE), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const LOCK_FILE = 'chain.lock';
+const BLOCK_TAG = Buffer.from('b');
+const TX_TAG = Buffer.from('t');
+

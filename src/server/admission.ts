@@ -1,0 +1,132 @@
+import { ServiceError } from '../errors/service-error.js';
+
+/**
+ * Admission control for batches: at most `maxConcurrentBatches` execute at once, the
+ * rest wait in order while the gas they declare fits `maxQueuedGas`, and request
+ * bodies held at once (read, queued or executing) stay under `maxPendingBytes`. What
+ * does not fit is refused at once with 503 OVERLOADED and a Retry-After, before it costs
+ * anything, rather than piling up until memory or latency gives way.
+ */
+export interface AdmissionLimits {
+  maxConcurrentBatches: number;
+  maxQueuedGas: number;
+  maxPendingBytes: number;
+}
+
+interface Waiter {
+  gas: number;
+  start: () => void;
+}
+
+/** Retry-After bounds, in seconds. */
+const RETRY_MIN_S = 1;
+const RETRY_MAX_S = 60;
+
+export class Admission {
+  private running = 0;
+  private runningGas = 0;
+  private queuedGas = 0;
+  private pendingBytes = 0;
+  private readonly queue: Waiter[] = [];
+  /** Declared gas per second of finished batches (moving average); the Retry-After estimate. */
+  private gasPerS: number | undefined;
+  readonly refused: Record<'queue' | 'bodies' | 'pressure', number> = { queue: 0, bodies: 0, pressure: 0 };
+
+  constructor(readonly limits: AdmissionLimits) {}
+
+  /** Running and waiting batches and their gas, for /metrics. */
+  snapshot(): { running: number; queued: number; queuedGas: number; pendingBytes: number } {
+    return { running: this.running, queued: this.queue.length, queuedGas: this.queuedGas, pendingBytes: this.pendingBytes };
+  }
+
+  /**
+   * Holds `bytes` of request body until the returned release is called (once the
+   * response is out); throws OVERLOADED when the bodies already held leave no room.
+   */
+  holdBody(bytes: number): () => void {
+    if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.limits.maxPendingBytes) {
+      this.refused.bodies++;
+      throw this.overloaded(`${this.pendingBytes} bytes of request bodies held, at most ${this.limits.maxPendingBytes}`);
+    }
+    this.pendingBytes += bytes;
+    let held = true;
+    return () => {
+      if (held) this.pendingBytes -= bytes;
+      held = false;
+    };
+  }
+
+  /**
+   * Waits for an execution slot for a batch declaring `gas`; resolves with the release
+   * to call once its engine has stopped. Throws OVERLOADED when it cannot even wait, and
+   * `signal`'s reason when the request is abandoned while waiting.
+   */
+  async admit(gas: number, signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.running < this.limits.maxConcurrentBatches && this.queue.length === 0) return this.start(gas);
+    if (this.queuedGas + gas > this.limits.maxQueuedGas) {
+      this.refused.queue++;
+      throw this.overloaded(`${this.running} batches executing and ${this.queue.length} waiting with ${this.queuedGas} gas, at most ${this.limits.maxQueuedGas}`);
+    }
+    this.queuedGas += gas;
+    return new Promise<() => void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.queue.indexOf(w);
+        if (at < 0) return;
+        this.queue.splice(at, 1);
+        this.queuedGas -= gas;
+        reject(signal!.reason);
+      };
+      // Called by next() when a slot frees: counted as running at once, so next() never starts more than there are slots.
+      const w: Waiter = {
+        gas,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(this.start(gas));
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(w);
+    });
+  }
+
+  /** Records a batch's speed, for the Retry-After estimate. */
+  observe(gas: number, ms: number): void {
+    if (gas <= 0 || ms <= 0) return;
+    const rate = (gas / ms) * 1000;
+    this.gasPerS = this.gasPerS === undefined ? rate : 0.8 * this.gasPerS + 0.2 * rate;
+  }
+
+  /** Seconds until the work ahead is likely done, at the observed speed. */
+  retryAfterS(): number {
+    const ahead = this.runningGas + this.queuedGas;
+    const s = this.gasPerS ? ahead / this.gasPerS / Math.max(1, this.limits.maxConcurrentBatches) : RETRY_MIN_S;
+    return Math.min(RETRY_MAX_S, Math.max(RETRY_MIN_S, Math.ceil(s)));
+  }
+
+  /** 503 OVERLOADED with a Retry-After from the work ahead. */
+  overloaded(why: string): ServiceError {
+    return new ServiceError('OVERLOADED', [why]).retryAfter(this.retryAfterS());
+  }
+
+  private start(gas: number): () => void {
+    this.running++;
+    this.runningGas += gas;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.running--;
+      this.runningGas -= gas;
+      this.next();
+    };
+  }
+
+  private next(): void {
+    while (this.running < this.limits.maxConcurrentBatches && this.queue.length > 0) {
+      const w = this.queue.shift()!;
+      this.queuedGas -= w.gas;
+      w.start();
+    }
+  }
+}
