@@ -33,7 +33,7 @@ fn warm_at_start(a: u256) -> bool {
 }
 
 fn acct_at(i: u32) -> u32 {
-  return out_at + param(PARAMS_OUT_ACCOUNTS) + i * ACCT_WORDS;
+  return accts_at + i * ACCT_WORDS;
 }
 
 // The record of account a, made on first touch from the call's view of the snapshot
@@ -50,19 +50,23 @@ fn acct_touch(a: u256) -> u32 {
     return NOT_FOUND;
   }
   let e = account_entry(a);
-  var w: array<u32, ACCT_WORDS>;
-  for (var k = 0u; k < 5u; k++) {
-    w[ACCT_ADDRESS + k] = a[k];
-  }
-  w[ACCT_ENTRY] = e;
-  w[ACCT_FLAGS] = select(0u, ACCT_WARM, warm_at_start(a));
-  // Balance then nonce, adjacent in both layouts.
-  for (var k = 0u; k < 10u + opaque; k++) {
-    w[ACCT_BALANCE + k] = entry_u32(e, ACCOUNT_BALANCE + k);
-  }
+  let flags = select(0u, ACCT_WARM, warm_at_start(a));
+  // Written word by word in one loop (no staging array: a private array indexed at
+  // run time costs lavapipe a gather per access).
   let r = acct_at(acct_count);
   for (var k = 0u; k < ACCT_WORDS + opaque; k++) {
-    out[r + k] = w[k];
+    var v = 0u;
+    if (k < ACCT_ENTRY) {
+      v = a[k];
+    } else if (k == ACCT_ENTRY) {
+      v = e;
+    } else if (k == ACCT_FLAGS) {
+      v = flags;
+    } else if (k < ACCT_CODE_AT) {
+      // Balance then nonce, adjacent in both layouts.
+      v = entry_u32(e, ACCOUNT_BALANCE + k - ACCT_BALANCE);
+    }
+    out[r + k] = v;
   }
   acct_count += 1u;
   return acct_count - 1u;
@@ -206,26 +210,23 @@ fn acct_load(i: u32) -> AcctState {
 fn acct_store(i: u32, s: AcctState) {
   let r = acct_at(i);
   undo_save(BUF_OUT, r + ACCT_FLAGS, UNDO_SAVED_WORDS);
-  var w: array<u32, UNDO_SAVED_WORDS>;
-  w[0] = s.flags;
-  for (var k = 0u; k < 8u; k++) {
-    w[ACCT_BALANCE - ACCT_FLAGS + k] = s.balance[k];
-  }
-  w[ACCT_NONCE - ACCT_FLAGS] = s.nonce.x;
-  w[ACCT_NONCE - ACCT_FLAGS + 1u] = s.nonce.y;
-  w[ACCT_CODE_AT - ACCT_FLAGS] = s.code_at;
-  w[ACCT_CODE_LEN - ACCT_FLAGS] = s.code_len;
-  for (var k = 0u; k < UNDO_SAVED_WORDS + opaque; k++) {
-    out[r + ACCT_FLAGS + k] = w[k];
-  }
+  out[r + ACCT_FLAGS] = s.flags;
+  write_out_u256(r + ACCT_BALANCE, s.balance, 8u);
+  out[r + ACCT_NONCE] = s.nonce.x;
+  out[r + ACCT_NONCE + 1u] = s.nonce.y;
+  out[r + ACCT_CODE_AT] = s.code_at;
+  out[r + ACCT_CODE_LEN] = s.code_len;
 }
 
 // Sets flags on the account (warm, touched, destroyed...): logged when they change.
+// Only the flags word changes, so only it is saved (acct_load and acct_store here would
+// cost compile time at every site for nothing).
 fn acct_mark(i: u32, flags: u32) {
-  var s = acct_load(i);
-  if ((s.flags | flags) != s.flags) {
-    s.flags |= flags;
-    acct_store(i, s);
+  let at = acct_at(i) + ACCT_FLAGS;
+  let was = out[at];
+  if ((was | flags) != was) {
+    undo_save(BUF_OUT, at, 1u);
+    out[at] = was | flags;
   }
 }
 

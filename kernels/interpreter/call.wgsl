@@ -17,6 +17,7 @@ fn begin(index: u32, slot: u32) {
   opaque = param(PARAMS_OPAQUE);
   call_at = index * CALL_WORDS;
   out_at = index * param(PARAMS_OUT_WORDS);
+  accts_at = out_at + param(PARAMS_OUT_ACCOUNTS);
   let base = slot * param(PARAMS_SCRATCH_WORDS);
   frames_at = base + param(PARAMS_SCRATCH_FRAMES);
   undo_at = base + param(PARAMS_SCRATCH_UNDO);

@@ -30,12 +30,19 @@ fn call_arg(op: u32, k: u32) -> u256 {
   return arg[select(k + 2u, k + 3u, op == OP_CALL || op == OP_CALLCODE)];
 }
 
-// The account and access work of a call-family opcode, CREATE, CREATE2 and
-// SELFDESTRUCT before their charge: returns the gas beyond the static part (memory
-// and per-word gas are charge_dynamic's), or sets `access_fail`.
+// The account and access work of BALANCE, EXTCODESIZE, EXTCODECOPY, EXTCODEHASH,
+// SELFBALANCE, the call family, CREATE, CREATE2 and SELFDESTRUCT before their charge:
+// returns the gas beyond the static part (memory and per-word gas are
+// charge_dynamic's), or sets `access_fail`.
+//
+// Every account these opcodes reach (the one named, then a call's EIP-7702 delegate) is
+// accessed in one loop, so access_account() has one site in the kernel: lavapipe
+// inlines every call of a function, and its record search and snapshot lookup are the
+// most costly code to compile.
 var<private> access_fail: u32;
 
-fn frame_op_gas(op: u32) -> u32 {
+fn account_op_gas(op: u32) -> u32 {
+  let frame_op = is_frame_op(op);
   // The other state-changing opcodes fail in a static frame before this (step()).
   if (op == OP_CALL && moves_value(op) && (frame_flags & FRAME_STATIC) != 0u) {
     access_fail = OUTCOME_STATIC_STATE_CHANGE;
@@ -45,61 +52,66 @@ fn frame_op_gas(op: u32) -> u32 {
     // The creator is warm already; init code words are charge_dynamic's.
     return 0u;
   }
-  let callee = acct_touch(to_address(arg[select(1u, 0u, op == OP_SELFDESTRUCT)]));
-  call_target = callee;
-  call_code_acct = callee;
-  if (callee == NOT_FOUND) {
-    return 0u;
+  // SELFBALANCE reads its own account, which is warm, without warming it.
+  let self_ = op == OP_SELFBALANCE;
+  var who = to_address(arg[select(0u, 1u, is_call_op(op))]);
+  if (self_) {
+    who = acct_address(self_acct);
   }
-  let cold = !acct_has(callee, ACCT_WARM);
-  acct_read(callee, ACCT_READ);
-  if (cold) {
-    acct_mark(callee, ACCT_WARM);
-  }
-  if (op == OP_SELFDESTRUCT) {
-    // EIP-2929: a cold beneficiary costs the whole cold access (a warm one nothing);
-    // sending a balance to an empty account makes it (EIP-161).
-    acct_read(self_acct, ACCT_READ);
-    var extra = select(0u, GAS_COLD_ACCOUNT_ACCESS, cold);
-    if (!u256_is_zero(acct_balance(self_acct)) && acct_empty(callee)) {
-      extra += GAS_CALL_NEW_ACCOUNT;
+  let read = frame_op || op != OP_EXTCODECOPY || !u256_is_zero(arg[3]);
+  var extra = 0u;
+  for (var round = 0u; round < 2u + opaque; round++) {
+    let access = access_account(who, !self_, read);
+    let cold = access == ACCESS_COLD;
+    if (!frame_op) {
+      return select(0u, COLD_ACCOUNT_EXTRA, cold && !self_);
     }
-    return extra;
-  }
-  var extra = select(0u, COLD_ACCOUNT_EXTRA, cold);
-  if (moves_value(op)) {
-    extra += GAS_CALL_VALUE_TRANSFER;
-    if (op == OP_CALL && acct_empty(callee)) {
-      extra += GAS_CALL_NEW_ACCOUNT;
+    if (round == 1u) {
+      // The delegate: a warm or a cold access.
+      if (access == ACCESS_FULL) {
+        return 0u;
+      }
+      call_code_acct = account_index;
+      return extra + select(GAS_WARM_STORAGE_READ, GAS_COLD_ACCOUNT_ACCESS, cold);
     }
-  }
-  // EIP-7702: a delegated account runs its delegate's code, and the call pays to
-  // access the delegate (warm or cold).
-  let e = acct_entry(callee);
-  let flags = entry_u32(e, ACCOUNT_FLAGS);
-  if (has_eip(EIP_7702) && !acct_has(callee, ACCT_CODE | ACCT_CREATED) && (flags & (ACCOUNT_DELEGATED | ACCOUNT_MALFORMED)) != 0u) {
+    let callee = account_index;
+    call_target = callee;
+    call_code_acct = callee;
+    if (access == ACCESS_FULL) {
+      return 0u;
+    }
+    // Whether the callee is empty matters to a self-destruct that sends a balance and
+    // to a CALL that sends value (EIP-161).
+    let sends = select(moves_value(op) && op == OP_CALL, !u256_is_zero(acct_balance(self_acct)), op == OP_SELFDESTRUCT);
+    if (op == OP_SELFDESTRUCT) {
+      acct_read(self_acct, ACCT_READ);
+    }
+    let new_account = sends && acct_empty(callee);
+    if (op == OP_SELFDESTRUCT) {
+      // EIP-2929: a cold beneficiary costs the whole cold access (a warm one nothing).
+      return select(0u, GAS_COLD_ACCOUNT_ACCESS, cold) + select(0u, GAS_CALL_NEW_ACCOUNT, new_account);
+    }
+    extra = select(0u, COLD_ACCOUNT_EXTRA, cold) + select(0u, GAS_CALL_NEW_ACCOUNT, new_account);
+    if (moves_value(op)) {
+      extra += GAS_CALL_VALUE_TRANSFER;
+    }
+    // EIP-7702: a delegated account runs its delegate's code, and the call pays to
+    // access the delegate (the next round).
+    let e = acct_entry(callee);
+    let flags = entry_u32(e, ACCOUNT_FLAGS);
+    if (!has_eip(EIP_7702) || acct_has(callee, ACCT_CODE | ACCT_CREATED) || (flags & (ACCOUNT_DELEGATED | ACCOUNT_MALFORMED)) == 0u) {
+      return extra;
+    }
     if ((flags & ACCOUNT_MALFORMED) != 0u) {
       access_fail = OUTCOME_NEEDS_HOST;
       return 0u;
     }
     // The designator's last 20 bytes, big-endian.
-    var d = u256_zero();
+    who = u256_zero();
     let at = entry_u32(e, ACCOUNT_RUN_AT) * 4u + DELEGATION_LEN - 20u;
     for (var j = 0u; j < 20u + opaque; j++) {
       let k = 19u - j;
-      d[k >> 2u] |= region_byte(BUF_BLOB, at + j) << ((k & 3u) * 8u);
-    }
-    let delegate = acct_touch(d);
-    if (delegate == NOT_FOUND) {
-      return 0u;
-    }
-    call_code_acct = delegate;
-    acct_read(delegate, ACCT_READ);
-    if (acct_has(delegate, ACCT_WARM)) {
-      extra += GAS_WARM_STORAGE_READ;
-    } else {
-      extra += GAS_COLD_ACCOUNT_ACCESS;
-      acct_mark(delegate, ACCT_WARM);
+      who[k >> 2u] |= region_byte(BUF_BLOB, at + j) << ((k & 3u) * 8u);
     }
   }
   return extra;
@@ -125,6 +137,34 @@ fn all_but_64th(g: vec2<u32>) -> vec2<u32> {
 // is marked created; SELFDESTRUCT does not touch the account it empties.
 const MOVE_CREATES = 1u;
 const MOVE_UNTOUCHED_FROM = 2u;
+
+// The value move a call, create or self-destruct asks for. execute() makes it once the
+// opcode is done, so the kernel has one transfer() site: lavapipe inlines every call
+// of a function, and each copy of transfer's account reads and writes costs compile
+// time. Made after the callee's frame is pushed, a call's or create's move is undone
+// with that frame.
+var<private> move_pending: bool;
+var<private> move_payer: u32;
+var<private> move_payee: u32;
+var<private> move_value: u256;
+var<private> move_how: u32;
+
+fn request_move(payer: u32, payee: u32, value: u256, how: u32) {
+  move_pending = true;
+  move_payer = payer;
+  move_payee = payee;
+  move_value = value;
+  move_how = how;
+}
+
+// Makes the requested move; false when the host must run the call instead.
+fn make_move() -> bool {
+  if (!move_pending) {
+    return true;
+  }
+  move_pending = false;
+  return transfer(move_payer, move_payee, move_value, move_how);
+}
 
 // Moves `value` from one account to another inside the frame being entered, touching
 // both (EIP-161) as @ethereumjs/evm's value transfer does even for zero. False when the
@@ -199,8 +239,8 @@ fn call_start(op: u32) -> u32 {
   let recipient = select(call_target, self_acct, own);
   if (code.len == 0u) {
     // Nothing runs, nothing can fail: the transfer is made in the caller's frame.
-    if (transfers && !transfer(self_acct, recipient, value, 0u)) {
-      return OUTCOME_NEEDS_HOST;
+    if (transfers) {
+      request_move(self_acct, recipient, value, 0u);
     }
     gas = u64_add(gas, callee_gas);
     res[0] = u256_one();
@@ -224,8 +264,8 @@ fn call_start(op: u32) -> u32 {
   data_base = select(0u, caller_mem + in_off, in_len != 0u);
   data_len = in_len;
   enter_code(code);
-  if (transfers && !transfer(caller_self, recipient, value, 0u)) {
-    return OUTCOME_NEEDS_HOST;
+  if (transfers) {
+    request_move(caller_self, recipient, value, 0u);
   }
   return 0u;
 }

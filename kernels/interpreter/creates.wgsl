@@ -144,9 +144,7 @@ fn create_start(op: u32, h: u256) -> u32 {
   let value = arg[0];
   if (len == 0u) {
     // No init code: the account is made in the creator's frame, where nothing can fail.
-    if (!transfer(creator, t, value, MOVE_CREATES)) {
-      return OUTCOME_NEEDS_HOST;
-    }
+    request_move(creator, t, value, MOVE_CREATES);
     res[0] = address;
     return 0u;
   }
@@ -168,9 +166,7 @@ fn create_start(op: u32, h: u256) -> u32 {
   c.len = len;
   c.jd_buf = NOT_FOUND;
   enter_code(c);
-  if (!transfer(creator, t, value, MOVE_CREATES)) {
-    return OUTCOME_NEEDS_HOST;
-  }
+  request_move(creator, t, value, MOVE_CREATES);
   return 0u;
 }
 
@@ -184,8 +180,10 @@ fn selfdestruct_run() -> u32 {
   if (!acct_has(self_, ACCT_DESTROYED)) {
     refund = u64_add(refund, u64(GAS_SELFDESTRUCT_REFUND_BY_FORK[param(PARAMS_FORK_ROW)]));
   }
-  if (ben != self_ && !transfer(self_, ben, acct_balance(self_), MOVE_UNTOUCHED_FROM)) {
-    return OUTCOME_NEEDS_HOST;
+  // The balance leaves after the mark below (request_move); the order does not matter:
+  // the mark changes flags only, the move balances and the touched flags.
+  if (ben != self_) {
+    request_move(self_, ben, acct_balance(self_), MOVE_UNTOUCHED_FROM);
   }
   var s = acct_load(self_);
   s.flags |= ACCT_DESTROYED;

@@ -17,6 +17,9 @@
 
 var<private> call_at: u32;
 var<private> out_at: u32;
+// Where this call's ACCT records start (out_at + PARAMS_OUT_ACCOUNTS), read once: every
+// account access adds to it.
+var<private> accts_at: u32;
 // Where this invocation's scratch regions start (frame records, undo log, transient
 // storage, the hash preimage) and where its stack and memory pools end.
 var<private> frames_at: u32;

@@ -39,24 +39,29 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
   // Copy, hash and log data gas: per 32-byte word (or byte) of a length operand.
   var per = 0u;
   var len = u256_zero();
-  var m = mem_expansion(a, u256_zero());
+  // The (at most two) memory ranges the opcode touches, sized at one site below.
+  var o1 = a;
+  var l1 = u256_zero();
+  var o2 = a;
+  var l2 = u256_zero();
   if (op >= OP_LOG0 && op <= OP_LOG4) {
-    m = mem_expansion(a, b);
+    l1 = b;
     len = b;
   } else {
     switch op {
       case OP_EXP: { extra = exp_byte_gas(b); }
       case OP_KECCAK256: {
-        m = mem_expansion(a, b);
+        l1 = b;
         len = b;
       }
       case OP_BALANCE, OP_EXTCODESIZE, OP_EXTCODEHASH: { }
       case OP_CALLDATACOPY, OP_CODECOPY: {
-        m = mem_expansion(a, c);
+        l1 = c;
         len = c;
       }
       case OP_EXTCODECOPY: {
-        m = mem_expansion(b, d);
+        o1 = b;
+        l1 = d;
         len = d;
       }
       case OP_RETURNDATACOPY: {
@@ -65,27 +70,34 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
         if (!u256_fits_u32(b) || !u256_fits_u32(c) || b[0] + c[0] < b[0] || b[0] + c[0] > rd_len) {
           return OUTCOME_OUT_OF_GAS;
         }
-        m = mem_expansion(a, c);
+        l1 = c;
         len = c;
       }
       case OP_CALL, OP_CALLCODE, OP_DELEGATECALL, OP_STATICCALL: {
-        m = mem_expansion_max(mem_expansion(call_arg(op, 0u), call_arg(op, 1u)), mem_expansion(call_arg(op, 2u), call_arg(op, 3u)));
+        o1 = call_arg(op, 0u);
+        l1 = call_arg(op, 1u);
+        o2 = call_arg(op, 2u);
+        l2 = call_arg(op, 3u);
       }
       case OP_CREATE, OP_CREATE2: {
-        m = mem_expansion(b, c);
+        o1 = b;
+        l1 = c;
         len = c;
       }
       case OP_SELFDESTRUCT: { }
-      case OP_MLOAD, OP_MSTORE: { m = mem_expansion(a, u256_from_u32(32u)); }
-      case OP_MSTORE8: { m = mem_expansion(a, u256_one()); }
+      case OP_MLOAD, OP_MSTORE: { l1 = u256_from_u32(32u); }
+      case OP_MSTORE8: { l1 = u256_one(); }
       case OP_MCOPY: {
-        m = mem_expansion_max(mem_expansion(b, c), mem_expansion(a, c));
+        o1 = b;
+        l1 = c;
+        l2 = c;
         len = c;
       }
-      case OP_RETURN, OP_REVERT: { m = mem_expansion(a, b); }
+      case OP_RETURN, OP_REVERT: { l1 = b; }
       default: { }
     }
   }
+  let m = mem_expansion_max(mem_expansion(o1, l1), mem_expansion(o2, l2));
   var cost = u64(sg);
   if (op >= OP_LOG0 && op <= OP_LOG4) {
     cost = u64_add_sat(cost, u64_mul_sat(u64(clamp_u32(len)), GAS_LOG_DATA));
@@ -116,18 +128,8 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
 // once for all of them: returns the gas beyond the static part, or sets `access_fail`
 // (full record areas set `exhausted`).
 fn state_access(op: u32) -> u32 {
-  if (is_frame_op(op)) {
-    return frame_op_gas(op);
-  }
-  if (is_account_op(op)) {
-    let self_ = op == OP_SELFBALANCE;
-    var who = to_address(arg[0]);
-    if (self_) {
-      who = acct_address(self_acct);
-    }
-    let copying = op != OP_EXTCODECOPY || !u256_is_zero(arg[3]);
-    let access = access_account(who, !self_, copying);
-    return select(0u, COLD_ACCOUNT_EXTRA, access == ACCESS_COLD && !self_);
+  if (is_frame_op(op) || is_account_op(op)) {
+    return account_op_gas(op);
   }
   // The EIP-2200 sentry: SSTORE fails with GAS_SSTORE_SENTRY gas or less left, before
   // anything else.
@@ -340,6 +342,9 @@ fn execute(op: u32) -> u32 {
       case OP_SELFDESTRUCT: { status = selfdestruct_run(); }
       default: { status = OUTCOME_INVALID_OPCODE; }
     }
+  }
+  if (!make_move()) {
+    status = OUTCOME_NEEDS_HOST;
   }
   if (access_fail != 0u) {
     status = access_fail;
