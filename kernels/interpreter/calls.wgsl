@@ -137,6 +137,10 @@ fn all_but_64th(g: vec2<u32>) -> vec2<u32> {
 // is marked created; SELFDESTRUCT does not touch the account it empties.
 const MOVE_CREATES = 1u;
 const MOVE_UNTOUCHED_FROM = 2u;
+// SELFDESTRUCT: the payer is marked destroyed; a self-destruct to itself has no payee
+// (its balance, when burnt, is the value).
+const MOVE_DESTROYS = 4u;
+const MOVE_PAYER_ONLY = 8u;
 
 // The value move a call, create or self-destruct asks for. execute() makes it once the
 // opcode is done, so the kernel has one transfer() site: lavapipe inlines every call
@@ -168,31 +172,39 @@ fn make_move() -> bool {
 
 // Moves `value` from one account to another inside the frame being entered, touching
 // both (EIP-161) as @ethereumjs/evm's value transfer does even for zero. False when the
-// recipient's balance would overflow (left to the host).
+// recipient's balance would overflow (left to the host). The two ends are one loop, so
+// the kernel has one copy of acct_load and acct_store for both.
 fn transfer(payer: u32, payee: u32, value: u256, how: u32) -> bool {
-  var f = acct_load(payer);
-  f.flags |= select(ACCT_TOUCHED, 0u, (how & MOVE_UNTOUCHED_FROM) != 0u);
-  if (!u256_is_zero(value)) {
-    f.balance = u256_sub(f.balance, value);
-    f.flags |= ACCT_WRITTEN;
+  let moves = !u256_is_zero(value);
+  for (var side = 0u; side < 2u + opaque; side++) {
+    let paying = side == 0u;
+    if (!paying && (how & MOVE_PAYER_ONLY) != 0u) {
+      break;
+    }
+    let i = select(payee, payer, paying);
+    var s = acct_load(i);
+    if (paying) {
+      s.flags |= select(ACCT_TOUCHED, 0u, (how & MOVE_UNTOUCHED_FROM) != 0u);
+      s.flags |= select(0u, ACCT_DESTROYED, (how & MOVE_DESTROYS) != 0u);
+      s.balance = u256_sub(s.balance, value);
+    } else {
+      let sum = u256_add(s.balance, value);
+      if (u256_lt(sum, value)) {
+        return false;
+      }
+      s.flags |= ACCT_TOUCHED;
+      s.balance = sum;
+      // EIP-161: a created account starts at nonce 1 (its nonce was 0, or it collided).
+      if ((how & MOVE_CREATES) != 0u) {
+        s.nonce = vec2<u32>(1u, 0u);
+        s.flags |= ACCT_CREATED | ACCT_WRITTEN;
+      }
+    }
+    if (moves) {
+      s.flags |= ACCT_WRITTEN;
+    }
+    acct_store(i, s);
   }
-  acct_store(payer, f);
-  var t = acct_load(payee);
-  let sum = u256_add(t.balance, value);
-  if (u256_lt(sum, value)) {
-    return false;
-  }
-  t.flags |= ACCT_TOUCHED;
-  if (!u256_is_zero(value)) {
-    t.balance = sum;
-    t.flags |= ACCT_WRITTEN;
-  }
-  // EIP-161: a created account starts at nonce 1 (its nonce was 0, or it collided).
-  if ((how & MOVE_CREATES) != 0u) {
-    t.nonce = vec2<u32>(1u, 0u);
-    t.flags |= ACCT_CREATED | ACCT_WRITTEN;
-  }
-  acct_store(payee, t);
   return true;
 }
 

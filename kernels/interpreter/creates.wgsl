@@ -180,17 +180,17 @@ fn selfdestruct_run() -> u32 {
   if (!acct_has(self_, ACCT_DESTROYED)) {
     refund = u64_add(refund, u64(GAS_SELFDESTRUCT_REFUND_BY_FORK[param(PARAMS_FORK_ROW)]));
   }
-  // The balance leaves after the mark below (request_move); the order does not matter:
-  // the mark changes flags only, the move balances and the touched flags.
-  if (ben != self_) {
-    request_move(self_, ben, acct_balance(self_), MOVE_UNTOUCHED_FROM);
+  // The balance goes to the beneficiary, or when it is the account itself, is burnt if
+  // the account is deleted at the end (always before Cancun, EIP-6780: if created in
+  // this transaction). The move marks the account destroyed.
+  var value = acct_balance(self_);
+  var how = MOVE_UNTOUCHED_FROM | MOVE_DESTROYS;
+  if (ben == self_) {
+    how |= MOVE_PAYER_ONLY;
+    if (has_eip(EIP_6780) && !acct_has(self_, ACCT_CREATED)) {
+      value = u256_zero();
+    }
   }
-  var s = acct_load(self_);
-  s.flags |= ACCT_DESTROYED;
-  if (ben == self_ && (!has_eip(EIP_6780) || (s.flags & ACCT_CREATED) != 0u) && !u256_is_zero(s.balance)) {
-    s.balance = u256_zero();
-    s.flags |= ACCT_WRITTEN;
-  }
-  acct_store(self_, s);
+  request_move(self_, ben, value, how);
   return OUTCOME_STOP;
 }
