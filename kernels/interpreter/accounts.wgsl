@@ -144,7 +144,7 @@ fn acct_empty(i: u32) -> bool {
 // Saves `n` words at `at` of the output region (or of the scratch region) before a
 // change inside a call frame.
 fn undo_save(buf: u32, at: u32, n: u32) {
-  if (depth == 0u) {
+  if (!KERNEL_FRAMES || depth == 0u) {
     return;
   }
   if (undo_count >= param(PARAMS_UNDO_CAP)) {

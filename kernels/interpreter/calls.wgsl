@@ -12,11 +12,11 @@
 var<private> call_target: u32;
 var<private> call_code_acct: u32;
 fn is_call_op(op: u32) -> bool {
-  return op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL;
+  return KERNEL_FRAMES && (op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL);
 }
 
 fn is_create_op(op: u32) -> bool {
-  return op == OP_CREATE || op == OP_CREATE2;
+  return KERNEL_FRAMES && (op == OP_CREATE || op == OP_CREATE2);
 }
 
 // Whether a call moves value: CALL and CALLCODE with a nonzero value operand.
@@ -163,7 +163,7 @@ fn request_move(payer: u32, payee: u32, value: u256, how: u32) {
 
 // Makes the requested move; false when the host must run the call instead.
 fn make_move() -> bool {
-  if (!move_pending) {
+  if (!KERNEL_FRAMES || !move_pending) {
     return true;
   }
   move_pending = false;

@@ -149,7 +149,7 @@ fn copy_return(off: u32, n: u32) {
 // (NeedsHost, the budgets, the scratch caps) and the end of the transaction's own
 // frame are returned as they are.
 fn frame_end(status: u32) -> u32 {
-  if (status >= OUTCOME_NEEDS_HOST || depth == 0u) {
+  if (!KERNEL_FRAMES || status >= OUTCOME_NEEDS_HOST || depth == 0u) {
     return status;
   }
   let f = frame_at;

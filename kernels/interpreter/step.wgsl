@@ -21,7 +21,7 @@ var<private> journal_at: u32;
 var<private> slot_current: u256;
 
 fn is_frame_op(op: u32) -> bool {
-  return is_call_op(op) || is_create_op(op) || op == OP_SELFDESTRUCT;
+  return KERNEL_FRAMES && (is_call_op(op) || is_create_op(op) || op == OP_SELFDESTRUCT);
 }
 
 fn is_account_op(op: u32) -> bool {
@@ -320,7 +320,7 @@ fn execute(op: u32) -> u32 {
         end_len = n;
         // A create's init code returns the code to deposit: into the code area, where
         // the frame's end keeps it. Longer than any deposit allows: nothing to keep.
-        let deposit = op == OP_RETURN && depth > 0u && scratch[frame_at + FRAME_KIND] == FRAME_CREATE;
+        let deposit = KERNEL_FRAMES && op == OP_RETURN && depth > 0u && scratch[frame_at + FRAME_KIND] == FRAME_CREATE;
         var at = out_at + param(PARAMS_OUT_RETURN);
         var cap = param(PARAMS_RETURN_CAP);
         if (deposit) {
@@ -339,7 +339,11 @@ fn execute(op: u32) -> u32 {
           status = select(select(OUTCOME_STOP, OUTCOME_RETURN, n > 0u), OUTCOME_REVERT, op == OP_REVERT);
         }
       }
-      case OP_SELFDESTRUCT: { status = selfdestruct_run(); }
+      case OP_SELFDESTRUCT: {
+        if (KERNEL_FRAMES) {
+          status = selfdestruct_run();
+        }
+      }
       default: { status = OUTCOME_INVALID_OPCODE; }
     }
   }
@@ -371,6 +375,11 @@ fn step(op: u32) -> u32 {
   }
   if ((info & OPINFO_WRITES) != 0u && (frame_flags & FRAME_STATIC) != 0u) {
     return OUTCOME_STATIC_STATE_CHANGE;
+  }
+  // A kernel built without frames never meets a frame opcode (its code has none); were
+  // it to, the host runs the call.
+  if (!KERNEL_FRAMES && (op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL || op == OP_CREATE || op == OP_CREATE2 || op == OP_SELFDESTRUCT)) {
+    return OUTCOME_NEEDS_HOST;
   }
   let sg = info & OPINFO_GAS_MASK;
   let pops = (info >> OPINFO_POPS_SHIFT) & 31u;
