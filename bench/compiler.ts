@@ -226,9 +226,10 @@ console.log(`ran on: ${kernels.map(([n], k) => `${n}: ${JSON.stringify(Object.fr
 for (const [name, d] of diffs) if (d) console.log(`DIFFERENT, interpreter kernel against ${name}: ${d}`);
 const packMs = await (async () => {
   const { packBatch } = await import('../src/gpu/pack.js');
+  const { limits } = await import('../src/gpu/limits.js');
   return Math.min(...Array.from({ length: reps }, () => {
     const t0 = performance.now();
-    packBatch(block, state, calls, { stepBudget: 1e6, memoryBytes: 65536, returnBytes: 1024, logs: 8, logDataBytes: 2048, journalEntries: 64, accessedEntries: 32, transientEntries: 32 });
+    packBatch(block, state, calls, limits({}));
     return performance.now() - t0;
   }));
 })();

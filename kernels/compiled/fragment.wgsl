@@ -7,24 +7,21 @@
 // fragments as data (compiled/program.wgsl); the WGSL back end writes each fragment
 // as code (src/compiler/emit-wgsl.ts). Opcodes outside fragments run in the interpreter.
 
-// Running fragments, dispatched on pc.
-const MODE_FAST = 0u;
-// The opcode at pc runs in the interpreter (interpret_one), then fragments resume.
-const MODE_STEP = 1u;
-// The interpreter runs the rest of the call: an entry check failed, or pc starts no
-// fragment. From there on every kernel does exactly the same thing.
-const MODE_INTERPRET = 2u;
-
-var<private> mode: u32;
-// The call's program in the blob (program back end), or NOT_FOUND: no compiled code.
-var<private> program_at: u32;
+// `mode` and `program_at` are the running frame's (interpreter/frame, saved and
+// restored with its registers). MODE_FAST: fragments run, dispatched on pc. MODE_STEP:
+// the opcode at pc runs in the interpreter (interpret_one), then fragments resume.
+// MODE_INTERPRET: the interpreter runs the rest of the frame: an entry check failed,
+// pc starts no fragment, or the frame is a callee's (its code has no program here: a
+// program runs only the code it was compiled for, the transaction's own). From there
+// on every kernel does exactly the same thing. `program_at` is the frame's program in
+// the blob (program back end), or NOT_FOUND.
 
 // A fragment's entry check: `required` items on the stack, room for `growth` more,
 // `cost` static gas and `count` steps left. On success charges the gas and counts the
 // steps of the whole fragment at once; on failure hands the call to the interpreter at
 // the fragment's first opcode, which then fails where the interpreter fails.
 fn fast_check(required: u32, growth: u32, cost: u32, count: u32) -> bool {
-  if (sp < required || sp + growth > STACK_LIMIT || u64_lt(gas, u64(cost)) || count > param(PARAMS_STEP_BUDGET) - steps) {
+  if (sp < required || sp + growth > stack_cap || u64_lt(gas, u64(cost)) || count > param(PARAMS_STEP_BUDGET) - steps) {
     mode = MODE_INTERPRET;
     return false;
   }
@@ -55,7 +52,10 @@ fn put_item(off: i32, v: u256) {
 // read the same way (test/compiler/inline-ops.test.ts checks these cases against it).
 fn frame_word(op: u32) -> u256 {
   switch op {
-    case OP_ADDRESS, OP_ORIGIN, OP_CALLER, OP_CALLVALUE, OP_GASPRICE: { return read_u256(BUF_CALLS, call_at + call_field(op)); }
+    case OP_ADDRESS, OP_ORIGIN, OP_CALLER, OP_CALLVALUE, OP_GASPRICE: {
+      let w = env_word_at(op);
+      return read_u256(w.x, w.y);
+    }
     case OP_CALLDATASIZE: { return u256_from_u32(data_len); }
     case OP_CODESIZE: { return u256_from_u32(code_len); }
     case OP_MSIZE: { return u256_from_u32(mem_words * 32u); }
@@ -87,14 +87,16 @@ fn quick_ok(op: u32, offset: u256) -> bool {
   let off = offset[0];
   // Bytes available from the word at off: memory's size, or the calldata's length.
   let size = select(mem_words * 32u, data_len, op == OP_CALLDATALOAD);
-  return u256_fits_u32(offset) && (off & 3u) == 0u && size >= 32u && off <= size - 32u;
+  // Calldata is in the blob in the transaction's own frame, the only one with fragments.
+  let aligned = op != OP_CALLDATALOAD || (data_buf == BUF_BLOB && (data_base & 3u) == 0u);
+  return u256_fits_u32(offset) && (off & 3u) == 0u && size >= 32u && off <= size - 32u && aligned;
 }
 
 // The word MLOAD or CALLDATALOAD reads, once quick_ok() holds.
 fn quick_load(op: u32, offset: u256) -> u256 {
   var v: u256;
   if (op == OP_CALLDATALOAD) {
-    let at = data_at + (offset[0] >> 2u);
+    let at = (data_base >> 2u) + (offset[0] >> 2u);
     for (var j = 0u; j < 8u + opaque; j++) {
       v[7u - j] = bswap32(blob[at + j]);
     }
@@ -120,7 +122,7 @@ fn quick_store(offset: u256, v: u256) {
 // interpret_one() and step() do then. Returns false, having changed nothing, when the
 // interpreter must run it.
 fn quick_step() -> bool {
-  let op = blob_byte(code_at, pc);
+  let op = code_byte(pc);
   let store = op == OP_MSTORE;
   if (!inline_guarded(op) || steps >= param(PARAMS_STEP_BUDGET) || u64_lt(gas, u64(INLINE_GUARDED_GAS)) || sp < select(1u, 2u, store)) {
     return false;

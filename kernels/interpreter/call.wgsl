@@ -1,7 +1,8 @@
 //! requires: u256/core interpreter/frame interpreter/stack interpreter/run
-//! requires: interpreter/access interpreter/storage interpreter/log
+//! requires: interpreter/accounts interpreter/storage interpreter/log interpreter/frames
 // Start and end of one invocation's call, shared by the interpreter kernel and compiled
-// kernels: where its records and regions are, and the OUT head written at the end.
+// kernels: where its records and regions are, the transaction's own frame (depth 0),
+// and the OUT head written at the end.
 
 const WORKGROUP = 64u;
 
@@ -16,15 +17,41 @@ fn begin(index: u32, slot: u32) {
   opaque = param(PARAMS_OPAQUE);
   call_at = index * CALL_WORDS;
   out_at = index * param(PARAMS_OUT_WORDS);
-  stack_at = slot * param(PARAMS_SCRATCH_WORDS);
-  mem_at = stack_at + param(PARAMS_SCRATCH_MEMORY);
-  transient_at = stack_at + param(PARAMS_SCRATCH_TRANSIENT);
-  code_at = call_u32(CALL_CODE_AT);
+  accts_at = out_at + param(PARAMS_OUT_ACCOUNTS);
+  let base = slot * param(PARAMS_SCRATCH_WORDS);
+  frames_at = base + param(PARAMS_SCRATCH_FRAMES);
+  undo_at = base + param(PARAMS_SCRATCH_UNDO);
+  transient_at = base + param(PARAMS_SCRATCH_TRANSIENT);
+  hash_at = base + param(PARAMS_SCRATCH_HASH);
+  stack_at = base + param(PARAMS_SCRATCH_STACK);
+  stack_end = base + param(PARAMS_SCRATCH_MEMORY);
+  stack_cap = min(STACK_LIMIT, (stack_end - stack_at) / 8u);
+  mem_at = stack_end;
+  mem_end = base + param(PARAMS_SCRATCH_WORDS);
+  mem_cap = (mem_end - mem_at) / 8u;
+  code_buf = BUF_BLOB;
+  code_base = call_u32(CALL_CODE_AT) * 4u;
   code_len = call_u32(CALL_CODE_LEN);
-  jumpdests_at = call_u32(CALL_JUMPDESTS_AT);
-  data_at = call_u32(CALL_DATA_AT);
+  jd_buf = BUF_BLOB;
+  jd_at = call_u32(CALL_JUMPDESTS_AT);
+  data_buf = BUF_BLOB;
+  data_base = call_u32(CALL_DATA_AT) * 4u;
   data_len = call_u32(CALL_DATA_LEN);
   gas = vec2<u32>(call_u32(CALL_GAS), call_u32(CALL_GAS + 1u));
+  frame_at = frames_at;
+  program_at = NOT_FOUND;
+  mode = MODE_INTERPRET;
+  // The transaction's frame: its environment words, and its account's record (a
+  // create transaction's new account is created in this transaction, EIP-6780).
+  let address = read_u256(BUF_CALLS, call_at + CALL_ADDRESS);
+  write_scratch_u256(frame_at + FRAME_ADDRESS, address, 8u);
+  write_scratch_u256(frame_at + FRAME_CALLER, read_u256(BUF_CALLS, call_at + CALL_CALLER), 8u);
+  write_scratch_u256(frame_at + FRAME_VALUE, read_u256(BUF_CALLS, call_at + CALL_VALUE), 8u);
+  scratch[frame_at + FRAME_KIND] = select(FRAME_CALL, FRAME_CREATE, call_u32(CALL_IS_CREATE) != 0u);
+  self_acct = acct_touch(address);
+  if (self_acct != NOT_FOUND && call_u32(CALL_IS_CREATE) != 0u) {
+    acct_mark(self_acct, ACCT_CREATED);
+  }
 }
 
 fn finish(status: u32) {
@@ -39,13 +66,16 @@ fn finish(status: u32) {
   head[OUT_REFUND] = refund.x;
   head[OUT_REFUND + 1u] = refund.y;
   head[OUT_STEPS] = steps;
-  head[OUT_RETURN_LEN] = return_len;
+  head[OUT_RETURN_LEN] = end_len;
   head[OUT_LOG_COUNT] = log_count;
   head[OUT_LOG_DATA_LEN] = log_data_len;
   head[OUT_JOURNAL_COUNT] = journal_count;
-  head[OUT_ACCESSED_COUNT] = accessed_count;
+  head[OUT_ACCOUNT_COUNT] = acct_count;
+  head[OUT_CODE_WORDS] = code_words;
   head[OUT_PC] = op_pc;
-  head[OUT_OP] = select(0u, blob_byte(code_at, op_pc), op_pc < code_len);
+  head[OUT_OP] = select(0u, code_byte(op_pc), op_pc < code_len);
+  head[OUT_DEPTH] = depth;
+  head[OUT_MAX_DEPTH] = max_depth;
   for (var i = 0u; i < OUT_WORDS + opaque; i++) {
     out[out_at + i] = head[i];
   }

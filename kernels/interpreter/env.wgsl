@@ -1,15 +1,17 @@
 //! requires: u256/core interpreter/frame
-// Environment opcodes ADDRESS..EXTCODEHASH. Calls run at depth 0 with no sub-calls, so
-// the return data buffer is always empty.
+// Environment opcodes ADDRESS..EXTCODEHASH. ADDRESS, CALLER and CALLVALUE are the
+// running frame's (its FRAME record); ORIGIN and GASPRICE the transaction's (the CALL
+// record).
 
-// Where ADDRESS, ORIGIN, CALLER, CALLVALUE and GASPRICE keep their word in the call record.
-fn call_field(op: u32) -> u32 {
+// Where ADDRESS, ORIGIN, CALLER, CALLVALUE and GASPRICE keep their word: the buffer
+// (x) and the word offset (y).
+fn env_word_at(op: u32) -> vec2<u32> {
   switch op {
-    case OP_ADDRESS: { return CALL_ADDRESS; }
-    case OP_ORIGIN: { return CALL_ORIGIN; }
-    case OP_CALLER: { return CALL_CALLER; }
-    case OP_CALLVALUE: { return CALL_VALUE; }
-    case OP_GASPRICE, default: { return CALL_GAS_PRICE; }
+    case OP_ADDRESS: { return vec2<u32>(BUF_SCRATCH, frame_at + FRAME_ADDRESS); }
+    case OP_CALLER: { return vec2<u32>(BUF_SCRATCH, frame_at + FRAME_CALLER); }
+    case OP_CALLVALUE: { return vec2<u32>(BUF_SCRATCH, frame_at + FRAME_VALUE); }
+    case OP_ORIGIN: { return vec2<u32>(BUF_CALLS, call_at + CALL_ORIGIN); }
+    case OP_GASPRICE, default: { return vec2<u32>(BUF_CALLS, call_at + CALL_GAS_PRICE); }
   }
 }
 

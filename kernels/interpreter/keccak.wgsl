@@ -1,12 +1,14 @@
 //! requires: keccak/f1600 keccak/digest interpreter/frame interpreter/memory
-// KECCAK256 over this invocation's memory. The sponge of shaders/keccak/sponge.wgsl
+// keccak-256 of scratch bytes: KECCAK256 over memory, and a create's address from its
+// preimage (interpreter/calls), from one call site. The sponge of shaders/keccak/sponge.wgsl
 // absorbs full blocks and the padded final block in two loops, each calling the
 // permutation, and reads its input at many unrolled sites; this one walks the padded
 // message one word at a time through a single loop, a single memory read and a single
 // permutation, which keeps the interpreter kernel's compile time down.
 
-// keccak-256 of memory bytes [off, off + len), as the u256 SHA3 pushes.
-fn keccak_memory(off: u32, len: u32) -> u256 {
+// keccak-256 of the scratch bytes [base, base + len) (byte addresses), as the u256
+// KECCAK256 pushes.
+fn keccak_scratch(base: u32, len: u32) -> u256 {
   var s: array<vec2<u32>, 25>;
   var block: array<u32, 34>;
   // The padded message: len bytes, 0x01, zeros, 0x80 on the last byte of its block.
@@ -15,7 +17,7 @@ fn keccak_memory(off: u32, len: u32) -> u256 {
   for (var at = 0u; at < total; at += 4u) {
     var w = 0u;
     if (at < len) {
-      w = mem_le32(off + at);
+      w = scratch_le32(base + at);
       if (len - at < 4u) {
         w &= (1u << (8u * (len - at))) - 1u;
       }

@@ -1,7 +1,8 @@
-//! requires: u256/core interpreter/frame interpreter/memory interpreter/stack
-// LOG0..LOG4: LOG records and their data in the call's output region, kept only when
-// the call succeeds (the host drops them otherwise). Calls run at depth 0, never in a
-// static context. Data moves through the step's copy.
+//! requires: u256/core interpreter/frame interpreter/memory interpreter/stack interpreter/accounts
+// LOG0..LOG4: LOG records and their data in the call's output region, each naming the
+// account that emitted it; the host keeps them only when the call succeeds, and a
+// frame that fails drops its own (the frame's end truncates the logs to its mark).
+// Data moves through the step's copy.
 
 var<private> log_count: u32;
 var<private> log_data_len: u32;
@@ -14,13 +15,15 @@ fn log_record(topics: u32, off: u32, len: u32) -> bool {
     return false;
   }
   let r = out_at + param(PARAMS_OUT_LOGS) + log_count * LOG_WORDS;
+  out[r + LOG_ACCOUNT] = self_acct;
   out[r + LOG_TOPIC_COUNT] = topics;
   out[r + LOG_DATA_AT] = log_data_len;
   out[r + LOG_DATA_LEN] = len;
   for (var t = 0u; t < topics; t++) {
     write_out_u256(r + LOG_TOPICS + t * 8u, arg[2u + t], 8u);
   }
-  copy_request(len, CP_MEM, 0u, 0u, off, CP_OUT, out_at + param(PARAMS_OUT_LOG_DATA), log_data_len);
+  copy_from_memory(off);
+  copy_to(len, CP_REGION, BUF_OUT, (out_at + param(PARAMS_OUT_LOG_DATA)) * 4u, log_data_len);
   log_count += 1u;
   log_data_len += padded;
   return true;

@@ -1,10 +1,10 @@
 //! requires: u256/core interpreter/frame
-// The EVM stack: STACK_LIMIT words in this invocation's scratch region, sp items deep.
-// A step reads its operands into `arg` in one place and writes its results from `res`
-// in one place; the step loop has checked the heights, so neither reaches outside the
-// region.
+// The EVM stack: the running frame's items in this invocation's stack pool, sp items
+// deep from stack_at (a frame's stack starts where its caller's ends). A step reads
+// its operands into `arg` in one place and writes its results from `res` in one place;
+// the step loop has checked the heights, so neither reaches outside the pool.
 
-var<private> arg: array<u256, 6>;
+var<private> arg: array<u256, 7>;
 var<private> res: array<u256, 2>;
 
 // Reads `count` items: arg[0] from depth `first` (0, or n - 1 for DUPn), arg[1] from
@@ -40,7 +40,7 @@ fn push_value(n: u32) -> u256 {
     let at = pc + j;
     if (at < code_len) {
       let k = n - 1u - j;
-      r[k >> 2u] |= blob_byte(code_at, at) << ((k & 3u) * 8u);
+      r[k >> 2u] |= code_byte(at) << ((k & 3u) * 8u);
     }
   }
   return r;

@@ -1,8 +1,10 @@
 //! requires: u256/core interpreter/frame
 // The snapshot every call of a dispatch reads: two open-addressing tables with linear
 // probing in the state buffer, built on the host (src/gpu/state-tables.ts) with the
-// same hash. Tables are at most half full, so a probe always meets an empty slot.
-// Nothing writes them during a dispatch: calls cannot see each other.
+// same hash, and each call's override entries after them: the accounts its own
+// transaction rules changed before it starts (the sender charged, the value moved),
+// read before the table. Tables are at most half full, so a probe always meets an
+// empty slot. Nothing writes them during a dispatch: calls cannot see each other.
 
 const NOT_FOUND = 0xffffffffu;
 
@@ -19,8 +21,16 @@ fn hash_words(seed: u32, v: u256, limbs: u32) -> u32 {
   return h;
 }
 
-// Index of the account in the account table, or NOT_FOUND (an absent account is empty).
-fn account_find(a: u256) -> u32 {
+// Word offset of the ACCOUNT entry the call sees for address a (its override, else
+// the table's), or NOT_FOUND (an absent account is empty).
+fn account_entry(a: u256) -> u32 {
+  let overrides = call_u32(CALL_OVERRIDES_AT);
+  for (var k = 0u; k < call_u32(CALL_OVERRIDES_COUNT); k++) {
+    let e = overrides + k * ACCOUNT_WORDS;
+    if (equals_at(BUF_STATE, e + ACCOUNT_ADDRESS, a, 5u)) {
+      return e;
+    }
+  }
   let base = param(PARAMS_ACCOUNTS_AT);
   let mask = param(PARAMS_ACCOUNTS_MASK);
   var i = hash_words(0x811c9dc5u, a, 5u) & mask;
@@ -30,24 +40,27 @@ fn account_find(a: u256) -> u32 {
       return NOT_FOUND;
     }
     if (equals_at(BUF_STATE, e + ACCOUNT_ADDRESS, a, 5u)) {
-      return i;
+      return e;
     }
     i = (i + 1u) & mask;
   }
   return NOT_FOUND;
 }
 
-// Word offset of an account's field in the state buffer.
-fn account_field(index: u32, field: u32) -> u32 {
-  return param(PARAMS_ACCOUNTS_AT) + index * ACCOUNT_WORDS + field;
+// A word of an entry, or 0 for an absent account.
+fn entry_u32(e: u32, field: u32) -> u32 {
+  if (e == NOT_FOUND) {
+    return 0u;
+  }
+  return state[e + field];
 }
 
-// Word offset of the snapshot value of (account, key), or NOT_FOUND when absent (zero).
-fn slot_find(account: u32, key: u256) -> u32 {
-  if (account == NOT_FOUND) {
+// Word offset of the snapshot value of the slot `key` of the account with slot tag
+// `tag`, or NOT_FOUND when absent (zero).
+fn slot_find(tag: u32, key: u256) -> u32 {
+  if (tag == 0u) {
     return NOT_FOUND;
   }
-  let tag = account + 1u;
   let base = param(PARAMS_SLOTS_AT);
   let mask = param(PARAMS_SLOTS_MASK);
   var i = hash_words(hash_mix(0x811c9dc5u, tag), key, 8u) & mask;

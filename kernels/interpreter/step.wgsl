@@ -1,6 +1,7 @@
 //! requires: u256/all interpreter/frame interpreter/gas interpreter/stack interpreter/memory
 //! requires: interpreter/arith interpreter/keccak interpreter/env interpreter/block interpreter/control
-//! requires: interpreter/state interpreter/access interpreter/storage interpreter/log
+//! requires: interpreter/state interpreter/accounts interpreter/storage interpreter/log
+//! requires: interpreter/frames interpreter/calls interpreter/creates
 // One opcode, in phases that each touch memory in one place: checks and static gas
 // from the opcode table, operand fetch, the dynamic charge (with the account, storage
 // and memory work it prices), the opcode's effect, one copy, one result write.
@@ -9,16 +10,19 @@
 // outcome a failing call reports: an undefined opcode fails first; an opcode without
 // dynamic gas is charged, then its stack is checked; an opcode with dynamic gas first
 // checks the items its gas rule reads (OPINFO peek), then charges static and dynamic
-// gas together, then checks the rest of its stack.
+// gas together, then checks the rest of its stack. A state-changing opcode in a
+// static frame fails first: frames are static only below the transaction's own, where
+// every exceptional halt has the same effect.
 
 // Position of the opcode being run (PC pushes it).
 var<private> op_pc: u32;
-// Account table index of the account an account opcode touched.
-var<private> account_index: u32;
 // Journal record of the slot SLOAD/SSTORE touched, and its current value.
 var<private> journal_at: u32;
 var<private> slot_current: u256;
-var<private> return_len: u32;
+
+fn is_frame_op(op: u32) -> bool {
+  return KERNEL_FRAMES && (is_call_op(op) || is_create_op(op) || op == OP_SELFDESTRUCT);
+}
 
 fn is_account_op(op: u32) -> bool {
   return op == OP_BALANCE || op == OP_EXTCODESIZE || op == OP_EXTCODECOPY || op == OP_EXTCODEHASH || op == OP_SELFBALANCE;
@@ -35,49 +39,74 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
   // Copy, hash and log data gas: per 32-byte word (or byte) of a length operand.
   var per = 0u;
   var len = u256_zero();
-  var m = mem_expansion(a, u256_zero());
+  // The (at most two) memory ranges the opcode touches, sized at one site below.
+  var o1 = a;
+  var l1 = u256_zero();
+  var o2 = a;
+  var l2 = u256_zero();
   if (op >= OP_LOG0 && op <= OP_LOG4) {
-    m = mem_expansion(a, b);
+    l1 = b;
     len = b;
   } else {
     switch op {
       case OP_EXP: { extra = exp_byte_gas(b); }
       case OP_KECCAK256: {
-        m = mem_expansion(a, b);
+        l1 = b;
         len = b;
       }
       case OP_BALANCE, OP_EXTCODESIZE, OP_EXTCODEHASH: { }
       case OP_CALLDATACOPY, OP_CODECOPY: {
-        m = mem_expansion(a, c);
+        l1 = c;
         len = c;
       }
       case OP_EXTCODECOPY: {
-        m = mem_expansion(b, d);
+        o1 = b;
+        l1 = d;
         len = d;
       }
       case OP_RETURNDATACOPY: {
-        // The return data is empty: any nonzero offset or length is out of bounds,
-        // which the reference reports as running out of gas.
-        if (!u256_is_zero(b) || !u256_is_zero(c)) {
+        // Reading past the return data is out of bounds, which the reference reports
+        // as running out of gas, before anything is charged.
+        if (!u256_fits_u32(b) || !u256_fits_u32(c) || b[0] + c[0] < b[0] || b[0] + c[0] > rd_len) {
           return OUTCOME_OUT_OF_GAS;
         }
-      }
-      case OP_MLOAD, OP_MSTORE: { m = mem_expansion(a, u256_from_u32(32u)); }
-      case OP_MSTORE8: { m = mem_expansion(a, u256_one()); }
-      case OP_MCOPY: {
-        m = mem_expansion_max(mem_expansion(b, c), mem_expansion(a, c));
+        l1 = c;
         len = c;
       }
-      case OP_RETURN, OP_REVERT: { m = mem_expansion(a, b); }
+      case OP_CALL, OP_CALLCODE, OP_DELEGATECALL, OP_STATICCALL: {
+        o1 = call_arg(op, 0u);
+        l1 = call_arg(op, 1u);
+        o2 = call_arg(op, 2u);
+        l2 = call_arg(op, 3u);
+      }
+      case OP_CREATE, OP_CREATE2: {
+        o1 = b;
+        l1 = c;
+        len = c;
+      }
+      case OP_SELFDESTRUCT: { }
+      case OP_MLOAD, OP_MSTORE: { l1 = u256_from_u32(32u); }
+      case OP_MSTORE8: { l1 = u256_one(); }
+      case OP_MCOPY: {
+        o1 = b;
+        l1 = c;
+        l2 = c;
+        len = c;
+      }
+      case OP_RETURN, OP_REVERT: { l1 = b; }
       default: { }
     }
   }
+  let m = mem_expansion_max(mem_expansion(o1, l1), mem_expansion(o2, l2));
   var cost = u64(sg);
   if (op >= OP_LOG0 && op <= OP_LOG4) {
     cost = u64_add_sat(cost, u64_mul_sat(u64(clamp_u32(len)), GAS_LOG_DATA));
   } else {
-    let copying = op == OP_CALLDATACOPY || op == OP_CODECOPY || op == OP_EXTCODECOPY || op == OP_MCOPY;
-    let word_gas = select(select(0u, GAS_COPY, copying), GAS_KECCAK256_WORD, op == OP_KECCAK256);
+    let copying = op == OP_CALLDATACOPY || op == OP_CODECOPY || op == OP_EXTCODECOPY || op == OP_MCOPY || op == OP_RETURNDATACOPY;
+    // EIP-3860: init code words (0 before Shanghai); CREATE2 also hashes them.
+    let create_word = GAS_INIT_CODE_WORD_BY_FORK[param(PARAMS_FORK_ROW)] + select(0u, GAS_KECCAK256_WORD, op == OP_CREATE2);
+    var word_gas = select(select(0u, GAS_COPY, copying), GAS_KECCAK256_WORD, op == OP_KECCAK256);
+    word_gas = select(word_gas, create_word, is_create_op(op));
     cost = u64_add_sat(cost, u64_mul_sat(u64(words_of(clamp_u32(len))), word_gas));
   }
   cost = u64_add_sat(cost, u64(extra));
@@ -95,35 +124,30 @@ fn charge_dynamic(op: u32, sg: u32, extra_gas: u32) -> u32 {
 }
 
 // The account and storage work of BALANCE, EXTCODESIZE, EXTCODECOPY, EXTCODEHASH,
-// SELFBALANCE, SLOAD and SSTORE, done once for all of them: returns the gas beyond the
-// static part, NOT_FOUND when a record area is full, NOT_FOUND - 1 for SSTORE's sentry.
+// SELFBALANCE, SLOAD, SSTORE, the call family, CREATE, CREATE2 and SELFDESTRUCT, done
+// once for all of them: returns the gas beyond the static part, or sets `access_fail`
+// (full record areas set `exhausted`).
 fn state_access(op: u32) -> u32 {
-  if (is_account_op(op)) {
-    let self_ = op == OP_SELFBALANCE;
-    var who = to_address(arg[0]);
-    if (self_) {
-      who = read_u256(BUF_CALLS, call_at + CALL_ADDRESS);
-    }
-    let copying = op != OP_EXTCODECOPY || !u256_is_zero(arg[3]);
-    let access = access_account(who, !self_, copying);
-    if (access == ACCESS_FULL) {
-      return NOT_FOUND;
-    }
-    account_index = account_find(who);
-    return select(0u, COLD_ACCOUNT_EXTRA, access == ACCESS_COLD && !self_);
+  if (is_frame_op(op) || is_account_op(op)) {
+    return account_op_gas(op);
   }
   // The EIP-2200 sentry: SSTORE fails with GAS_SSTORE_SENTRY gas or less left, before
   // anything else.
   if (op == OP_SSTORE && !u64_lt(u64(GAS_SSTORE_SENTRY), gas)) {
-    return NOT_FOUND - 1u;
+    access_fail = OUTCOME_OUT_OF_GAS;
+    return 0u;
   }
   journal_at = journal_touch(arg[0]);
   if (journal_at == NOT_FOUND) {
-    return NOT_FOUND;
+    return 0u;
   }
   let flags = out[journal_at + JOURNAL_FLAGS];
   let warm = (flags & JOURNAL_WARM) != 0u;
   slot_current = read_u256(BUF_OUT, journal_at + JOURNAL_CURRENT);
+  // Warming and SSTORE's write change flags and current value: saved once, here.
+  if (!warm || op == OP_SSTORE) {
+    undo_save(BUF_OUT, journal_at + JOURNAL_FLAGS, 9u);
+  }
   out[journal_at + JOURNAL_FLAGS] = flags | JOURNAL_WARM;
   if (op == OP_SLOAD) {
     return select(COLD_SLOAD_EXTRA, 0u, warm);
@@ -135,8 +159,28 @@ fn state_access(op: u32) -> u32 {
   return c.gas;
 }
 
+// EXTCODEHASH of a touched account: 0 when it is empty (EIP-161), the snapshot's hash
+// for code the transaction did not deposit, keccak of empty code for an account that
+// has none (created here, or made non-empty by a transfer); code this transaction
+// deposited is hashed on the host.
+fn ext_hash(i: u32) -> u256 {
+  if (acct_empty(i)) {
+    return u256_zero();
+  }
+  if (acct_has(i, ACCT_CODE)) {
+    access_fail = OUTCOME_NEEDS_HOST;
+    return u256_zero();
+  }
+  let e = acct_entry(i);
+  if (e == NOT_FOUND || acct_has(i, ACCT_CREATED)) {
+    return KECCAK_EMPTY;
+  }
+  let h = read_u256(BUF_STATE, e + ACCOUNT_EXT_HASH);
+  return pick(h, KECCAK_EMPTY, u256_is_zero(h));
+}
+
 // The opcode's effect, after every check and charge. Sets res[0] (and res[1] for
-// SWAP), may leave a copy pending, returns 0 or the outcome that ends the call.
+// SWAP), may leave a copy pending, returns 0 or the outcome that ends the frame.
 fn execute(op: u32) -> u32 {
   let a = arg[0];
   let b = arg[1];
@@ -169,44 +213,65 @@ fn execute(op: u32) -> u32 {
     } else {
       r = arith(op, a, b, c);
     }
+  } else if (op == OP_KECCAK256 || is_create_op(op)) {
+    // One hash site for KECCAK256 and a create's address (interpreter/creates).
+    var hashes = op == OP_KECCAK256;
+    if (!hashes) {
+      status = create_check(op);
+      hashes = create_go;
+    }
+    if (hashes) {
+      r = hash_step(op);
+    }
+    if (create_go) {
+      create_go = false;
+      status = create_start(op, r);
+    }
+    if (op != OP_KECCAK256) {
+      r = res[0];
+    }
+  } else if (is_call_op(op)) {
+    status = call_start(op);
+    r = res[0];
   } else {
     switch op {
-      case OP_KECCAK256: { r = keccak_memory(a[0], select(b[0], 0u, u256_is_zero(b))); }
       case OP_ADDRESS, OP_ORIGIN, OP_CALLER, OP_CALLVALUE, OP_GASPRICE: {
-        word_buf = BUF_CALLS;
-        word_at = call_at + call_field(op);
+        let w = env_word_at(op);
+        word_buf = w.x;
+        word_at = w.y;
       }
       case OP_BALANCE, OP_SELFBALANCE: {
-        word_buf = BUF_STATE;
-        word_at = select(account_field(account_index, ACCOUNT_BALANCE), NOT_FOUND, account_index == NOT_FOUND);
+        word_buf = BUF_OUT;
+        word_at = acct_at(account_index) + ACCT_BALANCE;
       }
-      case OP_EXTCODEHASH: {
-        word_buf = BUF_STATE;
-        word_at = select(account_field(account_index, ACCOUNT_EXT_HASH), NOT_FOUND, account_index == NOT_FOUND);
-      }
-      case OP_EXTCODESIZE: {
-        if (account_index != NOT_FOUND) {
-          r = u256_from_u32(state[account_field(account_index, ACCOUNT_CODE_LEN)]);
-        }
-      }
+      case OP_EXTCODEHASH: { r = ext_hash(account_index); }
+      case OP_EXTCODESIZE: { r = u256_from_u32(acct_code(account_index, false).len); }
       case OP_CALLDATALOAD: {
-        copy_request(32u, CP_BLOB, data_at, data_len, clamp_u32(a), CP_REG, 0u, 0u);
+        copy_from(CP_REGION, data_buf, data_base, data_len, clamp_u32(a));
+        copy_to(32u, CP_REG, 0u, 0u, 0u);
         from_reg = true;
       }
       case OP_CALLDATASIZE: { r = u256_from_u32(data_len); }
-      case OP_CALLDATACOPY: { copy_request(clamp_u32(c), CP_BLOB, data_at, data_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
-      case OP_CODESIZE: { r = u256_from_u32(code_len); }
-      case OP_CODECOPY: { copy_request(clamp_u32(c), CP_BLOB, code_at, code_len, clamp_u32(b), CP_MEM, 0u, a[0]); }
-      case OP_EXTCODECOPY: {
-        var at = 0u;
-        var len = 0u;
-        if (account_index != NOT_FOUND) {
-          at = state[account_field(account_index, ACCOUNT_CODE_AT)];
-          len = state[account_field(account_index, ACCOUNT_CODE_LEN)];
-        }
-        copy_request(clamp_u32(d), CP_BLOB, at, len, clamp_u32(c), CP_MEM, 0u, b[0]);
+      case OP_CALLDATACOPY: {
+        copy_from(CP_REGION, data_buf, data_base, data_len, clamp_u32(b));
+        copy_to_memory(clamp_u32(c), a[0]);
       }
-      case OP_RETURNDATASIZE, OP_RETURNDATACOPY, OP_POP, OP_JUMPDEST: { }
+      case OP_CODESIZE: { r = u256_from_u32(code_len); }
+      case OP_CODECOPY: {
+        copy_from(CP_REGION, code_buf, code_base, code_len, clamp_u32(b));
+        copy_to_memory(clamp_u32(c), a[0]);
+      }
+      case OP_EXTCODECOPY: {
+        let code = acct_code(account_index, false);
+        copy_from(CP_REGION, code.buf, code.base, code.len, clamp_u32(c));
+        copy_to_memory(clamp_u32(d), b[0]);
+      }
+      case OP_RETURNDATASIZE: { r = u256_from_u32(rd_len); }
+      case OP_RETURNDATACOPY: {
+        copy_from(CP_REGION, BUF_OUT, (out_at + param(PARAMS_OUT_RETURN)) * 4u, rd_len, clamp_u32(b));
+        copy_to_memory(clamp_u32(c), a[0]);
+      }
+      case OP_POP, OP_JUMPDEST: { }
       case OP_BLOCKHASH: { word_at = blockhash_at(a); }
       case OP_COINBASE, OP_TIMESTAMP, OP_NUMBER, OP_PREVRANDAO, OP_GASLIMIT, OP_CHAINID, OP_BASEFEE, OP_BLOBBASEFEE: { word_at = block_field(op); }
       case OP_BLOBHASH: {
@@ -214,13 +279,15 @@ fn execute(op: u32) -> u32 {
         word_at = blobhash_at(a);
       }
       case OP_MLOAD: {
-        copy_request(32u, CP_MEM, 0u, 0u, a[0], CP_REG, 0u, 0u);
+        copy_from_memory(a[0]);
+        copy_to(32u, CP_REG, 0u, 0u, 0u);
         from_reg = true;
       }
       case OP_MSTORE, OP_MSTORE8: {
         reg = b;
         let one = op == OP_MSTORE8;
-        copy_request(select(32u, 1u, one), CP_REG, 0u, 32u, select(0u, 31u, one), CP_MEM, 0u, a[0]);
+        copy_from(CP_REG, 0u, 0u, 32u, select(0u, 31u, one));
+        copy_to_memory(select(32u, 1u, one), a[0]);
       }
       case OP_SLOAD: { r = slot_current; }
       case OP_SSTORE: {
@@ -244,21 +311,47 @@ fn execute(op: u32) -> u32 {
           status = OUTCOME_SCRATCH_EXHAUSTED;
         }
       }
-      case OP_MCOPY: { copy_request(clamp_u32(c), CP_MEM, 0u, 0u, b[0], CP_MEM, 0u, a[0]); }
+      case OP_MCOPY: {
+        copy_from_memory(b[0]);
+        copy_to_memory(clamp_u32(c), a[0]);
+      }
       case OP_RETURN, OP_REVERT: {
         let n = select(b[0], 0u, u256_is_zero(b));
-        if (n > param(PARAMS_RETURN_CAP)) {
+        end_len = n;
+        // A create's init code returns the code to deposit: into the code area, where
+        // the frame's end keeps it. Longer than any deposit allows: nothing to keep.
+        let deposit = KERNEL_FRAMES && op == OP_RETURN && depth > 0u && scratch[frame_at + FRAME_KIND] == FRAME_CREATE;
+        var at = out_at + param(PARAMS_OUT_RETURN);
+        var cap = param(PARAMS_RETURN_CAP);
+        if (deposit) {
+          at = out_at + param(PARAMS_OUT_CODE) + code_words;
+          cap = select(0u, param(PARAMS_CODE_CAP) - code_words * 4u, n <= LIMIT_MAX_CODE_SIZE);
+        }
+        if (n > cap && !(deposit && n > LIMIT_MAX_CODE_SIZE)) {
           status = OUTCOME_SCRATCH_EXHAUSTED;
         } else {
-          copy_request(n, CP_MEM, 0u, 0u, a[0], CP_OUT, out_at + param(PARAMS_OUT_RETURN), 0u);
-          return_len = n;
+          if (!deposit || n <= LIMIT_MAX_CODE_SIZE) {
+            copy_from_memory(a[0]);
+            copy_to(n, CP_REGION, BUF_OUT, at * 4u, 0u);
+          }
           // A successful call that returns no data is reported as Stop, as every
           // engine reports it (src/evm/outcome.ts).
           status = select(select(OUTCOME_STOP, OUTCOME_RETURN, n > 0u), OUTCOME_REVERT, op == OP_REVERT);
         }
       }
+      case OP_SELFDESTRUCT: {
+        if (KERNEL_FRAMES) {
+          status = selfdestruct_run();
+        }
+      }
       default: { status = OUTCOME_INVALID_OPCODE; }
     }
+  }
+  if (!make_move()) {
+    status = OUTCOME_NEEDS_HOST;
+  }
+  if (access_fail != 0u) {
+    status = access_fail;
   }
   if (word_at != NOT_FOUND) {
     r = read_u256(word_buf, word_at);
@@ -280,7 +373,12 @@ fn step(op: u32) -> u32 {
   if ((info & OPINFO_DEFINED) == 0u || op == OP_INVALID) {
     return OUTCOME_INVALID_OPCODE;
   }
-  if ((info & OPINFO_HOST) != 0u) {
+  if ((info & OPINFO_WRITES) != 0u && (frame_flags & FRAME_STATIC) != 0u) {
+    return OUTCOME_STATIC_STATE_CHANGE;
+  }
+  // A kernel built without frames never meets a frame opcode (its code has none); were
+  // it to, the host runs the call.
+  if (!KERNEL_FRAMES && (op == OP_CALL || op == OP_CALLCODE || op == OP_DELEGATECALL || op == OP_STATICCALL || op == OP_CREATE || op == OP_CREATE2 || op == OP_SELFDESTRUCT)) {
     return OUTCOME_NEEDS_HOST;
   }
   let sg = info & OPINFO_GAS_MASK;
@@ -301,6 +399,9 @@ fn step(op: u32) -> u32 {
     if (sp - pops + pushes > STACK_LIMIT) {
       return OUTCOME_STACK_OVERFLOW;
     }
+    if (sp - pops + pushes > stack_cap) {
+      return OUTCOME_SCRATCH_EXHAUSTED;
+    }
   }
   pc += 1u;
 
@@ -320,13 +421,14 @@ fn step(op: u32) -> u32 {
 
   // SELFBALANCE has static gas only, but its read is recorded like the others'.
   var extra = 0u;
-  if (is_account_op(op) || op == OP_SLOAD || op == OP_SSTORE) {
+  access_fail = 0u;
+  if (is_account_op(op) || op == OP_SLOAD || op == OP_SSTORE || is_frame_op(op)) {
     extra = state_access(op);
-    if (extra == NOT_FOUND) {
+    if (exhausted) {
       return OUTCOME_SCRATCH_EXHAUSTED;
     }
-    if (extra == NOT_FOUND - 1u) {
-      return OUTCOME_OUT_OF_GAS;
+    if (access_fail != 0u) {
+      return access_fail;
     }
   }
   if (dynamic) {
@@ -340,6 +442,14 @@ fn step(op: u32) -> u32 {
   }
 
   let status = execute(op);
+  if (exhausted) {
+    return OUTCOME_SCRATCH_EXHAUSTED;
+  }
+  if (pushed) {
+    // The callee runs now; the call's result is pushed when it ends.
+    pushed = false;
+    return status;
+  }
   if (status != 0u) {
     return status;
   }

@@ -1,12 +1,13 @@
-//! requires: u256/all interpreter/frame interpreter/gas interpreter/state
-// SLOAD and SSTORE of the executing account, and transient storage (EIP-1153).
+//! requires: u256/all interpreter/frame interpreter/gas interpreter/state interpreter/accounts
+// SLOAD and SSTORE, and transient storage (EIP-1153), of the executing account.
 //
-// The call's storage journal lives in its output region: one JOURNAL record per slot it
-// touched, holding the value first read from the snapshot (the original value: calls
-// run at depth 0, so the snapshot is the transaction's start state) and the last value
-// stored. It is at once the warm-slot set, the write set and the read set. A slot the
-// call never touched is warm only if the call's warm-slot list (the access list)
-// names it.
+// The call's storage journal lives in its output region: one JOURNAL record per
+// (account, slot) it touched, holding the value first read from the snapshot (the
+// original value: the snapshot, with the call's overrides, is the transaction's start
+// state) and the current value. It is at once the warm-slot set, the write set and the
+// read set. A slot the call never touched is warm only if the call's warm-slot list
+// (the access list) names it. Changes inside a call frame are logged for undo
+// (interpreter/accounts).
 
 var<private> journal_count: u32;
 var<private> transient_count: u32;
@@ -15,39 +16,44 @@ fn journal_record(i: u32) -> u32 {
   return out_at + param(PARAMS_OUT_JOURNAL) + i * JOURNAL_WORDS;
 }
 
-fn slot_warm_at_start(key: u256) -> bool {
+fn slot_warm_at_start(a: u256, key: u256) -> bool {
   let at = call_u32(CALL_WARM_SLOTS_AT);
   let n = call_u32(CALL_WARM_SLOTS_COUNT);
   for (var i = 0u; i < n; i++) {
-    if (equals_at(BUF_BLOB, at + i * 8u, key, 8u)) {
+    let r = at + i * WARM_SLOT_WORDS;
+    if (equals_at(BUF_BLOB, r + WARM_SLOT_ADDRESS, a, 5u) && equals_at(BUF_BLOB, r + WARM_SLOT_KEY, key, 8u)) {
       return true;
     }
   }
   return false;
 }
 
-// The journal record for key, created on first touch with the snapshot value and the
-// slot's warmth at frame start; NOT_FOUND when the journal is full.
+// The journal record of the executing account's slot `key`, created on first touch
+// with the snapshot value and the slot's warmth at the start; NOT_FOUND (and
+// `exhausted`) when the journal is full.
 fn journal_touch(key: u256) -> u32 {
   for (var i = 0u; i < journal_count; i++) {
-    if (equals_at(BUF_OUT, journal_record(i) + JOURNAL_KEY, key, 8u)) {
-      return journal_record(i);
+    let r = journal_record(i);
+    if (out[r + JOURNAL_ACCOUNT] == self_acct && equals_at(BUF_OUT, r + JOURNAL_KEY, key, 8u)) {
+      return r;
     }
   }
   if (journal_count >= param(PARAMS_JOURNAL_CAP)) {
+    exhausted = true;
     return NOT_FOUND;
   }
   let r = journal_record(journal_count);
   journal_count += 1u;
   write_out_u256(r + JOURNAL_KEY, key, 8u);
-  let at = slot_find(call_u32(CALL_ACCOUNT), key);
+  let at = slot_find(entry_u32(acct_entry(self_acct), ACCOUNT_SLOT_TAG), key);
   var original = u256_zero();
   if (at != NOT_FOUND) {
     original = read_u256(BUF_STATE, at);
   }
   write_out_u256(r + JOURNAL_ORIGINAL, original, 8u);
   write_out_u256(r + JOURNAL_CURRENT, original, 8u);
-  out[r + JOURNAL_FLAGS] = JOURNAL_READ | select(0u, JOURNAL_WARM, slot_warm_at_start(key));
+  out[r + JOURNAL_ACCOUNT] = self_acct;
+  out[r + JOURNAL_FLAGS] = JOURNAL_READ | select(0u, JOURNAL_WARM, slot_warm_at_start(acct_address(self_acct), key));
   return r;
 }
 
@@ -101,7 +107,8 @@ fn sstore_cost(original: u256, current: u256, value: u256, warm: bool) -> Sstore
   return c;
 }
 
-// Transient storage: TRANSIENT records in the scratch region, found by linear scan.
+// Transient storage: TRANSIENT records of (account, key) in the scratch region, found
+// by linear scan. A key is never removed; a frame's failure restores its old value.
 fn transient_record(i: u32) -> u32 {
   return transient_at + i * TRANSIENT_WORDS;
 }
@@ -109,7 +116,7 @@ fn transient_record(i: u32) -> u32 {
 fn transient_find(key: u256) -> u32 {
   for (var i = 0u; i < transient_count; i++) {
     let r = transient_record(i);
-    var same = true;
+    var same = scratch[r + TRANSIENT_ACCOUNT] == self_acct;
     for (var k = 0u; k < 8u + opaque; k++) {
       same = same && scratch[r + TRANSIENT_KEY + k] == key[k];
     }
@@ -124,9 +131,7 @@ fn transient_load(key: u256) -> u256 {
   let r = transient_find(key);
   var v = u256_zero();
   if (r != NOT_FOUND) {
-    for (var k = 0u; k < 8u + opaque; k++) {
-      v[k] = scratch[r + TRANSIENT_VALUE + k];
-    }
+    v = read_u256(BUF_SCRATCH, r + TRANSIENT_VALUE);
   }
   return v;
 }
@@ -140,10 +145,11 @@ fn transient_store(key: u256, value: u256) -> bool {
     }
     r = transient_record(transient_count);
     transient_count += 1u;
+    scratch[r + TRANSIENT_ACCOUNT] = self_acct;
+    write_scratch_u256(r + TRANSIENT_KEY, key, 8u);
+    write_scratch_u256(r + TRANSIENT_VALUE, u256_zero(), 8u);
   }
-  for (var k = 0u; k < 8u + opaque; k++) {
-    scratch[r + TRANSIENT_KEY + k] = key[k];
-    scratch[r + TRANSIENT_VALUE + k] = value[k];
-  }
+  undo_save(BUF_SCRATCH, r + TRANSIENT_VALUE, 8u);
+  write_scratch_u256(r + TRANSIENT_VALUE, value, 8u);
   return true;
 }

@@ -4,6 +4,7 @@ import type { Fork } from '../model/fork.js';
 import { ProgramCache } from './cache.js';
 import { emitWgsl } from './emit-wgsl.js';
 import { buildProgram, type Program } from './fragments.js';
+import { analyzeCode } from '../evm/code-analysis.js';
 import { contractKernelSource } from './kernel-source.js';
 
 /**
@@ -27,6 +28,8 @@ export type ContractKernelReason =
 export interface ContractKernelEntry {
   readonly key: string;
   readonly codeBytes: number;
+  /** Whether the kernel holds the frame stack: only when the code has a frame opcode (CALL family, CREATE*, SELFDESTRUCT). */
+  frames?: boolean;
   /** Fragments written as WGSL (all, or those a sample call entered). */
   fragments?: number;
   /** Fragments of the code. */
@@ -100,6 +103,7 @@ export class ContractKernels {
     const t = performance.now();
     const program = buildProgram(code, fork);
     e.totalFragments = program.fragments.length;
+    e.frames = analyzeCode(code, fork).usesFrames;
     e.sampled = sample !== undefined;
     if (!sample && program.fragments.length > this.maxFragments) {
       e.reason = 'too-many-fragments';
@@ -121,7 +125,7 @@ export class ContractKernels {
         entry.emitMs = performance.now() - t;
         entry.wgslBytes = wgsl.length;
         this.write(key, wgsl);
-        const module = this.device.createShaderModule({ code: contractKernelSource(wgsl, emitted.withProgram), label: `contract ${key}` });
+        const module = this.device.createShaderModule({ code: contractKernelSource(wgsl, emitted.withProgram, entry.frames), label: `contract ${key}` });
         const pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
         entry.pipeline = pipeline;
         entry.pipelineMs = performance.now() - t;

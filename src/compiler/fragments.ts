@@ -47,9 +47,9 @@ export interface Program {
 }
 
 
-/** Whether a fragment can resume after this instruction: not after a halt, a host opcode or an undefined byte. */
+/** Whether a fragment can resume after this instruction: not after a halt or an undefined byte (a call's caller resumes after it). */
 function resumesAfter(i: Instruction): boolean {
-  return i.defined && !i.op.terminates && i.op.exec === 'gpu';
+  return i.defined && !i.op.terminates;
 }
 
 export function buildProgram(code: Uint8Array, fork: Fork): Program {

@@ -21,6 +21,6 @@ export function compiledKernelSource(): string {
  * end costs lavapipe seconds of compile per kernel, so a kernel of every fragment
  * does without it.)
  */
-export function contractKernelSource(emitted: string, withProgram: boolean): string {
-  return linkWgslSource(`//! requires: compiled/main${withProgram ? ' compiled/program' : ''}\n${interpreterPrelude()}\n\n${programLayoutWgsl()}\n\n${emitted}`, { roots: [kernelsRoot(), shadersRoot()] });
+export function contractKernelSource(emitted: string, withProgram: boolean, frames = true): string {
+  return linkWgslSource(`//! requires: compiled/main${withProgram ? ' compiled/program' : ''}\n${interpreterPrelude({ frames })}\n\n${programLayoutWgsl()}\n\n${emitted}`, { roots: [kernelsRoot(), shadersRoot()] });
 }

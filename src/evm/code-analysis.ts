@@ -30,8 +30,8 @@ export interface CodeAnalysis {
   /** Bit i set when offset i is a JUMPDEST opcode (not PUSH data). One bit per byte, packed in u32 words. */
   readonly jumpdests: Uint32Array;
   readonly blocks: readonly BasicBlock[];
-  /** Whether any reachable-or-not opcode needs the host (CALL family, CREATE*, SELFDESTRUCT). */
-  readonly usesHost: boolean;
+  /** Whether any reachable-or-not opcode runs through the frame stack (CALL family, CREATE*, SELFDESTRUCT). */
+  readonly usesFrames: boolean;
 }
 
 export function isJumpdest(bitmap: Uint32Array, offset: number): boolean {
@@ -48,7 +48,7 @@ export function analyzeCode(code: Uint8Array, fork: Fork): CodeAnalysis {
   const table = opcodeTable(fork);
   const jumpdests = new Uint32Array(Math.ceil((code.length + 1) / 32));
   const blocks: BasicBlock[] = [];
-  let usesHost = false;
+  let usesFrames = false;
 
   let start = 0;
   let gas = 0;
@@ -73,7 +73,7 @@ export function analyzeCode(code: Uint8Array, fork: Fork): CodeAnalysis {
       jumpdests[pc >>> 5] |= 1 << (pc & 31);
     }
     if (defined) {
-      if (op.exec === 'host') usesHost = true;
+      if (op.exec === 'frame') usesFrames = true;
       gas += table.gas[op.code];
       required = Math.max(required, op.pops - height);
       height += op.pushes - op.pops;
@@ -84,5 +84,5 @@ export function analyzeCode(code: Uint8Array, fork: Fork): CodeAnalysis {
     if (!defined || endsBlock(op.name, op.terminates)) close(Math.min(pc, code.length));
   }
   close(code.length);
-  return { jumpdests, blocks, usesHost };
+  return { jumpdests, blocks, usesFrames };
 }

@@ -16,7 +16,9 @@ export type GasName =
   | 'sstoreReset'
   | 'sstoreSentry' | 'sstoreNoop' | 'sstoreDirty' | 'sstoreInit' | 'sstoreClean'
   | 'sstoreInitRefund' | 'sstoreCleanRefund' | 'sstoreClearRefund'
-  | 'coldSload' | 'coldAccountAccess' | 'warmStorageRead';
+  | 'coldSload' | 'coldAccountAccess' | 'warmStorageRead'
+  | 'callValueTransfer' | 'callNewAccount' | 'callStipend' | 'createData' | 'initCodeWord' | 'selfdestructRefund'
+  | 'callDepth' | 'maxCodeSize' | 'maxInitCodeSize';
 
 /** One fork's change to the dynamic-gas constants, tagged with the EIP that made it. */
 export interface GasScheduleDelta {
@@ -39,8 +41,17 @@ export const GAS_SCHEDULE_DELTAS: readonly GasScheduleDelta[] = [
       log: 375, logTopic: 375, logData: 8,
       // What EIP-2929 prices SSTORE's reset refund from.
       sstoreReset: 5000,
+      // The call family: a call that moves value, one that makes a new account (also
+      // SELFDESTRUCT's), and the gas a value-moving call adds for its callee.
+      callValueTransfer: 9000, callNewAccount: 25000, callStipend: 2300,
+      // Per byte of code a create deposits; the refund of the first SELFDESTRUCT of an account.
+      createData: 200, selfdestructRefund: 24000,
+      // Limits, not gas: the deepest call frame.
+      callDepth: 1024,
     },
   },
+  // The longest code a create may deposit.
+  { eip: 'EIP-170', fork: 'SpuriousDragon', gas: { maxCodeSize: 24576 } },
   { eip: 'EIP-160', fork: 'SpuriousDragon', gas: { expByte: 50 } },
   // Net metering: SSTORE priced and refunded from the slot's original and current values.
   {
@@ -60,8 +71,13 @@ export const GAS_SCHEDULE_DELTAS: readonly GasScheduleDelta[] = [
       sstoreNoop: 100, sstoreDirty: 100, sstoreClean: 2900, sstoreInitRefund: 19900, sstoreCleanRefund: 4900,
     },
   },
-  { eip: 'EIP-3529', fork: 'London', gas: { sstoreClearRefund: 4800 } },
+  { eip: 'EIP-3529', fork: 'London', gas: { sstoreClearRefund: 4800, selfdestructRefund: 0 } },
+  // Init code: per 32-byte word, and the longest (0 before: no limit, no charge).
+  { eip: 'EIP-3860', fork: 'Shanghai', gas: { initCodeWord: 2, maxInitCodeSize: 49152 } },
 ];
+
+/** Constants that are limits rather than gas: the kernels read them as `LIMIT_<NAME>`. */
+export const LIMIT_NAMES: ReadonlySet<GasName> = new Set(['callDepth', 'maxCodeSize', 'maxInitCodeSize']);
 
 /** Every constant, in the order the deltas introduce them. */
 export const GAS_NAMES: readonly GasName[] = [...new Set(GAS_SCHEDULE_DELTAS.flatMap((d) => Object.keys(d.gas) as GasName[]))];

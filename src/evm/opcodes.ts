@@ -15,12 +15,14 @@ export type OpFamily =
   | 'storage' | 'transient' | 'control' | 'push' | 'dup' | 'swap' | 'log' | 'system';
 
 /**
- * Where the opcode can run. `gpu`: the interpreter kernel executes it against the
- * batch's GPU-resident state. `host`: it needs a nested frame or account creation and
- * ends the GPU invocation with Outcome.NeedsHost. This is our own split: ethereumjs's
- * async flag means something else (ADDRESS is async there).
+ * How the kernels run the opcode. `gpu`: within the running frame. `frame`: through
+ * the frame stack (kernels/interpreter/frames.wgsl): it pushes a frame (the call
+ * family, CREATE, CREATE2) or changes accounts other than the running one
+ * (SELFDESTRUCT); a call to a precompile still ends the GPU invocation with
+ * Outcome.NeedsHost. This is our own split: ethereumjs's async flag means something
+ * else (ADDRESS is async there).
  */
-export type Exec = 'gpu' | 'host';
+export type Exec = 'gpu' | 'frame';
 
 /**
  * How a compiled fragment runs the opcode itself (src/compiler/inline-ops.ts), or
@@ -157,17 +159,17 @@ const DEFS: Record<number, Def> = {
   0x5e: { name: 'MCOPY', family: 'memory', pops: 3, pushes: 0, gas: 3, since: 'Cancun', dynamicGas: true }, // EIP-5656
   0x5f: { name: 'PUSH0', family: 'push', pops: 0, pushes: 1, gas: 2, since: 'Shanghai', inline: 'push' }, // EIP-3855
 
-  0xf0: { name: 'CREATE', family: 'system', pops: 3, pushes: 1, gas: 32000, dynamicGas: true, exec: 'host', writesState: true },
-  0xf1: { name: 'CALL', family: 'system', pops: 7, pushes: 1, gas: 40, dynamicGas: true, exec: 'host' },
-  0xf2: { name: 'CALLCODE', family: 'system', pops: 7, pushes: 1, gas: 40, dynamicGas: true, exec: 'host' },
+  0xf0: { name: 'CREATE', family: 'system', pops: 3, pushes: 1, gas: 32000, dynamicGas: true, exec: 'frame', writesState: true },
+  0xf1: { name: 'CALL', family: 'system', pops: 7, pushes: 1, gas: 40, dynamicGas: true, exec: 'frame' },
+  0xf2: { name: 'CALLCODE', family: 'system', pops: 7, pushes: 1, gas: 40, dynamicGas: true, exec: 'frame' },
   0xf3: { name: 'RETURN', family: 'control', pops: 2, pushes: 0, gas: 0, dynamicGas: true, terminates: true },
-  0xf4: { name: 'DELEGATECALL', family: 'system', pops: 6, pushes: 1, gas: 40, since: 'Homestead', dynamicGas: true, exec: 'host' }, // EIP-7
-  0xf5: { name: 'CREATE2', family: 'system', pops: 4, pushes: 1, gas: 32000, since: 'Constantinople', dynamicGas: true, exec: 'host', writesState: true }, // EIP-1014
-  0xfa: { name: 'STATICCALL', family: 'system', pops: 6, pushes: 1, gas: 700, since: 'Byzantium', dynamicGas: true, exec: 'host' }, // EIP-214
+  0xf4: { name: 'DELEGATECALL', family: 'system', pops: 6, pushes: 1, gas: 40, since: 'Homestead', dynamicGas: true, exec: 'frame' }, // EIP-7
+  0xf5: { name: 'CREATE2', family: 'system', pops: 4, pushes: 1, gas: 32000, since: 'Constantinople', dynamicGas: true, exec: 'frame', writesState: true }, // EIP-1014
+  0xfa: { name: 'STATICCALL', family: 'system', pops: 6, pushes: 1, gas: 700, since: 'Byzantium', dynamicGas: true, exec: 'frame' }, // EIP-214
   0xfd: { name: 'REVERT', family: 'control', pops: 2, pushes: 0, gas: 0, since: 'Byzantium', dynamicGas: true, terminates: true }, // EIP-140
   // The designated invalid opcode: consumes all gas in every fork.
   0xfe: { name: 'INVALID', family: 'control', pops: 0, pushes: 0, gas: 0, terminates: true },
-  0xff: { name: 'SELFDESTRUCT', family: 'system', pops: 1, pushes: 0, gas: 0, dynamicGas: true, exec: 'host', terminates: true, writesState: true },
+  0xff: { name: 'SELFDESTRUCT', family: 'system', pops: 1, pushes: 0, gas: 0, dynamicGas: true, exec: 'frame', terminates: true, writesState: true },
 };
 
 // PUSHn, DUPn, SWAPn and LOGn are one parameterised family each, not 32 hand-written rows.

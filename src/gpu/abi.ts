@@ -35,6 +35,15 @@ export interface GpuAccountState {
   storage: Map<bigint, bigint>;
 }
 
+/** An account as one call's transaction starts, where its own transaction rules changed it (the sender charged, the value moved, an authorization applied). */
+export interface GpuAccountOverride {
+  address: Uint8Array;
+  balance: bigint;
+  nonce: bigint;
+  code: Uint8Array;
+  codeHash: Uint8Array;
+}
+
 /** The world as every call of one dispatch sees it (speculative: calls don't see each other). Absent accounts are empty; absent slots are zero. */
 export interface GpuStateSnapshot {
   /** Keyed by 0x + 40 lowercase hex digits. */
@@ -60,12 +69,38 @@ export interface GpuCall {
   /** Warm storage keys at frame start (access list). */
   warmSlots: { address: Uint8Array; slot: bigint }[];
   blobVersionedHashes: Uint8Array[];
+  /**
+   * Accounts whose state at the start of this call is not the snapshot's: read before
+   * the snapshot (their storage stays the snapshot's). The conflict validator compares
+   * what the kernel read of them with the state the transaction really starts from.
+   */
+  overrides?: GpuAccountOverride[];
 }
 
 export interface GpuLog {
   address: Uint8Array;
   topics: Uint8Array[];
   data: Uint8Array;
+}
+
+/**
+ * An account the call changed, as it ends (reported only for Stop/Return): its
+ * balance and nonce, its code when a create of the call deposited it, and what the end
+ * of the transaction does with it: `destroyed` (SELFDESTRUCT ran in it), `created`
+ * (in this transaction: EIP-6780 deletes only those), `touched` (EIP-161: removed if
+ * empty then).
+ */
+export interface GpuAccountChange {
+  address: Uint8Array;
+  balance: bigint;
+  nonce: bigint;
+  /** Set when the call deposited code at this account. */
+  code?: Uint8Array;
+  /** Balance or nonce differ from the start (or code was deposited). */
+  written: boolean;
+  created: boolean;
+  destroyed: boolean;
+  touched: boolean;
 }
 
 export interface GpuCallResult {
@@ -77,7 +112,7 @@ export interface GpuCallResult {
   refund: bigint;
   /** RETURN/REVERT data. */
   returnData: Uint8Array;
-  /** Empty unless Stop/Return. */
+  /** Empty unless Stop/Return; each log carries the address of the frame that emitted it. */
   logs: GpuLog[];
   /**
    * Final value of every slot SSTOREd (Stop/Return only), including slots whose final
@@ -86,8 +121,14 @@ export interface GpuCallResult {
   storageWrites: { address: Uint8Array; slot: bigint; value: bigint }[];
   /** Every slot read from the snapshot (its snapshot value), for the conflict validator. SSTORE reads too: its gas depends on the original value. */
   storageReads: { address: Uint8Array; slot: bigint; value: bigint }[];
-  /** Accounts whose balance/code/codehash/size was read from the snapshot. */
+  /** Accounts whose balance/nonce/code was read from the snapshot (or the call's overrides). */
   accountReads: Uint8Array[];
+  /** Accounts whose storage emptiness was read (a create's collision check). */
+  storageEmptyReads: Uint8Array[];
+  /** Every account the call changed or touched (Stop/Return only), with its final state. */
+  accounts: GpuAccountChange[];
+  /** The deepest call frame the call entered (0: it made no call). */
+  maxDepth: number;
   /** Opcodes executed (the one that ended the call included). */
   steps: number;
   /** Where execution ended: the pc and the opcode byte there (0 past the end of the code). */

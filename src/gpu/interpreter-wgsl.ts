@@ -1,4 +1,7 @@
-import { GAS_NAMES, gasAt, gasHistory, type GasName } from '../evm/gas-schedule.js';
+import { KECCAK256_NULL } from '@ethereumjs/util';
+import { EVM_BYTES, KERNEL_EIP_LIST, eipActive, lastPrecompile } from '../evm/eips.js';
+import { GAS_NAMES, gasAt, gasHistory, LIMIT_NAMES, type GasName } from '../evm/gas-schedule.js';
+import { DELEGATION_PREFIX } from '../evm/tx-rules.js';
 import { OPCODES, opcodeTable, staticGas, type InlineKind, type OpcodeSpec } from '../evm/opcodes.js';
 import { Outcome } from '../evm/outcome.js';
 import { FORKS, forkIndex, type Fork } from '../model/fork.js';
@@ -49,7 +52,8 @@ export const OPINFO = {
   pushesShift: 21,
   defined: 1 << 26,
   dynamic: 1 << 27,
-  host: 1 << 28,
+  /** Changes state: fails in a static frame (STATICCALL). */
+  writes: 1 << 28,
   peekShift: 29,
 } as const;
 
@@ -65,7 +69,7 @@ export function opcodeInfo(op: OpcodeSpec, fork: Fork): number {
       (op.pushes << OPINFO.pushesShift) |
       OPINFO.defined |
       (op.dynamicGas ? OPINFO.dynamic : 0) |
-      (op.exec === 'host' ? OPINFO.host : 0) |
+      (op.writesState ? OPINFO.writes : 0) |
       (peek << OPINFO.peekShift)) >>>
     0
   );
@@ -92,10 +96,10 @@ function opcodeTableWgsl(): string {
     `const OPINFO_PUSHES_SHIFT: u32 = ${OPINFO.pushesShift}u;`,
     `const OPINFO_DEFINED: u32 = ${OPINFO.defined}u;`,
     `const OPINFO_DYNAMIC: u32 = ${OPINFO.dynamic}u;`,
-    `const OPINFO_HOST: u32 = ${OPINFO.host}u;`,
+    `const OPINFO_WRITES: u32 = ${OPINFO.writes}u;`,
     `const OPINFO_PEEK_SHIFT: u32 = ${OPINFO.peekShift}u;`,
     `// One row of 256 words per fork, ${GPU_FORKS.join(', ')}: static gas, stack pops and`,
-    '// pushes, defined / dynamic-gas / host flags, and the items dynamic gas peeks.',
+    '// pushes, defined / dynamic-gas / state-changing flags, and the items dynamic gas peeks.',
     `const OPCODE_INFO = array<u32, ${256 * GPU_FORKS.length}>(`,
     ...rows,
     ');',
@@ -110,17 +114,19 @@ export function opcodeConstantsWgsl(): string {
 const historyComment = (name: GasName) => gasHistory(name).map((h) => `${h.eip}${h.eip === 'Yellow Paper' ? '' : ` (${h.fork})`} ${h.value}`).join(', ');
 
 /**
- * The dynamic-gas constants (src/evm/gas-schedule.ts), commented with the EIPs that set
- * them. One that is the same at every GPU fork is a constant, which costs the kernel
- * nothing; one that differs between them is a row per fork, indexed like OPCODE_INFO
- * by PARAMS_FORK_ROW (`GAS_<NAME>_BY_FORK`), so a kernel that assumed it constant
- * fails to compile rather than charging one fork's value at another.
+ * The dynamic-gas constants and limits (src/evm/gas-schedule.ts), commented with the
+ * EIPs that set them. One that is the same at every GPU fork is a constant, which
+ * costs the kernel nothing; one that differs between them is a row per fork, indexed
+ * like OPCODE_INFO by PARAMS_FORK_ROW (`GAS_<NAME>_BY_FORK`), so a kernel that assumed
+ * it constant fails to compile rather than charging one fork's value at another. A
+ * value introduced after Berlin is 0 in the rows before (EIP-3860's init code charge
+ * and limit: no charge, no limit). Limits are `LIMIT_<NAME>`.
  */
 export function gasScheduleWgsl(): string {
-  const lines = [`// Dynamic gas, ${GPU_FORKS[0]}..${GPU_FORKS[GPU_FORKS.length - 1]}: the EIPs that set each value, and its value since.`];
+  const lines = [`// Dynamic gas and limits, ${GPU_FORKS[0]}..${GPU_FORKS[GPU_FORKS.length - 1]}: the EIPs that set each value, and its value since.`];
   for (const name of GAS_NAMES) {
-    const values = GPU_FORKS.map((fork) => gasAt(name, fork)!);
-    const wgsl = `GAS_${snake(name)}`;
+    const values = GPU_FORKS.map((fork) => gasAt(name, fork) ?? 0);
+    const wgsl = `${LIMIT_NAMES.has(name) ? 'LIMIT' : 'GAS'}_${snake(name)}`;
     if (values.every((v) => v === values[0])) {
       lines.push(`const ${wgsl}: u32 = ${values[0]}u; // ${historyComment(name)}`);
     } else {
@@ -128,6 +134,37 @@ export function gasScheduleWgsl(): string {
     }
   }
   return lines.join('\n');
+}
+
+/** A constant u256 as its eight limbs, least significant first. */
+function u256Literal(bytes: Uint8Array): string {
+  const limbs = Array.from({ length: 8 }, (_, k) => {
+    let w = 0;
+    for (let j = 0; j < 4; j++) w = (w << 8) | (bytes[32 - 4 * k - 4 + j] ?? 0);
+    return `0x${(w >>> 0).toString(16)}u`;
+  });
+  return `u256(${limbs.join(', ')})`;
+}
+
+/**
+ * The fork rules the kernels branch on (src/evm/eips.ts): one bit per EIP, a mask per
+ * fork row; the last precompile address per fork row; the byte values EVM rules name
+ * and the hash of empty code.
+ */
+export function forkRulesWgsl(): string {
+  const bits = KERNEL_EIP_LIST.map((eip, i) => `const EIP_${eip}: u32 = ${1 << i}u; // from ${GPU_FORKS.find((f) => eipActive(eip, f))}`);
+  const masks = GPU_FORKS.map((fork) => KERNEL_EIP_LIST.reduce((m, eip, i) => m | (eipActive(eip, fork) ? 1 << i : 0), 0));
+  return [
+    '// Fork rules: which of the EIPs below each GPU fork has (a mask per fork row), and its last precompile.',
+    ...bits,
+    `const EIPS_BY_FORK = array<u32, ${GPU_FORKS.length}>(${masks.map((m) => `${m}u`).join(', ')});`,
+    `const PRECOMPILE_LAST_BY_FORK = array<u32, ${GPU_FORKS.length}>(${GPU_FORKS.map((f) => `${lastPrecompile(f)}u`).join(', ')});`,
+    ...Object.entries(EVM_BYTES).map(([name, v]) => `const BYTE_${snake(name)}: u32 = ${v}u;`),
+    `// EIP-7702: a delegation designator is ${DELEGATION_PREFIX.length} bytes of prefix and a 20-byte address.`,
+    `const DELEGATION_LEN: u32 = ${DELEGATION_PREFIX.length + 20}u;`,
+    '// keccak256 of empty code: EXTCODEHASH of an existing account without code.',
+    `const KECCAK_EMPTY = ${u256Literal(KECCAK256_NULL)};`,
+  ].join('\n');
 }
 
 function inlineOps(kind: InlineKind): OpcodeSpec[] {
@@ -160,9 +197,20 @@ function inlineSelectorsWgsl(): string {
   ].join('\n');
 }
 
+/**
+ * Whether the kernel runs nested frames (the call family, CREATE, CREATE2,
+ * SELFDESTRUCT). Only a contract kernel whose code has no such opcode is built
+ * without: it can never push a frame, and lavapipe compiles it in a fraction of the
+ * time, since the frame code folds away.
+ */
+function kernelFramesWgsl(frames: boolean): string {
+  return `const KERNEL_FRAMES: bool = ${frames};`;
+}
+
 /** The generated declarations, as text (snapshot-tested). */
-export function interpreterPrelude(): string {
+export function interpreterPrelude(opts: { frames?: boolean } = {}): string {
   return [
+    kernelFramesWgsl(opts.frames ?? true),
     '// Generated by src/gpu/interpreter-wgsl.ts from src/evm/outcome.ts, src/evm/opcodes.ts,',
     '// src/evm/gas-schedule.ts, src/gpu/layout.ts and src/gpu/bindings.ts. Do not edit.',
     outcomeWgsl(),
@@ -172,6 +220,7 @@ export function interpreterPrelude(): string {
     opcodeConstantsWgsl(),
     opcodeTableWgsl(),
     gasScheduleWgsl(),
+    forkRulesWgsl(),
     inlineSelectorsWgsl(),
   ].join('\n\n');
 }

@@ -9,8 +9,16 @@ import type { PackOptions } from './pack.js';
 export interface GpuLimitOptions {
   /** Opcodes one invocation may run in a dispatch before BudgetExhausted. Default 1,000,000. */
   maxStepsPerDispatch?: number;
-  /** EVM memory per call; growing past it is ScratchExhausted. Default 64 KiB, a multiple of 32, at most 16 MiB. */
+  /** EVM memory per call, shared by its frames (a frame's memory starts where its caller's ends); growing past it is ScratchExhausted. Default 64 KiB, a multiple of 32, at most 16 MiB. */
   memoryBytesPerCall?: number;
+  /** Stack items per call, shared by its frames as memory is. Default 1024 (one full EVM stack). */
+  maxStackItemsPerCall?: number;
+  /** Call depth one call may reach on the GPU (the EVM allows 1,024); a deeper frame is ScratchExhausted. Default 32. */
+  maxCallDepthPerCall?: number;
+  /** Changes made inside call frames that a failing frame may have to roll back. Default 128. */
+  maxUndoEntriesPerCall?: number;
+  /** Bytes of code the creates of one call may deposit. Default 1 KiB, a multiple of 4. */
+  maxCreatedCodeBytesPerCall?: number;
   /** Default 8. */
   maxLogsPerCall?: number;
   /** Default 2 KiB, a multiple of 4. */
@@ -19,7 +27,7 @@ export interface GpuLimitOptions {
   returnDataBytesPerCall?: number;
   /** Distinct storage slots one call may touch (SLOAD/SSTORE). Default 64. */
   maxStorageSlotsPerCall?: number;
-  /** Distinct accounts one call may query (BALANCE, EXT*, SELFBALANCE). Default 32. */
+  /** Distinct accounts one call may touch (BALANCE, EXT*, calls, creates, value transfers). Default 32. */
   maxAccountsPerCall?: number;
   /** Distinct transient storage keys one call may write. Default 32. */
   maxTransientSlotsPerCall?: number;
@@ -27,9 +35,13 @@ export interface GpuLimitOptions {
   maxScratchBytesPerDispatch?: number;
 }
 
-/** Room for frames that overflow the defaults: memory-, log- and return-heavy calls, retried on their own. */
+/** Room for frames that overflow the defaults: memory-, log- and return-heavy calls and deep call stacks, retried on their own. */
 export const ROOMY_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
   memoryBytesPerCall: 4 << 20,
+  maxStackItemsPerCall: 64 << 10,
+  maxCallDepthPerCall: 1024,
+  maxUndoEntriesPerCall: 16 << 10,
+  maxCreatedCodeBytesPerCall: 1 << 20,
   maxLogsPerCall: 1024,
   maxLogDataBytesPerCall: 1 << 20,
   returnDataBytesPerCall: 1 << 20,
@@ -55,6 +67,10 @@ export function limits(o: GpuLimitOptions): Limits {
   return {
     stepBudget: checked('maxStepsPerDispatch', o.maxStepsPerDispatch ?? 1_000_000, 1, 0xffffffff),
     memoryBytes: checked('memoryBytesPerCall', o.memoryBytesPerCall ?? 64 << 10, 32, MAX_MEMORY, 32),
+    stackItems: checked('maxStackItemsPerCall', o.maxStackItemsPerCall ?? 1024, 1024, 1 << 20),
+    frames: checked('maxCallDepthPerCall', o.maxCallDepthPerCall ?? 32, 0, 1024) + 1,
+    undoEntries: checked('maxUndoEntriesPerCall', o.maxUndoEntriesPerCall ?? 128, 0, 1 << 20),
+    codeBytes: checked('maxCreatedCodeBytesPerCall', o.maxCreatedCodeBytesPerCall ?? 1 << 10, 0, MAX_MEMORY, 4),
     logs: checked('maxLogsPerCall', o.maxLogsPerCall ?? 8, 0, 1 << 16),
     logDataBytes: checked('maxLogDataBytesPerCall', o.maxLogDataBytesPerCall ?? 2 << 10, 0, MAX_MEMORY, 4),
     returnBytes: checked('returnDataBytesPerCall', o.returnDataBytesPerCall ?? 1 << 10, 0, MAX_MEMORY, 4),

@@ -2,9 +2,9 @@ import { analyzeCode } from '../evm/code-analysis.js';
 import { BlobBuilder } from './blob.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
-import { CALL, PARAMS, type RegionCaps, regions } from './layout.js';
-import { buildStateTables, type StateTables } from './state-tables.js';
-import { addressKey, putAddress, putBytesAsU256, putU256 } from './words.js';
+import { CALL, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
+import { buildStateTables, type CodePlacer, type StateTables } from './state-tables.js';
+import { putAddress, putBytesAsU256, putU256 } from './words.js';
 
 /**
  * Packs one dispatch group: the block into PARAMS, each call into a CALL record, their
@@ -32,21 +32,28 @@ export function packParams(block: GpuBlockContext, callCount: number, tables: St
   p[o.forkRow] = forkRow(block.fork);
   p[o.stepBudget] = opts.stepBudget;
   p[o.scratchWords] = r.scratchWords;
-  p[o.scratchMemory] = r.scratchMemory;
+  p[o.scratchFrames] = r.scratchFrames;
+  p[o.scratchUndo] = r.scratchUndo;
   p[o.scratchTransient] = r.scratchTransient;
-  p[o.memoryWordsCap] = opts.memoryBytes / 32;
+  p[o.scratchHash] = r.scratchHash;
+  p[o.scratchStack] = r.scratchStack;
+  p[o.scratchMemory] = r.scratchMemory;
+  p[o.frameCap] = opts.frames;
+  p[o.undoCap] = opts.undoEntries;
   p[o.transientCap] = opts.transientEntries;
   p[o.outWords] = r.outWords;
   p[o.outReturn] = r.outReturn;
   p[o.outLogs] = r.outLogs;
   p[o.outLogData] = r.outLogData;
   p[o.outJournal] = r.outJournal;
-  p[o.outAccessed] = r.outAccessed;
+  p[o.outAccounts] = r.outAccounts;
+  p[o.outCode] = r.outCode;
   p[o.returnCap] = opts.returnBytes;
   p[o.logCap] = opts.logs;
   p[o.logDataCap] = opts.logDataBytes;
   p[o.journalCap] = opts.journalEntries;
-  p[o.accessedCap] = opts.accessedEntries;
+  p[o.accountsCap] = opts.accessedEntries;
+  p[o.codeCap] = opts.codeBytes;
   p[o.accountsAt] = tables.accountsAt;
   p[o.accountsMask] = tables.accountsMask;
   p[o.slotsAt] = tables.slotsAt;
@@ -82,12 +89,21 @@ function jumpdests(code: Uint8Array, block: GpuBlockContext): Uint32Array {
 
 export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
   const blob = new BlobBuilder();
-  const executing = new Set(calls.map((c) => addressKey(c.address)));
-  const tables = buildStateTables(state, executing, blob);
-  const words = new Uint32Array(Math.max(1, calls.length) * CALL.words);
-  // Bitmaps are shared by every call running the same code: one upload per code.
-  const codeAt = new Map<Uint8Array, { code: number; bitmap: number }>();
+  // Code and its bitmap are uploaded once per code, whichever calls or accounts run it.
+  const placed = new Map<Uint8Array, { code: number; bitmap: number }>();
   const bitmapAt = new Map<Uint32Array, number>();
+  const place: CodePlacer = (code) => {
+    let at = placed.get(code);
+    if (!at) {
+      const bitmap = jumpdests(code, block);
+      let b = bitmapAt.get(bitmap);
+      if (b === undefined) bitmapAt.set(bitmap, (b = blob.u32s(bitmap)));
+      placed.set(code, (at = { code: blob.sharedBytes(code), bitmap: b }));
+    }
+    return at;
+  };
+  const tables = buildStateTables(state, calls.map((c) => c.overrides), blob, place);
+  const words = new Uint32Array(Math.max(1, calls.length) * CALL.words);
   const o = CALL.offset;
 
   calls.forEach((c, i) => {
@@ -101,14 +117,7 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.gas] = Number(c.gas & 0xffffffffn);
     words[at + o.gas + 1] = Number(c.gas >> 32n);
 
-    let code = codeAt.get(c.code);
-    if (!code) {
-      const bitmap = jumpdests(c.code, block);
-      let b = bitmapAt.get(bitmap);
-      if (b === undefined) bitmapAt.set(bitmap, (b = blob.u32s(bitmap)));
-      code = { code: blob.sharedBytes(c.code), bitmap: b };
-      codeAt.set(c.code, code);
-    }
+    const code = place(c.code);
     words[at + o.codeAt] = code.code;
     words[at + o.codeLen] = c.code.length;
     words[at + o.jumpdestsAt] = code.bitmap;
@@ -123,20 +132,22 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.warmAddrsAt] = warm;
     words[at + o.warmAddrsCount] = c.warmAddresses.length;
 
-    // Only the executing account's storage is reachable, so only its warm slots matter.
-    const self = addressKey(c.address);
-    const slots = c.warmSlots.filter((s) => addressKey(s.address) === self);
-    const slotsAt = blob.alloc(8 * slots.length);
-    slots.forEach((s, k) => putU256(blob.view(slotsAt, 8 * slots.length), 8 * k, s.slot, `call ${i} warm slot`));
+    const slotsAt = blob.alloc(WARM_SLOT.words * c.warmSlots.length);
+    const slots = blob.view(slotsAt, WARM_SLOT.words * c.warmSlots.length);
+    c.warmSlots.forEach((s, k) => {
+      putAddress(slots, WARM_SLOT.words * k + WARM_SLOT.offset.address, s.address);
+      putU256(slots, WARM_SLOT.words * k + WARM_SLOT.offset.key, s.slot, `call ${i} warm slot`);
+    });
     words[at + o.warmSlotsAt] = slotsAt;
-    words[at + o.warmSlotsCount] = slots.length;
+    words[at + o.warmSlotsCount] = c.warmSlots.length;
 
     const hashesAt = blob.alloc(8 * c.blobVersionedHashes.length);
     c.blobVersionedHashes.forEach((h, k) => putBytesAsU256(blob.view(hashesAt, 8 * c.blobVersionedHashes.length), 8 * k, h));
     words[at + o.blobHashesAt] = hashesAt;
     words[at + o.blobHashesCount] = c.blobVersionedHashes.length;
 
-    words[at + o.account] = tables.index.get(self) ?? 0xffffffff;
+    words[at + o.overridesAt] = tables.overrides[i].at;
+    words[at + o.overridesCount] = tables.overrides[i].count;
   });
 
   return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), state: tables.words };

@@ -1,14 +1,16 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { DELEGATION_PREFIX } from '../evm/tx-rules.js';
 import type { BlobBuilder } from './blob.js';
-import type { GpuAccountState, GpuStateSnapshot } from './abi.js';
-import { ACCOUNT, SLOT } from './layout.js';
-import { hashAddress, hashSlot, putAddress, putBytesAsU256, putU256 } from './words.js';
+import type { GpuAccountOverride, GpuAccountState, GpuStateSnapshot } from './abi.js';
+import { ACCOUNT, ACCOUNT_DELEGATED, ACCOUNT_MALFORMED, ACCOUNT_STORAGE, SLOT } from './layout.js';
+import { addressKey, hashAddress, hashSlot, putAddress, putBytesAsU256, putU256 } from './words.js';
 
 /**
  * The snapshot as the kernel reads it (kernels/interpreter/state.wgsl): an account
  * table and a storage table, open addressing with linear probing, at most half full,
- * in one u32 array. Storage is uploaded only for the accounts some call executes: a
- * call reads no other account's storage.
+ * in one u32 array, and after them the calls' override entries (ACCOUNT records read
+ * before the table, one list per call). Every account's storage is uploaded: a call
+ * may reach any account through its frames.
  */
 export interface StateTables {
   readonly words: Uint32Array;
@@ -16,9 +18,12 @@ export interface StateTables {
   readonly accountsMask: number;
   readonly slotsAt: number;
   readonly slotsMask: number;
-  /** Account table index by 0x-lowercase address. */
-  readonly index: ReadonlyMap<string, number>;
+  /** Where each call's override entries start, and how many. */
+  readonly overrides: readonly { at: number; count: number }[];
 }
+
+/** Where a code's bytes and JUMPDEST bitmap went in the blob (one upload per code). */
+export type CodePlacer = (code: Uint8Array) => { code: number; bitmap: number };
 
 /**
  * EXTCODE* of code starting 0xEF00 see the two bytes 0xEF00 and their hash: the
@@ -28,9 +33,10 @@ const EOF_PREFIX = new Uint8Array([0xef, 0x00]);
 const EOF_HASH = keccak_256(EOF_PREFIX);
 
 const isEof = (code: Uint8Array) => code.length >= 2 && code[0] === 0xef && code[1] === 0x00;
+const startsDelegated = (code: Uint8Array) => code.length >= DELEGATION_PREFIX.length && DELEGATION_PREFIX.every((b, i) => code[i] === b);
 
 /** The reference's EIP-161 emptiness: no nonce, no balance, no code. */
-const isEmpty = (a: GpuAccountState) => a.nonce === 0n && a.balance === 0n && a.code.length === 0;
+const isEmpty = (a: { nonce: bigint; balance: bigint; code: Uint8Array }) => a.nonce === 0n && a.balance === 0n && a.code.length === 0;
 
 function capacity(entries: number): number {
   let n = 2;
@@ -38,37 +44,59 @@ function capacity(entries: number): number {
   return n;
 }
 
-export function buildStateTables(snapshot: GpuStateSnapshot, executing: ReadonlySet<string>, blob: BlobBuilder): StateTables {
+type EntryAccount = Pick<GpuAccountState, 'balance' | 'nonce' | 'code' | 'codeHash'> & { storageNonEmpty: boolean };
+
+function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAccount, slotTag: number, place: CodePlacer, what: string): void {
+  words[e + ACCOUNT.offset.used] = 1;
+  putAddress(words, e + ACCOUNT.offset.address, address);
+  putU256(words, e + ACCOUNT.offset.balance, a.balance, `balance of ${what}`);
+  if (a.nonce < 0n || a.nonce >= 1n << 64n) throw new RangeError(`nonce of ${what} out of 64-bit range: ${a.nonce}`);
+  words[e + ACCOUNT.offset.nonce] = Number(a.nonce & 0xffffffffn);
+  words[e + ACCOUNT.offset.nonce + 1] = Number(a.nonce >> 32n);
+  if (!isEmpty(a)) putBytesAsU256(words, e + ACCOUNT.offset.extHash, isEof(a.code) ? EOF_HASH : a.codeHash);
+  const run = a.code.length ? place(a.code) : { code: 0, bitmap: 0 };
+  const ext = isEof(a.code) ? place(EOF_PREFIX) : run;
+  words[e + ACCOUNT.offset.codeLen] = isEof(a.code) ? EOF_PREFIX.length : a.code.length;
+  words[e + ACCOUNT.offset.codeAt] = ext.code;
+  words[e + ACCOUNT.offset.runLen] = a.code.length;
+  words[e + ACCOUNT.offset.runAt] = run.code;
+  words[e + ACCOUNT.offset.jumpdestsAt] = run.bitmap;
+  words[e + ACCOUNT.offset.slotTag] = slotTag;
+  const delegated = startsDelegated(a.code);
+  words[e + ACCOUNT.offset.flags] =
+    (a.storageNonEmpty ? ACCOUNT_STORAGE : 0) | (delegated && a.code.length === DELEGATION_PREFIX.length + 20 ? ACCOUNT_DELEGATED : 0) | (delegated && a.code.length !== DELEGATION_PREFIX.length + 20 ? ACCOUNT_MALFORMED : 0);
+}
+
+export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], blob: BlobBuilder, place: CodePlacer): StateTables {
   const accounts = [...snapshot.accounts];
   const accountSlots = capacity(accounts.length);
   let slotCount = 0;
-  for (const [key, a] of accounts) if (executing.has(key)) for (const v of a.storage.values()) if (v !== 0n) slotCount++;
+  for (const [, a] of accounts) for (const v of a.storage.values()) if (v !== 0n) slotCount++;
   const slotSlots = capacity(slotCount);
+  const overrideCount = overrides.reduce((n, o) => n + (o?.length ?? 0), 0);
 
   const accountsAt = 0;
   const slotsAt = accountSlots * ACCOUNT.words;
-  const words = new Uint32Array(slotsAt + slotSlots * SLOT.words);
-  const index = new Map<string, number>();
+  const overridesAt = slotsAt + slotSlots * SLOT.words;
+  const words = new Uint32Array(overridesAt + overrideCount * ACCOUNT.words);
+  const tags = new Map<string, number>();
+  const nonEmpty = new Map<string, boolean>();
   const key = new Uint32Array(8);
 
   for (const [addr, a] of accounts) {
-    putAddress(key, 0, addressBytes(addr));
+    const address = addressBytes(addr);
+    putAddress(key, 0, address);
     let i = hashAddress(key, 0) & (accountSlots - 1);
     while (words[accountsAt + i * ACCOUNT.words + ACCOUNT.offset.used] !== 0) i = (i + 1) & (accountSlots - 1);
-    const e = accountsAt + i * ACCOUNT.words;
-    words[e + ACCOUNT.offset.used] = 1;
-    words.set(key.subarray(0, 5), e + ACCOUNT.offset.address);
-    putU256(words, e + ACCOUNT.offset.balance, a.balance, `balance of ${addr}`);
-    const code = isEof(a.code) ? EOF_PREFIX : a.code;
-    if (!isEmpty(a)) putBytesAsU256(words, e + ACCOUNT.offset.extHash, isEof(a.code) ? EOF_HASH : a.codeHash);
-    words[e + ACCOUNT.offset.codeLen] = code.length;
-    words[e + ACCOUNT.offset.codeAt] = code.length ? blob.sharedBytes(code) : 0;
-    index.set(addr, i);
+    let storageNonEmpty = false;
+    for (const v of a.storage.values()) if (v !== 0n) storageNonEmpty = true;
+    tags.set(addr, i + 1);
+    nonEmpty.set(addr, storageNonEmpty);
+    putEntry(words, accountsAt + i * ACCOUNT.words, address, { ...a, storageNonEmpty }, i + 1, place, addr);
   }
 
   for (const [addr, a] of accounts) {
-    if (!executing.has(addr)) continue;
-    const tag = index.get(addr)! + 1;
+    const tag = tags.get(addr)!;
     for (const [slot, value] of a.storage) {
       if (value === 0n) continue;
       putU256(key, 0, slot, `storage key of ${addr}`);
@@ -80,7 +108,19 @@ export function buildStateTables(snapshot: GpuStateSnapshot, executing: Readonly
       putU256(words, e + SLOT.offset.value, value, `storage value of ${addr}`);
     }
   }
-  return { words, accountsAt, accountsMask: accountSlots - 1, slotsAt, slotsMask: slotSlots - 1, index };
+
+  // A call's overrides keep the snapshot's storage (its slot tag) for the same address.
+  let at = overridesAt;
+  const placed = overrides.map((list) => {
+    const start = at;
+    for (const o of list ?? []) {
+      const addr = addressKey(o.address);
+      putEntry(words, at, o.address, { ...o, storageNonEmpty: nonEmpty.get(addr) ?? false }, tags.get(addr) ?? 0, place, `override ${addr}`);
+      at += ACCOUNT.words;
+    }
+    return { at: start, count: list?.length ?? 0 };
+  });
+  return { words, accountsAt, accountsMask: accountSlots - 1, slotsAt, slotsMask: slotSlots - 1, overrides: placed };
 }
 
 function addressBytes(key: string): Uint8Array {

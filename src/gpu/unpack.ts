@@ -1,17 +1,21 @@
 import { isSuccess, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
-import type { GpuCall, GpuCallResult, GpuLog } from './abi.js';
-import { ACCESSED, ACCESSED_READ, JOURNAL, JOURNAL_READ, JOURNAL_WRITTEN, LOG, OUT, type Regions } from './layout.js';
+import type { GpuAccountChange, GpuCall, GpuCallResult, GpuLog } from './abi.js';
+import {
+  ACCT, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_READ, ACCT_STORAGE_READ, ACCT_TOUCHED, ACCT_WRITTEN,
+  JOURNAL, JOURNAL_READ, JOURNAL_WRITTEN, LOG, OUT, type Regions,
+} from './layout.js';
 import { getAddress, getU256, u256Bytes } from './words.js';
 
 /**
- * Reads one call's output region into a GpuCallResult. Logs and storage writes are
- * reported only for a successful call (a reverted or halted frame keeps neither);
- * storage and account reads are reported for every outcome, since the conflict
- * validator needs them whatever happened. Storage writes list every slot the call
- * SSTOREd, with its last value, even when that equals the original value: the engine
- * applies them as given.
+ * Reads one call's output region into a GpuCallResult. Logs, storage writes and
+ * account changes are reported only for a successful call (a reverted or halted
+ * transaction frame keeps none; a frame inside it that failed has rolled its own back
+ * in the kernel); storage and account reads are reported for every outcome, since the
+ * conflict validator needs them whatever happened. Storage writes list every slot the
+ * call SSTOREd, with its last value, even when that equals the original value: the
+ * engine applies them as given.
  */
-export function unpackResult(out: Uint32Array, base: number, r: Regions, call: GpuCall): GpuCallResult {
+export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: GpuCall): GpuCallResult {
   const head = (field: keyof typeof OUT.offset) => out[base + OUT.offset[field]];
   const code = head('outcome');
   outcomeName(code); // rejects a status word no outcome has: the kernel and the enum disagree
@@ -24,13 +28,39 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, call: G
   const keepsReturn = ok || outcome === Outcome.Revert;
   const returnData = keepsReturn ? bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + head('returnLen')) : new Uint8Array(0);
 
+  const addresses: Uint8Array[] = [];
+  const accountReads: Uint8Array[] = [];
+  const storageEmptyReads: Uint8Array[] = [];
+  const accounts: GpuAccountChange[] = [];
+  const o = ACCT.offset;
+  for (let i = 0; i < head('accountCount'); i++) {
+    const at = base + r.outAccounts + i * ACCT.words;
+    const address = getAddress(out, at + o.address);
+    addresses.push(address);
+    const flags = out[at + o.flags];
+    if (flags & ACCT_READ) accountReads.push(address);
+    if (flags & ACCT_STORAGE_READ) storageEmptyReads.push(address);
+    if (!ok || !(flags & (ACCT_WRITTEN | ACCT_CODE | ACCT_CREATED | ACCT_DESTROYED | ACCT_TOUCHED))) continue;
+    const start = (base + out[at + o.codeAt]) * 4;
+    accounts.push({
+      address,
+      balance: getU256(out, at + o.balance),
+      nonce: BigInt(out[at + o.nonce]) | (BigInt(out[at + o.nonce + 1]) << 32n),
+      ...(flags & ACCT_CODE ? { code: bytes.slice(start, start + out[at + o.codeLen]) } : {}),
+      written: (flags & (ACCT_WRITTEN | ACCT_CODE)) !== 0,
+      created: (flags & ACCT_CREATED) !== 0,
+      destroyed: (flags & ACCT_DESTROYED) !== 0,
+      touched: (flags & ACCT_TOUCHED) !== 0,
+    });
+  }
+
   const logs: GpuLog[] = [];
   if (ok) {
     for (let i = 0; i < head('logCount'); i++) {
       const at = base + r.outLogs + i * LOG.words;
       const topics = Array.from({ length: out[at + LOG.offset.topicCount] }, (_, t) => u256Bytes(out, at + LOG.offset.topics + 8 * t));
       const start = (base + r.outLogData) * 4 + out[at + LOG.offset.dataAt];
-      logs.push({ address: call.address, topics, data: bytes.slice(start, start + out[at + LOG.offset.dataLen]) });
+      logs.push({ address: addresses[out[at + LOG.offset.account]], topics, data: bytes.slice(start, start + out[at + LOG.offset.dataLen]) });
     }
   }
 
@@ -39,18 +69,16 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, call: G
   for (let i = 0; i < head('journalCount'); i++) {
     const at = base + r.outJournal + i * JOURNAL.words;
     const flags = out[at + JOURNAL.offset.flags];
+    const address = addresses[out[at + JOURNAL.offset.account]];
     const slot = getU256(out, at + JOURNAL.offset.key);
-    if (flags & JOURNAL_READ) storageReads.push({ address: call.address, slot, value: getU256(out, at + JOURNAL.offset.original) });
-    if (ok && flags & JOURNAL_WRITTEN) storageWrites.push({ address: call.address, slot, value: getU256(out, at + JOURNAL.offset.current) });
+    if (flags & JOURNAL_READ) storageReads.push({ address, slot, value: getU256(out, at + JOURNAL.offset.original) });
+    if (ok && flags & JOURNAL_WRITTEN) storageWrites.push({ address, slot, value: getU256(out, at + JOURNAL.offset.current) });
   }
 
-  const accountReads: Uint8Array[] = [];
-  for (let i = 0; i < head('accessedCount'); i++) {
-    const at = base + r.outAccessed + i * ACCESSED.words;
-    if (out[at + ACCESSED.offset.flags] & ACCESSED_READ) accountReads.push(getAddress(out, at + ACCESSED.offset.address));
-  }
-
-  return { outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, steps: head('steps') };
+  return {
+    outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, storageEmptyReads, accounts,
+    maxDepth: head('maxDepth'), steps: head('steps'),
+  };
 }
 
 /** Where execution stopped, for mismatch reports: the pc and opcode byte there. */

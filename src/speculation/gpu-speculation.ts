@@ -1,7 +1,8 @@
 import type { GpuBlockContext, GpuCall, GpuCallResult } from '../gpu/abi.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
 import { GPU_RERUN_MAX_STATE_ENTRIES, type GpuRouteConfig } from './gpu-route.js';
-import type { Prelude } from './prelude.js';
+import { prelude, type Prelude } from './prelude.js';
+import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
@@ -29,6 +30,21 @@ export interface GpuSpeculationInput {
 }
 
 /**
+ * The call with the accounts its own transaction changes before its frame starts (the
+ * sender charged, the value moved, authorizations applied), as the prelude computes
+ * them on the starting state: the kernel reads them before the snapshot, so a frame
+ * that reads or pays its sender or callee holds at commit when nothing before it in
+ * the batch changed them. validate.ts compares what the kernel read of them with the
+ * prelude at commit. Accounts the prelude deletes are left to the snapshot.
+ */
+function withStartState(call: GpuCall, g: GpuSpeculationInput, i: number): GpuCall {
+  const p = prelude(g.rules, g.views[i]!, g.inputs[i]!, g.world);
+  if (!p) return call;
+  const overrides = p.atStart.changes().flatMap(([addr, a]) => (a ? [{ address: hexToBytes(addr), balance: a.balance, nonce: a.nonce, code: a.code, codeHash: a.codeHash }] : []));
+  return { ...call, overrides };
+}
+
+/**
  * The GPU route of a batch: every transaction the host's rules cover and that runs
  * code has its frame run in one wave against the starting state. Engines that rerun
  * stale frames on the GPU get a `rerun` that builds the call again from the state the
@@ -40,7 +56,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   const calls = new Map<number, { call: GpuCall; source: CodeSource }>();
   g.inputs.forEach((inputs, i) => {
     const source = g.sources[i];
-    if (inputs && source && source.code.length > 0) calls.set(i, { call: buildCall(g.rules, g.views[i]!, inputs, source), source });
+    if (inputs && source && source.code.length > 0) calls.set(i, { call: withStartState(buildCall(g.rules, g.views[i]!, inputs, source), g, i), source });
   });
   g.timings.snapshot = performance.now() - t;
   t = performance.now();

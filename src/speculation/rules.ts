@@ -29,6 +29,10 @@ export interface HostRules {
   delegation: boolean;
   /** EIP-3541 (London): new code may not start with 0xEF. */
   rejectEfCode: boolean;
+  /** EIP-6780 (Cancun): SELFDESTRUCT deletes only an account created in the same transaction. */
+  destroysOnlyCreated: boolean;
+  /** Lowercase 0x-hex. */
+  coinbase: string;
 }
 
 export function hostRules(common: Common, env: { coinbase: Uint8Array; baseFee?: bigint; chainId: bigint; gasLimit: bigint }, blobBaseFee: bigint, precompiles: Set<string>, blooms: BloomBatch): HostRules {
@@ -45,6 +49,8 @@ export function hostRules(common: Common, env: { coinbase: Uint8Array; baseFee?:
     alwaysWarm,
     delegation: common.isActivatedEIP(7702),
     rejectEfCode: common.isActivatedEIP(3541),
+    destroysOnlyCreated: common.isActivatedEIP(6780),
+    coinbase: bytesToHex(env.coinbase),
   };
 }
 

@@ -2,6 +2,8 @@ import { settleGas } from '../evm/tx-rules.js';
 import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuCallResult } from '../gpu/abi.js';
+import { KECCAK256_NULL } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import { deposit, type Prelude } from './prelude.js';
@@ -53,6 +55,41 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
 }
 
 /**
+ * Whether the host does not settle what the frames did: a create transaction whose
+ * own account was destroyed (its code deposit and the deletion interleave), or a
+ * destroyed coinbase (runTx pays the fee before it deletes the account).
+ */
+function unsettled(r: HostRules, frame: GpuCallResult, p: Prelude): boolean {
+  return frame.accounts.some((a) => a.destroyed && [p.inputs.isCreate ? p.inputs.to : '', r.coinbase].includes(bytesToHex(a.address)));
+}
+
+/**
+ * The accounts as the transaction leaves them: the standing layer of the prelude, then
+ * every account the frames changed, at its final balance and nonce, with the code a
+ * create deposited (the kernel started from the state the prelude leaves: validate.ts
+ * checked every account it read or changed). At the transaction's end, as runTx: an
+ * account SELFDESTRUCT ran in is deleted with its storage (from Cancun, EIP-6780, only
+ * one created in this transaction); a touched account that ends empty is removed
+ * (EIP-161).
+ */
+function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult): { accounts: [string, AccountState | null][]; wiped: string[] } {
+  const out = new Map(layer);
+  const wiped: string[] = [];
+  for (const a of frame.accounts) {
+    const addr = bytesToHex(a.address);
+    const before = p.atStart.account(addr);
+    const code = a.code ?? before?.code ?? EMPTY;
+    const codeHash = a.code ? (a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code)) : before?.codeHash ?? KECCAK256_NULL;
+    if (a.destroyed && (!r.destroysOnlyCreated || a.created)) {
+      out.set(addr, null);
+      wiped.push(addr);
+    } else if (a.touched && a.nonce === 0n && a.balance === 0n && code.length === 0) out.set(addr, null);
+    else if (a.written || a.created) out.set(addr, { nonce: a.nonce, balance: a.balance, code, codeHash });
+  }
+  return { accounts: [...out], wiped };
+}
+
+/**
  * A transaction whose frame ran on the GPU from the prelude's start state (checked by
  * the caller). Undefined where the host does not replay the outcome: a frame that
  * needs the host, a negative refund, a create whose code deposit fails.
@@ -60,10 +97,11 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
 export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
   const { inputs } = p;
   const outcome = frame.outcome as OutcomeCode;
-  if (needsHost(outcome) || frame.refund < 0n) return undefined;
+  if (needsHost(outcome) || frame.refund < 0n || unsettled(r, frame, p)) return undefined;
   const ok = isSuccess(outcome);
   let gasLeft = frame.gasLeft;
-  const layer = ok ? p.atStart.changes() : p.charged.changes();
+  const after = ok ? accountsAfterFrames(r, p.atStart.changes(), p, frame) : { accounts: p.charged.changes(), wiped: [] };
+  const layer = after.accounts;
   if (ok && inputs.isCreate) {
     const deployed = deposit(r, frame.returnData, gasLeft);
     if (!deployed) return undefined;
@@ -85,6 +123,6 @@ export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelud
   const message = ethereumjsErrorOf(outcomeName(outcome));
   return {
     tx: executed(r, index, view, p, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
-    writes: { wiped: [], storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
+    writes: { wiped: after.wiped, storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
   };
 }

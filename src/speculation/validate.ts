@@ -14,14 +14,19 @@ import type { WaveFrame } from './wave.js';
  * Whether a frame the GPU ran speculatively is the frame the transaction starts now,
  * and saw the state it would see now. Its inputs other than the code are functions of
  * the transaction and the block, so the code is compared (by the source's key); every
- * account field and slot the kernel read from the snapshot is compared with the state
- * as the frame starts (after the sender paid, authorizations applied, value moved).
+ * account field and slot the kernel read from the snapshot (or from the call's
+ * overrides, which it reads first) is compared with the state
+ * as the frame starts (after the sender paid, authorizations applied, value moved),
+ * across every frame the call entered.
  */
 export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prelude): boolean {
   if (frame.source.key !== p.source.key) return false;
-  for (const a of frame.result.accountReads) {
-    const addr = bytesToHex(a);
-    const then = snapshot.accounts.get(addr);
+  // The accounts the frames changed too: their final state was computed from the
+  // snapshot's (a failed balance check writes nothing, so the kernel marks it a read).
+  const seen = new Set([...frame.result.accountReads, ...frame.result.accounts.map((a) => a.address)].map(bytesToHex));
+  const overrides = new Map((frame.call.overrides ?? []).map((o) => [bytesToHex(o.address), o]));
+  for (const addr of seen) {
+    const then = overrides.get(addr) ?? snapshot.accounts.get(addr);
     const now = p.atStart.account(addr);
     if (!then || !now) {
       if (then || now) return false;
@@ -30,6 +35,11 @@ export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prel
     if (then.balance !== now.balance || then.nonce !== now.nonce || Buffer.compare(then.codeHash, now.codeHash) !== 0) return false;
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(bytesToHex(read.address), read.slot) !== read.value) return false;
+  // A create's collision check read whether the address has storage (EIP-7610).
+  for (const a of frame.result.storageEmptyReads) {
+    const then = snapshot.accounts.get(bytesToHex(a));
+    if ([...(then?.storage.values() ?? [])].some((v) => v !== 0n) === p.atStart.storageEmpty(bytesToHex(a))) return false;
+  }
   return true;
 }
 

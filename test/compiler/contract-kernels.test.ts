@@ -3,7 +3,7 @@ import { ProgramCache } from '../../src/compiler/cache.js';
 import { ContractKernels } from '../../src/compiler/contract-kernels.js';
 import { closeTestGpu, testSession } from '../support/gpu.js';
 import type { CompilerExecutorOptions } from '../../src/compiler/executor.js';
-import { asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
+import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, type Case } from '../gpu/interpreter-harness.js';
 import { full, randomCases } from './random-program.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import type { WireBatch } from '../../src/model/shapes.js';
@@ -70,6 +70,23 @@ describe('contract kernels: the WGSL back end on the GPU', () => {
     // Distinct codes, one kernel each (the two dynamic-jump cases share a code).
     expect(contracts.report().filter((e) => e.pipeline).length).toBe(new Set(SMALL.map((c) => hex(c.code))).size);
     expect(contracts.report().every((e) => e.fragments! > 0 && e.wgslBytes! > 0 && e.pipelineMs! > 0)).toBe(true);
+    // None of them has a frame opcode: their kernels are built without the frame stack.
+    expect(contracts.report().map((e) => e.frames)).toEqual(contracts.report().map(() => false));
+  }, SLOW);
+
+  it('a code with frame opcodes gets a kernel with the frame stack: a value call into a contract, then a self-destruct, as the interpreter and the reference run them', async () => {
+    const callee = 0xb0b0;
+    const c: Case = {
+      name: 'calls, then self-destructs',
+      balance: 5n,
+      code: asm(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 2 PUSH ${callee} GAS CALL PUSH 0 SSTORE PUSH ${callee} SELFDESTRUCT`),
+      accounts: [{ address: addr(callee), balance: 1n, nonce: 1n, code: asm('PUSH 0x42 PUSH 3 SSTORE CALLVALUE PUSH 4 SSTORE STOP') }],
+    };
+    const { ex, contracts } = await contractExecutor();
+    const { mismatches, results } = await diff({ fork: 'Prague' }, [c], { executor: ex });
+    expect(noMismatches(mismatches)).toEqual([]);
+    expect(results.map((r) => [r.kernel, r.outcome])).toEqual([['contract', Outcome.Stop]]);
+    expect(contracts.report().filter((e) => e.frames).map((e) => e.codeBytes)).toEqual([c.code.length]);
   }, SLOW);
 
   it('random programs with loops and jumps at Prague: contract kernel = interpreter = reference', async () => {

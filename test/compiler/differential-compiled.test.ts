@@ -8,3 +8,5 @@ import '../gpu/interpreter-memory.test.js';
 import '../gpu/interpreter-storage.test.js';
 import '../gpu/interpreter-results.test.js';
 import '../gpu/interpreter-fuzz.test.js';
+import '../gpu/interpreter-calls.test.js';
+import '../gpu/interpreter-creates.test.js';

@@ -27,7 +27,7 @@ describe('code analysis', () => {
       { start: 0, end: 8, staticGas: 3 + 3 + 3 + 3 + 10, stackRequired: 0, stackMaxGrowth: 2, stackChange: 0 },
       { start: 8, end: 12, staticGas: 1 + 2 + 2 + 0, stackRequired: 2, stackMaxGrowth: 0, stackChange: -2 },
     ]);
-    expect(a.usesHost).toBe(false);
+    expect(a.usesFrames).toBe(false);
   });
 
   it('charges undefined opcodes nothing and ends the block there; forks decide what is defined', () => {
@@ -37,8 +37,8 @@ describe('code analysis', () => {
   });
 
   it('flags code that needs the host', () => {
-    expect(analyzeCode(hex('60006000600060006000335af100'), 'Prague').usesHost).toBe(true);
-    expect(analyzeCode(hex('6000ff'), 'Prague').usesHost).toBe(true);
+    expect(analyzeCode(hex('60006000600060006000335af100'), 'Prague').usesFrames).toBe(true);
+    expect(analyzeCode(hex('6000ff'), 'Prague').usesFrames).toBe(true);
   });
 
   it('agrees with @ethereumjs/evm on which jump targets are valid, for random code', async () => {

@@ -36,8 +36,8 @@ describe('opcode table', () => {
     for (const o of OPCODES) expect(o.immediate, o.name).toBe(/^PUSH([1-9]|[12][0-9]|3[0-2])$/.test(o.name) ? Number(o.name.slice(4)) : 0);
   });
 
-  it('sends exactly the CALL family, CREATE/CREATE2 and SELFDESTRUCT to the host', () => {
-    const host = OPCODES.filter((o) => o.exec === 'host').map((o) => o.name).sort();
+  it('runs exactly the CALL family, CREATE/CREATE2 and SELFDESTRUCT through the frame stack', () => {
+    const host = OPCODES.filter((o) => o.exec === 'frame').map((o) => o.name).sort();
     expect(host).toEqual(['CALL', 'CALLCODE', 'CREATE', 'CREATE2', 'DELEGATECALL', 'SELFDESTRUCT', 'STATICCALL']);
   });
 

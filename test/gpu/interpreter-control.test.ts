@@ -107,7 +107,7 @@ describe('interpreter kernel: control flow, stack, logs, halts', () => {
     const ex = await customExecutor({});
     for (const fork of GPU_FORKS) {
       const table = opcodeTable(fork);
-      const ops = OPCODES.filter((o) => table.defined[o.code] && o.exec === 'gpu' && o.name !== 'INVALID');
+      const ops = OPCODES.filter((o) => table.defined[o.code] && o.name !== 'INVALID');
       // Seven zero operands (PUSH1 0, defined in every fork) cover any opcode's stack; PUSHn reads the STOP after it.
       const calls = ops.map((o, i) => gpuCall({ name: o.name, code: asm(`${'PUSH1 0 '.repeat(7)} 0x${o.code.toString(16).padStart(2, '0')} STOP`) }, i));
       const results = await ex.execute(gpuBlock({ fork }), { accounts: new Map() }, calls);
@@ -120,8 +120,7 @@ describe('interpreter kernel: control flow, stack, logs, halts', () => {
       const table = opcodeTable(fork);
       const cases: Case[] = [];
       for (const op of OPCODES) {
-        if (table.defined[op.code] && op.exec === 'gpu' && op.name !== 'INVALID') continue;
-        if (op.exec === 'host') continue;
+        if (table.defined[op.code] && op.name !== 'INVALID') continue;
         // Three items so that a defined opcode would not underflow: undefined ones must still fail.
         cases.push({ name: `${op.name} (0x${op.code.toString(16)}) at ${fork}`, code: Uint8Array.from([0x60, 1, 0x60, 2, 0x60, 3, op.code, 0x00]) });
       }
@@ -142,19 +141,21 @@ describe('interpreter kernel: outcomes that hand the call back to the host', () 
     return ex.execute(gpuBlock({ fork: 'Prague' }), state, cases.map((c, i) => gpuCall(c, i)));
   };
 
-  it('NeedsHost at CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE, CREATE2, SELFDESTRUCT, with nothing kept', async () => {
-    const hostOps = OPCODES.filter((o) => o.exec === 'host');
-    const cases = hostOps.map((o): Case => ({ name: o.name, code: asm(`PUSH 1 PUSH 1 SSTORE PUSH 1 PUSH 0 LOG0 PUSH 0 PUSH 0 ${o.name}`) }));
-    const results = await run({}, cases);
-    results.forEach((r, i) => {
-      expect(outcomeName(r.outcome), hostOps[i].name).toBe('NeedsHost');
-      expect(r.storageWrites, hostOps[i].name).toEqual([]);
-      expect(r.logs, hostOps[i].name).toEqual([]);
-      expect(r.stoppedAt?.op).toBe(hostOps[i].code);
+  it('NeedsHost at a call to a precompile, with nothing kept; calls that fail first do not need it', async () => {
+    const precompiles = ['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'].map((name): Case => {
+      const value = name === 'CALL' || name === 'CALLCODE' ? 'PUSH 0 ' : '';
+      return { name, code: asm(`PUSH 1 PUSH 1 SSTORE PUSH 1 PUSH 0 LOG0 PUSH 0 PUSH 0 PUSH 0 PUSH 0 ${value}PUSH 4 GAS ${name} STOP`) };
     });
-    // Host opcodes end the frame before their stack or gas is looked at.
-    const [bare] = await run({}, [{ name: 'bare CALL', code: asm('CALL') }]);
-    expect(outcomeName(bare.outcome)).toBe('NeedsHost');
+    const results = await run({}, precompiles);
+    results.forEach((r, i) => {
+      expect(outcomeName(r.outcome), precompiles[i].name).toBe('NeedsHost');
+      expect(r.storageWrites, precompiles[i].name).toEqual([]);
+      expect(r.logs, precompiles[i].name).toEqual([]);
+      expect(OPCODES[r.stoppedAt!.op].name).toBe(precompiles[i].name);
+    });
+    // A value the caller does not have fails the call before any precompile runs.
+    const [poor] = await run({}, [{ name: 'CALL 0x01 with value', code: asm('PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 1 PUSH 1 GAS CALL STOP') }]);
+    expect(outcomeName(poor.outcome)).toBe('Stop');
   });
 
   it('BudgetExhausted: an infinite loop stops at the step budget', async () => {
@@ -171,7 +172,7 @@ describe('interpreter kernel: outcomes that hand the call back to the host', () 
   it('ScratchExhausted: memory, return data, logs, log data, storage, accounts and transient storage caps', async () => {
     const opts = {
       memoryBytesPerCall: 128, returnDataBytesPerCall: 16, maxLogsPerCall: 2, maxLogDataBytesPerCall: 8,
-      maxStorageSlotsPerCall: 3, maxAccountsPerCall: 2, maxTransientSlotsPerCall: 2,
+      maxStorageSlotsPerCall: 3, maxAccountsPerCall: 3, maxTransientSlotsPerCall: 2,
     };
     const cases: [string, string, string][] = [
       ['memory within the cap', 'PUSH 1 PUSH 96 MSTORE STOP', 'Stop'],
@@ -185,8 +186,9 @@ describe('interpreter kernel: outcomes that hand the call back to the host', () 
       ['log data past the cap', 'PUSH 5 PUSH 0 LOG0 PUSH 1 PUSH 0 LOG0 STOP', 'ScratchExhausted'],
       ['three slots', 'PUSH 1 SLOAD PUSH 2 SLOAD PUSH 1 PUSH 3 SSTORE STOP', 'Stop'],
       ['four slots', 'PUSH 1 SLOAD PUSH 2 SLOAD PUSH 3 SLOAD PUSH 4 SLOAD STOP', 'ScratchExhausted'],
-      ['two accounts', 'PUSH 1 BALANCE PUSH 2 EXTCODESIZE PUSH 1 EXTCODEHASH STOP', 'Stop'],
-      ['three accounts', 'PUSH 1 BALANCE PUSH 2 EXTCODESIZE SELFBALANCE STOP', 'ScratchExhausted'],
+      // The executing account has a record of its own.
+      ['two accounts', 'PUSH 1 BALANCE PUSH 2 EXTCODESIZE PUSH 1 EXTCODEHASH SELFBALANCE STOP', 'Stop'],
+      ['three accounts', 'PUSH 1 BALANCE PUSH 2 EXTCODESIZE PUSH 3 EXTCODEHASH STOP', 'ScratchExhausted'],
       ['two transient keys', 'PUSH 1 PUSH 1 TSTORE PUSH 1 PUSH 2 TSTORE PUSH 1 PUSH 1 TSTORE STOP', 'Stop'],
       ['three transient keys', 'PUSH 1 PUSH 1 TSTORE PUSH 1 PUSH 2 TSTORE PUSH 1 PUSH 3 TSTORE STOP', 'ScratchExhausted'],
     ];

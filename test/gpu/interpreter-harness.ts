@@ -3,7 +3,7 @@ import { Account, Address, bigIntToBytes, bytesToHex, setLengthLeft } from '@eth
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { makeBlock, makeBlockHashSource } from '../../src/chain/block.js';
 import { makeCommon } from '../../src/chain/common.js';
-import { OPCODE_BY_NAME, OPCODES } from '../../src/evm/opcodes.js';
+import { OPCODES } from '../../src/evm/opcodes.js';
 import { outcomeFromEthereumjs, outcomeName, type OutcomeName } from '../../src/evm/outcome.js';
 import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from '../../src/gpu/abi.js';
 import type { GpuCallExecutor } from '../../src/gpu/executor.js';
@@ -20,49 +20,7 @@ import { forkAtLeast, type Fork } from '../../src/model/fork.js';
  * return data, logs and final storage.
  */
 
-// ---- a small assembler: `asm('PUSH 3 PUSH1 0x05 ADD')` ----
-
-/** Bytes of v, big-endian, at least one (PUSH 0 becomes PUSH1 0x00, not PUSH0). */
-function minimalBytes(v: bigint): number[] {
-  const out: number[] = [];
-  do {
-    out.unshift(Number(v & 0xffn));
-    v >>= 8n;
-  } while (v > 0n);
-  return out;
-}
-
-/**
- * Opcode names from the table; `PUSH v` picks the shortest PUSHn; `PUSHn v` pads v to
- * n bytes; `0x..` alone is raw bytes; `;` starts a comment to the end of the line.
- */
-export function asm(src: string): Uint8Array {
-  const out: number[] = [];
-  const tokens = src.replace(/;[^\n]*/g, '').split(/\s+/).filter(Boolean);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t === 'PUSH') {
-      const bytes = minimalBytes(BigInt(tokens[++i]));
-      out.push(0x5f + bytes.length, ...bytes);
-      continue;
-    }
-    const m = /^PUSH([1-9]|[12][0-9]|3[0-2])$/.exec(t);
-    if (m) {
-      const n = Number(m[1]);
-      const v = BigInt(tokens[++i]);
-      out.push(0x5f + n, ...Array.from({ length: n }, (_, k) => Number((v >> BigInt(8 * (n - 1 - k))) & 0xffn)));
-      continue;
-    }
-    if (/^0x[0-9a-fA-F]*$/.test(t)) {
-      out.push(...Buffer.from(t.slice(2), 'hex'));
-      continue;
-    }
-    const op = OPCODE_BY_NAME.get(t);
-    if (!op) throw new Error(`asm: unknown token ${t}`);
-    out.push(op.code);
-  }
-  return Uint8Array.from(out);
-}
+export { asm } from './asm.js';
 
 export const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 export const addr = (n: number | bigint) => setLengthLeft(bigIntToBytes(BigInt(n)), 20);
@@ -92,6 +50,8 @@ export interface Case {
   warmSlots?: bigint[];
   blobHashes?: Uint8Array[];
   gasPrice?: bigint;
+  /** Accounts absent before whose final state is compared too (a value transfer's new account). */
+  watch?: Uint8Array[];
 }
 
 /**
@@ -121,6 +81,8 @@ interface Observed {
   returnData: string;
   logs: string[];
   storage: string[];
+  /** Other accounts (a successful call only): `address=balance:nonce` and their nonzero slots, where any differs from empty. */
+  accounts: string[];
 }
 
 const keccakHex = (b: Uint8Array) => keccak_256(b);
@@ -136,7 +98,7 @@ const preAccounts = (c: Case, i: number) => [...ownAccounts(c, i), ...(c.account
 
 const warmSet = (c: Case, i: number) => [CALLER(i), TARGET(i), ...(c.warm ?? [])];
 
-async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
+async function runReference(env: Env, c: Case, i: number, changed: Uint8Array[]): Promise<Observed> {
   const common = makeCommon(env.fork, env.chainId ?? 1n);
   const hashes = env.blockHashes ?? new Map();
   const evm = await createEVM({ common, blockchain: makeBlockHashSource(hashes) as never });
@@ -172,6 +134,24 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     const n = v.length ? BigInt(bytesToHex(v)) : 0n;
     if (n !== 0n) storage.push(`${k.toString(16)}=${n.toString(16)}`);
   }
+  const accounts: string[] = [];
+  if (err === undefined) {
+    for (const a of observedAccounts(c, i, changed)) {
+      const address = new Address(a);
+      const acct = await evm.stateManager.getAccount(address);
+      const slots: [bigint, bigint][] = [];
+      if (hex(a) !== hex(TARGET(i))) {
+        for (const k of storageKeys(c, a)) {
+          const v = await evm.stateManager.getStorage(address, setLengthLeft(bigIntToBytes(k), 32));
+          slots.push([k, v.length ? BigInt(bytesToHex(v)) : 0n]);
+        }
+      }
+      const code = await evm.stateManager.getCode(address);
+      // Whether SELFDESTRUCT ran in it (ethereumjs lists created accounts only from Cancun).
+      const fate = r.selfdestruct?.has(bytesToHex(a)) ? 'destroyed' : '';
+      accounts.push(...describeAccount(a, acct?.balance ?? 0n, acct?.nonce ?? 0n, slots, code, fate));
+    }
+  }
   return {
     outcome,
     gasLeft: halted ? 0n : gas - r.executionGasUsed,
@@ -179,13 +159,27 @@ async function runReference(env: Env, c: Case, i: number): Promise<Observed> {
     returnData: halted ? '' : hex(r.returnValue),
     logs: err === undefined ? (r.logs ?? []).map(([a, topics, data]) => `${hex(a)}:${topics.map(hex).join(',')}:${hex(data)}`) : [],
     storage,
+    accounts,
   };
+}
+
+/** Accounts whose final state is compared: the caller, every account the case names, and every account the GPU reports changed (a create's). */
+function observedAccounts(c: Case, i: number, changed: Uint8Array[]): Uint8Array[] {
+  const all = [CALLER(i), TARGET(i), ...(c.accounts ?? []).map((a) => a.address), ...(c.watch ?? []), ...changed];
+  return [...new Map(all.map((a) => [hex(a), a])).values()];
+}
+
+function describeAccount(a: Uint8Array, balance: bigint, nonce: bigint, slots: [bigint, bigint][], code: Uint8Array, fate: string): string[] {
+  const out = balance !== 0n || nonce !== 0n || code.length > 0 || fate ? [`${hex(a)}=${balance.toString(16)}:${nonce}:${hex(code)}:${fate}`] : [];
+  for (const [k, v] of slots) if (v !== 0n) out.push(`${hex(a)}[${k.toString(16)}]=${v.toString(16)}`);
+  return out;
 }
 
 /** Slots whose final value is compared: every slot set before, and every slot the code could name with a small PUSH. */
 let extraKeys: bigint[] = [];
-function storageKeys(c: Case): bigint[] {
-  return [...new Set([...(c.storage?.keys() ?? []), ...extraKeys])].sort((a, b) => (a < b ? -1 : 1));
+function storageKeys(c: Case, account?: Uint8Array): bigint[] {
+  const pre = account ? c.accounts?.find((a) => hex(a.address) === hex(account))?.storage : c.storage;
+  return [...new Set([...(pre?.keys() ?? []), ...extraKeys])].sort((a, b) => (a < b ? -1 : 1));
 }
 
 function blockEnv(env: Env) {
@@ -260,16 +254,39 @@ function addAccounts(accounts: GpuStateSnapshot['accounts'], c: Case, i: number)
   for (const a of c.accounts ?? []) put(a, 0n);
 }
 
+/** Case i's state as the GPU sees it, for tests that run an executor themselves. */
+export function snapshotOf(c: Case, i: number): GpuStateSnapshot {
+  const state: GpuStateSnapshot = { accounts: new Map() };
+  addAccounts(state.accounts, c, i);
+  return state;
+}
+
 function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResult): Observed {
   const outcome = outcomeName(r.outcome);
   const finalStorage = new Map(state.accounts.get(`0x${hex(TARGET(i))}`)!.storage);
-  for (const w of r.storageWrites) finalStorage.set(w.slot, w.value);
+  for (const w of r.storageWrites) if (hex(w.address) === hex(TARGET(i))) finalStorage.set(w.slot, w.value);
   const storage: string[] = [];
   for (const k of storageKeys(c)) {
     const v = finalStorage.get(k) ?? 0n;
     if (v !== 0n) storage.push(`${k.toString(16)}=${v.toString(16)}`);
   }
   const ok = outcome === 'Stop' || outcome === 'Return';
+  const accounts: string[] = [];
+  if (ok) {
+    for (const a of observedAccounts(c, i, r.accounts.map((x) => x.address))) {
+      const key = `0x${hex(a)}`;
+      const pre = state.accounts.get(key);
+      const change = r.accounts.find((x) => hex(x.address) === hex(a));
+      const slots: [bigint, bigint][] = [];
+      if (hex(a) !== hex(TARGET(i))) {
+        const finalSlots = new Map(pre?.storage ?? []);
+        for (const w of r.storageWrites) if (hex(w.address) === hex(a)) finalSlots.set(w.slot, w.value);
+        for (const k of storageKeys(c, a)) slots.push([k, finalSlots.get(k) ?? 0n]);
+      }
+      const fate = change?.destroyed ? 'destroyed' : '';
+      accounts.push(...describeAccount(a, change?.balance ?? pre?.balance ?? 0n, change?.nonce ?? pre?.nonce ?? 0n, slots, change?.code ?? pre?.code ?? new Uint8Array(0), fate));
+    }
+  }
   return {
     outcome,
     gasLeft: r.gasLeft,
@@ -277,6 +294,7 @@ function observeGpu(c: Case, i: number, state: GpuStateSnapshot, r: GpuCallResul
     returnData: hex(r.returnData),
     logs: r.logs.map((l) => `${hex(l.address)}:${l.topics.map(hex).join(',')}:${hex(l.data)}`),
     storage,
+    accounts,
   };
 }
 
@@ -340,7 +358,7 @@ export async function diff(env: Env, cases: Case[], opts: DiffOptions = {}): Pro
   }
   const mismatches: string[] = [];
   for (const [i, c] of cases.entries()) {
-    const want = await runReference(env, c, i);
+    const want = await runReference(env, c, i, results[i].accounts.map((x) => x.address));
     const got = observeGpu(c, i, states[i], results[i]);
     if (harnessKernel() === 'compiled' && results[i].kernel !== 'compiled') mismatches.push(`${env.fork} ${c.name}: ran on the ${results[i].kernel} kernel, not compiled`);
     if (show(want) !== show(got)) {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeTestGpu } from '../support/gpu.js';
 import { outcomeName } from '../../src/evm/outcome.js';
 import { regions } from '../../src/gpu/layout.js';
+import { limits } from '../../src/gpu/limits.js';
 import { addr, asm, customExecutor, diff, gpuBlock, gpuCall, hex, noMismatches, TARGET, type Case } from './interpreter-harness.js';
 
 /**
@@ -91,8 +92,7 @@ describe('interpreter kernel: create frames', () => {
 describe('interpreter kernel: chunked dispatches', () => {
   it('calls sharing scratch slots across dispatches see fresh zeroed memory and empty transient storage', async () => {
     // Two scratch slots: ten calls run five dispatches in turn on the same memory.
-    const caps = { memoryBytes: 1024, returnBytes: 1024, logs: 8, logDataBytes: 2048, journalEntries: 64, accessedEntries: 32, transientEntries: 32 };
-    const slotBytes = regions(caps).scratchWords * 4;
+    const slotBytes = regions(limits({ memoryBytesPerCall: 1024 })).scratchWords * 4;
     const ex = await customExecutor({ memoryBytesPerCall: 1024, maxScratchBytesPerDispatch: 2 * slotBytes });
     const cases: Case[] = Array.from({ length: 10 }, (_, i) => ({
       name: `call ${i}`,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GAS_NAMES, gasAt } from '../../src/evm/gas-schedule.js';
+import { GAS_NAMES, gasAt, LIMIT_NAMES } from '../../src/evm/gas-schedule.js';
 import { OPCODES, opcodeTable } from '../../src/evm/opcodes.js';
 import { Outcome } from '../../src/evm/outcome.js';
 import { BINDING, KERNEL_BINDINGS } from '../../src/gpu/bindings.js';
@@ -48,7 +48,7 @@ describe('interpreter kernel source', () => {
         expect(info & OPINFO.gasMask, at).toBe(table.gas[op.code]);
         expect((info >>> OPINFO.popsShift) & 31, at).toBe(op.pops);
         expect((info >>> OPINFO.pushesShift) & 31, at).toBe(op.pushes);
-        expect((info & OPINFO.host) !== 0, at).toBe(op.exec === 'host');
+        expect((info & OPINFO.writes) !== 0, at).toBe(op.writesState);
         expect((info & OPINFO.dynamic) !== 0, at).toBe(op.dynamicGas);
       }
     });
@@ -83,8 +83,8 @@ describe('interpreter kernel source', () => {
   it('declares the dynamic-gas schedule: a constant where GPU forks agree, a row per fork where they differ', () => {
     const prelude = interpreterPrelude();
     for (const name of GAS_NAMES) {
-      const wgsl = `GAS_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
-      const values = GPU_FORKS.map((fork) => gasAt(name, fork)!);
+      const wgsl = `${LIMIT_NAMES.has(name) ? 'LIMIT' : 'GAS'}_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+      const values = GPU_FORKS.map((fork) => gasAt(name, fork) ?? 0);
       if (values.every((v) => v === values[0])) expect(prelude).toContain(`const ${wgsl}: u32 = ${values[0]}u;`);
       else expect(prelude).toContain(`const ${wgsl}_BY_FORK = array<u32, ${GPU_FORKS.length}>(${values.map((v) => `${v}u`).join(', ')});`);
     }
