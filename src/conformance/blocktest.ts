@@ -31,6 +31,8 @@ export interface BlockTestOutcome {
   engine: string;
   /** Its transactions counted by the engine label that executed them, as in stats.engines. */
   engines: Record<string, number>;
+  /** Speculative engines: why transactions left their planned route (stats.speculation.fallbacks, `gpu:<outcome>` for GPU exits). */
+  fallbacks?: Record<string, number>;
   txs: number;
   checks: BlockChecks;
   /** What the replay produced, for the checks above. */
@@ -102,7 +104,8 @@ export async function replay(engine: Engine, b: MainnetBlock): Promise<BlockTest
     if (!checks.logsBloom) problems.push('logsBloom differs from the header');
     if (!checks.gasUsed) problems.push(`gasUsed ${actual.gasUsed} != header ${b.expect.gasUsed}`);
     return {
-      ...base, ok: problems.length === 0, engine: caseEngine(result.stats.engines, engine.name), engines: result.stats.engines, checks, actual,
+      ...base, ok: problems.length === 0, engine: caseEngine(result.stats.engines, engine.name), engines: result.stats.engines,
+      ...(result.stats.mode === 'speculative' ? { fallbacks: result.stats.speculation.fallbacks } : {}), checks, actual,
       ...(problems.length ? { error: problems.join('; ') } : {}),
     };
   } catch (e) {
@@ -120,6 +123,6 @@ function errorText(e: unknown): string {
 
 /** The --json record: the outcome without the replayed values. */
 export function blockTestRecord(o: BlockTestOutcome) {
-  const { dir, block, fork, ok, engine, engines, txs, checks, error } = o;
-  return { dir, block, fork, ok, engine, engines, txs, checks, ...(error ? { error } : {}) };
+  const { dir, block, fork, ok, engine, engines, fallbacks, txs, checks, error } = o;
+  return { dir, block, fork, ok, engine, engines, ...(fallbacks ? { fallbacks } : {}), txs, checks, ...(error ? { error } : {}) };
 }

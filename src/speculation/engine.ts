@@ -24,7 +24,7 @@ import { frameCode, type CodeSource } from './gpu-call.js';
 import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
 import { hostRules, txInputs, type HostRules, type TxInputs } from './rules.js';
-import { countFallback, newSpeculationStats } from './stats.js';
+import { countFallback, countGpuExits, newSpeculationStats } from './stats.js';
 import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
@@ -150,6 +150,7 @@ export class SpeculativeEngine implements Engine {
     // A wave cannot be stopped half-way; an abandoned batch stops once it is back.
     opts.signal?.throwIfAborted();
     const plan = planRoutes({ batch, views, inputs, sources, wave: gpu?.wave, workers: this.config.workers });
+    countGpuExits(stats, gpu?.wave);
     timings.plan = since(t) - (timings.gpu ?? 0) - (timings.snapshot ?? 0);
 
     const n = batch.txs.length;
