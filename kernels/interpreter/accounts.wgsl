@@ -182,7 +182,12 @@ fn undo_to(mark: u32) {
       if ((at & UNDO_SCRATCH) != 0u) {
         scratch[(at & ~UNDO_SCRATCH) + k] = v;
       } else {
-        out[at + k] = v;
+        // Output records (ACCT, JOURNAL) are saved from their flags word on. Their read
+        // marks are never undone: the validator must see every read, even one made by a
+        // frame that reverted (a failed value call's balance check, mainnet block
+        // 12520364 tx 454). JOURNAL_READ and ACCT_READ are the same bit; no JOURNAL
+        // flag uses ACCT_STORAGE_READ's.
+        out[at + k] = select(v, v | (out[at] & (ACCT_READ | ACCT_STORAGE_READ)), k == 0u);
       }
     }
   }
