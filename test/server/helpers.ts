@@ -60,8 +60,13 @@ export function signAuthorization(address: Hex, nonce: number, priv: Uint8Array,
   return { chainId: q(c), address: utilBytesToHex(a) as Hex, nonce: q(n), yParity: q(y), r: q(r), s: q(s) };
 }
 
+/**
+ * An app for inject()-driven tests. The event-loop bound is off unless a test sets it:
+ * the app shares its event loop with the test process, where a shader compile or a
+ * busy machine can stall it past the bound and turn a request into 503 OVERLOADED.
+ */
 export function newApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {}): FastifyInstance {
-  return buildApp({ logLevel: 'silent', ...config }, deps);
+  return buildApp({ logLevel: 'silent', maxEventLoopDelayMs: 0, ...config }, deps);
 }
 
 export interface PostOptions {
