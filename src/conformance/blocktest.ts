@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import { ServiceError } from '../errors/service-error.js';
 import { forkAtLeast } from '../model/fork.js';
 import type { Hex } from '../model/shapes.js';
+import type { SpeculationStats } from '../model/stats.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { parseBatch } from '../wire/parse.js';
 import { validateBatch } from '../wire/validate.js';
@@ -33,6 +34,8 @@ export interface BlockTestOutcome {
   engines: Record<string, number>;
   /** Speculative engines: why transactions left their planned route (stats.speculation.fallbacks, `gpu:<outcome>` for GPU exits). */
   fallbacks?: Record<string, number>;
+  /** Speculative engines: GPU waves (the first and the rerun waves) and the frames the rerun waves ran. */
+  waves?: { count: number; rerunFrames: number };
   txs: number;
   checks: BlockChecks;
   /** What the replay produced, for the checks above. */
@@ -105,7 +108,7 @@ export async function replay(engine: Engine, b: MainnetBlock): Promise<BlockTest
     if (!checks.gasUsed) problems.push(`gasUsed ${actual.gasUsed} != header ${b.expect.gasUsed}`);
     return {
       ...base, ok: problems.length === 0, engine: caseEngine(result.stats.engines, engine.name), engines: result.stats.engines,
-      ...(result.stats.mode === 'speculative' ? { fallbacks: result.stats.speculation.fallbacks } : {}), checks, actual,
+      ...(result.stats.mode === 'speculative' ? speculationRecord(result.stats.speculation) : {}), checks, actual,
       ...(problems.length ? { error: problems.join('; ') } : {}),
     };
   } catch (e) {
@@ -116,6 +119,10 @@ export async function replay(engine: Engine, b: MainnetBlock): Promise<BlockTest
   }
 }
 
+function speculationRecord(s: SpeculationStats): Pick<BlockTestOutcome, 'fallbacks' | 'waves'> {
+  return { fallbacks: s.fallbacks, waves: { count: s.waves, rerunFrames: s.rerunFrames } };
+}
+
 function errorText(e: unknown): string {
   if (e instanceof ServiceError) return `${e.code}: ${e.message}`;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -123,6 +130,6 @@ function errorText(e: unknown): string {
 
 /** The --json record: the outcome without the replayed values. */
 export function blockTestRecord(o: BlockTestOutcome) {
-  const { dir, block, fork, ok, engine, engines, fallbacks, txs, checks, error } = o;
-  return { dir, block, fork, ok, engine, engines, ...(fallbacks ? { fallbacks } : {}), txs, checks, ...(error ? { error } : {}) };
+  const { dir, block, fork, ok, engine, engines, fallbacks, waves, txs, checks, error } = o;
+  return { dir, block, fork, ok, engine, engines, ...(fallbacks ? { fallbacks } : {}), ...(waves ? { waves } : {}), txs, checks, ...(error ? { error } : {}) };
 }

@@ -31,6 +31,7 @@ export interface GpuAccountState {
   balance: bigint;
   nonce: bigint;
   code: Uint8Array;
+  /** keccak256(code): EXTCODEHASH reads it, and accounts with equal hashes share one copy of the code in the upload. */
   codeHash: Uint8Array;
   storage: Map<bigint, bigint>;
 }

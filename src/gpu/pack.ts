@@ -5,6 +5,7 @@ import { forkRow } from './interpreter-wgsl.js';
 import { CALL, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
 import { buildStateTables, type CodePlacer, type StateTables } from './state-tables.js';
 import { putAddress, putBytesAsU256, putU256 } from './words.js';
+import { bytesToHex } from '../primitives/hex.js';
 
 /**
  * Packs one dispatch group: the block into PARAMS, each call into a CALL record, their
@@ -91,15 +92,22 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
   const blob = new BlobBuilder();
   // Code and its bitmap are uploaded once per code, whichever calls or accounts run it.
   const placed = new Map<Uint8Array, { code: number; bitmap: number }>();
+  // Accounts that hold equal code (a factory's pairs) share one copy, found by hash without reading the code.
+  const byHash = new Map<string, { code: number; bitmap: number }>();
   const bitmapAt = new Map<Uint32Array, number>();
-  const place: CodePlacer = (code) => {
+  const place: CodePlacer = (code, hash) => {
     let at = placed.get(code);
+    if (at) return at;
+    const key = hash && bytesToHex(hash);
+    at = key === undefined ? undefined : byHash.get(key);
     if (!at) {
       const bitmap = jumpdests(code, block);
       let b = bitmapAt.get(bitmap);
       if (b === undefined) bitmapAt.set(bitmap, (b = blob.u32s(bitmap)));
-      placed.set(code, (at = { code: blob.sharedBytes(code), bitmap: b }));
+      at = { code: blob.sharedBytes(code), bitmap: b };
+      if (key !== undefined) byHash.set(key, at);
     }
+    placed.set(code, at);
     return at;
   };
   const tables = buildStateTables(state, calls.map((c) => c.overrides), blob, place);

@@ -22,8 +22,8 @@ export interface StateTables {
   readonly overrides: readonly { at: number; count: number }[];
 }
 
-/** Where a code's bytes and JUMPDEST bitmap went in the blob (one upload per code). */
-export type CodePlacer = (code: Uint8Array) => { code: number; bitmap: number };
+/** Where a code's bytes and JUMPDEST bitmap went in the blob (one upload per code; `hash`, when known, finds equal code without reading it). */
+export type CodePlacer = (code: Uint8Array, hash?: Uint8Array) => { code: number; bitmap: number };
 
 /**
  * EXTCODE* of code starting 0xEF00 see the two bytes 0xEF00 and their hash: the
@@ -54,7 +54,7 @@ function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAc
   words[e + ACCOUNT.offset.nonce] = Number(a.nonce & 0xffffffffn);
   words[e + ACCOUNT.offset.nonce + 1] = Number(a.nonce >> 32n);
   if (!isEmpty(a)) putBytesAsU256(words, e + ACCOUNT.offset.extHash, isEof(a.code) ? EOF_HASH : a.codeHash);
-  const run = a.code.length ? place(a.code) : { code: 0, bitmap: 0 };
+  const run = a.code.length ? place(a.code, a.codeHash) : { code: 0, bitmap: 0 };
   const ext = isEof(a.code) ? place(EOF_PREFIX) : run;
   words[e + ACCOUNT.offset.codeLen] = isEof(a.code) ? EOF_PREFIX.length : a.code.length;
   words[e + ACCOUNT.offset.codeAt] = ext.code;

@@ -26,13 +26,15 @@ export interface SequentialStats extends StatsBase {
 
 /** What the speculation core did with a batch. */
 export interface SpeculationStats {
-  /** GPU dispatch waves: the first, plus one per frame rerun on the GPU. */
+  /** GPU dispatch waves: the first, plus each rerun wave (stale frames run again against the committed state). */
   waves: number;
   /** Frames in the first wave. */
   gpuFrames: number;
+  /** Frames run in rerun waves. */
+  rerunFrames: number;
   /** Transactions committed from a GPU frame (the first wave's or a rerun's). */
   gpuCommitted: number;
-  /** Stale frames run again on the GPU against the state they start from (engine `gpu`). */
+  /** Of those, the ones committed from a rerun wave's frame. */
   gpuReruns: number;
   /** Transactions that run no frame (value transfers, empty creates), done by the host's rules. */
   hostTransfers: number;

@@ -1,14 +1,15 @@
 import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
-import type { GpuCallResult } from '../gpu/abi.js';
 import type { Plan, Route } from './plan.js';
+import { frameOf, pickRerunWave } from './rerun-wave.js';
+import type { StaleFrame } from './gpu-speculation.js';
 import { prelude, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { frameHolds, runHolds } from './validate.js';
-import type { Wave, WaveFrame } from './wave.js';
+import type { WaveFrame } from './wave.js';
 import type { CpuTxExecutor, TxExecution } from './workers/cpu-executor.js';
 import type { WorkerSpeculation } from './workers/speculate.js';
 import type { WorldState } from './world-state.js';
@@ -29,13 +30,14 @@ export interface CommitContext {
   rules: HostRules | undefined;
   views: (TxView | undefined)[];
   inputs: (TxInputs | undefined)[];
-  wave: Wave | undefined;
   plan: Plan;
   stats: SpeculationStats;
   /** Milliseconds inside the commit loop, by what they were spent on. */
   clock: { validate: number; reexecute: number; wait: number; host: number };
-  /** Runs a stale frame again, on the GPU, from the state it starts from now; undefined when the engine does not. */
-  rerun?: (index: number, p: Prelude) => Promise<GpuCallResult | undefined>;
+  /** Runs stale frames again in one GPU wave, from the states they start from now; undefined when the engine does not. */
+  rerun?: (stale: Map<number, StaleFrame>) => Promise<Map<number, WaveFrame> | undefined>;
+  /** Each transaction's newest frame, where a rerun wave replaced the first wave's. */
+  latest: Map<number, WaveFrame>;
   /** The CPU worker route, when the engine speculates on workers. */
   workers?: WorkerSpeculation;
   /** Called before each transaction: yields to the event loop now and then, and throws once the batch is abandoned (engine/pace.ts). */
@@ -85,24 +87,27 @@ function overBlobLimit(c: CommitContext, index: number, blobGas: bigint): boolea
 
 /**
  * The host's routes: the transaction rules on the committed state (prelude, settle),
- * the frame from the wave when it still holds, else run again on the GPU where the
- * engine does so; a transaction that runs no frame needs none of it. Anything the host
- * does not replay is re-executed on @ethereumjs/vm.
+ * the transaction's newest frame when it still holds, else a rerun wave on the GPU
+ * where the engine has one; a transaction that runs no frame needs none of it.
+ * Anything the host does not replay is re-executed on @ethereumjs/vm.
  */
-async function onHost(c: CommitContext, i: number, frame: WaveFrame | undefined, offPath: string): Promise<void> {
+async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined, offPath: string): Promise<void> {
   const view = c.views[i]!;
   const inputs = c.inputs[i]!;
   if (overBlobLimit(c, i, inputs.blobGas)) return;
   const th = performance.now();
   const p = prelude(c.rules!, view, inputs, c.world);
   const runsNoFrame = p !== undefined && p.source.code.length === 0 && (!inputs.isCreate || view.tx.data.length === 0);
-  let done = runsNoFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, c.wave!.snapshot, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  const frame = c.latest.get(i) ?? first;
+  let done = runsNoFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  let rerun = done !== undefined && !runsNoFrame && c.latest.has(i);
   c.clock.host += performance.now() - th;
   if (!done && p && !runsNoFrame && c.rerun) {
-    const result = await c.rerun(i, p);
-    done = result && settleFrame(c.rules!, i, view, p, result);
-    if (done) c.stats.gpuReruns++;
+    const again = await rerunWave(c, i, p);
+    done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again.result) : undefined;
+    rerun = done !== undefined;
   }
+  if (rerun) c.stats.gpuReruns++;
   if (done) {
     commitHost(c, done);
     if (runsNoFrame) c.stats.hostTransfers++;
@@ -111,6 +116,26 @@ async function onHost(c: CommitContext, i: number, frame: WaveFrame | undefined,
   }
   countFallback(c.stats, offPath);
   await reexecute(c, i);
+}
+
+/**
+ * The stale frame at `i` and the later frames that are stale already (rerun-wave.ts)
+ * run again in one dispatch, each from its start state on the committed state now;
+ * their new frames replace the old ones for their own commits.
+ */
+async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveFrame | undefined> {
+  const th = performance.now();
+  const scope = { routes: c.plan.routes, views: c.views, latest: c.latest, versions: c.world.versions };
+  const stale = new Map<number, StaleFrame>([[i, { prelude: p, steps: frameOf(scope, i)?.result.steps ?? 0 }]]);
+  for (const j of pickRerunWave(scope, i)) {
+    if (j === i) continue;
+    const pj = prelude(c.rules!, c.views[j]!, c.inputs[j]!, c.world);
+    if (pj && pj.source.code.length > 0) stale.set(j, { prelude: pj, steps: frameOf(scope, j)!.result.steps });
+  }
+  c.clock.host += performance.now() - th;
+  const frames = await c.rerun!(stale);
+  for (const [j, f] of frames ?? []) c.latest.set(j, f);
+  return frames?.get(i);
 }
 
 const frame: Handler<'frame'> = (c, i, route) => onHost(c, i, route.frame, 'stale-or-unplain-frame');

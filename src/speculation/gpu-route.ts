@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors/service-error.js';
-import type { GpuBlockContext } from '../gpu/abi.js';
+import type { GpuBlockContext, GpuStateSnapshot } from '../gpu/abi.js';
 import { GpuCallExecutor } from '../gpu/executor.js';
 import { warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import type { KernelMode } from '../gpu/kernel-policy.js';
@@ -14,17 +14,44 @@ import type { WaveExecutors } from './wave.js';
  */
 export interface GpuRouteConfig {
   kernel: KernelMode;
-  rerunStale: boolean;
+  /** Stale frames: run again on the CPU, in GPU rerun waves where those are expected to cost less (rerunCheaper), or always on the GPU. */
+  rerunStale: 'never' | 'cheaper' | 'always';
   escalateScratch: boolean;
   required: boolean;
 }
 
 /**
- * A stale frame is rerun on the GPU only while the state is small: each rerun uploads
- * the whole state (measured on lavapipe: about 2.5 ms per rerun at 3,000 entries,
- * against about 1 ms for an ERC-20 transfer on ethereumjs). Accounts plus slots.
+ * What a rerun wave is expected to cost, against ethereumjs re-executing its frames
+ * on the exec thread, in milliseconds. Fitted by least squares on this project's
+ * 2-core machine with lavapipe (2026-12-04: 2,984 rerun waves and 2,358 re-executions
+ * over the Berlin+ mainnet blocks, uniswap-swap and uniswap-hot at 2,000
+ * transactions): a wave packs and uploads the whole committed state (accounts plus
+ * slots), then runs its frames; ethereumjs pays a fixed cost per transaction, then its
+ * steps. Steps are those of the frame's previous run.
+ *
+ * Waves are not taken past RERUN_MAX_ENTRIES at all: there the whole-state pack of
+ * every wave, and the garbage it leaves, slowed the exec thread's re-executions more
+ * than the wave saved (uniswap-swap at 2,000 transactions, 5,200 entries: 15% slower
+ * with waves). A state resident on the device, updated by deltas, lifts this.
  */
-export const GPU_RERUN_MAX_STATE_ENTRIES = 1024;
+export const RERUN_COST = { waveMs: 4, perThousandEntriesMs: 1.6, gpuPerThousandStepsMs: 0.5, txMs: 2.5, cpuPerThousandStepsMs: 1.6 } as const;
+export const RERUN_MAX_ENTRIES = 4096;
+
+/** Whether a rerun wave of frames with these step counts, over a state of `entries`, is expected to cost less than ethereumjs. */
+export function rerunCheaper(entries: number, steps: readonly number[]): boolean {
+  if (entries > RERUN_MAX_ENTRIES) return false;
+  const c = RERUN_COST;
+  const total = steps.reduce((a, s) => a + s, 0) / 1000;
+  const gpu = c.waveMs + (entries / 1000) * c.perThousandEntriesMs + total * c.gpuPerThousandStepsMs;
+  const cpu = steps.length * c.txMs + total * c.cpuPerThousandStepsMs;
+  return gpu <= cpu;
+}
+
+export function stateEntries(snapshot: GpuStateSnapshot): number {
+  let entries = snapshot.accounts.size;
+  for (const a of snapshot.accounts.values()) entries += a.storage.size;
+  return entries;
+}
 
 /**
  * Opens the GPU for a batch: the runtime's session and this engine's executors on it,

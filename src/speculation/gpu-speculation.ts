@@ -1,18 +1,28 @@
-import type { GpuBlockContext, GpuCall, GpuCallResult } from '../gpu/abi.js';
+import type { GpuBlockContext, GpuCall } from '../gpu/abi.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
-import { GPU_RERUN_MAX_STATE_ENTRIES, type GpuRouteConfig } from './gpu-route.js';
+import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
 import { prelude, type Prelude } from './prelude.js';
 import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
-import { runWave, snapshotWorld, type Wave, type WaveExecutors } from './wave.js';
+import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame } from './wave.js';
 import type { WorldState } from './world-state.js';
 
 export interface GpuSpeculation {
   wave: Wave;
-  /** Runs a stale frame again on the GPU from the state it starts from now (engines that rerun on the GPU, small states only). */
-  rerun?: (index: number, p: Prelude) => Promise<GpuCallResult | undefined>;
+  /**
+   * Runs stale frames again, in one GPU dispatch, against the committed state of the
+   * moment, each from its own start state (its prelude); undefined when the engine does
+   * not rerun on the GPU, or the wave is not worth its state upload (gpu-route.ts, rerunCheaper).
+   */
+  rerun?: (stale: Map<number, StaleFrame>) => Promise<Map<number, WaveFrame> | undefined>;
+}
+
+/** A frame to run again: from its start state now, with the steps its previous run took (what the cost estimate goes by). */
+export interface StaleFrame {
+  prelude: Prelude;
+  steps: number;
 }
 
 export interface GpuSpeculationInput {
@@ -32,16 +42,21 @@ export interface GpuSpeculationInput {
 /**
  * The call with the accounts its own transaction changes before its frame starts (the
  * sender charged, the value moved, authorizations applied), as the prelude computes
- * them on the starting state: the kernel reads them before the snapshot, so a frame
+ * them on the committed state: the kernel reads them before the snapshot, so a frame
  * that reads or pays its sender or callee holds at commit when nothing before it in
  * the batch changed them. validate.ts compares what the kernel read of them with the
  * prelude at commit. Accounts the prelude deletes are left to the snapshot.
  */
-function withStartState(call: GpuCall, g: GpuSpeculationInput, i: number): GpuCall {
-  const p = prelude(g.rules, g.views[i]!, g.inputs[i]!, g.world);
-  if (!p) return call;
+function startCall(rules: HostRules, view: TxView, p: Prelude, call = buildCall(rules, view, p.inputs, p.source)): GpuCall {
   const overrides = p.atStart.changes().flatMap(([addr, a]) => (a ? [{ address: hexToBytes(addr), balance: a.balance, nonce: a.nonce, code: a.code, codeHash: a.codeHash }] : []));
-  return { ...call, overrides };
+  return overrides.length > 0 ? { ...call, overrides } : call;
+}
+
+/** The first wave's call: with the start state when the prelude's checks pass on the starting state. */
+function firstCall(g: GpuSpeculationInput, i: number, source: CodeSource): GpuCall {
+  const call = buildCall(g.rules, g.views[i]!, g.inputs[i]!, source);
+  const p = prelude(g.rules, g.views[i]!, g.inputs[i]!, g.world);
+  return p ? startCall(g.rules, g.views[i]!, p, call) : call;
 }
 
 /**
@@ -56,30 +71,32 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   const calls = new Map<number, { call: GpuCall; source: CodeSource }>();
   g.inputs.forEach((inputs, i) => {
     const source = g.sources[i];
-    if (inputs && source && source.code.length > 0) calls.set(i, { call: withStartState(buildCall(g.rules, g.views[i]!, inputs, source), g, i), source });
+    if (inputs && source && source.code.length > 0) calls.set(i, { call: firstCall(g, i, source), source });
   });
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
-  const wave = await runWave(g.executors, g.block, snapshot, calls);
+  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls);
   g.timings.gpu = performance.now() - t;
   g.stats.waves = calls.size > 0 ? 1 : 0;
   g.stats.gpuFrames = wave.frames.size;
 
-  let entries = snapshot.accounts.size;
-  for (const a of snapshot.accounts.values()) entries += a.storage.size;
-  // A rerun commits without validation, so it must see the whole state: with a state source it cannot.
-  if (!g.route.rerunStale || g.world.hasSource) return { wave };
-  const rerun = async (index: number, p: Prelude): Promise<GpuCallResult | undefined> => {
-    if (entries > GPU_RERUN_MAX_STATE_ENTRIES) {
-      countFallback(g.stats, 'stale-on-large-state');
-      return undefined;
-    }
+  // With a state source the snapshot holds only what was loaded: reruns would mostly read past it.
+  if (g.route.rerunStale === 'never' || g.world.hasSource) return { wave };
+  const entries = stateEntries(snapshot);
+  const rerun = async (stale: Map<number, StaleFrame>): Promise<Map<number, WaveFrame> | undefined> => {
     const started = performance.now();
     try {
-      const call = buildCall(g.rules, g.views[index]!, p.inputs, p.source);
-      const again = await runWave(g.executors, g.block, snapshotWorld(g.world, p.atStart), new Map([[index, { call, source: p.source }]]));
+      // The state's size as the batch started: commits change it little.
+      if (g.route.rerunStale === 'cheaper' && !rerunCheaper(entries, [...stale.values()].map((s) => s.steps))) {
+        countFallback(g.stats, 'stale-cheaper-on-cpu');
+        return undefined;
+      }
+      const now = snapshotWorld(g.world);
+      const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
+      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls);
       g.stats.waves++;
-      return again.frames.get(index)!.result;
+      g.stats.rerunFrames += calls.size;
+      return again.frames;
     } catch {
       // A lost or failing device: the CPU gives the identical result.
       countFallback(g.stats, 'device-error');

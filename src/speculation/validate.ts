@@ -1,4 +1,3 @@
-import type { GpuStateSnapshot } from '../gpu/abi.js';
 import type { AccountRead, TxReads } from './access-sets.js';
 import type { WorldState } from './world-state.js';
 import { bytesToHex } from '../primitives/hex.js';
@@ -19,7 +18,8 @@ import type { WaveFrame } from './wave.js';
  * as the frame starts (after the sender paid, authorizations applied, value moved),
  * across every frame the call entered.
  */
-export function frameHolds(frame: WaveFrame, snapshot: GpuStateSnapshot, p: Prelude): boolean {
+export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
+  const snapshot = frame.snapshot;
   if (frame.source.key !== p.source.key) return false;
   // The accounts the frames changed too: their final state was computed from the
   // snapshot's (a failed balance check writes nothing, so the kernel marks it a read).

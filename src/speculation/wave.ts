@@ -7,14 +7,18 @@ import type { WorldState } from './world-state.js';
 
 /**
  * A wave: many transactions' frames run at once on the GPU against one state
- * snapshot. The first wave runs every frame against the batch's starting state;
- * a stale frame may be run again, alone, against the state it starts from now.
+ * snapshot. The first wave runs every frame against the batch's starting state; a
+ * rerun wave runs stale frames again against the committed state of the moment
+ * (rerun-wave.ts).
  */
 export interface WaveFrame {
   call: GpuCall;
   /** The code it ran: a commit compares it with the code the transaction starts now. */
   source: CodeSource;
   result: GpuCallResult;
+  /** The state it ran against, and the world's write version then (WriteVersions). */
+  snapshot: GpuStateSnapshot;
+  version: number;
 }
 
 export interface Wave {
@@ -40,7 +44,7 @@ export function snapshotWorld(world: WorldState, overlay?: AccountOverlay): GpuS
 }
 
 /** Runs every call at once against `snapshot`; frames that ran out of scratch run again, together, with more room. */
-export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource }>): Promise<Wave> {
+export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, version: number, calls: Map<number, { call: GpuCall; source: CodeSource }>): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
   if (calls.size === 0) return { snapshot, frames };
   const entries = [...calls];
@@ -52,6 +56,6 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
       overflowed.forEach((k, j) => (results[k] = again[j]));
     }
   }
-  entries.forEach(([index, c], k) => frames.set(index, { ...c, result: results[k] }));
+  entries.forEach(([index, c], k) => frames.set(index, { ...c, result: results[k], snapshot, version }));
   return { snapshot, frames };
 }

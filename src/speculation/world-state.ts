@@ -3,6 +3,7 @@ import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
 import type { StateSource, StateSourceLoads } from '../model/state-source.js';
 import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
+import { WriteVersions } from './write-versions.js';
 
 /**
  * The batch's state as of the committed prefix: the pre-state with every committed
@@ -33,6 +34,11 @@ export class WorldState implements StateReader {
   private readonly preCodeHash = new Map<string, Uint8Array>();
   /** Non-zero slots per account, counted on first need and kept up to date by apply(). */
   private readonly nonZero = new Map<string, number>();
+
+  /** entries()' storage of accounts with written slots, as of a version: callers only read it. */
+  private readonly merged = new Map<string, { version: number; storage: Map<bigint, bigint> }>();
+  /** When each account and slot was last written, in commits. */
+  readonly versions = new WriteVersions();
 
   /** Read through the source: accounts (null: absent) and slots. */
   private readonly loadedAccounts = new Map<string, AccountState | null>();
@@ -135,6 +141,7 @@ export class WorldState implements StateReader {
    * that ends empty after being touched this way is removed (EIP-161), as runTx does.
    */
   apply(w: TxWrites, coinbase: string): void {
+    this.versions.tick();
     for (const addr of w.wiped) this.wipe(addr);
     for (const [addr, entries] of w.storage) {
       let count = this.countNonZero(addr);
@@ -145,22 +152,26 @@ export class WorldState implements StateReader {
         if (was !== 0n) count--;
         if (value !== 0n) count++;
         m.set(slot, value);
+        this.versions.slot(addr, slot);
       }
       this.nonZero.set(addr, count);
     }
     for (const [addr, account] of w.accounts) {
       if (account === null) this.wipe(addr);
       this.accounts.set(addr, account);
+      this.versions.account(addr);
     }
     if (w.coinbaseDelta !== undefined) {
       const now = this.account(coinbase);
       const balance = (now?.balance ?? 0n) + w.coinbaseDelta;
       const empty = balance === 0n && (now?.nonce ?? 0n) === 0n && (now === undefined || now.code.length === 0);
+      this.versions.account(coinbase);
       this.accounts.set(coinbase, empty ? null : { nonce: now?.nonce ?? 0n, balance, codeHash: now?.codeHash ?? KECCAK256_NULL, code: now?.code ?? EMPTY });
     }
   }
 
   private wipe(addr: string): void {
+    this.versions.wipe(addr);
     this.wiped.add(addr);
     this.slots.set(addr, new Map());
     this.nonZero.set(addr, 0);
@@ -221,9 +232,14 @@ export class WorldState implements StateReader {
         yield [addr, { ...a, storage: pre ?? new Map() }];
         continue;
       }
-      const storage = new Map(pre ?? []);
-      for (const [slot, v] of written) storage.set(slot, v);
-      yield [addr, { ...a, storage }];
+      // Merged once per change of the account's storage: each GPU wave snapshots the state.
+      let merged = this.merged.get(addr);
+      if (!merged || this.versions.storageSince(addr, merged.version)) {
+        const storage = new Map(pre ?? []);
+        for (const [slot, v] of written) storage.set(slot, v);
+        this.merged.set(addr, (merged = { version: this.versions.now, storage }));
+      }
+      yield [addr, { ...a, storage: merged.storage }];
     }
   }
 }
