@@ -76,6 +76,9 @@ fn finish(status: u32) {
   head[OUT_OP] = select(0u, code_byte(op_pc), op_pc < code_len);
   head[OUT_DEPTH] = depth;
   head[OUT_MAX_DEPTH] = max_depth;
+  head[OUT_HOST_CALL] = host_call;
+  head[OUT_HOST_GAS] = host_gas.x;
+  head[OUT_HOST_GAS + 1u] = host_gas.y;
   for (var i = 0u; i < OUT_WORDS + opaque; i++) {
     out[out_at + i] = head[i];
   }

@@ -239,16 +239,16 @@ fn call_start(op: u32) -> u32 {
     gas = u64_add(gas, callee_gas);
     return 0u;
   }
-  // A precompile (by the called address, before any delegation) is the host's.
-  let to = acct_address(call_target);
-  if (u256_fits_u32(to) && to[0] != 0u && to[0] <= PRECOMPILE_LAST_BY_FORK[param(PARAMS_FORK_ROW)]) {
-    return OUTCOME_NEEDS_HOST;
-  }
-  let code = acct_code(call_code_acct, true);
-  let self_address = read_u256(BUF_SCRATCH, frame_at + FRAME_ADDRESS);
   // CALLCODE and DELEGATECALL run the code in the caller's account.
   let own = op == OP_CALLCODE || op == OP_DELEGATECALL;
   let recipient = select(call_target, self_acct, own);
+  // A precompile (by the called address, before any delegation) is the host's.
+  let to = acct_address(call_target);
+  if (u256_fits_u32(to) && to[0] != 0u && to[0] <= PRECOMPILE_LAST_BY_FORK[param(PARAMS_FORK_ROW)]) {
+    return precompile_call(op, to[0], callee_gas, value, recipient, transfers);
+  }
+  let code = acct_code(call_code_acct, true);
+  let self_address = read_u256(BUF_SCRATCH, frame_at + FRAME_ADDRESS);
   if (code.len == 0u) {
     // Nothing runs, nothing can fail: the transfer is made in the caller's frame.
     if (transfers) {
@@ -280,4 +280,49 @@ fn call_start(op: u32) -> u32 {
     request_move(caller_self, recipient, value, 0u);
   }
   return 0u;
+}
+
+// Precompile calls the host runs: answers given with the call are used in order; the
+// first call without one ends the invocation NeedsHost with a request (its address and
+// gas in OUT, its input where return data goes), which the host answers before it runs
+// the call again from the start (src/speculation/host-calls.ts). A replay reaches the
+// same calls with the same inputs; each answer names the call it is for, and one that
+// does not match ends the call NeedsHost.
+// (Registers: interpreter/frame.)
+
+fn precompile_call(op: u32, address: u32, callee_gas: vec2<u32>, value: u256, recipient: u32, transfers: bool) -> u32 {
+  let in_len = clamp_u32(call_arg(op, 1u));
+  let return_at = (out_at + param(PARAMS_OUT_RETURN)) * 4u;
+  let k = host_answers_used;
+  if (k < call_u32(CALL_HOST_ANSWERS_COUNT)) {
+    // One record of eight words: one read.
+    let a = read_u256(BUF_BLOB, call_u32(CALL_HOST_ANSWERS_AT) + k * HOST_ANSWER_WORDS);
+    let given = vec2<u32>(a[HOST_ANSWER_GAS], a[HOST_ANSWER_GAS + 1u]);
+    let used = vec2<u32>(a[HOST_ANSWER_GAS_USED], a[HOST_ANSWER_GAS_USED + 1u]);
+    let n = a[HOST_ANSWER_OUTPUT_LEN];
+    if (a[HOST_ANSWER_ADDRESS] != address || any(given != callee_gas) || a[HOST_ANSWER_INPUT_LEN] != in_len || u64_lt(callee_gas, used) || n > param(PARAMS_RETURN_CAP)) {
+      return OUTCOME_NEEDS_HOST;
+    }
+    host_answers_used = k + 1u;
+    // As a call to an account without code: the value moves in the caller's frame.
+    if (transfers) {
+      request_move(self_acct, recipient, value, 0u);
+    }
+    gas = u64_add(gas, u64_sub(callee_gas, used));
+    res[0] = u256_one();
+    rd_len = n;
+    copy_from(CP_REGION, BUF_BLOB, a[HOST_ANSWER_OUTPUT_AT] * 4u, n, 0u);
+    copy_to(n, CP_REGION, BUF_OUT, return_at, 0u);
+    host_ret_off = clamp_u32(call_arg(op, 2u));
+    host_ret_n = min(clamp_u32(call_arg(op, 3u)), n);
+    return 0u;
+  }
+  if (in_len <= param(PARAMS_RETURN_CAP)) {
+    host_call = address;
+    host_gas = callee_gas;
+    end_len = in_len;
+    copy_from_memory(clamp_u32(call_arg(op, 0u)));
+    copy_to(in_len, CP_REGION, BUF_OUT, return_at, 0u);
+  }
+  return OUTCOME_NEEDS_HOST;
 }

@@ -70,6 +70,14 @@ var<private> rd_len: u32;
 // keeps them unused. A frame's own, saved and restored with its registers.
 var<private> mode: u32;
 var<private> program_at: u32;
+// Precompile calls the host runs (interpreter/calls: precompile_call): answers used so
+// far; the request that ended the call (address, 0: none, and gas); the output range of
+// an answered call, filled after the step's copy put the output in the return region.
+var<private> host_answers_used: u32;
+var<private> host_call: u32;
+var<private> host_gas: vec2<u32>;
+var<private> host_ret_off: u32;
+var<private> host_ret_n: u32;
 // Zero, read from PARAMS at run time: `n + opaque` is a loop bound the compiler cannot
 // fold, so the loop stays a loop.
 var<private> opaque: u32;

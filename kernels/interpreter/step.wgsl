@@ -356,10 +356,15 @@ fn execute(op: u32) -> u32 {
   if (word_at != NOT_FOUND) {
     r = read_u256(word_buf, word_at);
   }
-  if (cp_n > 0u && (status == 0u || status == OUTCOME_STOP || status == OUTCOME_RETURN || status == OUTCOME_REVERT)) {
+  if (cp_n > 0u && (status == 0u || status == OUTCOME_STOP || status == OUTCOME_RETURN || status == OUTCOME_REVERT || host_call != 0u)) {
     run_copy();
   }
   cp_n = 0u;
+  // A precompile's answer, now in the return data region, to the call's output range.
+  if (host_ret_n > 0u) {
+    copy_return(host_ret_off, host_ret_n);
+    host_ret_n = 0u;
+  }
   if (from_reg) {
     r = reg;
   }

@@ -34,8 +34,8 @@ export interface BlockTestOutcome {
   engines: Record<string, number>;
   /** Speculative engines: why transactions left their planned route (stats.speculation.fallbacks, `gpu:<outcome>` for GPU exits). */
   fallbacks?: Record<string, number>;
-  /** Speculative engines: GPU waves (the first and the rerun waves) and the frames the rerun waves ran. */
-  waves?: { count: number; rerunFrames: number };
+  /** Speculative engines: GPU waves (the first and the rerun waves), the frames the rerun waves ran, and the precompile runs the host answered for GPU frames. */
+  waves?: { count: number; rerunFrames: number; hostPrecompiles: number };
   txs: number;
   checks: BlockChecks;
   /** What the replay produced, for the checks above. */
@@ -120,7 +120,7 @@ export async function replay(engine: Engine, b: MainnetBlock): Promise<BlockTest
 }
 
 function speculationRecord(s: SpeculationStats): Pick<BlockTestOutcome, 'fallbacks' | 'waves'> {
-  return { fallbacks: s.fallbacks, waves: { count: s.waves, rerunFrames: s.rerunFrames } };
+  return { fallbacks: s.fallbacks, waves: { count: s.waves, rerunFrames: s.rerunFrames, hostPrecompiles: s.hostPrecompiles } };
 }
 
 function errorText(e: unknown): string {

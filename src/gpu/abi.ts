@@ -76,6 +76,30 @@ export interface GpuCall {
    * what the kernel read of them with the state the transaction really starts from.
    */
   overrides?: GpuAccountOverride[];
+  /** The host's answers to the call's precompile calls, in the order the call makes them (see GpuHostCall). */
+  hostAnswers?: GpuHostAnswer[];
+}
+
+/**
+ * A precompile call the kernel left to the host (the call ended NeedsHost there): the
+ * host computes it, appends the answer to the call's `hostAnswers` and runs the call
+ * again, which replays to the same point (same snapshot, same inputs) and goes on.
+ */
+export interface GpuHostCall {
+  /** The precompile's address, as a number (1 = ecrecover). */
+  address: number;
+  /** Gas given to the precompile (EIP-150's share, with the stipend when value moves). */
+  gas: bigint;
+  input: Uint8Array;
+}
+
+/** A successful precompile run, for the call that asked (`address`, `gas`, input length must match it). */
+export interface GpuHostAnswer {
+  address: number;
+  gas: bigint;
+  inputLength: number;
+  gasUsed: bigint;
+  output: Uint8Array;
 }
 
 export interface GpuLog {
@@ -134,6 +158,8 @@ export interface GpuCallResult {
   steps: number;
   /** Where execution ended: the pc and the opcode byte there (0 past the end of the code). */
   stoppedAt?: { pc: number; op: number };
+  /** Set when the call ended NeedsHost at a precompile call it has no answer for. */
+  hostCall?: GpuHostCall;
   /** Which kernel ran the call: `compiled` when its code's compiled program drove it, `contract` when its code's own kernel did. */
   kernel?: 'interpreter' | 'compiled' | 'contract';
 }

@@ -126,7 +126,18 @@ export const CALL = wordLayout('CALL', {
   overridesCount: 1,
   /** The code's compiled program in the blob (src/compiler), or 0xffffffff: the compiled-program kernel reads it, the interpreter kernel ignores it. */
   programAt: 1,
+  /** The host's answers to this call's precompile calls, in order (HOST_ANSWER records in the blob). */
+  hostAnswersAt: 1,
+  hostAnswersCount: 1,
 });
+
+/**
+ * The host's answer to one precompile call of a call (the k-th, in execution order):
+ * the call it answers (precompile address, gas given, input length: the kernel checks
+ * them), the gas it used and its output (bytes in the blob from word `outputAt`). Only
+ * successful runs are answered. Eight words: read as one u256.
+ */
+export const HOST_ANSWER = wordLayout('HOST_ANSWER', { address: 1, gas: U64, inputLen: 1, gasUsed: U64, outputLen: 1, outputAt: 1 });
 
 /** One warm (address, slot) pair of a call's access list. */
 export const WARM_SLOT = wordLayout('WARM_SLOT', { address: ADDRESS, key: U256 });
@@ -181,6 +192,12 @@ export const OUT = wordLayout('OUT', {
   depth: 1,
   /** The deepest frame the call entered (0: it made no call). */
   maxDepth: 1,
+  /**
+   * NeedsHost at a precompile call the host had no answer for: its address (0: none),
+   * and the gas it was given; its input is in the return data region (returnLen bytes).
+   */
+  hostCall: 1,
+  hostGas: U64,
 });
 
 /** One log record in the output region; data bytes live in the log-data area. `account`: the ACCT record of the emitting account. */
@@ -298,7 +315,7 @@ export function flagsWgsl(): string {
   return Object.entries(FLAGS).map(([name, v]) => `const ${name}: u32 = ${v >>> 0}u;`).join('\n');
 }
 
-export const LAYOUTS: readonly WordLayout<string>[] = [PARAMS, CHUNK, CALL, WARM_SLOT, ACCOUNT, SLOT, OUT, LOG, JOURNAL, ACCT, TRANSIENT, UNDO, FRAME];
+export const LAYOUTS: readonly WordLayout<string>[] = [PARAMS, CHUNK, CALL, HOST_ANSWER, WARM_SLOT, ACCOUNT, SLOT, OUT, LOG, JOURNAL, ACCT, TRANSIENT, UNDO, FRAME];
 
 /** Sizes chosen per executor: caps on what one call may use. */
 export interface RegionCaps {

@@ -2,7 +2,7 @@ import { analyzeCode } from '../evm/code-analysis.js';
 import { BlobBuilder } from './blob.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
-import { CALL, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
+import { CALL, HOST_ANSWER, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
 import { buildStateTables, type CodePlacer, type StateTables } from './state-tables.js';
 import { putAddress, putBytesAsU256, putU256 } from './words.js';
 import { bytesToHex } from '../primitives/hex.js';
@@ -88,6 +88,12 @@ function jumpdests(code: Uint8Array, block: GpuBlockContext): Uint32Array {
   return bitmap;
 }
 
+function putU64(words: Uint32Array, at: number, v: bigint, what: string): void {
+  if (v < 0n || v >= MAX_GAS) throw new RangeError(`${what} outside [0, 2^63): ${v}`);
+  words[at] = Number(v & 0xffffffffn);
+  words[at + 1] = Number(v >> 32n);
+}
+
 export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
   const blob = new BlobBuilder();
   // Code and its bitmap are uploaded once per code, whichever calls or accounts run it.
@@ -156,6 +162,22 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
 
     words[at + o.overridesAt] = tables.overrides[i].at;
     words[at + o.overridesCount] = tables.overrides[i].count;
+
+    const answers = c.hostAnswers ?? [];
+    const answersAt = blob.alloc(HOST_ANSWER.words * answers.length);
+    answers.forEach((a, k) => {
+      const h = HOST_ANSWER.offset;
+      const outputAt = blob.bytes(a.output);
+      const rec = blob.view(answersAt + k * HOST_ANSWER.words, HOST_ANSWER.words);
+      rec[h.address] = a.address;
+      putU64(rec, h.gas, a.gas, `call ${i} host answer gas`);
+      rec[h.inputLen] = a.inputLength;
+      putU64(rec, h.gasUsed, a.gasUsed, `call ${i} host answer gas used`);
+      rec[h.outputLen] = a.output.length;
+      rec[h.outputAt] = outputAt;
+    });
+    words[at + o.hostAnswersAt] = answersAt;
+    words[at + o.hostAnswersCount] = answers.length;
   });
 
   return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), state: tables.words };

@@ -75,9 +75,17 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: 
     if (ok && flags & JOURNAL_WRITTEN) storageWrites.push({ address, slot, value: getU256(out, at + JOURNAL.offset.current) });
   }
 
+  // A precompile call left to the host: its input is where return data would be.
+  const hostAddress = outcome === Outcome.NeedsHost ? head('hostCall') : 0;
+  const hostCall = hostAddress === 0 ? undefined : {
+    address: hostAddress,
+    gas: BigInt(head('hostGas')) | (BigInt(out[base + OUT.offset.hostGas + 1]) << 32n),
+    input: bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + head('returnLen')),
+  };
+
   return {
     outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, storageEmptyReads, accounts,
-    maxDepth: head('maxDepth'), steps: head('steps'),
+    maxDepth: head('maxDepth'), steps: head('steps'), ...(hostCall ? { hostCall } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ export interface SpeculationStats {
   gpuFrames: number;
   /** Frames run in rerun waves. */
   rerunFrames: number;
+  /** Precompile calls inside GPU frames that the host ran (ethereumjs's precompiles) and answered, the frame then resumed on the GPU. */
+  hostPrecompiles: number;
   /** Transactions committed from a GPU frame (the first wave's or a rerun's). */
   gpuCommitted: number;
   /** Of those, the ones committed from a rerun wave's frame. */

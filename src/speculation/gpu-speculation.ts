@@ -6,7 +6,8 @@ import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
-import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame } from './wave.js';
+import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame, type WaveHost } from './wave.js';
+import type { PrecompileRunner } from './host-calls.js';
 import type { WorldState } from './world-state.js';
 
 export interface GpuSpeculation {
@@ -37,6 +38,8 @@ export interface GpuSpeculationInput {
   world: WorldState;
   stats: SpeculationStats;
   timings: Record<string, number>;
+  /** Runs the precompile calls the kernel leaves to the host (host-calls.ts). */
+  precompiles: PrecompileRunner;
 }
 
 /**
@@ -75,7 +78,9 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   });
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
-  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls);
+  const host: WaveHost = { run: g.precompiles, answered: 0 };
+  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls, host);
+  g.stats.hostPrecompiles = host.answered;
   g.timings.gpu = performance.now() - t;
   g.stats.waves = calls.size > 0 ? 1 : 0;
   g.stats.gpuFrames = wave.frames.size;
@@ -93,7 +98,8 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
       }
       const now = snapshotWorld(g.world);
       const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
-      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls);
+      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls, host);
+      g.stats.hostPrecompiles = host.answered;
       g.stats.waves++;
       g.stats.rerunFrames += calls.size;
       return again.frames;

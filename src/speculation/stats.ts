@@ -6,7 +6,7 @@ import type { Wave } from './wave.js';
 export type { SpeculationStats };
 
 export function newSpeculationStats(): SpeculationStats {
-  return { waves: 0, gpuFrames: 0, rerunFrames: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
+  return { waves: 0, gpuFrames: 0, rerunFrames: 0, hostPrecompiles: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
 }
 
 export function countFallback(s: SpeculationStats, why: string): void {

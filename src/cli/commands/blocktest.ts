@@ -18,7 +18,7 @@ Prints one line per block, then exactly 'N passed, M failed'. --json writes one
 record per block: {dir, block, fork, ok, engine, engines, fallbacks?, waves?, txs,
 checks, error?}: engines counts the block's transactions by where they ran; a
 speculative engine adds why transactions left their route (fallbacks) and its GPU
-waves (count, and the frames its rerun waves ran).
+waves (count, the frames its rerun waves ran, the precompile runs the host answered).
 Exit code 0 when all pass, 1 otherwise, 2 on usage errors.`;
 
 export async function run(args: string[]): Promise<number> {

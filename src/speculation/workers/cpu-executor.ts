@@ -1,5 +1,6 @@
 import type { Common } from '@ethereumjs/common';
 import { isBlob4844Tx } from '@ethereumjs/tx';
+import type { ExecResult } from '@ethereumjs/evm';
 import { createVM, runTx } from '@ethereumjs/vm';
 import { makeBlock, makeBlockHashSource } from '../../chain/block.js';
 import { makeCommon } from '../../chain/common.js';
@@ -68,6 +69,19 @@ export class CpuTxExecutor {
   precompiles(): Set<string> {
     const keys = (this.vm.evm as unknown as { precompiles: Map<string, unknown> }).precompiles.keys();
     return new Set([...keys].map((k) => `0x${k.replace(/^0x/, '').toLowerCase()}`));
+  }
+
+  /**
+   * Runs precompile `address` (1 = ecrecover) on `input` with `gas`, as @ethereumjs/evm
+   * runs it inside a call; undefined for an address that is no active precompile.
+   */
+  async runPrecompile(address: number, input: Uint8Array, gas: bigint): Promise<{ ok: boolean; gasUsed: bigint; output: Uint8Array } | undefined> {
+    const hex = `0x${address.toString(16).padStart(40, '0')}` as const;
+    const evm = this.vm.evm as unknown as { getPrecompile(a: string): unknown; runPrecompile(f: unknown, data: Uint8Array, gasLimit: bigint): Promise<ExecResult> | ExecResult };
+    const fn = evm.getPrecompile(hex);
+    if (!fn) return undefined;
+    const r = await evm.runPrecompile(fn, input, gas);
+    return { ok: r.exceptionError === undefined, gasUsed: r.executionGasUsed, output: r.returnValue };
   }
 
   /** The ethereumjs block the transactions run in. */
