@@ -50,6 +50,9 @@ export const ROOMY_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
   maxTransientSlotsPerCall: 4096,
 });
 
+/** A step budget no frame reaches: every opcode but the ones that end a frame costs gas, and gas is below 2^32 steps' worth in any block. */
+export const UNBOUNDED_STEPS = 0xffffffff;
+
 const MAX_MEMORY = 16 << 20;
 
 export interface Limits extends PackOptions {

@@ -138,7 +138,7 @@ export class SpeculativeEngine implements Engine {
       try {
         const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
         session = route?.session;
-        if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas) });
+        if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), signal: opts.signal });
       } catch (e) {
         // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
         if (e instanceof ServiceError) throw e;

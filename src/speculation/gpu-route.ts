@@ -3,7 +3,7 @@ import type { GpuBlockContext, GpuStateSnapshot } from '../gpu/abi.js';
 import { GpuCallExecutor } from '../gpu/executor.js';
 import { warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import type { KernelMode } from '../gpu/kernel-policy.js';
-import { ROOMY_LIMITS } from '../gpu/limits.js';
+import { ROOMY_LIMITS, UNBOUNDED_STEPS } from '../gpu/limits.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
 import type { WaveExecutors } from './wave.js';
 
@@ -54,6 +54,15 @@ export function stateEntries(snapshot: GpuStateSnapshot): number {
 }
 
 /**
+ * Step budgets a frame past the default one (1,000,000 opcodes) is run again with, in
+ * turn, from the start: the last is unbounded, since every opcode that does not end a
+ * frame costs gas and the frame's gas bounds it (the 30M-gas loop runs on the GPU end
+ * to end). Each is 16 times the one before, so the runs that ran out waste at most a
+ * fifteenth of the last; the batch's abort signal is checked between them.
+ */
+export const LONG_STEP_BUDGETS: readonly number[] = [16_000_000, 256_000_000, UNBOUNDED_STEPS];
+
+/**
  * Opens the GPU for a batch: the runtime's session and this engine's executors on it,
  * made and warmed once per session (lavapipe compiles a kernel at its first dispatch:
  * seconds that would otherwise land in the first real wave).
@@ -72,7 +81,8 @@ export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, 
     const main = new GpuCallExecutor(session.device, policy);
     await warmUpGpuHasher(session);
     await warmUpFrames(main);
-    return { main, ...(config.escalateScratch ? { roomy: new GpuCallExecutor(session.device, policy, ROOMY_LIMITS) } : {}) };
+    const longer = LONG_STEP_BUDGETS.map((maxStepsPerDispatch) => new GpuCallExecutor(session.device, policy, { maxStepsPerDispatch }));
+    return { main, longer, ...(config.escalateScratch ? { roomy: new GpuCallExecutor(session.device, policy, ROOMY_LIMITS) } : {}) };
   });
   ready.catch(() => session.forget(key));
   return { session, executors: await ready };

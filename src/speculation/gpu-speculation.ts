@@ -40,6 +40,8 @@ export interface GpuSpeculationInput {
   timings: Record<string, number>;
   /** Runs the precompile calls the kernel leaves to the host (host-calls.ts). */
   precompiles: PrecompileRunner;
+  /** The batch's abort signal, checked between a wave's dispatches. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
   const host: WaveHost = { run: g.precompiles, answered: 0 };
-  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls, host);
+  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls, host, g.signal);
   g.stats.hostPrecompiles = host.answered;
   g.timings.gpu = performance.now() - t;
   g.stats.waves = calls.size > 0 ? 1 : 0;
@@ -98,12 +100,13 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
       }
       const now = snapshotWorld(g.world);
       const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
-      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls, host);
+      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;
       g.stats.waves++;
       g.stats.rerunFrames += calls.size;
       return again.frames;
-    } catch {
+    } catch (e) {
+      if (g.signal?.aborted) throw e;
       // A lost or failing device: the CPU gives the identical result.
       countFallback(g.stats, 'device-error');
       return undefined;

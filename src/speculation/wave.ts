@@ -27,10 +27,15 @@ export interface Wave {
   frames: Map<number, WaveFrame>;
 }
 
-/** The executors a wave runs on: the default room, and more room for frames that overflow it (when the engine escalates). */
+/**
+ * The executors a wave runs on: the default room; more room for frames that overflow
+ * it (when the engine escalates); and larger step budgets, tried in turn, for frames
+ * that ran out of the default one (gpu-route.ts: LONG_STEP_BUDGETS).
+ */
 export interface WaveExecutors {
   main: GpuCallExecutor;
   roomy?: GpuCallExecutor;
+  longer?: readonly GpuCallExecutor[];
 }
 
 /** The committed state in the executor's form (accounts share the world's storage maps: the executor only reads them). */
@@ -52,15 +57,17 @@ export interface WaveHost {
 
 /**
  * Runs every call at once against `snapshot`; frames that ran out of scratch run again,
- * together, with more room; frames that stopped at a precompile call get the host's
- * answers and run again, together, until none asks (host-calls.ts).
+ * together, with more room, and frames that ran out of steps with larger budgets;
+ * frames that stopped at a precompile call get the host's answers and run again,
+ * together, until none asks (host-calls.ts).
  */
-export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, version: number, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost): Promise<Wave> {
+export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, version: number, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
   if (calls.size === 0) return { snapshot, frames };
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
-  const results = await runRoomy(executors, block, snapshot, entries.map((e) => e.call));
+  const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), signal);
   for (let round = 0; host && round < MAX_HOST_ANSWERS; round++) {
+    signal?.throwIfAborted();
     const asked: number[] = [];
     for (let k = 0; k < entries.length; k++) {
       const request = results[k].hostCall;
@@ -72,21 +79,29 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
       asked.push(k);
     }
     if (asked.length === 0) break;
-    const again = await runRoomy(executors, block, snapshot, asked.map((k) => entries[k].call));
+    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), signal);
     asked.forEach((k, j) => (results[k] = again[j]));
   }
   entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], snapshot, version }));
   return { snapshot, frames };
 }
 
-async function runRoomy(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[]): Promise<GpuCallResult[]> {
+/**
+ * Frames that ran out of scratch run again with more room; frames that ran out of steps
+ * run again, from the start, with each larger budget in turn (a budget 16 times the
+ * one before wastes at most a fifteenth of the last run). The batch's abort signal is
+ * checked between runs: a dispatch cannot be stopped, so the budgets bound how long an
+ * abandoned batch keeps the GPU.
+ */
+async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], signal?: AbortSignal): Promise<GpuCallResult[]> {
   const results = await executors.main.execute(block, snapshot, calls);
-  if (executors.roomy) {
-    const overflowed = calls.flatMap((_, k) => (results[k].outcome === Outcome.ScratchExhausted ? [k] : []));
-    if (overflowed.length > 0) {
-      const again = await executors.roomy.execute(block, snapshot, overflowed.map((k) => calls[k]));
-      overflowed.forEach((k, j) => (results[k] = again[j]));
-    }
+  const steps: [number, GpuCallExecutor | undefined][] = [[Outcome.ScratchExhausted, executors.roomy], ...(executors.longer ?? []).map((e): [number, GpuCallExecutor] => [Outcome.BudgetExhausted, e])];
+  for (const [outcome, executor] of steps) {
+    const again = calls.flatMap((_, k) => (results[k].outcome === outcome ? [k] : []));
+    if (!executor || again.length === 0) continue;
+    signal?.throwIfAborted();
+    const rerun = await executor.execute(block, snapshot, again.map((k) => calls[k]));
+    again.forEach((k, j) => (results[k] = rerun[j]));
   }
   return results;
 }
