@@ -15,7 +15,7 @@ export const SPECULATIVE_ENGINES: Readonly<Record<SpeculativeEngineName, Specula
     ...COMMON,
     name: 'auto',
     description: 'parallel: GPU wave for frames, host rules for transfers, CPU workers for the rest; block-order validation reruns stale frames in GPU waves where that is cheaper and re-executes other conflicts; equal to sequential',
-    gpu: { kernel: 'auto', rerunStale: 'cheaper', escalateScratch: false, required: false },
+    gpu: { kernel: 'auto', rerunStale: 'cheaper', escalateScratch: true, required: false },
     workers: true,
     // Recovery costs about 0.5 ms a transaction: in larger batches the worker threads recover senders in parallel.
     decodeSignedUpTo: 256,
