@@ -39,12 +39,17 @@ export const RERUN_MAX_ENTRIES = 4096;
 
 /** Whether a rerun wave of frames with these step counts, over a state of `entries`, is expected to cost less than ethereumjs. */
 export function rerunCheaper(entries: number, steps: readonly number[]): boolean {
-  if (entries > RERUN_MAX_ENTRIES) return false;
+  if (!rerunEverCheaper(entries)) return false;
   const c = RERUN_COST;
   const total = steps.reduce((a, s) => a + s, 0) / 1000;
   const gpu = c.waveMs + (entries / 1000) * c.perThousandEntriesMs + total * c.gpuPerThousandStepsMs;
   const cpu = steps.length * c.txMs + total * c.cpuPerThousandStepsMs;
   return gpu <= cpu;
+}
+
+/** Whether some wave could be cheaper over a state of `entries`: within RERUN_MAX_ENTRIES. */
+export function rerunEverCheaper(entries: number): boolean {
+  return entries <= RERUN_MAX_ENTRIES;
 }
 
 export function stateEntries(snapshot: GpuStateSnapshot): number {

@@ -1,6 +1,6 @@
 import type { GpuBlockContext, GpuCall } from '../gpu/abi.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
-import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
+import { rerunCheaper, rerunEverCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
 import { prelude, type Prelude } from './prelude.js';
 import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
@@ -90,6 +90,8 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   // With a state source the snapshot holds only what was loaded: reruns would mostly read past it.
   if (g.route.rerunStale === 'never' || g.world.hasSource) return { wave };
   const entries = stateEntries(snapshot);
+  // No wave could pay for itself (its state upload alone): no rerun, and no choosing of waves at every stale frame.
+  if (g.route.rerunStale === 'cheaper' && !rerunEverCheaper(entries)) return { wave };
   const rerun = async (stale: Map<number, StaleFrame>): Promise<Map<number, WaveFrame> | undefined> => {
     const started = performance.now();
     try {

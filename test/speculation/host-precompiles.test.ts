@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FEES, SENDER_BALANCE, account, quantity, toBatch } from '../../bench/workloads/common.js';
-import { describeDifference, resultDifference } from '../../src/engine/compare.js';
-import { ReferenceEngine } from '../../src/engine/reference.js';
-import type { BatchResult, Hex, WireBatch } from '../../src/model/shapes.js';
+import type { Hex, WireBatch } from '../../src/model/shapes.js';
 import { bytesToHex } from '../../src/primitives/hex.js';
-import { parseBatch } from '../../src/wire/parse.js';
 import { asm } from '../gpu/asm.js';
 import { testRegistry } from '../support/registry.js';
+import { expectEqualToReference, speculation } from './helpers.js';
 
 /**
  * Precompile calls inside GPU frames: the kernel stops at each with a request, the
@@ -14,23 +12,9 @@ import { testRegistry } from '../support/registry.js';
  * (src/speculation/host-calls.ts); the transaction stays on the GPU, and every result
  * equals the reference's.
  */
-const reference = new ReferenceEngine();
 const registry = testRegistry();
 afterAll(() => registry.close());
 
-function speculation(r: BatchResult) {
-  if (r.stats.mode !== 'speculative') throw new Error(`engine ${r.stats.engine} ran sequentially`);
-  return r.stats.speculation;
-}
-
-async function expectEqual(w: WireBatch, engine: string) {
-  const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
-  const [want, got] = [await reference.execute(batch), await registry.get(engine).execute(batch)];
-  const d = resultDifference(want, got);
-  if (d) throw new Error(describeDifference(d));
-  expect(got.stateRoot).toEqual(want.stateRoot);
-  return got;
-}
 
 // sha256 and identity of a word from calldata, with value to identity; ecrecover of
 // zeros (success, no output); modexp with a length too large for the gas (a failing
@@ -61,14 +45,14 @@ function batch(modexp: boolean): WireBatch {
 describe('precompile calls inside GPU frames', () => {
   for (const engine of ['gpu', 'auto']) {
     it(`${engine}: sha256, identity with value and ecrecover answered by the host, the transaction on the GPU`, async () => {
-      const r = await expectEqual(batch(false), engine);
+      const r = await expectEqualToReference(registry, batch(false), engine);
       expect(r.stats.engines).toEqual({ gpu: 1 });
       expect(speculation(r).hostPrecompiles).toBe(3);
     }, 120_000);
   }
 
   it('gpu: a failing precompile run is not answered: the transaction runs on the CPU, with the same result', async () => {
-    const r = await expectEqual(batch(true), 'gpu');
+    const r = await expectEqualToReference(registry, batch(true), 'gpu');
     expect(r.stats.engines).toEqual({ cpu: 1 });
     expect(speculation(r).hostPrecompiles).toBe(3);
     expect(speculation(r).fallbacks['gpu:NeedsHost']).toBe(1);

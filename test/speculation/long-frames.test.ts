@@ -1,24 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FEES, SENDER_BALANCE, account, quantity, toBatch } from '../../bench/workloads/common.js';
-import { describeDifference, resultDifference } from '../../src/engine/compare.js';
-import { ReferenceEngine } from '../../src/engine/reference.js';
-import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
-import { parseBatch } from '../../src/wire/parse.js';
+import type { WireBatch } from '../../src/model/shapes.js';
 import { testRegistry } from '../support/registry.js';
+import { expectEqualToReference, speculation } from './helpers.js';
 
 /**
  * A frame past the default step budget (1,000,000 opcodes a dispatch) runs again on the
- * GPU with none, bounded by its gas (src/speculation/wave.ts: runEscalating), instead
- * of going to the CPU.
+ * GPU with larger budgets, the last bounded only by its gas (src/speculation/wave.ts:
+ * runEscalating), instead of going to the CPU.
  */
-const reference = new ReferenceEngine();
 const registry = testRegistry();
 afterAll(() => registry.close());
-
-function speculation(r: BatchResult) {
-  if (r.stats.mode !== 'speculative') throw new Error(`engine ${r.stats.engine} ran sequentially`);
-  return r.stats.speculation;
-}
 
 // JUMPDEST PUSH0 JUMP: 11 gas every 3 opcodes; a loop that never ends, so its transaction runs out of gas.
 const LOOP = account(0x100, 0);
@@ -37,10 +29,7 @@ function loops(gas: bigint, n: number): WireBatch {
 describe('frames past the step budget', () => {
   for (const engine of ['auto', 'gpu']) {
     it(`${engine}: loops of 5,000,000 gas (1.4 million opcodes each) run on the GPU to their end`, async () => {
-      const batch = parseBatch(loops(5_000_000n, 3));
-      const [want, got] = [await reference.execute(batch), await registry.get(engine).execute(batch)];
-      const d = resultDifference(want, got);
-      if (d) throw new Error(describeDifference(d));
+      const got = await expectEqualToReference(registry, loops(5_000_000n, 3), engine);
       expect(got.stats.engines).toEqual({ gpu: 3 });
       expect(speculation(got).fallbacks['gpu:BudgetExhausted']).toBeUndefined();
       expect(got.results.map((r) => r.gasUsed)).toEqual([5_000_000n, 5_000_000n, 5_000_000n]);

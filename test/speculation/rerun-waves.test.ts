@@ -1,34 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { erc20TransferBatch } from '../../bench/workloads/erc20.js';
-import { describeDifference, resultDifference } from '../../src/engine/compare.js';
-import { ReferenceEngine } from '../../src/engine/reference.js';
-import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
-import { parseBatch } from '../../src/wire/parse.js';
+import type { WireBatch } from '../../src/model/shapes.js';
 import { testRegistry } from '../support/registry.js';
+import { expectEqualToReference, speculation } from './helpers.js';
 
 /**
  * Stale frames rerun in GPU waves (src/speculation/rerun-wave.ts): independent
  * conflict chains advance together, one dispatch per link, and every result equals
  * the reference.
  */
-const reference = new ReferenceEngine();
 const small = { speculateFrom: 1, chunk: 8 };
 const registry = testRegistry({ runtime: { cpuWorkers: 2 }, overrides: { auto: small } });
 afterAll(() => registry.close());
 
-function speculation(r: BatchResult) {
-  if (r.stats.mode !== 'speculative') throw new Error(`engine ${r.stats.engine} ran sequentially`);
-  return r.stats.speculation;
-}
-
-async function expectEqual(w: WireBatch, engine: string) {
-  const batch = parseBatch({ ...w, options: { ...w.options, stateRoot: true } });
-  const [want, got] = [await reference.execute(batch), await registry.get(engine).execute(batch)];
-  const d = resultDifference(want, got);
-  if (d) throw new Error(describeDifference(d));
-  expect(got.stateRoot).toEqual(want.stateRoot);
-  return got;
-}
 
 /**
  * `chains` independent chains of `links` ERC-20 transfers each: link k of every chain
@@ -51,7 +35,7 @@ function chainedTransfers(chains: number, links: number): WireBatch {
 describe('rerun waves', () => {
   for (const engine of ['auto', 'gpu']) {
     it(`${engine}: 16 independent chains of 3 links commit in 3 waves, all on the GPU`, async () => {
-      const r = await expectEqual(chainedTransfers(16, 3), engine);
+      const r = await expectEqualToReference(registry, chainedTransfers(16, 3), engine);
       const s = speculation(r);
       expect(r.stats.engines).toEqual({ gpu: 48 });
       // The first wave, then one rerun wave per later link, each taking that link of every chain.
@@ -63,14 +47,14 @@ describe('rerun waves', () => {
   }
 
   it('auto: a hot recipient (one chain) is cheaper on the CPU than one dispatch per link', async () => {
-    const r = await expectEqual(erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'auto');
+    const r = await expectEqualToReference(registry, erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'auto');
     const s = speculation(r);
     expect(s.waves).toBe(1);
     expect(s.fallbacks['stale-cheaper-on-cpu']).toBe(23);
   }, 180_000);
 
   it('gpu: a hot recipient runs one wave per link, every result equal to the reference', async () => {
-    const r = await expectEqual(erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'gpu');
+    const r = await expectEqualToReference(registry, erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'gpu');
     const s = speculation(r);
     expect(s.waves).toBe(24);
     expect(s.gpuReruns).toBe(23);
