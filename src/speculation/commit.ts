@@ -1,8 +1,7 @@
 import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
-import { frameOf, pickRerunWave } from './rerun-wave.js';
-import type { StaleFrame } from './gpu-speculation.js';
+import { frameOf, pickRerunWave, type StaleFrame } from './rerun-wave.js';
 import { prelude, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';

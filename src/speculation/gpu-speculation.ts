@@ -8,6 +8,7 @@ import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame, type WaveHost } from './wave.js';
 import type { PrecompileRunner } from './host-calls.js';
+import type { StaleFrame } from './rerun-wave.js';
 import type { WorldState } from './world-state.js';
 
 export interface GpuSpeculation {
@@ -20,11 +21,6 @@ export interface GpuSpeculation {
   rerun?: (stale: Map<number, StaleFrame>) => Promise<Map<number, WaveFrame> | undefined>;
 }
 
-/** A frame to run again: from its start state now, with the steps its previous run took (what the cost estimate goes by). */
-export interface StaleFrame {
-  prelude: Prelude;
-  steps: number;
-}
 
 export interface GpuSpeculationInput {
   route: GpuRouteConfig;

@@ -1,6 +1,7 @@
 import { isSuccess, type OutcomeCode } from '../evm/outcome.js';
 import { bytesToHex } from '../primitives/hex.js';
 import type { Route } from './plan.js';
+import type { Prelude } from './prelude.js';
 import type { TxView } from './tx-view.js';
 import type { WaveFrame } from './wave.js';
 import type { WriteVersions } from './write-versions.js';
@@ -22,6 +23,12 @@ export interface RerunScope {
   /** Each transaction's newest frame, where a rerun replaced the first wave's. */
   latest: ReadonlyMap<number, WaveFrame>;
   versions: WriteVersions;
+}
+
+/** A frame to run again: from its start state now, with the steps its previous run took (what the cost estimate goes by). */
+export interface StaleFrame {
+  prelude: Prelude;
+  steps: number;
 }
 
 /** Frames one rerun wave takes at most (one dispatch group's worth of invocations on lavapipe and more). */

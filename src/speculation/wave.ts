@@ -3,7 +3,6 @@ import type { GpuCallExecutor } from '../gpu/executor.js';
 import { Outcome } from '../evm/outcome.js';
 import { answer, MAX_HOST_ANSWERS, type PrecompileRunner } from './host-calls.js';
 import type { CodeSource } from './gpu-call.js';
-import type { AccountOverlay } from './overlay.js';
 import type { WorldState } from './world-state.js';
 
 /**
@@ -39,13 +38,9 @@ export interface WaveExecutors {
 }
 
 /** The committed state in the executor's form (accounts share the world's storage maps: the executor only reads them). */
-export function snapshotWorld(world: WorldState, overlay?: AccountOverlay): GpuStateSnapshot {
+export function snapshotWorld(world: WorldState): GpuStateSnapshot {
   const accounts = new Map<string, GpuAccountState>();
   for (const [addr, a] of world.entries()) accounts.set(addr, a);
-  for (const [addr, a] of overlay?.changes() ?? []) {
-    if (!a) accounts.delete(addr);
-    else accounts.set(addr, { ...a, storage: accounts.get(addr)?.storage ?? new Map() });
-  }
   return { accounts };
 }
 
