@@ -1,7 +1,7 @@
 import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
-import { frameOf, pickRerunWave, type StaleFrame } from './rerun-wave.js';
+import { pickRerunWave, type Overlay, type StaleFrame } from './rerun-wave.js';
 import { prelude, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
@@ -34,7 +34,7 @@ export interface CommitContext {
   /** Milliseconds inside the commit loop, by what they were spent on. */
   clock: { validate: number; reexecute: number; wait: number; host: number };
   /** Runs stale frames again in one GPU wave, from the states they start from now; undefined when the engine does not. */
-  rerun?: (stale: Map<number, StaleFrame>) => Promise<Map<number, WaveFrame> | undefined>;
+  rerun?: (stale: Map<number, StaleFrame>, overlay: Overlay) => Promise<Map<number, WaveFrame> | undefined>;
   /** Each transaction's newest frame, where a rerun wave replaced the first wave's. */
   latest: Map<number, WaveFrame>;
   /** The CPU worker route, when the engine speculates on workers. */
@@ -118,24 +118,28 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
 }
 
 /**
- * The stale frame at `i` and the later frames that are stale already (rerun-wave.ts)
- * run again in one dispatch, each from its start state on the committed state now;
+ * The stale frame at `i` and the later frames ready to rerun (rerun-wave.ts) run again
+ * in one dispatch: the stale one from its start state on the committed state, the
+ * others from theirs on the state the commit is predicted to reach, with what the
+ * transactions predicted to hold write laid over the committed state;
  * their new frames replace the old ones for their own commits.
  */
 async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveFrame | undefined> {
   const th = performance.now();
-  const scope = { routes: c.plan.routes, views: c.views, latest: c.latest, versions: c.world.versions };
-  const stale = new Map<number, StaleFrame>([[i, { prelude: p, steps: frameOf(scope, i)?.result.steps ?? 0 }]]);
-  for (const j of pickRerunWave(scope, i)) {
-    if (j === i) continue;
-    const pj = prelude(c.rules!, c.views[j]!, c.inputs[j]!, c.world);
-    if (pj && pj.source.code.length > 0) stale.set(j, { prelude: pj, steps: frameOf(scope, j)!.result.steps });
-  }
+  const scope = { routes: c.plan.routes, views: c.views, inputs: c.inputs, rules: c.rules!, coinbase: c.coinbase, latest: c.latest, world: c.world };
+  const pick = pickRerunWave(scope, i, p);
   c.clock.host += performance.now() - th;
-  const frames = await c.rerun!(stale);
+  let frames = await c.rerun!(pick.frames, pick.overlay);
   for (const [j, f] of frames ?? []) c.latest.set(j, f);
+  const again = frames?.get(i);
+  if (!again || frameHolds(again, p) || pick.frames.size === 1) return again;
+  // Its rerun read what the overlay predicts for a later transaction: alone on the committed state, it holds.
+  frames = await c.rerun!(new Map([[i, pick.frames.get(i)!]]), NO_OVERLAY);
+  if (frames?.get(i)) c.latest.set(i, frames.get(i)!);
   return frames?.get(i);
 }
+
+const NO_OVERLAY = { accounts: new Map(), slots: new Map() };
 
 const frame: Handler<'frame'> = (c, i, route) => onHost(c, i, route.frame, 'stale-or-unplain-frame');
 const transfer: Handler<'transfer'> = (c, i) => onHost(c, i, undefined, 'unplain-transfer');

@@ -28,28 +28,16 @@ export interface GpuRouteConfig {
  * transactions): a wave packs and uploads the whole committed state (accounts plus
  * slots), then runs its frames; ethereumjs pays a fixed cost per transaction, then its
  * steps. Steps are those of the frame's previous run.
- *
- * Waves are not taken past RERUN_MAX_ENTRIES at all: there the whole-state pack of
- * every wave, and the garbage it leaves, slowed the exec thread's re-executions more
- * than the wave saved (uniswap-swap at 2,000 transactions, 5,200 entries: 15% slower
- * with waves). A state resident on the device, updated by deltas, lifts this.
  */
 export const RERUN_COST = { waveMs: 4, perThousandEntriesMs: 1.6, gpuPerThousandStepsMs: 0.5, txMs: 2.5, cpuPerThousandStepsMs: 1.6 } as const;
-export const RERUN_MAX_ENTRIES = 4096;
 
 /** Whether a rerun wave of frames with these step counts, over a state of `entries`, is expected to cost less than ethereumjs. */
 export function rerunCheaper(entries: number, steps: readonly number[]): boolean {
-  if (!rerunEverCheaper(entries)) return false;
   const c = RERUN_COST;
   const total = steps.reduce((a, s) => a + s, 0) / 1000;
   const gpu = c.waveMs + (entries / 1000) * c.perThousandEntriesMs + total * c.gpuPerThousandStepsMs;
   const cpu = steps.length * c.txMs + total * c.cpuPerThousandStepsMs;
   return gpu <= cpu;
-}
-
-/** Whether some wave could be cheaper over a state of `entries`: within RERUN_MAX_ENTRIES. */
-export function rerunEverCheaper(entries: number): boolean {
-  return entries <= RERUN_MAX_ENTRIES;
 }
 
 export function stateEntries(snapshot: GpuStateSnapshot): number {

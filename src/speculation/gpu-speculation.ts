@@ -1,6 +1,6 @@
 import type { GpuBlockContext, GpuCall } from '../gpu/abi.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
-import { rerunCheaper, rerunEverCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
+import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
 import { prelude, type Prelude } from './prelude.js';
 import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
@@ -8,7 +8,7 @@ import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame, type WaveHost } from './wave.js';
 import type { PrecompileRunner } from './host-calls.js';
-import type { StaleFrame } from './rerun-wave.js';
+import type { Overlay, StaleFrame } from './rerun-wave.js';
 import type { WorldState } from './world-state.js';
 
 export interface GpuSpeculation {
@@ -18,7 +18,7 @@ export interface GpuSpeculation {
    * moment, each from its own start state (its prelude); undefined when the engine does
    * not rerun on the GPU, or the wave is not worth its state upload (gpu-route.ts, rerunCheaper).
    */
-  rerun?: (stale: Map<number, StaleFrame>) => Promise<Map<number, WaveFrame> | undefined>;
+  rerun?: (stale: Map<number, StaleFrame>, overlay: Overlay) => Promise<Map<number, WaveFrame> | undefined>;
 }
 
 
@@ -77,7 +77,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
   const host: WaveHost = { run: g.precompiles, answered: 0 };
-  const wave = await runWave(g.executors, g.block, snapshot, g.world.versions.now, calls, host, g.signal);
+  const wave = await runWave(g.executors, g.block, snapshot, calls, host, g.signal);
   g.stats.hostPrecompiles = host.answered;
   g.timings.gpu = performance.now() - t;
   g.stats.waves = calls.size > 0 ? 1 : 0;
@@ -86,9 +86,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   // With a state source the snapshot holds only what was loaded: reruns would mostly read past it.
   if (g.route.rerunStale === 'never' || g.world.hasSource) return { wave };
   const entries = stateEntries(snapshot);
-  // No wave could pay for itself (its state upload alone): no rerun, and no choosing of waves at every stale frame.
-  if (g.route.rerunStale === 'cheaper' && !rerunEverCheaper(entries)) return { wave };
-  const rerun = async (stale: Map<number, StaleFrame>): Promise<Map<number, WaveFrame> | undefined> => {
+  const rerun = async (stale: Map<number, StaleFrame>, overlay: Overlay): Promise<Map<number, WaveFrame> | undefined> => {
     const started = performance.now();
     try {
       // The state's size as the batch started: commits change it little.
@@ -96,9 +94,9 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
         countFallback(g.stats, 'stale-cheaper-on-cpu');
         return undefined;
       }
-      const now = snapshotWorld(g.world);
+      const now = snapshotWorld(g.world, overlay);
       const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
-      const again = await runWave(g.executors, g.block, now, g.world.versions.now, calls, host, g.signal);
+      const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;
       g.stats.waves++;
       g.stats.rerunFrames += calls.size;

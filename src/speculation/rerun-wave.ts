@@ -1,41 +1,65 @@
-import { isSuccess, type OutcomeCode } from '../evm/outcome.js';
 import { bytesToHex } from '../primitives/hex.js';
 import type { Route } from './plan.js';
-import type { Prelude } from './prelude.js';
+import { prelude, type Prelude } from './prelude.js';
+import { PredictedState, type Overlay } from './predicted-state.js';
+import type { HostRules, TxInputs } from './rules.js';
+import { frameWrites, writesWithoutFrame } from './settle.js';
 import type { TxView } from './tx-view.js';
+import { frameHolds } from './validate.js';
 import type { WaveFrame } from './wave.js';
-import type { WriteVersions } from './write-versions.js';
+import type { StateReader } from './world-state.js';
 
 /**
- * Which frames a rerun wave takes. When the ordered commit reaches a stale frame, the
- * GPU runs it again against the committed state; in the same dispatch it runs every
- * later frame that is already stale now (something it read was committed after its
- * run) and that reads nothing an uncommitted transaction between them is expected to
- * write. Those are the frames whose rerun against today's state is likely to hold when
- * the commit reaches them: independent conflict chains advance one link per wave
- * together, instead of one dispatch (or one ethereumjs run) per stale transaction.
- * The choice only predicts; every rerun result is validated at its commit like any
- * other frame (validate.ts), so a wrong guess costs a rerun, never exactness.
+ * Which frames a rerun wave takes, and what they see. When the ordered commit reaches
+ * a stale frame, the GPU runs it again against the committed state; in the same
+ * dispatch it runs the later frames whose reruns are expected to hold when the commit
+ * reaches them. To find those, the batch after the stale frame is swept in order as the
+ * commit would walk it, with the host's own rules (prelude, validate, settle) on a
+ * predicted state (predicted-state.ts):
+ * - a transaction *holds* when it reads nothing an uncertain transaction before it may
+ *   write and its newest frame holds on the predicted state; its writes are laid over
+ *   the prediction;
+ * - a frame is *ready* to rerun when it reads nothing uncertain but does not hold: it
+ *   reruns from its start state on the prediction, with the prediction's writes laid
+ *   over the committed state, so that it sees what the earlier holding transactions
+ *   write (a pool's second swap reruns over its first swap before that commits);
+ * - any other transaction *waits*: it reads what an uncertain one may write.
+ * Ready and waiting transactions are uncertain: what they wrote, and read, may change.
+ * Independent conflict chains thus advance one link per wave together, instead of one
+ * dispatch, or one ethereumjs run, per stale transaction.
+ * The sweep only predicts; every rerun result is validated at its commit like any other
+ * frame (validate.ts), so a wrong guess costs a rerun, never exactness.
  */
 export interface RerunScope {
   routes: readonly Route[];
   views: readonly (TxView | undefined)[];
+  inputs: readonly (TxInputs | undefined)[];
+  rules: HostRules;
+  coinbase: string;
   /** Each transaction's newest frame, where a rerun replaced the first wave's. */
   latest: ReadonlyMap<number, WaveFrame>;
-  versions: WriteVersions;
+  /** The committed state. */
+  world: StateReader;
 }
 
-/** A frame to run again: from its start state now, with the steps its previous run took (what the cost estimate goes by). */
+/** A frame to run again: from its start state, with the steps its previous run took (what the cost estimate goes by). */
 export interface StaleFrame {
   prelude: Prelude;
   steps: number;
 }
 
-/** Frames one rerun wave takes at most (one dispatch group's worth of invocations on lavapipe and more). */
-export const RERUN_WAVE_MAX_FRAMES = 1024;
-/** How far past the stale frame a wave looks for others, and after how many frames in a row that it does not take it stops (a hot contract's chain: every later frame waits on an earlier one). */
-export const RERUN_WAVE_WINDOW = 1024;
+/** Frames one rerun wave takes at most. */
+export const RERUN_WAVE_MAX_FRAMES = 4096;
+/** How far past the stale frame the sweep looks: it costs about what the commit of as many transactions does. */
+export const RERUN_WAVE_WINDOW = 2048;
+/**
+ * After how many transactions in a row that it does not take the sweep stops: this
+ * many, and more as the wave fills (the ready frames of many independent chains are
+ * spread over the batch). A hot contract's chain, where every later transaction waits
+ * on an earlier one, stops it early.
+ */
 export const RERUN_WAVE_MISSES = 64;
+const MISSES_PER_PICK = 16;
 
 export function frameOf(s: Pick<RerunScope, 'routes' | 'latest'>, index: number): WaveFrame | undefined {
   const route = s.routes[index];
@@ -45,88 +69,133 @@ export function frameOf(s: Pick<RerunScope, 'routes' | 'latest'>, index: number)
 /** A frame's reads and writes as keys, made once per frame: `a:` accounts, `s:` slots. */
 interface FrameKeys {
   /** Accounts read, changed or given as start state. */
-  accounts: string[];
   accountKeys: string[];
   slots: { addr: string; slot: bigint; key: string }[];
-  emptyReads: string[];
   /** What the frame wrote: accounts changed, created or destroyed, and slots. */
   writes: string[];
 }
 
 const cache = new WeakMap<WaveFrame, FrameKeys>();
-const senders = new WeakMap<TxView, string>();
 
 function keysOf(frame: WaveFrame): FrameKeys {
   let k = cache.get(frame);
   if (k) return k;
   const r = frame.result;
-  const accounts = new Set<string>();
-  for (const a of r.accountReads) accounts.add(bytesToHex(a));
-  for (const a of r.accounts) accounts.add(bytesToHex(a.address));
+  const accounts = new Set<string>(frame.seen.keys());
   for (const o of frame.call.overrides ?? []) accounts.add(bytesToHex(o.address));
+  for (const a of frame.emptySeen.keys()) accounts.add(a);
   const slots = r.storageReads.map((read) => {
     const addr = bytesToHex(read.address);
     return { addr, slot: read.slot, key: `s:${addr}:${read.slot}` };
   });
   const writes = r.accounts.filter((a) => a.written || a.created || a.destroyed).map((a) => `a:${bytesToHex(a.address)}`);
   for (const w of r.storageWrites) writes.push(`s:${bytesToHex(w.address)}:${w.slot}`);
-  k = { accounts: [...accounts], accountKeys: [...accounts].map((a) => `a:${a}`), slots, emptyReads: r.storageEmptyReads.map(bytesToHex), writes };
+  k = { accountKeys: [...accounts].map((a) => `a:${a}`), slots, writes };
   cache.set(frame, k);
   return k;
 }
 
-function senderKey(view: TxView): string {
-  let k = senders.get(view);
-  if (k === undefined) senders.set(view, (k = `a:${bytesToHex(view.tx.from)}`));
-  return k;
-}
-
-/** Whether something the frame read from its snapshot (or its own start state) was committed after its run. */
-export function staleNow(frame: WaveFrame, v: WriteVersions): boolean {
-  const since = frame.version;
-  const k = keysOf(frame);
-  for (const a of k.accounts) if (v.accountSince(a, since)) return true;
-  for (const r of k.slots) if (v.slotSince(r.addr, r.slot, since)) return true;
-  for (const a of k.emptyReads) if (v.storageSince(a, since)) return true;
-  return false;
-}
-
 /**
- * Adds the keys a transaction is expected to write: its sender, and what its newest
- * frame wrote; when that frame is stale or did not succeed, what it read too (a rerun
- * may write what the stale run only read: a swap that reverted for want of its input).
- * Nothing more is known of one that runs no frame; a wrong guess only costs a rerun.
+ * Marks uncertain what a transaction that does not hold may write: its sender, the
+ * account it sends value to, and what its newest frame wrote and read (a rerun may write what
+ * the stale run only read: a swap that reverted for want of its input). Nothing more is
+ * known of one that runs no frame; a wrong guess only costs a rerun.
  */
-function expectWrites(frame: WaveFrame | undefined, view: TxView | undefined, doubtful: boolean, into: Set<string>): void {
-  if (view) into.add(senderKey(view));
+function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: Set<string>, senderKnown = false): void {
+  if (view && !senderKnown) into.add(`a:${bytesToHex(view.tx.from)}`);
+  if (inputs && view && view.tx.value > 0n) into.add(`a:${inputs.to}`);
   if (!frame) return;
   const k = keysOf(frame);
   for (const w of k.writes) into.add(w);
-  if (doubtful || !isSuccess(frame.result.outcome as OutcomeCode)) for (const r of k.slots) into.add(r.key);
+  for (const r of k.slots) into.add(r.key);
 }
 
-function readsAny(frame: WaveFrame, keys: Set<string>): boolean {
+function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: Set<string>): boolean {
+  if (keys.has(`a:${inputs.from}`) || keys.has(`a:${inputs.to}`)) return true;
+  if (!frame) return false;
   const k = keysOf(frame);
   for (const a of k.accountKeys) if (keys.has(a)) return true;
   for (const r of k.slots) if (keys.has(r.key)) return true;
   return false;
 }
 
-/** The stale frame at `index` and the later frames its wave should run with it, in batch order. */
-export function pickRerunWave(s: RerunScope, index: number): number[] {
-  const picked = [index];
-  const pending = new Set<string>();
-  expectWrites(frameOf(s, index), s.views[index], true, pending);
+/** The writes a transaction is predicted to commit, where its run holds on the prediction (storage wipes are not predicted). */
+function holdingWrites(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | undefined) {
+  const view = s.views[j]!;
+  const runsNoFrame = p.source.code.length === 0 && (!p.inputs.isCreate || view.tx.data.length === 0);
+  if (runsNoFrame) return writesWithoutFrame(s.rules, view, p).writes;
+  if (!frame || !frameHolds(frame, p)) return undefined;
+  const w = frameWrites(s.rules, view, p, frame.result)?.writes;
+  return w && w.wiped.length === 0 ? w : undefined;
+}
+
+export type { Overlay };
+
+/**
+ * A frame that reruns leaves its sender as its previous run did, most likely: the nonce
+ * one up, the gas the same. Laying that over the prediction lets the sender's next
+ * transaction rerun in the same wave (an ERC-20 transfer and the swap that spends it)
+ * instead of waiting a wave for its sender; a wrong guess fails that frame's validation.
+ */
+function guessSender(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | undefined, predicted: PredictedState): boolean {
+  if (!frame) return false;
+  const w = frameWrites(s.rules, s.views[j]!, p, frame.result)?.writes;
+  const sender = w?.accounts.find(([a]) => a === p.inputs.from);
+  if (!sender || w!.accounts.length !== 1 && keysOf(frame).writes.includes(`a:${p.inputs.from}`)) return false;
+  predicted.apply({ wiped: [], storage: [], accounts: [sender] }, j);
+  return true;
+}
+
+export interface RerunPick {
+  /** The stale frame and the ready ones, in batch order, each with its start state on the prediction. */
+  frames: Map<number, StaleFrame>;
+  overlay: Overlay;
+}
+
+/** The stale frame at `index` (starting as `p` says), the later frames ready to rerun with it, and the overlay they run over. */
+export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPick {
+  const picked = new Map<number, StaleFrame>([[index, { prelude: p, steps: frameOf(s, index)?.result.steps ?? 0 }]]);
+  const uncertain = new Set<string>();
+  const predicted = new PredictedState(s.world, s.coinbase);
+  markUncertain(frameOf(s, index), s.inputs[index], s.views[index], uncertain);
   const end = Math.min(s.routes.length, index + 1 + RERUN_WAVE_WINDOW);
   let misses = 0;
-  for (let j = index + 1; j < end && picked.length < RERUN_WAVE_MAX_FRAMES && misses < RERUN_WAVE_MISSES; j++) {
+  for (let j = index + 1; j < end && picked.size < RERUN_WAVE_MAX_FRAMES && misses < RERUN_WAVE_MISSES + MISSES_PER_PICK * picked.size; j++) {
+    const route = s.routes[j];
     const frame = frameOf(s, j);
-    const stale = frame !== undefined && staleNow(frame, s.versions);
-    if (stale && !readsAny(frame, pending)) {
-      picked.push(j);
+    const inputs = s.inputs[j];
+    const onHost = route.kind === 'frame' || route.kind === 'transfer' || s.latest.has(j);
+    const pj = onHost && inputs && !readsAny(frame, inputs, uncertain) ? prelude(s.rules, s.views[j]!, inputs, predicted) : undefined;
+    const writes = pj && holdingWrites(s, j, pj, frame);
+    misses++;
+    if (writes) {
+      predicted.apply(writes, j);
+      continue;
+    }
+    let senderKnown = false;
+    if (pj && pj.source.code.length > 0) {
+      picked.set(j, { prelude: pj, steps: frame?.result.steps ?? 0 });
       misses = 0;
-    } else misses++;
-    expectWrites(frame, s.views[j], stale, pending);
+      senderKnown = guessSender(s, j, pj, frame, predicted);
+    }
+    markUncertain(frame, inputs, s.views[j], uncertain, senderKnown);
   }
-  return picked;
+  // The stale frame must see the committed state: what it read stays out of the overlay
+  // (commit.ts reruns it alone if its rerun strays into the overlay all the same).
+  const stale = frameOf(s, index);
+  const withheld = new Set<string>();
+  if (stale) {
+    const k = keysOf(stale);
+    for (const a of k.accountKeys) if (predicted.writer(a.slice(2)) !== undefined) withheld.add(a);
+    for (const r of k.slots) if (predicted.writer(r.addr, r.slot) !== undefined) withheld.add(r.key);
+  }
+  // A frame that reads what the overlay withholds, or what a later holding transaction writes, would see the wrong version: it waits for a later wave.
+  const late = (key: string, writer: number | undefined, j: number) => withheld.has(key) || (writer ?? -1) > j;
+  for (const j of picked.keys()) {
+    const frame = j === index ? undefined : frameOf(s, j);
+    const k = frame && keysOf(frame);
+    if (k && (k.accountKeys.some((a) => late(a, predicted.writer(a.slice(2)), j)) || k.slots.some((r) => late(r.key, predicted.writer(r.addr, r.slot), j)))) picked.delete(j);
+  }
+  if (stale) predicted.forget(keysOf(stale).accountKeys.map((a) => a.slice(2)), keysOf(stale).slots);
+  return { frames: picked, overlay: predicted.overlay() };
 }

@@ -44,6 +44,12 @@ function accountsAfter(layer: [string, AccountState | null][], from: string, ref
  * that is empty is removed (or never made).
  */
 export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p: Prelude): HostCommit {
+  const { writes, gasUsed } = writesWithoutFrame(r, view, p);
+  return { tx: executed(r, index, view, p, gasUsed, [], EMPTY, undefined, 'host'), writes };
+}
+
+/** What settleWithoutFrame commits, without the receipt: the rerun waves' sweep predicts the state with it (rerun-wave.ts). */
+export function writesWithoutFrame(r: HostRules, view: TxView, p: Prelude): { writes: TxWrites; gasUsed: bigint } {
   const { inputs } = p;
   const s = settleGas(r.gas, view.tx.gas, inputs.intrinsic, p.authRefund, inputs.floor, inputs.gasPrice, inputs.minerPerGas);
   const accounts = accountsAfter(p.atStart.changes(), inputs.from, s.refundToSender);
@@ -51,7 +57,7 @@ export function settleWithoutFrame(r: HostRules, index: number, view: TxView, p:
     const recipient = p.atStart.account(inputs.to);
     if (recipient && recipient.nonce === 0n && recipient.balance === 0n && recipient.code.length === 0) accounts.push([inputs.to, null]);
   }
-  return { tx: executed(r, index, view, p, s.gasUsed, [], EMPTY, undefined, 'host'), writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee } };
+  return { gasUsed: s.gasUsed, writes: { wiped: [], storage: [], accounts, coinbaseDelta: s.fee } };
 }
 
 /**
@@ -95,6 +101,19 @@ function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][
  * needs the host, a negative refund, a create whose code deposit fails.
  */
 export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
+  const settled = frameWrites(r, view, p, frame);
+  if (!settled) return undefined;
+  const outcome = frame.outcome as OutcomeCode;
+  const logs: RawLog[] = isSuccess(outcome) ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
+  const message = ethereumjsErrorOf(outcomeName(outcome));
+  return {
+    tx: executed(r, index, view, p, settled.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
+    writes: settled.writes,
+  };
+}
+
+/** What settleFrame commits, without the receipt: the rerun waves' sweep predicts the state with it (rerun-wave.ts). */
+export function frameWrites(r: HostRules, view: TxView, p: Prelude, frame: GpuCallResult): { writes: TxWrites; gasUsed: bigint } | undefined {
   const { inputs } = p;
   const outcome = frame.outcome as OutcomeCode;
   if (needsHost(outcome) || frame.refund < 0n || unsettled(r, frame, p)) return undefined;
@@ -119,10 +138,5 @@ export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelud
       list.push([w.slot, w.value]);
     }
   }
-  const logs: RawLog[] = ok ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
-  const message = ethereumjsErrorOf(outcomeName(outcome));
-  return {
-    tx: executed(r, index, view, p, s.gasUsed, logs, frame.returnData, message === undefined ? undefined : canonicalEvmError(message), 'gpu'),
-    writes: { wiped: after.wiped, storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee },
-  };
+  return { gasUsed: s.gasUsed, writes: { wiped: after.wiped, storage: [...storage], accounts: accountsAfter(layer, inputs.from, s.refundToSender), coinbaseDelta: s.fee } };
 }

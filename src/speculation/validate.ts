@@ -19,14 +19,10 @@ import type { WaveFrame } from './wave.js';
  * across every frame the call entered.
  */
 export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
-  const snapshot = frame.snapshot;
   if (frame.source.key !== p.source.key) return false;
   // The accounts the frames changed too: their final state was computed from the
   // snapshot's (a failed balance check writes nothing, so the kernel marks it a read).
-  const seen = new Set([...frame.result.accountReads, ...frame.result.accounts.map((a) => a.address)].map(bytesToHex));
-  const overrides = new Map((frame.call.overrides ?? []).map((o) => [bytesToHex(o.address), o]));
-  for (const addr of seen) {
-    const then = overrides.get(addr) ?? snapshot.accounts.get(addr);
+  for (const [addr, then] of frame.seen) {
     const now = p.atStart.account(addr);
     if (!then || !now) {
       if (then || now) return false;
@@ -36,10 +32,7 @@ export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(bytesToHex(read.address), read.slot) !== read.value) return false;
   // A create's collision check read whether the address has storage (EIP-7610).
-  for (const a of frame.result.storageEmptyReads) {
-    const then = snapshot.accounts.get(bytesToHex(a));
-    if ([...(then?.storage.values() ?? [])].some((v) => v !== 0n) === p.atStart.storageEmpty(bytesToHex(a))) return false;
-  }
+  for (const [addr, empty] of frame.emptySeen) if (empty !== p.atStart.storageEmpty(addr)) return false;
   return true;
 }
 

@@ -1,8 +1,10 @@
 import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from '../gpu/abi.js';
 import type { GpuCallExecutor } from '../gpu/executor.js';
 import { Outcome } from '../evm/outcome.js';
+import { bytesToHex } from '../primitives/hex.js';
 import { answer, MAX_HOST_ANSWERS, type PrecompileRunner } from './host-calls.js';
 import type { CodeSource } from './gpu-call.js';
+import type { Overlay } from './predicted-state.js';
 import type { WorldState } from './world-state.js';
 
 /**
@@ -16,13 +18,36 @@ export interface WaveFrame {
   /** The code it ran: a commit compares it with the code the transaction starts now. */
   source: CodeSource;
   result: GpuCallResult;
-  /** The state it ran against, and the world's write version then (WriteVersions). */
-  snapshot: GpuStateSnapshot;
-  version: number;
+  /**
+   * What the run read of accounts (its overrides first, then the snapshot; undefined:
+   * absent) and of storage emptiness, kept so that a commit can judge the frame
+   * without the snapshot: a wave's snapshot is freed once the wave has run.
+   */
+  seen: ReadonlyMap<string, AccountSeen | undefined>;
+  emptySeen: ReadonlyMap<string, boolean>;
+}
+
+export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'>;
+
+/** What the frame read of accounts and of storage emptiness, as its run saw them. */
+function seenBy(call: GpuCall, result: GpuCallResult, snapshot: GpuStateSnapshot): Pick<WaveFrame, 'seen' | 'emptySeen'> {
+  const overrides = new Map((call.overrides ?? []).map((o) => [bytesToHex(o.address), o]));
+  const seen = new Map<string, AccountSeen | undefined>();
+  for (const a of [...result.accountReads, ...result.accounts.map((c) => c.address)]) {
+    const addr = bytesToHex(a);
+    if (seen.has(addr)) continue;
+    const then = overrides.get(addr) ?? snapshot.accounts.get(addr);
+    seen.set(addr, then && { balance: then.balance, nonce: then.nonce, codeHash: then.codeHash });
+  }
+  const emptySeen = new Map<string, boolean>();
+  for (const a of result.storageEmptyReads) {
+    const addr = bytesToHex(a);
+    emptySeen.set(addr, ![...(snapshot.accounts.get(addr)?.storage.values() ?? [])].some((v) => v !== 0n));
+  }
+  return { seen, emptySeen };
 }
 
 export interface Wave {
-  snapshot: GpuStateSnapshot;
   frames: Map<number, WaveFrame>;
 }
 
@@ -37,10 +62,24 @@ export interface WaveExecutors {
   longer?: readonly GpuCallExecutor[];
 }
 
-/** The committed state in the executor's form (accounts share the world's storage maps: the executor only reads them). */
-export function snapshotWorld(world: WorldState): GpuStateSnapshot {
+/**
+ * The committed state in the executor's form (accounts share the world's storage maps:
+ * the executor only reads them), with a rerun wave's overlay laid over it where given
+ * (rerun-wave.ts): accounts replaced or deleted, slots written. Slots of accounts that
+ * end up absent are left out: a frame that reads them fails its validation.
+ */
+export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSnapshot {
   const accounts = new Map<string, GpuAccountState>();
   for (const [addr, a] of world.entries()) accounts.set(addr, a);
+  if (!overlay) return { accounts };
+  for (const [addr, a] of overlay.accounts) {
+    if (!a) accounts.delete(addr);
+    else accounts.set(addr, { ...a, storage: accounts.get(addr)?.storage ?? new Map() });
+  }
+  for (const [addr, slots] of overlay.slots) {
+    const a = accounts.get(addr);
+    if (a) accounts.set(addr, { ...a, storage: new Map([...a.storage, ...slots]) });
+  }
   return { accounts };
 }
 
@@ -56,9 +95,9 @@ export interface WaveHost {
  * frames that stopped at a precompile call get the host's answers and run again,
  * together, until none asks (host-calls.ts).
  */
-export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, version: number, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
+export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
-  if (calls.size === 0) return { snapshot, frames };
+  if (calls.size === 0) return { frames };
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
   const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), signal);
   for (let round = 0; host && round < MAX_HOST_ANSWERS; round++) {
@@ -77,8 +116,8 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
     const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), signal);
     asked.forEach((k, j) => (results[k] = again[j]));
   }
-  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], snapshot, version }));
-  return { snapshot, frames };
+  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], ...seenBy(e.call, results[k], snapshot) }));
+  return { frames };
 }
 
 /**

@@ -37,7 +37,7 @@ export class WorldState implements StateReader {
 
   /** entries()' storage of accounts with written slots, as of a version: callers only read it. */
   private readonly merged = new Map<string, { version: number; storage: Map<bigint, bigint> }>();
-  /** When each account and slot was last written, in commits. */
+  /** When each account's storage was last written, in commits. */
   readonly versions = new WriteVersions();
 
   /** Read through the source: accounts (null: absent) and slots. */
@@ -152,26 +152,24 @@ export class WorldState implements StateReader {
         if (was !== 0n) count--;
         if (value !== 0n) count++;
         m.set(slot, value);
-        this.versions.slot(addr, slot);
       }
       this.nonZero.set(addr, count);
+      this.versions.storage(addr);
     }
     for (const [addr, account] of w.accounts) {
       if (account === null) this.wipe(addr);
       this.accounts.set(addr, account);
-      this.versions.account(addr);
     }
     if (w.coinbaseDelta !== undefined) {
       const now = this.account(coinbase);
       const balance = (now?.balance ?? 0n) + w.coinbaseDelta;
       const empty = balance === 0n && (now?.nonce ?? 0n) === 0n && (now === undefined || now.code.length === 0);
-      this.versions.account(coinbase);
       this.accounts.set(coinbase, empty ? null : { nonce: now?.nonce ?? 0n, balance, codeHash: now?.codeHash ?? KECCAK256_NULL, code: now?.code ?? EMPTY });
     }
   }
 
   private wipe(addr: string): void {
-    this.versions.wipe(addr);
+    this.versions.storage(addr);
     this.wiped.add(addr);
     this.slots.set(addr, new Map());
     this.nonZero.set(addr, 0);

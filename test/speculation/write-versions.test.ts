@@ -9,29 +9,24 @@ const COINBASE = '0x' + 'cc'.repeat(20);
 const account = (storage: [bigint, bigint][] = []): Account => ({ nonce: 1n, balance: 5n, code: new Uint8Array(0), storage: new Map(storage) });
 const state = (balance: bigint) => ({ nonce: 1n, balance, codeHash: KECCAK256_NULL, code: new Uint8Array(0) });
 
-describe('the committed state remembers when it was written', () => {
-  it('marks accounts, slots and wipes with the commit that wrote them', () => {
+describe('the committed state remembers when storage was written', () => {
+  it('marks storage with the commit that wrote a slot of it or wiped it', () => {
     const w = new WorldState(new Map([[A, account([[1n, 7n]])], [B, account()]]));
     const v0 = w.versions.now;
     w.apply({ wiped: [], storage: [[A, [[2n, 9n]]]], accounts: [] }, COINBASE);
     const v1 = w.versions.now;
     expect(v1).toBe(v0 + 1);
-    expect(w.versions.slotSince(A, 2n, v0)).toBe(true);
-    expect(w.versions.slotSince(A, 1n, v0)).toBe(false);
     expect(w.versions.storageSince(A, v0)).toBe(true);
-    expect(w.versions.accountSince(A, v0)).toBe(false);
-    expect(w.versions.slotSince(A, 2n, v1)).toBe(false);
+    expect(w.versions.storageSince(A, v1)).toBe(false);
 
+    // Accounts written, the coinbase paid: no storage changed.
     w.apply({ wiped: [], storage: [], accounts: [[B, state(6n)]], coinbaseDelta: 3n }, COINBASE);
-    expect(w.versions.accountSince(B, v1)).toBe(true);
-    expect(w.versions.accountSince(COINBASE, v1)).toBe(true);
     expect(w.versions.storageSince(B, v1)).toBe(false);
+    expect(w.versions.storageSince(A, v1)).toBe(false);
 
-    // A wipe makes every slot of the account newer, the ones never written too.
     const v2 = w.versions.now;
     w.apply({ wiped: [A], storage: [], accounts: [] }, COINBASE);
-    expect(w.versions.slotSince(A, 1n, v2)).toBe(true);
-    expect(w.versions.slotSince(A, 12345n, v2)).toBe(true);
+    expect(w.versions.storageSince(A, v2)).toBe(true);
   });
 
   it('snapshots see each commit: entries() merges an account again once its storage changed', () => {
