@@ -37,6 +37,13 @@ export interface CommitContext {
   rerun?: (stale: Map<number, StaleFrame>, overlay: Overlay) => Promise<Map<number, WaveFrame> | undefined>;
   /** Each transaction's newest frame, where a rerun wave replaced the first wave's. */
   latest: Map<number, WaveFrame>;
+  /**
+   * Stale frames that skip the rerun sweep: after a sweep that found no frame to go with
+   * the stale one and whose solo wave was declined as dearer than ethereumjs (a hot
+   * contract's chain), the next stale frames skip it, twice as many after each such
+   * sweep (at most SWEEP_BACKOFF_MAX), none again once a wave is taken.
+   */
+  backoff?: { skip: number; next: number };
   /** The CPU worker route, when the engine speculates on workers. */
   workers?: WorkerSpeculation;
   /** Called before each transaction: yields to the event loop now and then, and throws once the batch is abandoned (engine/pace.ts). */
@@ -101,7 +108,7 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   let done = runsNoFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
   let rerun = done !== undefined && !runsNoFrame && c.latest.has(i);
   c.clock.host += performance.now() - th;
-  if (!done && p && !runsNoFrame && c.rerun) {
+  if (!done && p && !runsNoFrame && c.rerun && !skipsSweep(c)) {
     const again = await rerunWave(c, i, p);
     done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again.result) : undefined;
     rerun = done !== undefined;
@@ -130,6 +137,9 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
   const pick = pickRerunWave(scope, i, p);
   c.clock.host += performance.now() - th;
   let frames = await c.rerun!(pick.frames, pick.overlay);
+  const b = (c.backoff ??= { skip: 0, next: 1 });
+  if (frames) b.next = 1;
+  else if (pick.frames.size === 1) [b.skip, b.next] = [b.next, Math.min(2 * b.next, SWEEP_BACKOFF_MAX)];
   for (const [j, f] of frames ?? []) c.latest.set(j, f);
   const again = frames?.get(i);
   if (!again || frameHolds(again, p) || pick.frames.size === 1) return again;
@@ -137,6 +147,15 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
   frames = await c.rerun!(new Map([[i, pick.frames.get(i)!]]), NO_OVERLAY);
   if (frames?.get(i)) c.latest.set(i, frames.get(i)!);
   return frames?.get(i);
+}
+
+export const SWEEP_BACKOFF_MAX = 64;
+
+function skipsSweep(c: CommitContext): boolean {
+  if (!c.backoff || c.backoff.skip === 0) return false;
+  c.backoff.skip--;
+  countFallback(c.stats, 'stale-cheaper-on-cpu');
+  return true;
 }
 
 const NO_OVERLAY = { accounts: new Map(), slots: new Map() };
