@@ -57,10 +57,15 @@ export class CompilerPolicy implements KernelPolicy {
   }
 
   async plan(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): Promise<KernelPlan> {
+    // Per code: how many calls run it, and the first of them (one pass: a rerun wave may hold thousands of calls).
     const counts = new Map<Uint8Array, number>();
-    for (const c of calls) counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
-    const programs = this.choosePrograms(block, calls, counts);
-    const contract = await this.chooseContractKernels(block, state, calls, counts);
+    const firsts = new Map<Uint8Array, GpuCall>();
+    for (const c of calls) {
+      counts.set(c.code, (counts.get(c.code) ?? 0) + 1);
+      if (!firsts.has(c.code)) firsts.set(c.code, c);
+    }
+    const programs = this.choosePrograms(block, calls, counts, firsts);
+    const contract = await this.chooseContractKernels(block, state, calls, counts, firsts);
     const shared = programs ? await compiledPipeline(this.pipelines) : await interpreterPipeline(this.pipelines);
     // A contract kernel runs its code's program wherever it has no fragment of its own.
     const inBlob = contract ? calls.map((c, i) => (contract[i] ? this.o.programs.peek(c.code, block.fork) : programs?.[i])) : programs;
@@ -72,10 +77,10 @@ export class CompilerPolicy implements KernelPolicy {
   }
 
   /** The programs of the calls (undefined: interpreted), looked up once per code; undefined when the compiled-program kernel does not run this dispatch. */
-  private choosePrograms(block: GpuBlockContext, calls: readonly GpuCall[], counts: Map<Uint8Array, number>): (CompiledProgram | undefined)[] | undefined {
+  private choosePrograms(block: GpuBlockContext, calls: readonly GpuCall[], counts: Map<Uint8Array, number>, firsts: Map<Uint8Array, GpuCall>): (CompiledProgram | undefined)[] | undefined {
     const byCode = new Map<Uint8Array, CompiledProgram | undefined>();
     for (const [code, n] of counts) {
-      const isCreate = calls.find((c) => c.code === code)!.isCreate;
+      const isCreate = firsts.get(code)!.isCreate;
       const now = this.o.mode === 'compiled' || n >= this.compileNowMinCalls;
       byCode.set(code, this.o.programs.lookup(code, block.fork, { isCreate, calls: n, now, minCalls: this.minCallsToCompile }));
     }
@@ -86,12 +91,12 @@ export class CompilerPolicy implements KernelPolicy {
   }
 
   /** Each call's kernel of its code's own, where one exists (or, in `wait` mode, once created). */
-  private async chooseContractKernels(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], counts: Map<Uint8Array, number>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
+  private async chooseContractKernels(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], counts: Map<Uint8Array, number>, firsts: Map<Uint8Array, GpuCall>): Promise<(GPUComputePipeline | undefined)[] | undefined> {
     if (this.o.contractKernels === 'off') return undefined;
     const byCode = new Map<Uint8Array, Promise<GPUComputePipeline | undefined> | GPUComputePipeline | undefined>();
     for (const [code, n] of counts) {
       if (!this.o.programs.peek(code, block.fork)) continue;
-      const first = calls.find((c) => c.code === code)!;
+      const first = firsts.get(code)!;
       const sample: Sampler | undefined =
         this.o.contractFragments === 'entered' ? async (program) => enteredFragments(program, await sampleTrace(block, state, first)) : undefined;
       // All requested before any is awaited: the shader compiler works on them at once.

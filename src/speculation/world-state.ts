@@ -24,6 +24,16 @@ export interface StateReader {
 
 const EMPTY = new Uint8Array(0);
 
+/** Code hashes by the code's identity: accounts that share code (parse.ts gives them one array) hash it once. */
+const codeHashes = new WeakMap<Uint8Array, Uint8Array>();
+
+function hashOfCode(code: Uint8Array): Uint8Array {
+  if (code.length === 0) return KECCAK256_NULL;
+  let h = codeHashes.get(code);
+  if (!h) codeHashes.set(code, (h = keccak_256(code)));
+  return h;
+}
+
 export class WorldState implements StateReader {
   /** Accounts written since the pre-state; null: deleted. */
   private readonly accounts = new Map<string, AccountState | null>();
@@ -61,7 +71,7 @@ export class WorldState implements StateReader {
     const a = this.pre.get(addr);
     if (!a) return this.source ? this.loadAccount(addr) : undefined;
     let codeHash = this.preCodeHash.get(addr);
-    if (!codeHash) this.preCodeHash.set(addr, (codeHash = a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code)));
+    if (!codeHash) this.preCodeHash.set(addr, (codeHash = hashOfCode(a.code)));
     return { nonce: a.nonce, balance: a.balance, codeHash, code: a.code.length === 0 ? EMPTY : a.code };
   }
 

@@ -94,7 +94,8 @@ export function parseChainInit(w: ChainInitShape<Hex, Hex>): ChainInit {
   const fork = parseFork(w.fork);
   if (!fork) throw new ServiceError('UNKNOWN_FORK', [JSON.stringify(w.fork)], [{ path: '/fork', message: `unknown fork ${w.fork}` }]);
   const alloc = new Map<string, Account>();
-  for (const [addr, a] of Object.entries(w.alloc)) alloc.set(normalizeAddress(addr), parseAccount(a));
+  const codes = new Map<string, Uint8Array>();
+  for (const [addr, a] of Object.entries(w.alloc)) alloc.set(normalizeAddress(addr), parseAccount(a, codes));
   const env = parseChainEnv(w.env);
   return { fork, chainId: hexToQuantity(w.chainId), alloc, env: { ...env, number: hexToQuantity(w.env.number) } };
 }

@@ -69,13 +69,29 @@ export function parseUnsignedTx(tx: UnsignedTxShape<Hex, Hex> & { input?: Hex },
   };
 }
 
-export function parseAccount(a: AccountShape<Hex, Hex>): Account {
+/**
+ * `codes`, when given, hands out one array per distinct code text: accounts that hold the
+ * same code (a factory's pairs, proxies) then share it, and everything keyed by a code's
+ * identity (its hash, its compiled program, its JUMPDEST bitmap, its place in a GPU
+ * upload) is worked out once for all of them.
+ */
+export function parseAccount(a: AccountShape<Hex, Hex>, codes?: Map<string, Uint8Array>): Account {
   const storage = new Map<bigint, bigint>();
   for (const [k, v] of Object.entries(a.storage ?? {})) {
     const value = hexToQuantity(v);
     if (value !== 0n) storage.set(hexToQuantity(k), value);
   }
-  return { balance: hexToQuantity(a.balance), nonce: hexToQuantity(a.nonce), code: b(a.code) ?? new Uint8Array(), storage };
+  return { balance: hexToQuantity(a.balance), nonce: hexToQuantity(a.nonce), code: sharedCode(a.code, codes), storage };
+}
+
+function sharedCode(hex: Hex | undefined, codes: Map<string, Uint8Array> | undefined): Uint8Array {
+  if (hex === undefined) return new Uint8Array();
+  let code = codes?.get(hex);
+  if (!code) {
+    code = hexToBytes(hex);
+    codes?.set(hex, code);
+  }
+  return code;
 }
 
 function parseBlockNumberKey(k: string): bigint {
@@ -108,7 +124,8 @@ export function parseBatch(w: WireBatch): Batch {
     throw new ServiceError('MISSING_ENV_FIELD', [`/env: baseFee is required from London (fork ${fork})`], [{ path: '/env/baseFee', message: 'required from London' }]);
   }
   const pre = new Map<string, Account>();
-  for (const [addr, acct] of Object.entries(w.pre)) pre.set(normalizeAddress(addr), parseAccount(acct));
+  const codes = new Map<string, Uint8Array>();
+  for (const [addr, acct] of Object.entries(w.pre)) pre.set(normalizeAddress(addr), parseAccount(acct, codes));
   const txs: TxInput[] = w.txs.map((t, i) =>
     'raw' in t ? { kind: 'raw', raw: hexToBytes(t.raw) } : { kind: 'unsigned', tx: parseUnsignedTx(t, i) },
   );
