@@ -84,7 +84,7 @@ export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly
   const key = new Uint32Array(8);
 
   for (const [addr, a] of accounts) {
-    const address = addressBytes(addr);
+    const address = addressOf(addr, a);
     putAddress(key, 0, address);
     let i = hashAddress(key, 0) & (accountSlots - 1);
     while (words[accountsAt + i * ACCOUNT.words + ACCOUNT.offset.used] !== 0) i = (i + 1) & (accountSlots - 1);
@@ -121,6 +121,16 @@ export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly
     return { at: start, count: list?.length ?? 0 };
   });
   return { words, accountsAt, accountsMask: accountSlots - 1, slotsAt, slotsMask: slotSlots - 1, overrides: placed };
+}
+
+/** Address bytes by account object: a wave's snapshot reuses the objects of accounts no commit changed (WorldState.entries()), so each is parsed once. */
+const addresses = new WeakMap<GpuAccountState, { key: string; bytes: Uint8Array }>();
+
+function addressOf(key: string, a: GpuAccountState): Uint8Array {
+  let b = addresses.get(a);
+  // One object may stand for several addresses (a caller's choice): the key decides.
+  if (b?.key !== key) addresses.set(a, (b = { key, bytes: addressBytes(key) }));
+  return b.bytes;
 }
 
 function addressBytes(key: string): Uint8Array {

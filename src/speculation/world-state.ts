@@ -3,7 +3,6 @@ import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
 import type { StateSource, StateSourceLoads } from '../model/state-source.js';
 import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
-import { WriteVersions } from './write-versions.js';
 
 /**
  * The batch's state as of the committed prefix: the pre-state with every committed
@@ -23,6 +22,8 @@ export interface StateReader {
 }
 
 const EMPTY = new Uint8Array(0);
+
+type Entry = AccountState & { storage: Map<bigint, bigint> };
 
 /** Code hashes by the code's identity: accounts that share code (parse.ts gives them one array) hash it once. */
 const codeHashes = new WeakMap<Uint8Array, Uint8Array>();
@@ -45,10 +46,8 @@ export class WorldState implements StateReader {
   /** Non-zero slots per account, counted on first need and kept up to date by apply(). */
   private readonly nonZero = new Map<string, number>();
 
-  /** entries()' storage of accounts with written slots, as of a version: callers only read it. */
-  private readonly merged = new Map<string, { version: number; storage: Map<bigint, bigint> }>();
-  /** When each account's storage was last written, in commits. */
-  readonly versions = new WriteVersions();
+  /** entries()' accounts, each made once per change of the account: callers only read them. */
+  private readonly entryCache = new Map<string, Entry | null>();
 
   /** Read through the source: accounts (null: absent) and slots. */
   private readonly loadedAccounts = new Map<string, AccountState | null>();
@@ -151,9 +150,9 @@ export class WorldState implements StateReader {
    * that ends empty after being touched this way is removed (EIP-161), as runTx does.
    */
   apply(w: TxWrites, coinbase: string): void {
-    this.versions.tick();
     for (const addr of w.wiped) this.wipe(addr);
     for (const [addr, entries] of w.storage) {
+      this.entryCache.delete(addr);
       let count = this.countNonZero(addr);
       let m = this.slots.get(addr);
       if (!m) this.slots.set(addr, (m = new Map()));
@@ -164,22 +163,23 @@ export class WorldState implements StateReader {
         m.set(slot, value);
       }
       this.nonZero.set(addr, count);
-      this.versions.storage(addr);
     }
     for (const [addr, account] of w.accounts) {
       if (account === null) this.wipe(addr);
       this.accounts.set(addr, account);
+      this.entryCache.delete(addr);
     }
     if (w.coinbaseDelta !== undefined) {
       const now = this.account(coinbase);
       const balance = (now?.balance ?? 0n) + w.coinbaseDelta;
       const empty = balance === 0n && (now?.nonce ?? 0n) === 0n && (now === undefined || now.code.length === 0);
+      this.entryCache.delete(coinbase);
       this.accounts.set(coinbase, empty ? null : { nonce: now?.nonce ?? 0n, balance, codeHash: now?.codeHash ?? KECCAK256_NULL, code: now?.code ?? EMPTY });
     }
   }
 
   private wipe(addr: string): void {
-    this.versions.storage(addr);
+    this.entryCache.delete(addr);
     this.wiped.add(addr);
     this.slots.set(addr, new Map());
     this.nonZero.set(addr, 0);
@@ -229,25 +229,35 @@ export class WorldState implements StateReader {
    * pre-state's map: callers only read it. With a source, only `pre` and what was
    * written: a GPU snapshot, whose reads are all validated against this state.
    */
-  *entries(): Generator<[string, AccountState & { storage: Map<bigint, bigint> }]> {
-    const addrs = new Set<string>([...this.pre.keys(), ...this.accounts.keys()]);
-    for (const addr of addrs) {
-      const a = this.account(addr);
-      if (!a) continue;
+  *entries(): Generator<[string, Entry]> {
+    for (const addr of this.pre.keys()) {
+      const e = this.entry(addr);
+      if (e) yield [addr, e];
+    }
+    for (const addr of this.accounts.keys()) {
+      if (this.pre.has(addr)) continue;
+      const e = this.entry(addr);
+      if (e) yield [addr, e];
+    }
+  }
+
+  /** An account as entries() gives it, made once per change of the account (apply() forgets it): each GPU wave snapshots the state. */
+  private entry(addr: string): Entry | undefined {
+    let e = this.entryCache.get(addr);
+    if (e !== undefined) return e ?? undefined;
+    const a = this.account(addr);
+    if (!a) e = null;
+    else {
       const written = this.slots.get(addr);
       const pre = this.wiped.has(addr) ? undefined : this.pre.get(addr)?.storage;
-      if (!written) {
-        yield [addr, { ...a, storage: pre ?? new Map() }];
-        continue;
-      }
-      // Merged once per change of the account's storage: each GPU wave snapshots the state.
-      let merged = this.merged.get(addr);
-      if (!merged || this.versions.storageSince(addr, merged.version)) {
-        const storage = new Map(pre ?? []);
+      let storage = pre ?? new Map<bigint, bigint>();
+      if (written) {
+        storage = new Map(pre ?? []);
         for (const [slot, v] of written) storage.set(slot, v);
-        this.merged.set(addr, (merged = { version: this.versions.now, storage }));
       }
-      yield [addr, { ...a, storage: merged.storage }];
+      e = { ...a, storage };
     }
+    this.entryCache.set(addr, e);
+    return e ?? undefined;
   }
 }

@@ -9,27 +9,22 @@ const COINBASE = '0x' + 'cc'.repeat(20);
 const account = (storage: [bigint, bigint][] = []): Account => ({ nonce: 1n, balance: 5n, code: new Uint8Array(0), storage: new Map(storage) });
 const state = (balance: bigint) => ({ nonce: 1n, balance, codeHash: KECCAK256_NULL, code: new Uint8Array(0) });
 
-describe('the committed state remembers when storage was written', () => {
-  it('marks storage with the commit that wrote a slot of it or wiped it', () => {
+describe('the committed state as GPU snapshots take it (entries())', () => {
+  it('gives each account once per change: unchanged accounts are the same objects, a write makes a new one', () => {
     const w = new WorldState(new Map([[A, account([[1n, 7n]])], [B, account()]]));
-    const v0 = w.versions.now;
-    w.apply({ wiped: [], storage: [[A, [[2n, 9n]]]], accounts: [] }, COINBASE);
-    const v1 = w.versions.now;
-    expect(v1).toBe(v0 + 1);
-    expect(w.versions.storageSince(A, v0)).toBe(true);
-    expect(w.versions.storageSince(A, v1)).toBe(false);
-
-    // Accounts written, the coinbase paid: no storage changed.
+    const first = new Map(w.entries());
+    expect(new Map(w.entries()).get(A)).toBe(first.get(A));
     w.apply({ wiped: [], storage: [], accounts: [[B, state(6n)]], coinbaseDelta: 3n }, COINBASE);
-    expect(w.versions.storageSince(B, v1)).toBe(false);
-    expect(w.versions.storageSince(A, v1)).toBe(false);
-
-    const v2 = w.versions.now;
-    w.apply({ wiped: [A], storage: [], accounts: [] }, COINBASE);
-    expect(w.versions.storageSince(A, v2)).toBe(true);
+    const second = new Map(w.entries());
+    // A untouched; B written; the coinbase paid into existence.
+    expect(second.get(A)).toBe(first.get(A));
+    expect(second.get(B)).not.toBe(first.get(B));
+    expect(second.get(B)!.balance).toBe(6n);
+    expect(second.get(COINBASE)!.balance).toBe(3n);
+    expect(first.has(COINBASE)).toBe(false);
   });
 
-  it('snapshots see each commit: entries() merges an account again once its storage changed', () => {
+  it("merges an account's storage again once it changed, leaving earlier snapshots as they were", () => {
     const w = new WorldState(new Map([[A, account([[1n, 7n]])]]));
     w.apply({ wiped: [], storage: [[A, [[2n, 9n]]]], accounts: [] }, COINBASE);
     const first = new Map(w.entries()).get(A)!.storage;
@@ -43,5 +38,8 @@ describe('the committed state remembers when storage was written', () => {
     expect([...first]).toEqual([[1n, 7n], [2n, 9n]]);
     w.apply({ wiped: [A], storage: [[A, [[3n, 4n]]]], accounts: [] }, COINBASE);
     expect([...new Map(w.entries()).get(A)!.storage]).toEqual([[3n, 4n]]);
+    // Deleted: gone from the snapshot.
+    w.apply({ wiped: [], storage: [], accounts: [[A, null]] }, COINBASE);
+    expect(new Map(w.entries()).has(A)).toBe(false);
   });
 });
