@@ -1,8 +1,9 @@
 import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
-import { pickRerunWave, type Overlay, type StaleFrame } from './rerun-wave.js';
-import { prelude, type Prelude } from './prelude.js';
+import type { Overlay } from './predicted-state.js';
+import { pickRerunWave, type StaleFrame } from './rerun-wave.js';
+import { prelude, runsNoFrame, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
 import { countFallback, type SpeculationStats } from './stats.js';
@@ -103,12 +104,12 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   if (overBlobLimit(c, i, inputs.blobGas)) return;
   const th = performance.now();
   const p = prelude(c.rules!, view, inputs, c.world);
-  const runsNoFrame = p !== undefined && p.source.code.length === 0 && (!inputs.isCreate || view.tx.data.length === 0);
+  const noFrame = p !== undefined && runsNoFrame(p, view);
   const frame = c.latest.get(i) ?? first;
-  let done = runsNoFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
-  let rerun = done !== undefined && !runsNoFrame && c.latest.has(i);
+  let done = noFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  let rerun = done !== undefined && !noFrame && c.latest.has(i);
   c.clock.host += performance.now() - th;
-  if (!done && p && !runsNoFrame && c.rerun && !skipsSweep(c)) {
+  if (!done && p && !noFrame && c.rerun && !skipsSweep(c)) {
     const again = await rerunWave(c, i, p);
     done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again.result) : undefined;
     rerun = done !== undefined;
@@ -116,7 +117,7 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   if (rerun) c.stats.gpuReruns++;
   if (done) {
     commitHost(c, done);
-    if (runsNoFrame) c.stats.hostTransfers++;
+    if (noFrame) c.stats.hostTransfers++;
     else c.stats.gpuCommitted++;
     return;
   }

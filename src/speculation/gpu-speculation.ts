@@ -8,7 +8,8 @@ import { countFallback, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame, type WaveHost } from './wave.js';
 import type { PrecompileRunner } from './host-calls.js';
-import type { Overlay, StaleFrame } from './rerun-wave.js';
+import type { Overlay } from './predicted-state.js';
+import type { StaleFrame } from './rerun-wave.js';
 import type { WorldState } from './world-state.js';
 
 export interface GpuSpeculation {

@@ -77,6 +77,11 @@ export function prelude(r: HostRules, view: TxView, inputs: TxInputs, world: Sta
   return { inputs, charged, atStart, source, authRefund };
 }
 
+/** Whether the transaction runs no frame once its prelude is done: no code at the callee, or a create with empty init code (settle.ts: settleWithoutFrame). */
+export function runsNoFrame(p: Prelude, view: TxView): boolean {
+  return p.source.code.length === 0 && (!p.inputs.isCreate || view.tx.data.length === 0);
+}
+
 /** The code a create deposits, or undefined where depositing it fails (too long, 0xEF first, out of gas): those the host does not replay. */
 export function deposit(r: HostRules, code: Uint8Array, gasLeft: bigint): { account: Pick<AccountState, 'code' | 'codeHash'>; gasLeft: bigint } | undefined {
   const cost = BigInt(code.length) * r.gas.createData;

@@ -1,6 +1,6 @@
 import { bytesToHex } from '../primitives/hex.js';
 import type { Route } from './plan.js';
-import { prelude, type Prelude } from './prelude.js';
+import { prelude, runsNoFrame, type Prelude } from './prelude.js';
 import { PredictedState, type Overlay } from './predicted-state.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { frameWrites, writesWithoutFrame } from './settle.js';
@@ -122,14 +122,11 @@ function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: Set<stri
 /** The writes a transaction is predicted to commit, where its run holds on the prediction (storage wipes are not predicted). */
 function holdingWrites(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | undefined) {
   const view = s.views[j]!;
-  const runsNoFrame = p.source.code.length === 0 && (!p.inputs.isCreate || view.tx.data.length === 0);
-  if (runsNoFrame) return writesWithoutFrame(s.rules, view, p).writes;
+  if (runsNoFrame(p, view)) return writesWithoutFrame(s.rules, view, p).writes;
   if (!frame || !frameHolds(frame, p)) return undefined;
   const w = frameWrites(s.rules, view, p, frame.result)?.writes;
   return w && w.wiped.length === 0 ? w : undefined;
 }
-
-export type { Overlay };
 
 /**
  * A frame that reruns leaves its sender as its previous run did, most likely: the nonce
@@ -141,7 +138,8 @@ function guessSender(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | un
   if (!frame) return false;
   const w = frameWrites(s.rules, s.views[j]!, p, frame.result)?.writes;
   const sender = w?.accounts.find(([a]) => a === p.inputs.from);
-  if (!sender || w!.accounts.length !== 1 && keysOf(frame).writes.includes(`a:${p.inputs.from}`)) return false;
+  // Not where the frame itself changes the sender (value sent back to it): the guess would be the frame's, not the fee's.
+  if (!sender || (w!.accounts.length !== 1 && keysOf(frame).writes.includes(`a:${p.inputs.from}`))) return false;
   predicted.apply({ wiped: [], storage: [], accounts: [sender] }, j);
   return true;
 }
