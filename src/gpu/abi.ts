@@ -49,6 +49,12 @@ export interface GpuAccountOverride {
 export interface GpuStateSnapshot {
   /** Keyed by 0x + 40 lowercase hex digits. */
   accounts: Map<string, GpuAccountState>;
+  /**
+   * Names the snapshots that may share tables on the device (resident-tables.ts): the
+   * waves of one batch. A caller that gives it promises that an account object, once in
+   * one of the lineage's snapshots, is never changed (a change is a new object).
+   */
+  lineage?: object;
 }
 
 export interface GpuCall {

@@ -5,9 +5,16 @@
  * content.
  */
 export class BlobBuilder {
-  private words = new Uint32Array(1024);
-  private used = 0;
+  private words: Uint32Array;
+  private used: number;
   private readonly byContent = new Map<string, number>();
+
+  /** Starts with a copy of `prefix` (a lineage's code, resident-tables.ts), or empty. */
+  constructor(prefix?: Uint32Array) {
+    this.words = new Uint32Array(Math.max(1024, (prefix?.length ?? 0) * 2));
+    if (prefix) this.words.set(prefix);
+    this.used = prefix?.length ?? 0;
+  }
 
   /** Reserves n words, returning their offset; the words start zeroed. */
   alloc(n: number): number {
@@ -48,6 +55,11 @@ export class BlobBuilder {
     const at = this.alloc(src.length);
     this.words.set(src, at);
     return at;
+  }
+
+  /** The words so far, without copying: valid until the next alloc. */
+  peek(): Uint32Array {
+    return this.words.subarray(0, this.used);
   }
 
   /** The packed words; never empty (a storage binding may not be zero-sized). */

@@ -1,11 +1,11 @@
-import { analyzeCode } from '../evm/code-analysis.js';
 import { BlobBuilder } from './blob.js';
+import { codePlacer } from './code-placer.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
 import { CALL, HOST_ANSWER, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
-import { buildStateTables, type CodePlacer, type StateTables } from './state-tables.js';
+import { residentTables } from './resident-tables.js';
+import { buildStateTables, withOverrides, type CodePlacer, type StateTables } from './state-tables.js';
 import { putAddress, putBytesAsU256, putU256 } from './words.js';
-import { bytesToHex } from '../primitives/hex.js';
 
 /**
  * Packs one dispatch group: the block into PARAMS, each call into a CALL record, their
@@ -77,46 +77,47 @@ export function packParams(block: GpuBlockContext, callCount: number, tables: St
   return p;
 }
 
-/** JUMPDEST bitmaps by code identity, kept across dispatches while the code lives. */
-const bitmaps = new WeakMap<Uint8Array, Map<string, Uint32Array>>();
-
-function jumpdests(code: Uint8Array, block: GpuBlockContext): Uint32Array {
-  let perFork = bitmaps.get(code);
-  if (!perFork) bitmaps.set(code, (perFork = new Map()));
-  let bitmap = perFork.get(block.fork);
-  if (!bitmap) perFork.set(block.fork, (bitmap = analyzeCode(code, block.fork).jumpdests));
-  return bitmap;
-}
-
 function putU64(words: Uint32Array, at: number, v: bigint, what: string): void {
   if (v < 0n || v >= MAX_GAS) throw new RangeError(`${what} outside [0, 2^63): ${v}`);
   words[at] = Number(v & 0xffffffffn);
   words[at + 1] = Number(v >> 32n);
 }
 
-export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
+interface PackedState {
+  blob: BlobBuilder;
+  place: CodePlacer;
+  tables: StateTables;
+}
+
+/** Tables built for this dispatch alone; code goes into its blob. */
+function freshState(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): PackedState {
   const blob = new BlobBuilder();
-  // Code and its bitmap are uploaded once per code, whichever calls or accounts run it.
-  const placed = new Map<Uint8Array, { code: number; bitmap: number }>();
-  // Accounts that hold equal code (a factory's pairs) share one copy, found by hash without reading the code.
-  const byHash = new Map<string, { code: number; bitmap: number }>();
-  const bitmapAt = new Map<Uint32Array, number>();
+  const place = codePlacer(blob, block.fork);
+  return { blob, place, tables: buildStateTables(state, calls.map((c) => c.overrides), place) };
+}
+
+/**
+ * The lineage's resident tables, patched to this snapshot (resident-tables.ts). Every
+ * code the dispatch runs is placed in the lineage's code prefix before the blob copies
+ * it, so nothing is placed after.
+ */
+function residentState(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): PackedState {
+  const resident = residentTables(state.lineage!, block.fork);
+  const base = resident.update(state);
+  for (const c of calls) resident.place(c.code);
+  const tables = withOverrides(base, calls.map((c) => c.overrides), resident.place);
+  const blob = new BlobBuilder(resident.codeWords());
+  const prefix = resident.codeWords().length;
   const place: CodePlacer = (code, hash) => {
-    let at = placed.get(code);
-    if (at) return at;
-    const key = hash && bytesToHex(hash);
-    at = key === undefined ? undefined : byHash.get(key);
-    if (!at) {
-      const bitmap = jumpdests(code, block);
-      let b = bitmapAt.get(bitmap);
-      if (b === undefined) bitmapAt.set(bitmap, (b = blob.u32s(bitmap)));
-      at = { code: blob.sharedBytes(code), bitmap: b };
-      if (key !== undefined) byHash.set(key, at);
-    }
-    placed.set(code, at);
+    const at = resident.place(code, hash);
+    if (resident.codeWords().length !== prefix) throw new Error('code placed after the blob copied the lineage\'s code');
     return at;
   };
-  const tables = buildStateTables(state, calls.map((c) => c.overrides), blob, place);
+  return { blob, place, tables };
+}
+
+export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
+  const { blob, place, tables } = state.lineage ? residentState(block, state, calls) : freshState(block, state, calls);
   const words = new Uint32Array(Math.max(1, calls.length) * CALL.words);
   const o = CALL.offset;
 

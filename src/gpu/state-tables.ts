@@ -1,6 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { DELEGATION_PREFIX } from '../evm/tx-rules.js';
-import type { BlobBuilder } from './blob.js';
 import type { GpuAccountOverride, GpuAccountState, GpuStateSnapshot } from './abi.js';
 import { ACCOUNT, ACCOUNT_DELEGATED, ACCOUNT_MALFORMED, ACCOUNT_STORAGE, SLOT } from './layout.js';
 import { addressKey, hashAddress, hashSlot, putAddress, putBytesAsU256, putU256 } from './words.js';
@@ -38,12 +37,6 @@ const startsDelegated = (code: Uint8Array) => code.length >= DELEGATION_PREFIX.l
 /** The reference's EIP-161 emptiness: no nonce, no balance, no code. */
 const isEmpty = (a: { nonce: bigint; balance: bigint; code: Uint8Array }) => a.nonce === 0n && a.balance === 0n && a.code.length === 0;
 
-function capacity(entries: number): number {
-  let n = 2;
-  while (n < 2 * entries) n *= 2;
-  return n;
-}
-
 type EntryAccount = Pick<GpuAccountState, 'balance' | 'nonce' | 'code' | 'codeHash'> & { storageNonEmpty: boolean };
 
 function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAccount, slotTag: number, place: CodePlacer, what: string): void {
@@ -67,60 +60,123 @@ function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAc
     (a.storageNonEmpty ? ACCOUNT_STORAGE : 0) | (delegated && a.code.length === DELEGATION_PREFIX.length + 20 ? ACCOUNT_DELEGATED : 0) | (delegated && a.code.length !== DELEGATION_PREFIX.length + 20 ? ACCOUNT_MALFORMED : 0);
 }
 
-export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], blob: BlobBuilder, place: CodePlacer): StateTables {
+/**
+ * The account and storage tables alone, as the resident copy (resident-tables.ts) keeps
+ * them between dispatches: `tags` gives each address its slot tag (its entry's index + 1),
+ * `storageNonEmpty` what its ACCOUNT_STORAGE flag says, `slotsUsed` the storage entries
+ * taken (a zero-valued one reads as absent).
+ */
+export interface BaseTables {
+  readonly words: Uint32Array;
+  readonly accountSlots: number;
+  readonly slotSlots: number;
+  readonly tags: Map<string, number>;
+  readonly storageNonEmpty: Map<string, boolean>;
+  slotsUsed: number;
+}
+
+/** Open-addressing capacity for `entries` (at most half full), with room for `headroom` more. */
+export function capacity(entries: number, headroom = 0): number {
+  let n = 2;
+  while (n < 2 * (entries + headroom)) n *= 2;
+  return n;
+}
+
+export function buildBaseTables(snapshot: GpuStateSnapshot, place: CodePlacer, headroom = 0): BaseTables {
   const accounts = [...snapshot.accounts];
-  const accountSlots = capacity(accounts.length);
+  const accountSlots = capacity(accounts.length, headroom);
   let slotCount = 0;
   for (const [, a] of accounts) for (const v of a.storage.values()) if (v !== 0n) slotCount++;
-  const slotSlots = capacity(slotCount);
-  const overrideCount = overrides.reduce((n, o) => n + (o?.length ?? 0), 0);
-
-  const accountsAt = 0;
-  const slotsAt = accountSlots * ACCOUNT.words;
-  const overridesAt = slotsAt + slotSlots * SLOT.words;
-  const words = new Uint32Array(overridesAt + overrideCount * ACCOUNT.words);
-  const tags = new Map<string, number>();
-  const nonEmpty = new Map<string, boolean>();
-  const key = new Uint32Array(8);
-
+  const slotSlots = capacity(slotCount, headroom);
+  const words = new Uint32Array(accountSlots * ACCOUNT.words + slotSlots * SLOT.words);
+  const tables: BaseTables = { words, accountSlots, slotSlots, tags: new Map(), storageNonEmpty: new Map(), slotsUsed: 0 };
+  for (const [addr, a] of accounts) putAccount(tables, addr, a, place);
   for (const [addr, a] of accounts) {
-    const address = addressOf(addr, a);
+    const tag = tables.tags.get(addr)!;
+    for (const [slot, value] of a.storage) if (value !== 0n) putSlot(tables, tag, slot, value, addr);
+  }
+  return tables;
+}
+
+/** Thrown by putAccount and putSlot when the table would pass half full: the caller rebuilds. */
+export class TableFull extends Error {}
+
+/** Writes account `addr` into its entry, taking a free one if it has none yet. Storage is written apart (putSlot). */
+export function putAccount(t: BaseTables, addr: string, a: GpuAccountState, place: CodePlacer): void {
+  const address = addressOf(addr, a);
+  let tag = t.tags.get(addr);
+  if (tag === undefined) {
+    if (2 * (t.tags.size + 1) > t.accountSlots) throw new TableFull('account table full');
+    const key = new Uint32Array(8);
     putAddress(key, 0, address);
-    let i = hashAddress(key, 0) & (accountSlots - 1);
-    while (words[accountsAt + i * ACCOUNT.words + ACCOUNT.offset.used] !== 0) i = (i + 1) & (accountSlots - 1);
-    let storageNonEmpty = false;
-    for (const v of a.storage.values()) if (v !== 0n) storageNonEmpty = true;
-    tags.set(addr, i + 1);
-    nonEmpty.set(addr, storageNonEmpty);
-    putEntry(words, accountsAt + i * ACCOUNT.words, address, { ...a, storageNonEmpty }, i + 1, place, addr);
+    let i = hashAddress(key, 0) & (t.accountSlots - 1);
+    while (t.words[i * ACCOUNT.words + ACCOUNT.offset.used] !== 0) i = (i + 1) & (t.accountSlots - 1);
+    t.tags.set(addr, (tag = i + 1));
   }
+  let storageNonEmpty = false;
+  for (const v of a.storage.values()) if (v !== 0n) storageNonEmpty = true;
+  t.storageNonEmpty.set(addr, storageNonEmpty);
+  const e = (tag - 1) * ACCOUNT.words;
+  t.words.fill(0, e, e + ACCOUNT.words);
+  putEntry(t.words, e, address, { ...a, storageNonEmpty }, tag, place, addr);
+}
 
-  for (const [addr, a] of accounts) {
-    const tag = tags.get(addr)!;
-    for (const [slot, value] of a.storage) {
-      if (value === 0n) continue;
-      putU256(key, 0, slot, `storage key of ${addr}`);
-      let i = hashSlot(tag, key, 0) & (slotSlots - 1);
-      while (words[slotsAt + i * SLOT.words + SLOT.offset.account] !== 0) i = (i + 1) & (slotSlots - 1);
-      const e = slotsAt + i * SLOT.words;
-      words[e + SLOT.offset.account] = tag;
-      words.set(key, e + SLOT.offset.key);
-      putU256(words, e + SLOT.offset.value, value, `storage value of ${addr}`);
+/** Sets slot `slot` of the account tagged `tag` to `value` (zero: absent), taking an entry only for a non-zero value. */
+export function putSlot(t: BaseTables, tag: number, slot: bigint, value: bigint, what: string): void {
+  const slotsAt = t.accountSlots * ACCOUNT.words;
+  const key = new Uint32Array(8);
+  putU256(key, 0, slot, `storage key of ${what}`);
+  let i = hashSlot(tag, key, 0) & (t.slotSlots - 1);
+  for (;;) {
+    const e = slotsAt + i * SLOT.words;
+    const owner = t.words[e + SLOT.offset.account];
+    if (owner === 0) {
+      if (value === 0n) return;
+      if (2 * (t.slotsUsed + 1) > t.slotSlots) throw new TableFull('storage table full');
+      t.slotsUsed++;
+      t.words[e + SLOT.offset.account] = tag;
+      t.words.set(key, e + SLOT.offset.key);
+      putU256(t.words, e + SLOT.offset.value, value, `storage value of ${what}`);
+      return;
     }
+    if (owner === tag && sameKey(t.words, e + SLOT.offset.key, key)) {
+      putU256(t.words, e + SLOT.offset.value, value, `storage value of ${what}`);
+      return;
+    }
+    i = (i + 1) & (t.slotSlots - 1);
   }
+}
 
-  // A call's overrides keep the snapshot's storage (its slot tag) for the same address.
+function sameKey(words: Uint32Array, at: number, key: Uint32Array): boolean {
+  for (let k = 0; k < 8; k++) if (words[at + k] !== key[k]) return false;
+  return true;
+}
+
+/**
+ * The dispatch's state buffer: the base tables, then each call's override entries. A
+ * call's overrides keep the snapshot's storage (its slot tag) for the same address.
+ */
+export function withOverrides(base: BaseTables, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], place: CodePlacer): StateTables {
+  const overrideCount = overrides.reduce((n, o) => n + (o?.length ?? 0), 0);
+  const overridesAt = base.words.length;
+  const words = new Uint32Array(overridesAt + overrideCount * ACCOUNT.words);
+  words.set(base.words);
   let at = overridesAt;
   const placed = overrides.map((list) => {
     const start = at;
     for (const o of list ?? []) {
       const addr = addressKey(o.address);
-      putEntry(words, at, o.address, { ...o, storageNonEmpty: nonEmpty.get(addr) ?? false }, tags.get(addr) ?? 0, place, `override ${addr}`);
+      putEntry(words, at, o.address, { ...o, storageNonEmpty: base.storageNonEmpty.get(addr) ?? false }, base.tags.get(addr) ?? 0, place, `override ${addr}`);
       at += ACCOUNT.words;
     }
     return { at: start, count: list?.length ?? 0 };
   });
-  return { words, accountsAt, accountsMask: accountSlots - 1, slotsAt, slotsMask: slotSlots - 1, overrides: placed };
+  const slotsAt = base.accountSlots * ACCOUNT.words;
+  return { words, accountsAt: 0, accountsMask: base.accountSlots - 1, slotsAt, slotsMask: base.slotSlots - 1, overrides: placed };
+}
+
+export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], place: CodePlacer): StateTables {
+  return withOverrides(buildBaseTables(snapshot, place), overrides, place);
 }
 
 /** Address bytes by account object: a wave's snapshot reuses the objects of accounts no commit changed (WorldState.entries()), so each is parsed once. */

@@ -25,9 +25,11 @@ export interface GpuRouteConfig {
  * on the exec thread, in milliseconds. Fitted by least squares on this project's
  * 2-core machine with lavapipe (2026-12-04: 2,984 rerun waves and 2,358 re-executions
  * over the Berlin+ mainnet blocks, uniswap-swap and uniswap-hot at 2,000
- * transactions): a wave packs and uploads the whole committed state (accounts plus
- * slots), then runs its frames; ethereumjs pays a fixed cost per transaction, then its
- * steps. Steps are those of the frame's previous run.
+ * transactions): a wave packed and uploaded the whole committed state (accounts plus
+ * slots), then ran its frames; ethereumjs pays a fixed cost per transaction, then its
+ * steps. Steps are those of the frame's previous run. Since the waves of a batch patch
+ * resident tables (gpu/resident-tables.ts), the per-entry term overstates a wave: the
+ * model errs towards ethereumjs until it is fitted again.
  */
 export const RERUN_COST = { waveMs: 4, perThousandEntriesMs: 1.6, gpuPerThousandStepsMs: 0.5, txMs: 2.5, cpuPerThousandStepsMs: 1.6 } as const;
 

@@ -71,7 +71,9 @@ export interface WaveExecutors {
 export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSnapshot {
   const accounts = new Map<string, GpuAccountState>();
   for (const [addr, a] of world.entries()) accounts.set(addr, a);
-  if (!overlay) return { accounts };
+  // The world's entries are made anew on every change (WorldState.entry), and so are the
+  // overlay's accounts below: the batch's waves may share device tables.
+  if (!overlay) return { accounts, lineage: world };
   for (const [addr, a] of overlay.accounts) {
     if (!a) accounts.delete(addr);
     else accounts.set(addr, { ...a, storage: accounts.get(addr)?.storage ?? new Map() });
@@ -80,7 +82,7 @@ export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSna
     const a = accounts.get(addr);
     if (a) accounts.set(addr, { ...a, storage: new Map([...a.storage, ...slots]) });
   }
-  return { accounts };
+  return { accounts, lineage: world };
 }
 
 /** The wave's precompile host: ethereumjs's precompiles, and a count of the runs it answered (stats.speculation.hostPrecompiles). */

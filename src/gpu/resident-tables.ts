@@ -1,0 +1,91 @@
+import type { Fork } from '../model/fork.js';
+import type { GpuAccountState, GpuStateSnapshot } from './abi.js';
+import { BlobBuilder } from './blob.js';
+import { codePlacer } from './code-placer.js';
+import { buildBaseTables, putAccount, putSlot, TableFull, type BaseTables, type CodePlacer } from './state-tables.js';
+
+/**
+ * The state tables of one lineage of snapshots, kept between dispatches. The waves of
+ * one batch snapshot the same committed state plus what changed since (wave.ts:
+ * snapshotWorld names its WorldState as the lineage), so rebuilding the whole tables for
+ * every wave repeats work: here only the accounts whose object changed are rewritten,
+ * and only the slots whose value changed. An account object handed over in a lineage's
+ * snapshot is never changed afterwards (a change makes a new object), so the same object
+ * means the same account.
+ *
+ * Code and JUMPDEST bitmaps live in a blob prefix of the lineage's own, which only grows,
+ * so entries keep pointing at the right words; every dispatch's blob starts with it.
+ */
+export class ResidentTables {
+  private readonly code = new BlobBuilder();
+  readonly place: CodePlacer;
+  private base?: BaseTables;
+  /** The accounts the tables hold, as the last snapshot gave them. */
+  private accounts = new Map<string, GpuAccountState>();
+  /** Tables written whole, and patched: what stats and tests read. */
+  readonly counts = { builds: 0, patches: 0, accountsWritten: 0 };
+
+  constructor(readonly fork: Fork) {
+    this.place = codePlacer(this.code, fork);
+  }
+
+  /** The tables for `snapshot`: patched from the last snapshot's where that is cheaper, else built whole. */
+  update(snapshot: GpuStateSnapshot): BaseTables {
+    const changed: [string, GpuAccountState][] = [];
+    let kept = 0;
+    for (const entry of snapshot.accounts) {
+      const was = this.accounts.get(entry[0]);
+      if (was === entry[1]) kept++;
+      else {
+        if (was) kept++;
+        changed.push(entry);
+      }
+    }
+    // A removed account cannot leave an open-addressing table (its probe chains would
+    // break): such a snapshot, or one that changes most accounts, is built whole.
+    const removed = kept < this.accounts.size;
+    if (this.base && !removed && 4 * changed.length <= 3 * snapshot.accounts.size) {
+      try {
+        this.patch(this.base, changed);
+        this.accounts = new Map(snapshot.accounts);
+        this.counts.patches++;
+        this.counts.accountsWritten += changed.length;
+        return this.base;
+      } catch (e) {
+        if (!(e instanceof TableFull)) throw e;
+      }
+    }
+    // Room for a quarter more accounts and slots, so that later patches rarely overflow.
+    this.base = buildBaseTables(snapshot, this.place, Math.ceil(snapshot.accounts.size / 4) + 64);
+    this.accounts = new Map(snapshot.accounts);
+    this.counts.builds++;
+    this.counts.accountsWritten += snapshot.accounts.size;
+    return this.base;
+  }
+
+  /** The code prefix every dispatch's blob starts with. */
+  codeWords(): Uint32Array {
+    return this.code.peek();
+  }
+
+  private patch(base: BaseTables, changed: readonly [string, GpuAccountState][]): void {
+    for (const [addr, a] of changed) {
+      const was = this.accounts.get(addr);
+      putAccount(base, addr, a, this.place);
+      const tag = base.tags.get(addr)!;
+      if (was?.storage === a.storage) continue;
+      const before = was?.storage;
+      for (const [slot, v] of a.storage) if ((before?.get(slot) ?? 0n) !== v) putSlot(base, tag, slot, v, addr);
+      if (before) for (const [slot, v] of before) if (v !== 0n && !a.storage.has(slot)) putSlot(base, tag, slot, 0n, addr);
+    }
+  }
+}
+
+const lineages = new WeakMap<object, ResidentTables>();
+
+/** The resident tables of `lineage` for `fork` (a lineage that changes fork starts afresh). */
+export function residentTables(lineage: object, fork: Fork): ResidentTables {
+  let r = lineages.get(lineage);
+  if (!r || r.fork !== fork) lineages.set(lineage, (r = new ResidentTables(fork)));
+  return r;
+}

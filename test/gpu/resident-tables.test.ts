@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { GpuAccountState, GpuStateSnapshot } from '../../src/gpu/abi.js';
+import { ACCOUNT, ACCOUNT_STORAGE, SLOT } from '../../src/gpu/layout.js';
+import { ResidentTables } from '../../src/gpu/resident-tables.js';
+import type { BaseTables } from '../../src/gpu/state-tables.js';
+import { getAddress, getU256, hashAddress, hashSlot, putAddress, putU256 } from '../../src/gpu/words.js';
+
+// What the kernel reads (kernels/interpreter/state.wgsl): the entry of an address, found
+// by probing, and a slot's value, zero when absent.
+function entryOf(t: BaseTables, addr: string): number | undefined {
+  const key = new Uint32Array(8);
+  putAddress(key, 0, Buffer.from(addr.slice(2), 'hex'));
+  for (let i = hashAddress(key, 0) & (t.accountSlots - 1); ; i = (i + 1) & (t.accountSlots - 1)) {
+    const e = i * ACCOUNT.words;
+    if (t.words[e + ACCOUNT.offset.used] === 0) return undefined;
+    if (Buffer.from(getAddress(t.words, e + ACCOUNT.offset.address)).toString('hex') === addr.slice(2)) return e;
+  }
+}
+
+function slotOf(t: BaseTables, tag: number, slot: bigint): bigint {
+  const key = new Uint32Array(8);
+  putU256(key, 0, slot);
+  const at = t.accountSlots * ACCOUNT.words;
+  for (let i = hashSlot(tag, key, 0) & (t.slotSlots - 1); ; i = (i + 1) & (t.slotSlots - 1)) {
+    const e = at + i * SLOT.words;
+    const owner = t.words[e + SLOT.offset.account];
+    if (owner === 0) return 0n;
+    if (owner === tag && getU256(t.words, e + SLOT.offset.key) === slot) return getU256(t.words, e + SLOT.offset.value);
+  }
+}
+
+/** The tables hold exactly `snapshot`: every account's fields, every slot, and nothing of an account that is not there. */
+function expectHolds(t: BaseTables, snapshot: GpuStateSnapshot, gone: string[] = []): void {
+  for (const [addr, a] of snapshot.accounts) {
+    const e = entryOf(t, addr);
+    expect(e, addr).toBeDefined();
+    expect(getU256(t.words, e! + ACCOUNT.offset.balance)).toBe(a.balance);
+    expect(t.words[e! + ACCOUNT.offset.nonce]).toBe(Number(a.nonce));
+    expect(t.words[e! + ACCOUNT.offset.runLen]).toBe(a.code.length);
+    expect(t.words[e! + ACCOUNT.offset.slotTag]).toBe(e! / ACCOUNT.words + 1);
+    const nonEmpty = [...a.storage.values()].some((v) => v !== 0n);
+    expect((t.words[e! + ACCOUNT.offset.flags] & ACCOUNT_STORAGE) !== 0, `${addr} storage flag`).toBe(nonEmpty);
+    for (const [slot, v] of a.storage) expect(slotOf(t, e! / ACCOUNT.words + 1, slot), `${addr}[${slot}]`).toBe(v);
+  }
+  for (const addr of gone) expect(entryOf(t, addr), addr).toBeUndefined();
+}
+
+const address = (i: number) => `0x${(0x1000 + i).toString(16).padStart(40, '0')}`;
+const code = new Uint8Array([0x60, 0x01, 0x5b, 0x00]);
+function account(balance: bigint, storage: [bigint, bigint][] = [], withCode = false): GpuAccountState {
+  const c = withCode ? code : new Uint8Array(0);
+  return { balance, nonce: 1n, code: c, codeHash: keccak_256(c), storage: new Map(storage) };
+}
+
+describe('resident state tables', () => {
+  it('patches changed accounts and slots, and reads exactly like tables built afresh', () => {
+    const r = new ResidentTables('Prague');
+    const accounts = new Map<string, GpuAccountState>();
+    for (let i = 0; i < 40; i++) accounts.set(address(i), account(BigInt(i), [[1n, BigInt(i + 1)], [2n, 7n]], i % 3 === 0));
+    let snap: GpuStateSnapshot = { accounts: new Map(accounts) };
+    expectHolds(r.update(snap), snap);
+    expect(r.counts).toMatchObject({ builds: 1, patches: 0 });
+
+    // A balance change sharing the storage map, a slot changed, a slot cleared, a slot
+    // added, storage wiped to one new slot, and a new account with storage.
+    const next = new Map(snap.accounts);
+    next.set(address(1), { ...next.get(address(1))!, balance: 99n });
+    next.set(address(2), { ...next.get(address(2))!, storage: new Map([[1n, 5n], [2n, 7n]]) });
+    next.set(address(3), { ...next.get(address(3))!, storage: new Map([[1n, 4n], [2n, 0n]]) });
+    next.set(address(4), { ...next.get(address(4))!, storage: new Map([[1n, 5n], [2n, 7n], [3n, 9n]]) });
+    next.set(address(6), { ...next.get(address(6))!, storage: new Map([[8n, 8n]]) });
+    next.set(address(50), account(50n, [[1n, 1n]], true));
+    snap = { accounts: next };
+    expectHolds(r.update(snap), snap);
+    expect(r.counts).toMatchObject({ builds: 1, patches: 1 });
+    expect(slotOf(r.update(snap), 7, 2n)).toBe(0n);
+
+    // An account that leaves the snapshot cannot leave the table: built whole.
+    const fewer = new Map(snap.accounts);
+    fewer.delete(address(5));
+    snap = { accounts: fewer };
+    expectHolds(r.update(snap), snap, [address(5)]);
+    expect(r.counts.builds).toBe(2);
+  });
+
+  it('builds whole when a patch would fill the table past half, and the code prefix only grows', () => {
+    const r = new ResidentTables('Prague');
+    const accounts = new Map<string, GpuAccountState>([[address(0), account(1n, [], true)]]);
+    let snap: GpuStateSnapshot = { accounts: new Map(accounts) };
+    r.update(snap);
+    const prefix = r.codeWords().length;
+    for (let i = 1; i < 300; i++) {
+      accounts.set(address(i), account(BigInt(i), [[BigInt(i), 1n]], i % 2 === 0));
+      snap = { accounts: new Map(accounts) };
+      expectHolds(r.update(snap), snap);
+    }
+    expect(r.counts.builds).toBeGreaterThan(1);
+    expect(r.counts.patches).toBeGreaterThan(r.counts.builds);
+    // One code for every account: placed once, where the first build put it.
+    expect(r.codeWords().length).toBe(prefix);
+  });
+});
