@@ -6,15 +6,35 @@
 const MASK_32 = 0xffffffffn;
 const TWO_256 = 1n << 256n;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO_32 = 4294967296;
+const SHIFTS = Array.from({ length: 8 }, (_, i) => BigInt(32 * i));
+
+// Most values the host packs and unpacks (balances, nonces, counters, small slots) fit
+// a double exactly: one Number conversion instead of eight BigInt shifts.
 export function putU256(dst: Uint32Array, at: number, v: bigint, what = 'value'): void {
   if (v < 0n || v >= TWO_256) throw new RangeError(`${what} out of 256-bit range: ${v}`);
-  for (let i = 0; i < 8; i++) dst[at + i] = Number((v >> BigInt(32 * i)) & MASK_32);
+  if (v <= MAX_SAFE) {
+    const n = Number(v);
+    dst[at] = n % TWO_32;
+    dst[at + 1] = Math.floor(n / TWO_32);
+    dst.fill(0, at + 2, at + 8);
+    return;
+  }
+  for (let i = 0; i < 8; i++) dst[at + i] = Number((v >> SHIFTS[i]) & MASK_32);
 }
 
 export function getU256(src: Uint32Array, at: number): bigint {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 32n) | BigInt(src[at + i]);
-  return v;
+  const hi = src[at + 1];
+  if ((src[at + 2] | src[at + 3] | src[at + 4] | src[at + 5] | src[at + 6] | src[at + 7]) === 0) {
+    return hi < 0x200000 ? BigInt(hi * TWO_32 + src[at]) : (BigInt(hi) << 32n) | BigInt(src[at]);
+  }
+  // Four 64-bit halves, then three wide shifts: half the BigInt operations of limb by limb.
+  const a = (BigInt(src[at + 7]) << 32n) | BigInt(src[at + 6]);
+  const b = (BigInt(src[at + 5]) << 32n) | BigInt(src[at + 4]);
+  const c = (BigInt(src[at + 3]) << 32n) | BigInt(src[at + 2]);
+  const d = (BigInt(hi) << 32n) | BigInt(src[at]);
+  return (((((a << 64n) | b) << 64n) | c) << 64n) | d;
 }
 
 /** Big-endian bytes (up to 32) as the limbs of the number they spell. */
