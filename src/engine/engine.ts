@@ -29,6 +29,12 @@ export interface Engine {
   /** One line for docs and GET /v1/engines. */
   readonly description: string;
   execute(batch: Batch, opts?: ExecuteOptions): Promise<BatchResult>;
+  /**
+   * Opens now what the first batch would otherwise open: for an engine on the GPU, the
+   * device, its kernels and its executors. Resolves to whether there was anything to
+   * open; never rejects (a batch meets the same failure and falls back or reports it).
+   */
+  warmUp?(): Promise<boolean>;
   close?(): Promise<void>;
 }
 

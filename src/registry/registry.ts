@@ -58,6 +58,13 @@ export class EngineRegistry {
     return e;
   }
 
+  /** Warms engine `name` up (Engine.warmUp): whether it opened anything, and how long that took. */
+  async warmUp(name: EngineName = 'auto'): Promise<{ opened: boolean; ms: number }> {
+    const t = performance.now();
+    const opened = (await this.get(name).warmUp?.()) ?? false;
+    return { opened, ms: Math.round(performance.now() - t) };
+  }
+
   /** The compiler's caches now, with the open device's contract kernels; never opens a device. */
   compilerReport(top?: number): CompilerReport {
     return this.compiler.report(this.gpu.current(), top);

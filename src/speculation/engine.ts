@@ -196,6 +196,15 @@ export class SpeculativeEngine implements Engine {
     });
   }
 
+  async warmUp(): Promise<boolean> {
+    if (!this.config.gpu) return false;
+    try {
+      return (await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name)) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   /** Blooms and roots hash on the GPU when the engine has one open (the CPU otherwise, with the same digests). */
   private async hasher(session: GpuSession | undefined): Promise<BatchHasher> {
     if (!this.config.gpu) return cpuHasher;

@@ -14,11 +14,11 @@ import { negotiateResponse } from '../../src/server/negotiate.js';
 const resolveConfig = (flags: Record<string, string>, env: Record<string, string>) => resolveAll(flags, env).service;
 
 describe('server configuration', () => {
-  it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 300M gas, 60 s, two batches at once', () => {
+  it('defaults: all interfaces on 8080, 256 MiB bodies, 200k transactions, 300M gas, 60 s, two batches at once, GPU warm-up on', () => {
     expect(resolveConfig({}, {})).toEqual({
       host: '0.0.0.0', port: 8080, bodyLimit: 256 * 1024 * 1024, maxTxs: 200_000, maxBatchGas: 300_000_000, logLevel: 'info',
       maxBatchMs: 60_000, maxConcurrentBatches: 2, maxQueuedGas: 300_000_000, maxEventLoopDelayMs: 1000,
-      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85),
+      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85), gpuWarmUp: 'on',
     });
     expect(DEFAULT_CONFIG.bodyLimit).toBe(268_435_456);
   });
@@ -28,6 +28,9 @@ describe('server configuration', () => {
       EVMGPU_HOST: '127.0.0.1', EVMGPU_PORT: '9000', EVMGPU_BODY_LIMIT: '64MiB', EVMGPU_MAX_TXS: '1000', EVMGPU_MAX_BATCH_GAS: '0x3b9aca00', EVMGPU_LOG_LEVEL: 'warn',
     };
     expect(resolveConfig({}, env)).toMatchObject({ host: '127.0.0.1', port: 9000, bodyLimit: 64 * 1024 * 1024, maxTxs: 1000, maxBatchGas: 1e9, logLevel: 'warn' });
+    expect(resolveConfig({}, { EVMGPU_GPU_WARM_UP: 'off' }).gpuWarmUp).toBe('off');
+    expect(resolveConfig({ 'gpu-warm-up': 'on' }, { EVMGPU_GPU_WARM_UP: 'off' }).gpuWarmUp).toBe('on');
+    expect(() => resolveConfig({}, { EVMGPU_GPU_WARM_UP: 'maybe' })).toThrow(/EVMGPU_GPU_WARM_UP/);
     const flags = { host: '::1', port: '0', 'body-limit': '1048576', 'max-txs': '5', 'max-batch-gas': '1e6', 'log-level': 'silent' };
     expect(resolveConfig(flags, env)).toMatchObject({ host: '::1', port: 0, bodyLimit: 1048576, maxTxs: 5, maxBatchGas: 1e6, logLevel: 'silent' });
     // An empty variable counts as unset.

@@ -31,10 +31,34 @@ describe('evmgpu serve', () => {
       const logs = cli.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       expect(logs.some((l) => l.reqId === 'serve-test-1' && l.res?.statusCode === 200)).toBe(true);
       expect(logs.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+      // Child services run with EVMGPU_GPU_WARM_UP=off (support/child-service.ts).
+      expect(logs.some((l) => /GPU warm/.test(l.msg))).toBe(false);
     } finally {
       cli.child.kill('SIGKILL');
     }
   });
+
+  it('with --gpu-warm-up on, opens the GPU and creates the kernels in the background while it answers', async () => {
+    const cli = spawnServe(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--gpu-warm-up', 'on']);
+    try {
+      const base = await cli.listening;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const [line] = await cli.waitFor(/\{[^\n]*"msg":"GPU warm[^\n]*\}/, 180_000);
+      const log = JSON.parse(line) as { engine: string; ms: number; msg: string };
+      expect(log).toMatchObject({ engine: 'auto', msg: 'GPU warmed up: device open, kernels created' });
+      expect(log.ms).toBeGreaterThan(0);
+      const res = await fetch(`${base}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch({ txs: [transfer(ALICE, 0)] })),
+      });
+      expect(res.status).toBe(200);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+  }, 240_000);
 
   it('exits 1 when it cannot listen', async () => {
     const first = spawnServe(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info']);

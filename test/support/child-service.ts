@@ -16,7 +16,8 @@ export interface ChildService {
 }
 
 export function spawnService(argv: string[], opts: { cwd: string | URL; env: NodeJS.ProcessEnv }): ChildService {
-  const child = spawn(process.execPath, argv, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No GPU warm-up unless a test asks for it: each child would compile the kernels on lavapipe.
+  const child = spawn(process.execPath, argv, { cwd: opts.cwd, env: { EVMGPU_GPU_WARM_UP: 'off', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

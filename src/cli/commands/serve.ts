@@ -84,6 +84,14 @@ export async function run(args: string[]): Promise<number> {
       console.error(`serve: the Engine API is not served: cannot start it on ${config.service.host}:${config.chain.authrpcPort} with the secret in ${jwtSecretFile}: ${(e as Error).message}`);
     }
   }
+  if (config.service.gpuWarmUp === 'on') {
+    // In the background: the service answers meanwhile, and a batch that comes first
+    // waits for the same kernels rather than creating them twice (the runtime shares them).
+    const { app } = server;
+    void registry.warmUp().then(({ opened, ms }) =>
+      app.log.info({ engine: 'auto', ms }, opened ? 'GPU warmed up: device open, kernels created' : 'GPU warm-up: no device, batches take the CPU routes'),
+    );
+  }
   await server.closed;
   return 0;
 }
