@@ -22,7 +22,7 @@ export class ResidentTables {
   private base?: BaseTables;
   /** The accounts the tables hold, as the last snapshot gave them. */
   private accounts = new Map<string, GpuAccountState>();
-  /** Tables written whole, and patched: what stats and tests read. */
+  /** How often the tables were built whole and patched, and how many accounts were written: for tests. */
   readonly counts = { builds: 0, patches: 0, accountsWritten: 0 };
 
   constructor(readonly fork: Fork) {
