@@ -76,7 +76,7 @@ export interface BaseTables {
 }
 
 /** Open-addressing capacity for `entries` (at most half full), with room for `headroom` more. */
-export function capacity(entries: number, headroom = 0): number {
+function capacity(entries: number, headroom = 0): number {
   let n = 2;
   while (n < 2 * (entries + headroom)) n *= 2;
   return n;
