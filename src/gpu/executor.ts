@@ -53,7 +53,8 @@ export class GpuCallExecutor {
       const group = calls.slice(i, i + perGroup);
       const run = this.queue.then(() => this.executeGroup(block, state, group));
       this.queue = run.catch(() => undefined);
-      results.push(...(await run));
+      // Not push(...): a group may hold more calls than V8 takes arguments (about 120k).
+      for (const r of await run) results.push(r);
     }
     return results;
   }

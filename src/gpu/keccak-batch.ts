@@ -48,7 +48,7 @@ export async function warmUpGpuHasher(session: GpuSession): Promise<void> {
   await dispatch(session, [new Uint8Array(1)], 4);
 }
 
-async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+export async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Promise<Uint8Array[]> {
   const device = session.device;
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const out: Uint8Array[] = [];
@@ -57,7 +57,8 @@ async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Promise<Uin
     let bytes = 0;
     let end = start;
     while (end < inputs.length && (end === start || bytes + align4(inputs[end].length) <= limit)) bytes += align4(inputs[end++].length);
-    out.push(...(await dispatch(session, inputs.slice(start, end), bytes)));
+    // Not push(...): spreading more than about 120k arguments overflows V8's stack.
+    for (const digest of await dispatch(session, inputs.slice(start, end), bytes)) out.push(digest);
     start = end;
   }
   return out;
