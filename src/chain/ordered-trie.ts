@@ -1,4 +1,3 @@
-import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { cpuHasher, type BatchHasher } from './hasher.js';
 
@@ -22,30 +21,46 @@ export const EMPTY_TRIE_ROOT = keccak_256(EMPTY_STRING);
 
 export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
   if (entries.length === 0) return EMPTY_TRIE_ROOT;
-  const items = entries.map((e) => ({ path: nibbles(e.key), value: e.value }));
-  items.sort((a, b) => compareNibbles(a.path, b.path));
+  const items = sortByKey(entries);
   const levels: Node[][] = [];
   const root = build(items, 0, items.length, 0, levels);
   // Bottom up, one batch of hashes per height: a node's encoding needs its children's references.
   for (const level of levels) {
     const big: Node[] = [];
     for (const node of level) {
-      node.encoded = encode(node);
+      node.encoded = encode(node, items);
       if (node.encoded.length >= 32 || node === root) big.push(node);
     }
-    const digests = await hash(big.map((n) => n.encoded!));
+    const digests = await hash(big.map((n) => n.encoded));
     big.forEach((n, i) => (n.hash = digests[i]));
   }
   return root.hash!;
 }
 
-type Item = { path: Uint8Array; value: Uint8Array };
+const LEAF = 0;
+const EXTENSION = 1;
+const BRANCH = 2;
 
-type Node = (
-  | { kind: 'leaf'; path: Uint8Array; value: Uint8Array }
-  | { kind: 'extension'; path: Uint8Array; child: Node }
-  | { kind: 'branch'; children: (Node | undefined)[] }
-) & { height: number; encoded?: Uint8Array; hash?: Uint8Array };
+/**
+ * One node, in one shape for all three kinds (V8 keeps the code that reads them
+ * monomorphic). Paths are not copied out: a node names its item and nibble range.
+ */
+class Node {
+  encoded: Uint8Array = EMPTY_STRING;
+  hash: Uint8Array | undefined = undefined;
+  constructor(
+    readonly kind: typeof LEAF | typeof EXTENSION | typeof BRANCH,
+    readonly height: number,
+    /** Nibbles of the key above this node: a leaf's or an extension's path starts here. */
+    readonly depth: number,
+    /** Leaf: its item; extension: an item its path is read from. */
+    readonly item: number,
+    /** Extension: where its path ends (its child's depth). */
+    readonly end: number,
+    readonly child: Node | undefined,
+    readonly children: (Node | undefined)[] | undefined,
+  ) {}
+}
 
 export function nibbles(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length * 2);
@@ -56,56 +71,184 @@ export function nibbles(key: Uint8Array): Uint8Array {
   return out;
 }
 
-function compareNibbles(a: Uint8Array, b: Uint8Array): number {
+function nibble(key: Uint8Array, d: number): number {
+  const b = key[d >> 1];
+  return d & 1 ? b & 15 : b >> 4;
+}
+
+/**
+ * The entries in key order. Byte order is nibble order, and prefix-free keys never tie.
+ * Each key's first four bytes and its index are packed into one float (exact below
+ * 2^53), so that a native numeric sort orders nearly all of them; only runs that share
+ * those bytes are then ordered by comparing whole keys.
+ */
+function sortByKey(entries: TrieEntry[]): TrieEntry[] {
+  const indexBits = Math.max(1, Math.ceil(Math.log2(entries.length)));
+  if (32 + indexBits > 53) return entries.slice().sort((a, b) => compareBytes(a.key, b.key));
+  const scale = 2 ** indexBits;
+  const packed = new Float64Array(entries.length);
+  entries.forEach((e, i) => (packed[i] = prefix(e.key) * scale + i));
+  packed.sort();
+  const out = new Array<TrieEntry>(entries.length);
+  for (let i = 0; i < packed.length; i++) out[i] = entries[packed[i] % scale];
+  for (let i = 0; i < out.length; ) {
+    let j = i + 1;
+    while (j < out.length && Math.floor(packed[j] / scale) === Math.floor(packed[i] / scale)) j++;
+    if (j - i > 1) out.splice(i, j - i, ...out.slice(i, j).sort((a, b) => compareBytes(a.key, b.key)));
+    i = j;
+  }
+  return out;
+}
+
+/** A key's first four bytes as a number, short keys padded with zeros (ties are broken by compareBytes). */
+function prefix(key: Uint8Array): number {
+  return ((key[0] ?? 0) * 0x1000000) + ((key[1] ?? 0) << 16) + ((key[2] ?? 0) << 8) + (key[3] ?? 0);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
 }
 
 /** The node holding items[from, to), all sharing their first `depth` nibbles; filed in `levels` by height. */
-function build(items: Item[], from: number, to: number, depth: number, levels: Node[][]): Node {
+function build(items: TrieEntry[], from: number, to: number, depth: number, levels: Node[][]): Node {
   let node: Node;
-  let height = 0;
-  if (to - from === 1) {
-    node = { kind: 'leaf', path: items[from].path.subarray(depth), value: items[from].value, height };
-  } else {
+  if (to - from === 1) node = new Node(LEAF, 0, depth, from, 0, undefined, undefined);
+  else {
     // Sorted, so the prefix common to all is the prefix common to the first and the last.
-    const first = items[from].path;
-    const last = items[to - 1].path;
+    const first = items[from].key;
+    const last = items[to - 1].key;
     let shared = depth;
-    while (first[shared] === last[shared]) shared++;
+    while (nibble(first, shared) === nibble(last, shared)) shared++;
     if (shared > depth) {
       const child = build(items, from, to, shared, levels);
-      node = { kind: 'extension', path: first.subarray(depth, shared), child, height: child.height + 1 };
+      node = new Node(EXTENSION, child.height + 1, depth, from, shared, child, undefined);
     } else {
-      const children: (Node | undefined)[] = [];
-      let i = from;
-      for (let nibble = 0; nibble < 16; nibble++) {
-        let j = i;
-        while (j < to && items[j].path[depth] === nibble) j++;
-        const child = j > i ? build(items, i, j, depth + 1, levels) : undefined;
-        if (child) height = Math.max(height, child.height + 1);
-        children.push(child);
+      const children: (Node | undefined)[] = new Array(16).fill(undefined);
+      let height = 0;
+      for (let i = from; i < to; ) {
+        const n = nibble(items[i].key, depth);
+        let j = i + 1;
+        while (j < to && nibble(items[j].key, depth) === n) j++;
+        const child = build(items, i, j, depth + 1, levels);
+        height = Math.max(height, child.height + 1);
+        children[n] = child;
         i = j;
       }
-      node = { kind: 'branch', children, height };
+      node = new Node(BRANCH, height, depth, from, 0, undefined, children);
     }
   }
   (levels[node.height] ??= []).push(node);
   return node;
 }
 
-function encode(node: Node): Uint8Array {
-  if (node.kind === 'leaf') return encodeList([RLP.encode(hexPrefix(node.path, true)), RLP.encode(node.value)]);
-  if (node.kind === 'extension') return encodeList([RLP.encode(hexPrefix(node.path, false)), reference(node.child)]);
-  const children = node.children.map((c) => (c ? reference(c) : EMPTY_STRING));
-  children.push(EMPTY_STRING);
-  return encodeList(children);
+/**
+ * A node's RLP, written once into a buffer of its exact size (no intermediate arrays:
+ * at tens of thousands of nodes the garbage collector was a quarter of the time).
+ */
+function encode(node: Node, items: TrieEntry[]): Uint8Array {
+  if (node.kind === BRANCH) {
+    let payload = 1; // the empty value
+    for (const c of node.children!) payload += c ? refSize(c) : 1;
+    const out = new Uint8Array(listHeaderSize(payload) + payload);
+    let o = writeListHeader(out, 0, payload);
+    for (const c of node.children!) o = c ? writeRef(out, o, c) : ((out[o] = 0x80), o + 1);
+    out[o] = 0x80;
+    return out;
+  }
+  const key = items[node.item].key;
+  const end = node.kind === LEAF ? 2 * key.length : node.end;
+  const pathLen = end - node.depth;
+  // Hex-prefix: one flag byte (holding the first nibble when the path is odd), then pairs.
+  const hpLen = 1 + (pathLen >> 1);
+  // The flag byte is below 0x80: alone, it is its own RLP.
+  let payload = hpLen === 1 ? 1 : stringHeaderSize(hpLen) + hpLen;
+  const value = node.kind === LEAF ? items[node.item].value : undefined;
+  payload += value ? stringSize(value) : refSize(node.child!);
+  const out = new Uint8Array(listHeaderSize(payload) + payload);
+  let o = writeListHeader(out, 0, payload);
+  if (hpLen > 1) o = writeStringHeader(out, o, hpLen);
+  const odd = pathLen & 1;
+  let d = node.depth;
+  out[o++] = (((value ? 2 : 0) + odd) << 4) | (odd ? nibble(key, d++) : 0);
+  if ((d & 1) === 0 && end === 2 * key.length) {
+    // The rest of the path is whole bytes of the key, to its end.
+    out.set(key.subarray(d >> 1), o);
+    o += key.length - (d >> 1);
+  } else for (; d < end; d += 2) out[o++] = (nibble(key, d) << 4) | nibble(key, d + 1);
+  if (value) writeString(out, o, value);
+  else writeRef(out, o, node.child!);
+  return out;
 }
 
-/** A child inside its parent: the node itself when its RLP is under 32 bytes, else its hash. */
-function reference(child: Node): Uint8Array {
-  return child.encoded!.length < 32 ? child.encoded! : RLP.encode(child.hash!);
+/** A child inside its parent: the node itself when its RLP is under 32 bytes, else its hash as a string. */
+function refSize(child: Node): number {
+  return child.encoded.length < 32 ? child.encoded.length : 33;
+}
+
+function writeRef(out: Uint8Array, o: number, child: Node): number {
+  if (child.encoded.length < 32) {
+    out.set(child.encoded, o);
+    return o + child.encoded.length;
+  }
+  out[o] = 0xa0;
+  out.set(child.hash!, o + 1);
+  return o + 33;
+}
+
+function lengthBytes(len: number): number {
+  let n = 0;
+  for (let l = len; l > 0; l = Math.floor(l / 256)) n++;
+  return n;
+}
+
+function writeLength(out: Uint8Array, o: number, len: number, n: number): void {
+  for (let i = n - 1, l = len; i >= 0; i--, l = Math.floor(l / 256)) out[o + i] = l & 255;
+}
+
+function stringHeaderSize(len: number): number {
+  return len < 56 ? 1 : 1 + lengthBytes(len);
+}
+
+function writeStringHeader(out: Uint8Array, o: number, len: number): number {
+  if (len < 56) {
+    out[o] = 0x80 + len;
+    return o + 1;
+  }
+  const n = lengthBytes(len);
+  out[o] = 0xb7 + n;
+  writeLength(out, o + 1, len, n);
+  return o + 1 + n;
+}
+
+function stringSize(bytes: Uint8Array): number {
+  return bytes.length === 1 && bytes[0] < 0x80 ? 1 : stringHeaderSize(bytes.length) + bytes.length;
+}
+
+function writeString(out: Uint8Array, o: number, bytes: Uint8Array): number {
+  if (bytes.length === 1 && bytes[0] < 0x80) {
+    out[o] = bytes[0];
+    return o + 1;
+  }
+  o = writeStringHeader(out, o, bytes.length);
+  out.set(bytes, o);
+  return o + bytes.length;
+}
+
+function listHeaderSize(payload: number): number {
+  return payload < 56 ? 1 : 1 + lengthBytes(payload);
+}
+
+function writeListHeader(out: Uint8Array, o: number, payload: number): number {
+  if (payload < 56) {
+    out[o] = 0xc0 + payload;
+    return o + 1;
+  }
+  const n = lengthBytes(payload);
+  out[o] = 0xf7 + n;
+  writeLength(out, o + 1, payload, n);
+  return o + 1 + n;
 }
 
 /** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */

@@ -33,7 +33,7 @@ describe('orderedTrieRoot', () => {
     expect(Buffer.from(EMPTY_TRIE_ROOT).toString('hex')).toBe('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
   });
 
-  for (const [seed, n, keyLen] of [[1, 1, 32], [2, 2, 32], [3, 17, 32], [4, 300, 32], [5, 1000, 32], [6, 50, 3], [7, 200, 2]] as const) {
+  for (const [seed, n, keyLen] of [[1, 1, 32], [2, 2, 32], [3, 17, 32], [4, 300, 32], [5, 1000, 32], [6, 50, 3], [7, 200, 2], [8, 40, 60]] as const) {
     it(`equals @ethereumjs/mpt: seed ${seed}, ${n} entries, ${keyLen}-byte keys, small and large values`, async () => {
       let flip = 0;
       const entries = randomEntries(seed, n, keyLen, () => (flip++ % 2 ? 1 + (flip % 5) : 40 + (flip % 80)));
