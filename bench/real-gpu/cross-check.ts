@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { openRegistry } from '../../src/cli/registry.js';
 import type { BatchResult } from '../../src/model/shapes.js';
+import type { WaveStats } from '../../src/model/stats.js';
 import { peer } from '../peers/index.js';
 import { timeOnce } from '../suite/measure.js';
 import { workloadCases } from '../workloads/index.js';
@@ -23,6 +24,13 @@ const { values } = parseArgs({
     'no-edr': { type: 'boolean', default: false },
   },
 });
+
+/** The reported waves added up, then each as frames/ms: where a wave's time goes on this device. */
+function wavesLine(waves: readonly WaveStats[]): string {
+  const sum = (k: keyof WaveStats) => Math.round(waves.reduce((a, w) => a + w[k], 0));
+  const each = waves.map((w) => `${w.frames}/${Math.round(w.ms)}`).join(' ');
+  return `${waves.length} waves: ${sum('submits')} submits, ${sum('hostRounds')} host rounds; ms ${sum('ms')} = prepare ${sum('prepareMs')} + device ${sum('deviceMs')} + unpack ${sum('unpackMs')} + rest; frames/ms ${each}`;
+}
 
 const registry = openRegistry('cross-check');
 if (registry === 2) process.exit(2);
@@ -57,6 +65,7 @@ try {
         const waves = s.mode === 'speculative' ? ` waves ${s.speculation.waves}, rerun frames ${s.speculation.rerunFrames}` : '';
         console.log(`${name} ${ms.toFixed(0)} ms, state root ${r === root ? 'equal' : `DIFFERENT: ${r}`}; by ${JSON.stringify(s.engines)};${waves}`);
         console.log(`  phases ms ${JSON.stringify(Object.fromEntries(Object.entries(s.timingsMs).map(([k, v]) => [k, Math.round(v)])))}`);
+        if (s.mode === 'speculative' && s.speculation.perWave.length > 0) console.log(`  ${wavesLine(s.speculation.perWave)}`);
       }
       for (const [name, ms] of last) add(workload, name, ms);
       if (edr && signed && ours) {

@@ -16,6 +16,22 @@ import { stopPoint, unpackResult } from './unpack.js';
 const WORKGROUP = 64;
 const NO_PROGRAM = 0xffffffff;
 
+/**
+ * Where a caller's submits spent their time, added up (stats.speculation.perWave):
+ * the host before the submit (kernel plan, which may create a pipeline, packing,
+ * uploads), the device until the results are mapped, then unpacking them.
+ */
+export interface DispatchTally {
+  submits: number;
+  prepareMs: number;
+  deviceMs: number;
+  unpackMs: number;
+}
+
+export function newDispatchTally(): DispatchTally {
+  return { submits: 0, prepareMs: 0, deviceMs: 0, unpackMs: 0 };
+}
+
 export class GpuCallExecutor {
   private readonly limits: Limits;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
@@ -43,7 +59,7 @@ export class GpuCallExecutor {
     this.buffers.dispose();
   }
 
-  async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): Promise<GpuCallResult[]> {
+  async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
     forkRow(block.fork);
     if (calls.length === 0) return [];
     // Output regions are per call and read back whole: a group is as many calls as fit one binding.
@@ -51,7 +67,7 @@ export class GpuCallExecutor {
     const results: GpuCallResult[] = [];
     for (let i = 0; i < calls.length; i += perGroup) {
       const group = calls.slice(i, i + perGroup);
-      const run = this.queue.then(() => this.executeGroup(block, state, group));
+      const run = this.queue.then(() => this.executeGroup(block, state, group, tally));
       this.queue = run.catch(() => undefined);
       // Not push(...): a group may hold more calls than V8 takes arguments (about 120k).
       for (const r of await run) results.push(r);
@@ -59,8 +75,9 @@ export class GpuCallExecutor {
     return results;
   }
 
-  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[]): Promise<GpuCallResult[]> {
+  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
     const device = this.device;
+    let t = performance.now();
     // Calls running the same code sit next to each other, so a workgroup's invocations
     // run one program and diverge only where their inputs make them.
     const order = unsorted.map((_, i) => i);
@@ -124,7 +141,9 @@ export class GpuCallExecutor {
     });
     enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([enc.finish()]);
+    if (tally) [tally.submits, tally.prepareMs, t] = [tally.submits + 1, tally.prepareMs + performance.now() - t, performance.now()];
     await read.mapAsync(GPUMapMode.READ, 0, outBytes);
+    if (tally) [tally.deviceMs, t] = [tally.deviceMs + performance.now() - t, performance.now()];
     try {
       // Unpacked straight from the mapping: every value it keeps is copied out of it.
       const words = new Uint32Array(read.getMappedRange(0, outBytes));
@@ -138,6 +157,7 @@ export class GpuCallExecutor {
       return results;
     } finally {
       read.unmap();
+      if (tally) tally.unpackMs += performance.now() - t;
     }
   }
 }

@@ -24,10 +24,29 @@ export interface SequentialStats extends StatsBase {
   sequentialBefore?: Fork;
 }
 
+/** One GPU wave: what it ran and where its time went, in milliseconds. */
+export interface WaveStats {
+  /** Frames it ran: every GPU frame in the first wave; the stale frame and those picked with it in a rerun wave. */
+  frames: number;
+  /** Submits to the device: one per group of frames, and more for frames run again with more room or steps, or with host precompile answers. */
+  submits: number;
+  /** Rounds of host precompile answers, each running the frames that asked again. */
+  hostRounds: number;
+  /** The wave's wall time, host precompile answers included; the state snapshot it runs on is made before it. */
+  ms: number;
+  /** Before the submits: the kernel plan (a pipeline created at first sight), packing and uploads. */
+  prepareMs: number;
+  /** From the submits until the results were mapped: the kernels and the read-back. */
+  deviceMs: number;
+  unpackMs: number;
+}
+
 /** What the speculation core did with a batch. */
 export interface SpeculationStats {
   /** GPU dispatch waves: the first, plus each rerun wave (stale frames run again against the committed state). */
   waves: number;
+  /** The first 64 waves (`waves` counts them all), in the order they ran (speculation/stats.ts: PER_WAVE_MAX). */
+  perWave: WaveStats[];
   /** Frames in the first wave. */
   gpuFrames: number;
   /** Frames run in rerun waves. */

@@ -4,7 +4,7 @@ import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js'
 import { prelude, type Prelude } from './prelude.js';
 import { hexToBytes } from '../primitives/hex.js';
 import type { HostRules, TxInputs } from './rules.js';
-import { countFallback, type SpeculationStats } from './stats.js';
+import { countFallback, recordWave, type SpeculationStats } from './stats.js';
 import type { TxView } from './tx-view.js';
 import { runWave, snapshotWorld, type Wave, type WaveExecutors, type WaveFrame, type WaveHost } from './wave.js';
 import type { PrecompileRunner } from './host-calls.js';
@@ -81,7 +81,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   const wave = await runWave(g.executors, g.block, snapshot, calls, host, g.signal);
   g.stats.hostPrecompiles = host.answered;
   g.timings.gpu = performance.now() - t;
-  g.stats.waves = calls.size > 0 ? 1 : 0;
+  if (calls.size > 0) recordWave(g.stats, wave, g.timings.gpu);
   g.stats.gpuFrames = wave.frames.size;
 
   // With a state source the snapshot holds only what was loaded: reruns would mostly read past it.
@@ -97,9 +97,10 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
       }
       const now = snapshotWorld(g.world, overlay);
       const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
+      const tw = performance.now();
       const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;
-      g.stats.waves++;
+      recordWave(g.stats, again, performance.now() - tw);
       g.stats.rerunFrames += calls.size;
       return again.frames;
     } catch (e) {

@@ -1,12 +1,25 @@
 import { needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
-import type { SpeculationStats } from '../model/stats.js';
+import type { SpeculationStats, WaveStats } from '../model/stats.js';
 import type { Wave } from './wave.js';
 
 /** stats.speculation: one shape for every engine built on the speculation core (src/model/stats.ts). */
 export type { SpeculationStats };
 
 export function newSpeculationStats(): SpeculationStats {
-  return { waves: 0, gpuFrames: 0, rerunFrames: 0, hostPrecompiles: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
+  return { waves: 0, perWave: [], gpuFrames: 0, rerunFrames: 0, hostPrecompiles: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
+}
+
+/** Waves reported one by one in stats.speculation.perWave: a contended batch may run hundreds, and a response stays small. */
+export const PER_WAVE_MAX = 64;
+
+/** Counts a wave that ran, and reports it in perWave while there is room. */
+export function recordWave(s: SpeculationStats, wave: Wave, ms: number): void {
+  s.waves++;
+  if (s.perWave.length >= PER_WAVE_MAX) return;
+  const t = wave.tally;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const w: WaveStats = { frames: wave.frames.size, submits: t.submits, hostRounds: wave.hostRounds, ms: round(ms), prepareMs: round(t.prepareMs), deviceMs: round(t.deviceMs), unpackMs: round(t.unpackMs) };
+  s.perWave.push(w);
 }
 
 export function countFallback(s: SpeculationStats, why: string): void {

@@ -1,5 +1,5 @@
 import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from '../gpu/abi.js';
-import type { GpuCallExecutor } from '../gpu/executor.js';
+import { newDispatchTally, type DispatchTally, type GpuCallExecutor } from '../gpu/executor.js';
 import { Outcome } from '../evm/outcome.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { answer, MAX_HOST_ANSWERS, type PrecompileRunner } from './host-calls.js';
@@ -49,6 +49,10 @@ function seenBy(call: GpuCall, result: GpuCallResult, snapshot: GpuStateSnapshot
 
 export interface Wave {
   frames: Map<number, WaveFrame>;
+  /** Its submits and where their time went. */
+  tally: DispatchTally;
+  /** Rounds of host precompile answers: each ran the frames that asked again. */
+  hostRounds: number;
 }
 
 /**
@@ -99,9 +103,10 @@ export interface WaveHost {
  */
 export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
-  if (calls.size === 0) return { frames };
+  const wave: Wave = { frames, tally: newDispatchTally(), hostRounds: 0 };
+  if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
-  const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), signal);
+  const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal);
   for (let round = 0; host && round < MAX_HOST_ANSWERS; round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
@@ -115,11 +120,12 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
       asked.push(k);
     }
     if (asked.length === 0) break;
-    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), signal);
+    wave.hostRounds++;
+    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), wave.tally, signal);
     asked.forEach((k, j) => (results[k] = again[j]));
   }
   entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], ...seenBy(e.call, results[k], snapshot) }));
-  return { frames };
+  return wave;
 }
 
 /**
@@ -129,14 +135,14 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
  * checked between runs: a dispatch cannot be stopped, so the budgets bound how long an
  * abandoned batch keeps the GPU.
  */
-async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], signal?: AbortSignal): Promise<GpuCallResult[]> {
-  const results = await executors.main.execute(block, snapshot, calls);
+async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], tally: DispatchTally, signal?: AbortSignal): Promise<GpuCallResult[]> {
+  const results = await executors.main.execute(block, snapshot, calls, tally);
   const steps: [number, GpuCallExecutor | undefined][] = [[Outcome.ScratchExhausted, executors.roomy], ...(executors.longer ?? []).map((e): [number, GpuCallExecutor] => [Outcome.BudgetExhausted, e])];
   for (const [outcome, executor] of steps) {
     const again = calls.flatMap((_, k) => (results[k].outcome === outcome ? [k] : []));
     if (!executor || again.length === 0) continue;
     signal?.throwIfAborted();
-    const rerun = await executor.execute(block, snapshot, again.map((k) => calls[k]));
+    const rerun = await executor.execute(block, snapshot, again.map((k) => calls[k]), tally);
     again.forEach((k, j) => (results[k] = rerun[j]));
   }
   return results;

@@ -48,6 +48,8 @@ describe('precompile calls inside GPU frames', () => {
       const r = await expectEqualToReference(registry, batch(false), engine);
       expect(r.stats.engines).toEqual({ gpu: 1 });
       expect(speculation(r).hostPrecompiles).toBe(3);
+      // One call answered per round, each round a submit of its own after the first.
+      expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 3, submits: 4 }]);
     }, 120_000);
   }
 

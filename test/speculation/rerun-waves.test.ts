@@ -54,6 +54,13 @@ describe('rerun waves', () => {
         expect(s.rerunFrames).toBe(32);
         expect(s.gpuReruns).toBe(32);
         expect(s.gpuCommitted).toBe(48);
+        expect(s.perWave.map((w) => [w.frames, w.hostRounds])).toEqual([[48, 0], [16, 0], [16, 0]]);
+        for (const w of s.perWave) {
+          expect(w.submits).toBeGreaterThanOrEqual(1);
+          // Its parts are timed inside it (each rounded to 0.1 ms).
+          expect(w.prepareMs + w.deviceMs + w.unpackMs).toBeLessThanOrEqual(w.ms + 0.2);
+          expect(w.deviceMs).toBeGreaterThan(0);
+        }
       }, 180_000);
     }
   }
