@@ -39,6 +39,9 @@ export function lastPrecompile(fork: Fork): number {
   return 0x04;
 }
 
+/** Precompiles the kernels run themselves rather than ask the host for, by address. */
+export const KERNEL_PRECOMPILES = { identity: 0x04 } as const;
+
 /** Byte values EVM rules name (not opcodes): the kernels read them from the generated prelude. */
 export const EVM_BYTES = {
   /** EIP-3541: deposited code may not start with it; EOF (EF00) init code is refused by CREATE. */

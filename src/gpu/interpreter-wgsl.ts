@@ -1,5 +1,5 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { EVM_BYTES, KERNEL_EIP_LIST, eipActive, lastPrecompile } from '../evm/eips.js';
+import { EVM_BYTES, KERNEL_EIP_LIST, KERNEL_PRECOMPILES, eipActive, lastPrecompile } from '../evm/eips.js';
 import { GAS_NAMES, gasAt, gasHistory, LIMIT_NAMES, type GasName } from '../evm/gas-schedule.js';
 import { DELEGATION_PREFIX } from '../evm/tx-rules.js';
 import { OPCODES, opcodeTable, staticGas, type InlineKind, type OpcodeSpec } from '../evm/opcodes.js';
@@ -159,6 +159,7 @@ export function forkRulesWgsl(): string {
     ...bits,
     `const EIPS_BY_FORK = array<u32, ${GPU_FORKS.length}>(${masks.map((m) => `${m}u`).join(', ')});`,
     `const PRECOMPILE_LAST_BY_FORK = array<u32, ${GPU_FORKS.length}>(${GPU_FORKS.map((f) => `${lastPrecompile(f)}u`).join(', ')});`,
+    ...Object.entries(KERNEL_PRECOMPILES).map(([name, address]) => `const PRECOMPILE_${snake(name)}: u32 = ${address}u;`),
     ...Object.entries(EVM_BYTES).map(([name, v]) => `const BYTE_${snake(name)}: u32 = ${v}u;`),
     `// EIP-7702: a delegation designator is ${DELEGATION_PREFIX.length} bytes of prefix and a 20-byte address.`,
     `const DELEGATION_LEN: u32 = ${DELEGATION_PREFIX.length + 20}u;`,

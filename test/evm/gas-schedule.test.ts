@@ -37,6 +37,8 @@ const REFERENCE_PARAM: Record<GasName, string> = {
   createData: 'createDataGas',
   initCodeWord: 'initCodeWordGas',
   selfdestructRefund: 'selfdestructRefundGas',
+  identity: 'identityGas',
+  identityWord: 'identityWordGas',
   callDepth: 'stackLimit',
   maxCodeSize: 'maxCodeSize',
   maxInitCodeSize: 'maxInitCodeSize',
