@@ -76,6 +76,9 @@ describe('engine auto equals the reference', () => {
   }
 });
 
+/** The speculation stats without the waves' times, which vary from run to run. */
+const untimed = (s: ReturnType<typeof speculation>) => ({ ...s, perWave: s.perWave.map(({ frames, submits, hostRounds }) => ({ frames, submits, hostRounds })) });
+
 describe('engine auto is deterministic', () => {
   it('gives the same result and the same routes on every run of a conflicting batch', async () => {
     const w = workloadCases('mixed', { sizes: [150], seed: 9 }).next().value!.batch;
@@ -83,7 +86,7 @@ describe('engine auto is deterministic', () => {
     const runs = [await auto.execute(batch), await auto.execute(batch), await auto.execute(batch)];
     for (const r of runs.slice(1)) {
       expect(comparable(r)).toEqual(comparable(runs[0]));
-      expect(speculation(r)).toEqual(speculation(runs[0]));
+      expect(untimed(speculation(r))).toEqual(untimed(speculation(runs[0])));
       expect(r.results.map((x) => x.engine)).toEqual(runs[0].results.map((x) => x.engine));
     }
   }, 180_000);
