@@ -5,7 +5,7 @@ import { forkRow } from './interpreter-wgsl.js';
 import type { KernelPolicy } from './kernel-policy.js';
 import { CALL, CHUNK, regions, type RegionCaps } from './layout.js';
 import { limits, type GpuLimitOptions, type Limits } from './limits.js';
-import { packBatch } from './pack.js';
+import { packBatch, type PackedBatch } from './pack.js';
 import { stopPoint, unpackResult } from './unpack.js';
 
 /**
@@ -38,6 +38,8 @@ export class GpuCallExecutor {
   private readonly buffers: GpuBufferCache;
   /** Groups run one at a time: they share the cached buffers. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Which base tables the state buffer holds, as last uploaded (weakly: a finished batch's tables are not kept alive). */
+  private stateHeld?: { buffer: GPUBuffer; tables: WeakRef<object>; patches: number };
 
   constructor(
     private readonly device: GPUDevice,
@@ -57,6 +59,7 @@ export class GpuCallExecutor {
   /** Frees the cached device buffers (they are also freed with the device). */
   dispose(): void {
     this.buffers.dispose();
+    this.stateHeld = undefined;
   }
 
   async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
@@ -73,6 +76,23 @@ export class GpuCallExecutor {
       for (const r of await run) results.push(r);
     }
     return results;
+  }
+
+  /**
+   * The state buffer: the base tables, uploaded only when they are not what the buffer
+   * already holds (a wave's groups and host rounds share them; a rerun wave patches
+   * them), then this dispatch's override entries after them.
+   */
+  private stateBuffer(packed: PackedBatch): GPUBuffer {
+    const b = this.buffers.take('state', (packed.state.length + packed.stateTail.length) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const v = packed.stateVersion;
+    const held = this.stateHeld;
+    if (!v || !held || held.buffer !== b || held.tables.deref() !== v.tables || held.patches !== v.patches) {
+      this.device.queue.writeBuffer(b, 0, packed.state);
+      this.stateHeld = v && { buffer: b, tables: new WeakRef(v.tables), patches: v.patches };
+    }
+    if (packed.stateTail.length > 0) this.device.queue.writeBuffer(b, packed.state.byteLength, packed.stateTail);
+    return b;
   }
 
   private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
@@ -98,7 +118,7 @@ export class GpuCallExecutor {
     const params = input('params', packed.params);
     const callBuf = input('calls', packed.calls);
     const blob = input('blob', packed.blob);
-    const stateBuf = input('state', packed.state);
+    const stateBuf = this.stateBuffer(packed);
     const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, GPUBufferUsage.STORAGE);
     const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);

@@ -4,7 +4,7 @@ import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
 import { CALL, HOST_ANSWER, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
 import { residentTables } from './resident-tables.js';
-import { buildStateTables, withOverrides, type CodePlacer, type StateTables } from './state-tables.js';
+import { buildStateTables, withOverrides, type BaseVersion, type CodePlacer, type StateTables } from './state-tables.js';
 import { putAddress, putBytesAsU256, putU256 } from './words.js';
 
 /**
@@ -15,7 +15,11 @@ export interface PackedBatch {
   readonly params: Uint32Array;
   readonly calls: Uint32Array;
   readonly blob: Uint32Array;
+  /** The base state tables (shared with them, not copied), then the calls' override entries. */
   readonly state: Uint32Array;
+  readonly stateTail: Uint32Array;
+  /** The base tables' version: where it equals the last dispatch's, their words on the device are current. */
+  readonly stateVersion?: BaseVersion;
 }
 
 /** Gas at or above this is refused: the kernel's saturating 64-bit costs rely on it. */
@@ -181,5 +185,7 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.hostAnswersCount] = answers.length;
   });
 
-  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), state: tables.words };
+  // Fresh tables are this dispatch's alone: no version, uploaded whole.
+  const stateVersion = state.lineage ? tables.version : undefined;
+  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), state: tables.words, stateTail: tables.tail, stateVersion };
 }

@@ -20,6 +20,7 @@ export class ResidentTables {
   private readonly code = new BlobBuilder();
   readonly place: CodePlacer;
   private base?: BaseTables;
+  private last?: GpuStateSnapshot;
   /** The accounts the tables hold, as the last snapshot gave them. */
   private accounts = new Map<string, GpuAccountState>();
   /** How often the tables were built whole and patched, and how many accounts were written: for tests. */
@@ -31,6 +32,9 @@ export class ResidentTables {
 
   /** The tables for `snapshot`: patched from the last snapshot's where that is cheaper, else built whole. */
   update(snapshot: GpuStateSnapshot): BaseTables {
+    // A wave's groups, and its rounds of host answers, dispatch the same snapshot.
+    if (this.base && snapshot === this.last) return this.base;
+    this.last = snapshot;
     const changed: [string, GpuAccountState][] = [];
     let kept = 0;
     for (const entry of snapshot.accounts) {
@@ -45,7 +49,9 @@ export class ResidentTables {
     // break): such a snapshot, or one that changes most accounts, is built whole.
     const removed = kept < this.accounts.size;
     if (this.base && !removed && 4 * changed.length <= 3 * snapshot.accounts.size) {
+      if (changed.length === 0) return this.base;
       try {
+        this.base.patches++;
         this.patch(this.base, changed);
         this.accounts = new Map(snapshot.accounts);
         this.counts.patches++;

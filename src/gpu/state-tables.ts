@@ -12,7 +12,12 @@ import { addressKey, hashAddress, hashSlot, putAddress, putBytesAsU256, putU256 
  * may reach any account through its frames.
  */
 export interface StateTables {
+  /** The base tables' words, shared with them (not copied): the front of the state buffer. */
   readonly words: Uint32Array;
+  /** The calls' override entries, which follow the base tables in the state buffer. */
+  readonly tail: Uint32Array;
+  /** The base tables as they stand now: equal for two dispatches when their base words are (the executor then uploads them once). */
+  readonly version?: BaseVersion;
   readonly accountsAt: number;
   readonly accountsMask: number;
   readonly slotsAt: number;
@@ -66,8 +71,16 @@ function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAc
  * `storageNonEmpty` what its ACCOUNT_STORAGE flag says, `slotsUsed` the storage entries
  * taken (a zero-valued one reads as absent).
  */
+/** Which base tables, and how often they were patched in place since they were built. */
+export interface BaseVersion {
+  readonly tables: BaseTables;
+  readonly patches: number;
+}
+
 export interface BaseTables {
   readonly words: Uint32Array;
+  /** Patches made in place (resident-tables.ts); the words of one object and count never differ. */
+  patches: number;
   readonly accountSlots: number;
   readonly slotSlots: number;
   readonly tags: Map<string, number>;
@@ -89,7 +102,7 @@ export function buildBaseTables(snapshot: GpuStateSnapshot, place: CodePlacer, h
   for (const [, a] of accounts) for (const v of a.storage.values()) if (v !== 0n) slotCount++;
   const slotSlots = capacity(slotCount, headroom);
   const words = new Uint32Array(accountSlots * ACCOUNT.words + slotSlots * SLOT.words);
-  const tables: BaseTables = { words, accountSlots, slotSlots, tags: new Map(), storageNonEmpty: new Map(), slotsUsed: 0 };
+  const tables: BaseTables = { words, patches: 0, accountSlots, slotSlots, tags: new Map(), storageNonEmpty: new Map(), slotsUsed: 0 };
   for (const [addr, a] of accounts) putAccount(tables, addr, a, place);
   for (const [addr, a] of accounts) {
     const tag = tables.tags.get(addr)!;
@@ -153,26 +166,27 @@ function sameKey(words: Uint32Array, at: number, key: Uint32Array): boolean {
 }
 
 /**
- * The dispatch's state buffer: the base tables, then each call's override entries. A
- * call's overrides keep the snapshot's storage (its slot tag) for the same address.
+ * The dispatch's state buffer: the base tables, then each call's override entries (its
+ * tail, made anew; the base words are shared, not copied). A call's overrides keep the
+ * snapshot's storage (its slot tag) for the same address.
  */
 export function withOverrides(base: BaseTables, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], place: CodePlacer): StateTables {
   const overrideCount = overrides.reduce((n, o) => n + (o?.length ?? 0), 0);
   const overridesAt = base.words.length;
-  const words = new Uint32Array(overridesAt + overrideCount * ACCOUNT.words);
-  words.set(base.words);
-  let at = overridesAt;
+  const tail = new Uint32Array(overrideCount * ACCOUNT.words);
+  let at = 0;
   const placed = overrides.map((list) => {
-    const start = at;
+    const start = overridesAt + at;
     for (const o of list ?? []) {
       const addr = addressKey(o.address);
-      putEntry(words, at, o.address, { ...o, storageNonEmpty: base.storageNonEmpty.get(addr) ?? false }, base.tags.get(addr) ?? 0, place, `override ${addr}`);
+      putEntry(tail, at, o.address, { ...o, storageNonEmpty: base.storageNonEmpty.get(addr) ?? false }, base.tags.get(addr) ?? 0, place, `override ${addr}`);
       at += ACCOUNT.words;
     }
     return { at: start, count: list?.length ?? 0 };
   });
   const slotsAt = base.accountSlots * ACCOUNT.words;
-  return { words, accountsAt: 0, accountsMask: base.accountSlots - 1, slotsAt, slotsMask: base.slotSlots - 1, overrides: placed };
+  const version = { tables: base, patches: base.patches };
+  return { words: base.words, tail, version, accountsAt: 0, accountsMask: base.accountSlots - 1, slotsAt, slotsMask: base.slotSlots - 1, overrides: placed };
 }
 
 export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly (readonly GpuAccountOverride[] | undefined)[], place: CodePlacer): StateTables {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { GpuAccountState, GpuStateSnapshot } from '../../src/gpu/abi.js';
+import type { GpuAccountState, GpuCall, GpuStateSnapshot } from '../../src/gpu/abi.js';
+import { closeTestGpu } from '../support/gpu.js';
+import { asm, customExecutor, gpuBlock, gpuCall } from './interpreter-harness.js';
 import { ACCOUNT, ACCOUNT_STORAGE, SLOT } from '../../src/gpu/layout.js';
 import { ResidentTables } from '../../src/gpu/resident-tables.js';
 import type { BaseTables } from '../../src/gpu/state-tables.js';
@@ -100,4 +102,30 @@ describe('resident state tables', () => {
     // One code for every account: placed once, where the first build put it.
     expect(r.codeWords().length).toBe(prefix);
   });
+});
+
+describe('the executor\'s state buffer over resident tables', () => {
+  afterAll(() => closeTestGpu());
+
+  it('uploads the base tables when they changed, and keeps them between dispatches of the same version', async () => {
+    const ex = await customExecutor({});
+    const target = address(7);
+    // SLOAD slot 1, then stop: the value read comes back in storageReads.
+    const call: GpuCall = { ...gpuCall({ name: 'sload', code: asm('PUSH1 1 SLOAD POP STOP') }, 0), address: Buffer.from(target.slice(2), 'hex') };
+    const lineage = {};
+    // Other accounts, so that a change of one is patched in place rather than built whole.
+    const others: [string, GpuAccountState][] = Array.from({ length: 8 }, (_, i) => [address(20 + i), account(1n)]);
+    const withSlot = (v: bigint): GpuStateSnapshot => ({ accounts: new Map([...others, [target, { ...account(0n, [[1n, v]]), code: call.code, codeHash: keccak_256(call.code) }]]), lineage });
+    const read = async (snap: GpuStateSnapshot) => (await ex.execute(gpuBlock({ fork: 'Prague' }), snap, [call]))[0].storageReads.map((r) => r.value);
+    const first = withSlot(5n);
+    expect(await read(first)).toEqual([5n]);
+    // The same snapshot (a wave's next group or host round), then an equal one: the buffer already holds them.
+    expect(await read(first)).toEqual([5n]);
+    expect(await read({ ...first, accounts: new Map(first.accounts) })).toEqual([5n]);
+    // The slot patched in place: uploaded again.
+    expect(await read(withSlot(9n))).toEqual([9n]);
+    // Another lineage, then back to this one, patched again.
+    expect(await read({ ...withSlot(3n), lineage: {} })).toEqual([3n]);
+    expect(await read(withSlot(11n))).toEqual([11n]);
+  }, 120_000);
 });
