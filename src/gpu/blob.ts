@@ -5,18 +5,19 @@
  * content.
  */
 export class BlobBuilder {
-  private words: Uint32Array;
-  private used: number;
+  private words = new Uint32Array(1024);
+  private used = 0;
   private readonly byContent = new Map<string, number>();
 
-  /** Starts with a copy of `prefix` (a lineage's code, resident-tables.ts), or empty. */
-  constructor(prefix?: Uint32Array) {
-    this.words = new Uint32Array(Math.max(1024, (prefix?.length ?? 0) * 2));
-    if (prefix) this.words.set(prefix);
-    this.used = prefix?.length ?? 0;
-  }
+  /**
+   * `base`: where this builder's first word sits in the dispatch's blob. A dispatch over
+   * resident tables starts its own words after the lineage's code prefix, which the
+   * executor keeps on the device (resident-tables.ts): offsets are the blob's, the words
+   * only this builder's.
+   */
+  constructor(readonly base = 0) {}
 
-  /** Reserves n words, returning their offset; the words start zeroed. */
+  /** Reserves n words, returning their offset in the blob; the words start zeroed. */
   alloc(n: number): number {
     const at = this.used;
     if (at + n > this.words.length) {
@@ -27,16 +28,16 @@ export class BlobBuilder {
       this.words = bigger;
     }
     this.used += n;
-    return at;
+    return this.base + at;
   }
 
   view(at: number, n: number): Uint32Array {
-    return this.words.subarray(at, at + n);
+    return this.words.subarray(at - this.base, at - this.base + n);
   }
 
   bytes(b: Uint8Array): number {
     const at = this.alloc(Math.ceil(b.length / 4));
-    new Uint8Array(this.words.buffer, at * 4, b.length).set(b);
+    new Uint8Array(this.words.buffer, (at - this.base) * 4, b.length).set(b);
     return at;
   }
 
@@ -53,16 +54,16 @@ export class BlobBuilder {
 
   u32s(src: Uint32Array): number {
     const at = this.alloc(src.length);
-    this.words.set(src, at);
+    this.words.set(src, at - this.base);
     return at;
   }
 
-  /** The words so far, without copying: valid until the next alloc. */
+  /** This builder's words so far, without copying: valid until the next alloc. */
   peek(): Uint32Array {
     return this.words.subarray(0, this.used);
   }
 
-  /** The packed words; never empty (a storage binding may not be zero-sized). */
+  /** This builder's words, copied; never empty (a storage binding may not be zero-sized). */
   finish(): Uint32Array {
     return this.words.slice(0, Math.max(1, this.used));
   }

@@ -38,6 +38,8 @@ export class GpuCallExecutor {
   private readonly buffers: GpuBufferCache;
   /** Groups run one at a time: they share the cached buffers. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** How much of which lineage's code prefix the blob buffer holds (weakly, as stateHeld). */
+  private prefixHeld?: { buffer: GPUBuffer; owner: WeakRef<object>; words: number };
   /** Which base tables the state buffer holds, as last uploaded (weakly: a finished batch's tables are not kept alive). */
   private stateHeld?: { buffer: GPUBuffer; tables: WeakRef<object>; patches: number };
 
@@ -60,6 +62,7 @@ export class GpuCallExecutor {
   dispose(): void {
     this.buffers.dispose();
     this.stateHeld = undefined;
+    this.prefixHeld = undefined;
   }
 
   async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
@@ -95,6 +98,25 @@ export class GpuCallExecutor {
     return b;
   }
 
+  /**
+   * The blob buffer: the lineage's code prefix where the dispatch has one, uploaded only
+   * past what the buffer already holds of it (the prefix only grows), then the
+   * dispatch's own words after it.
+   */
+  private blobBuffer(packed: PackedBatch): GPUBuffer {
+    const b = this.buffers.take('blob', (packed.blobAt + packed.blob.length) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const p = packed.blobPrefix;
+    if (p) {
+      const held = this.prefixHeld;
+      const from = held && held.buffer === b && held.owner.deref() === p.owner ? Math.min(held.words, p.words.length) : 0;
+      if (p.words.length > from) this.device.queue.writeBuffer(b, from * 4, p.words.subarray(from));
+    }
+    // A dispatch without the prefix writes over it.
+    this.prefixHeld = p && { buffer: b, owner: new WeakRef(p.owner), words: p.words.length };
+    this.device.queue.writeBuffer(b, packed.blobAt * 4, packed.blob);
+    return b;
+  }
+
   private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
     const device = this.device;
     let t = performance.now();
@@ -117,7 +139,7 @@ export class GpuCallExecutor {
     };
     const params = input('params', packed.params);
     const callBuf = input('calls', packed.calls);
-    const blob = input('blob', packed.blob);
+    const blob = this.blobBuffer(packed);
     const stateBuf = this.stateBuffer(packed);
     const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, GPUBufferUsage.STORAGE);
     const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
@@ -186,8 +208,8 @@ function maxBinding(device: GPUDevice): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }
 
-/** Appends each distinct program to the blob once and points its calls at it (CALL.programAt). */
-function withPrograms<T extends { calls: Uint32Array; blob: Uint32Array }>(packed: T, programs: readonly (Uint32Array | undefined)[] | undefined): T {
+/** Appends each distinct program to the dispatch's blob words once and points its calls at it (CALL.programAt). */
+function withPrograms<T extends { calls: Uint32Array; blob: Uint32Array; blobAt: number }>(packed: T, programs: readonly (Uint32Array | undefined)[] | undefined): T {
   if (!programs) return packed;
   const at = new Map<Uint32Array, number>();
   let end = packed.blob.length;
@@ -200,6 +222,6 @@ function withPrograms<T extends { calls: Uint32Array; blob: Uint32Array }>(packe
   const blob = new Uint32Array(end);
   blob.set(packed.blob);
   for (const [p, o] of at) blob.set(p, o);
-  programs.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? at.get(p)! : NO_PROGRAM));
+  programs.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? packed.blobAt + at.get(p)! : NO_PROGRAM));
   return { ...packed, blob };
 }

@@ -14,7 +14,11 @@ import { putAddress, putBytesAsU256, putU256 } from './words.js';
 export interface PackedBatch {
   readonly params: Uint32Array;
   readonly calls: Uint32Array;
+  /** The dispatch's own blob words, which start at word `blobAt` of the blob buffer. */
   readonly blob: Uint32Array;
+  readonly blobAt: number;
+  /** The words before blobAt: a lineage's code prefix (it only grows; its owner names it), or none. */
+  readonly blobPrefix?: { readonly words: Uint32Array; readonly owner: object };
   /** The base state tables (shared with them, not copied), then the calls' override entries. */
   readonly state: Uint32Array;
   readonly stateTail: Uint32Array;
@@ -91,6 +95,7 @@ interface PackedState {
   blob: BlobBuilder;
   place: CodePlacer;
   tables: StateTables;
+  prefix?: PackedBatch['blobPrefix'];
 }
 
 /** Tables built for this dispatch alone; code goes into its blob. */
@@ -102,26 +107,26 @@ function freshState(block: GpuBlockContext, state: GpuStateSnapshot, calls: read
 
 /**
  * The lineage's resident tables, patched to this snapshot (resident-tables.ts). Every
- * code the dispatch runs is placed in the lineage's code prefix before the blob copies
- * it, so nothing is placed after.
+ * code the dispatch runs is placed in the lineage's code prefix before the dispatch's
+ * own words start after it, so nothing is placed after.
  */
 function residentState(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): PackedState {
   const resident = residentTables(state.lineage!, block.fork);
   const base = resident.update(state);
   for (const c of calls) resident.place(c.code);
   const tables = withOverrides(base, calls.map((c) => c.overrides), resident.place);
-  const blob = new BlobBuilder(resident.codeWords());
-  const prefix = resident.codeWords().length;
+  const words = resident.codeWords();
+  const blob = new BlobBuilder(words.length);
   const place: CodePlacer = (code, hash) => {
     const at = resident.place(code, hash);
-    if (resident.codeWords().length !== prefix) throw new Error('code placed after the blob copied the lineage\'s code');
+    if (resident.codeWords().length !== words.length) throw new Error('code placed after the dispatch\'s blob started after the lineage\'s code');
     return at;
   };
-  return { blob, place, tables };
+  return { blob, place, tables, prefix: { words, owner: resident } };
 }
 
 export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
-  const { blob, place, tables } = state.lineage ? residentState(block, state, calls) : freshState(block, state, calls);
+  const { blob, place, tables, prefix } = state.lineage ? residentState(block, state, calls) : freshState(block, state, calls);
   const words = new Uint32Array(Math.max(1, calls.length) * CALL.words);
   const o = CALL.offset;
 
@@ -187,5 +192,5 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
 
   // Fresh tables are this dispatch's alone: no version, uploaded whole.
   const stateVersion = state.lineage ? tables.version : undefined;
-  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), state: tables.words, stateTail: tables.tail, stateVersion };
+  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), blobAt: blob.base, blobPrefix: prefix, state: tables.words, stateTail: tables.tail, stateVersion };
 }

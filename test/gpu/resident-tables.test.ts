@@ -129,3 +129,26 @@ describe('the executor\'s state buffer over resident tables', () => {
     expect(await read(withSlot(11n))).toEqual([11n]);
   }, 120_000);
 });
+
+describe('the executor\'s blob buffer over a lineage\'s code prefix', () => {
+  afterAll(() => closeTestGpu());
+
+  it('uploads the prefix past what it holds, and all of it again after a dispatch without it', async () => {
+    const ex = await customExecutor({});
+    const store = (v: number) => asm(`PUSH1 ${v} PUSH1 0 SSTORE STOP`);
+    const callOf = (i: number, code: Uint8Array): GpuCall => ({ ...gpuCall({ name: `store`, code }, i), address: Buffer.from(address(30 + i).slice(2), 'hex') });
+    const lineage = {};
+    const snap = (codes: Uint8Array[], l?: object): GpuStateSnapshot => ({
+      accounts: new Map([...Array.from({ length: 8 }, (_, i): [string, GpuAccountState] => [address(20 + i), account(1n)]), ...codes.map((c, i): [string, GpuAccountState] => [address(30 + i), { ...account(0n), code: c, codeHash: keccak_256(c) }])]),
+      ...(l ? { lineage: l } : {}),
+    });
+    const stored = async (codes: Uint8Array[], l?: object) =>
+      (await ex.execute(gpuBlock({ fork: 'Prague' }), snap(codes, l), codes.map((c, i) => callOf(i, c)))).map((r) => r.storageWrites.map((w) => Number(w.value)));
+    expect(await stored([store(0xaa)], lineage)).toEqual([[0xaa]]);
+    // Without a lineage, the dispatch's own code starts the blob, where the prefix was.
+    expect(await stored([store(0xbb)])).toEqual([[0xbb]]);
+    expect(await stored([store(0xaa)], lineage)).toEqual([[0xaa]]);
+    // A new code grows the prefix: only its end is uploaded, and both codes run.
+    expect(await stored([store(0xaa), store(0xcc)], lineage)).toEqual([[0xaa], [0xcc]]);
+  }, 120_000);
+});
