@@ -151,8 +151,8 @@ function encode(node: Node, items: TrieEntry[]): Uint8Array {
   if (node.kind === BRANCH) {
     let payload = 1; // the empty value
     for (const c of node.children!) payload += c ? refSize(c) : 1;
-    const out = new Uint8Array(listHeaderSize(payload) + payload);
-    let o = writeListHeader(out, 0, payload);
+    const out = new Uint8Array(headerSize(payload) + payload);
+    let o = writeHeader(out, 0, payload, LIST);
     for (const c of node.children!) o = c ? writeRef(out, o, c) : ((out[o] = 0x80), o + 1);
     out[o] = 0x80;
     return out;
@@ -163,12 +163,12 @@ function encode(node: Node, items: TrieEntry[]): Uint8Array {
   // Hex-prefix: one flag byte (holding the first nibble when the path is odd), then pairs.
   const hpLen = 1 + (pathLen >> 1);
   // The flag byte is below 0x80: alone, it is its own RLP.
-  let payload = hpLen === 1 ? 1 : stringHeaderSize(hpLen) + hpLen;
+  let payload = hpLen === 1 ? 1 : headerSize(hpLen) + hpLen;
   const value = node.kind === LEAF ? items[node.item].value : undefined;
   payload += value ? stringSize(value) : refSize(node.child!);
-  const out = new Uint8Array(listHeaderSize(payload) + payload);
-  let o = writeListHeader(out, 0, payload);
-  if (hpLen > 1) o = writeStringHeader(out, o, hpLen);
+  const out = new Uint8Array(headerSize(payload) + payload);
+  let o = writeHeader(out, 0, payload, LIST);
+  if (hpLen > 1) o = writeHeader(out, o, hpLen, STRING);
   const odd = pathLen & 1;
   let d = node.depth;
   out[o++] = (((value ? 2 : 0) + odd) << 4) | (odd ? nibble(key, d++) : 0);
@@ -207,23 +207,27 @@ function writeLength(out: Uint8Array, o: number, len: number, n: number): void {
   for (let i = n - 1, l = len; i >= 0; i--, l = Math.floor(l / 256)) out[o + i] = l & 255;
 }
 
-function stringHeaderSize(len: number): number {
+/** RLP's header kinds: the byte of a short item (payload under 56 bytes) plus its length; a long one's is 0x37 more, plus the length's byte count. */
+const STRING = 0x80;
+const LIST = 0xc0;
+
+function headerSize(len: number): number {
   return len < 56 ? 1 : 1 + lengthBytes(len);
 }
 
-function writeStringHeader(out: Uint8Array, o: number, len: number): number {
+function writeHeader(out: Uint8Array, o: number, len: number, kind: typeof STRING | typeof LIST): number {
   if (len < 56) {
-    out[o] = 0x80 + len;
+    out[o] = kind + len;
     return o + 1;
   }
   const n = lengthBytes(len);
-  out[o] = 0xb7 + n;
+  out[o] = kind + 0x37 + n;
   writeLength(out, o + 1, len, n);
   return o + 1 + n;
 }
 
 function stringSize(bytes: Uint8Array): number {
-  return bytes.length === 1 && bytes[0] < 0x80 ? 1 : stringHeaderSize(bytes.length) + bytes.length;
+  return bytes.length === 1 && bytes[0] < 0x80 ? 1 : headerSize(bytes.length) + bytes.length;
 }
 
 function writeString(out: Uint8Array, o: number, bytes: Uint8Array): number {
@@ -231,24 +235,9 @@ function writeString(out: Uint8Array, o: number, bytes: Uint8Array): number {
     out[o] = bytes[0];
     return o + 1;
   }
-  o = writeStringHeader(out, o, bytes.length);
+  o = writeHeader(out, o, bytes.length, STRING);
   out.set(bytes, o);
   return o + bytes.length;
-}
-
-function listHeaderSize(payload: number): number {
-  return payload < 56 ? 1 : 1 + lengthBytes(payload);
-}
-
-function writeListHeader(out: Uint8Array, o: number, payload: number): number {
-  if (payload < 56) {
-    out[o] = 0xc0 + payload;
-    return o + 1;
-  }
-  const n = lengthBytes(payload);
-  out[o] = 0xf7 + n;
-  writeLength(out, o + 1, payload, n);
-  return o + 1 + n;
 }
 
 /** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */
