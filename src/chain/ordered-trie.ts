@@ -255,19 +255,11 @@ export function hexPrefix(path: Uint8Array, leaf: boolean): Uint8Array {
 export function encodeList(encodedItems: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const it of encodedItems) len += it.length;
-  const header = len < 56 ? Uint8Array.of(0xc0 + len) : longHeader(0xf7, len);
-  const out = new Uint8Array(header.length + len);
-  out.set(header, 0);
-  let o = header.length;
+  const out = new Uint8Array(headerSize(len) + len);
+  let o = writeHeader(out, 0, len, LIST);
   for (const it of encodedItems) {
     out.set(it, o);
     o += it.length;
   }
   return out;
-}
-
-function longHeader(base: number, len: number): Uint8Array {
-  const bytes: number[] = [];
-  for (let l = len; l > 0; l = Math.floor(l / 256)) bytes.unshift(l & 255);
-  return Uint8Array.from([base + bytes.length, ...bytes]);
 }

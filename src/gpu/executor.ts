@@ -90,9 +90,9 @@ export class GpuCallExecutor {
     const b = this.buffers.take('state', (packed.state.length + packed.stateTail.length) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     const v = packed.stateVersion;
     const held = this.stateHeld;
-    if (!v || !held || held.buffer !== b || held.tables.deref() !== v.tables || held.patches !== v.patches) {
+    if (!held || held.buffer !== b || held.tables.deref() !== v.tables || held.patches !== v.patches) {
       this.device.queue.writeBuffer(b, 0, packed.state);
-      this.stateHeld = v && { buffer: b, tables: new WeakRef(v.tables), patches: v.patches };
+      this.stateHeld = { buffer: b, tables: new WeakRef(v.tables), patches: v.patches };
     }
     if (packed.stateTail.length > 0) this.device.queue.writeBuffer(b, packed.state.byteLength, packed.stateTail);
     return b;

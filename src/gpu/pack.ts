@@ -22,8 +22,8 @@ export interface PackedBatch {
   /** The base state tables (shared with them, not copied), then the calls' override entries. */
   readonly state: Uint32Array;
   readonly stateTail: Uint32Array;
-  /** The base tables' version: where it equals the last dispatch's, their words on the device are current. */
-  readonly stateVersion?: BaseVersion;
+  /** The base tables' version: where it equals the last dispatch's, their words on the device are current (fresh tables are a new object: never). */
+  readonly stateVersion: BaseVersion;
 }
 
 /** Gas at or above this is refused: the kernel's saturating 64-bit costs rely on it. */
@@ -190,7 +190,5 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.hostAnswersCount] = answers.length;
   });
 
-  // Fresh tables are this dispatch's alone: no version, uploaded whole.
-  const stateVersion = state.lineage ? tables.version : undefined;
-  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), blobAt: blob.base, blobPrefix: prefix, state: tables.words, stateTail: tables.tail, stateVersion };
+  return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), blobAt: blob.base, blobPrefix: prefix, state: tables.words, stateTail: tables.tail, stateVersion: tables.version };
 }

@@ -17,7 +17,7 @@ export interface StateTables {
   /** The calls' override entries, which follow the base tables in the state buffer. */
   readonly tail: Uint32Array;
   /** The base tables as they stand now: equal for two dispatches when their base words are (the executor then uploads them once). */
-  readonly version?: BaseVersion;
+  readonly version: BaseVersion;
   readonly accountsAt: number;
   readonly accountsMask: number;
   readonly slotsAt: number;
@@ -71,12 +71,6 @@ function putEntry(words: Uint32Array, e: number, address: Uint8Array, a: EntryAc
  * `storageNonEmpty` what its ACCOUNT_STORAGE flag says, `slotsUsed` the storage entries
  * taken (a zero-valued one reads as absent).
  */
-/** Which base tables, and how often they were patched in place since they were built. */
-export interface BaseVersion {
-  readonly tables: BaseTables;
-  readonly patches: number;
-}
-
 export interface BaseTables {
   readonly words: Uint32Array;
   /** Patches made in place (resident-tables.ts); the words of one object and count never differ. */
@@ -86,6 +80,12 @@ export interface BaseTables {
   readonly tags: Map<string, number>;
   readonly storageNonEmpty: Map<string, boolean>;
   slotsUsed: number;
+}
+
+/** Which base tables, and how often they were patched in place since they were built. */
+export interface BaseVersion {
+  readonly tables: BaseTables;
+  readonly patches: number;
 }
 
 /** Open-addressing capacity for `entries` (at most half full), with room for `headroom` more. */
