@@ -4,6 +4,7 @@ import { Address } from '@ethereumjs/util';
 import type { TxInput, UnsignedTx } from '../model/shapes.js';
 import { bigintToMinimalBytes } from '../primitives/hex.js';
 import { classifyRejection, type Rejection } from './rejections.js';
+import { txCommon } from './tx-common.js';
 
 /**
  * Batch transaction -> ethereumjs transaction. Unsigned (sequencer-trusted) ones get
@@ -43,7 +44,7 @@ export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejectio
   if (input.kind === 'raw') {
     let tx: TypedTransaction;
     try {
-      tx = createTxFromRLP(input.raw, { common });
+      tx = createTxFromRLP(input.raw, { common: txCommon(common) });
     } catch (e) {
       return classifyRejection(e, 'TX_DECODE');
     }
@@ -54,7 +55,7 @@ export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejectio
     }
   }
   try {
-    const tx = createTx(toTxData(input.tx, common.chainId()) as never, { common, freeze: false });
+    const tx = createTx(toTxData(input.tx, common.chainId()) as never, { common: txCommon(common), freeze: false });
     const sender = new Address(input.tx.from);
     // The sender is given by the (trusted) submitter instead of a signature.
     (tx as unknown as { getSenderAddress: () => Address }).getSenderAddress = () => sender;
@@ -71,7 +72,7 @@ export function prepareTx(input: TxInput, common: Common): PreparedTx | Rejectio
  */
 export function prepareRecovered(raw: Uint8Array, common: Common, sender: Uint8Array): PreparedTx | Rejection {
   try {
-    const tx = createTxFromRLP(raw, { common });
+    const tx = createTxFromRLP(raw, { common: txCommon(common) });
     const address = new Address(sender);
     (tx as unknown as { getSenderAddress: () => Address }).getSenderAddress = () => address;
     return { tx, sender: address, hash: tx.hash() };
