@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { KECCAK256_NULL } from '@ethereumjs/util';
+import { equalsBytes, KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
 import type { StateSource, StateSourceLoads } from '../model/state-source.js';
 import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
@@ -166,7 +166,7 @@ export class WorldState implements StateReader {
     }
     for (const [addr, account] of w.accounts) {
       if (account === null) this.wipe(addr);
-      this.accounts.set(addr, account);
+      this.accounts.set(addr, account && this.keepCode(addr, account));
       this.entryCache.delete(addr);
     }
     if (w.coinbaseDelta !== undefined) {
@@ -176,6 +176,19 @@ export class WorldState implements StateReader {
       this.entryCache.delete(coinbase);
       this.accounts.set(coinbase, empty ? null : { nonce: now?.nonce ?? 0n, balance, codeHash: now?.codeHash ?? KECCAK256_NULL, code: now?.code ?? EMPTY });
     }
+  }
+
+  /**
+   * `account` with the code array the account already holds when its code is unchanged.
+   * Writes that crossed a thread carry copies of the code; everything keyed by a code's
+   * identity (JUMPDEST analyses, compiled programs, GPU code placement) then finds it again.
+   */
+  private keepCode(addr: string, account: AccountState): AccountState {
+    // Only what is known already: a read through the source here would be one the batch never made.
+    const known = this.accounts.has(addr) || this.pre.has(addr) || this.loadedAccounts.has(addr);
+    const was = known ? this.account(addr) : undefined;
+    if (!was || was.code === account.code || !equalsBytes(was.codeHash, account.codeHash)) return account;
+    return { ...account, code: was.code, codeHash: was.codeHash };
   }
 
   private wipe(addr: string): void {

@@ -11,6 +11,7 @@ import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
 import type { TxReads, TxWrites } from '../access-sets.js';
+import { cacheJumpAnalysis } from './jump-analysis-cache.js';
 import { TxStateManager } from './tx-state-manager.js';
 import type { StateReader } from '../world-state.js';
 
@@ -48,6 +49,7 @@ export class CpuTxExecutor {
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
+    await cacheJumpAnalysis(vm.evm);
     // Everything runTx does after the top-level call returns is settlement (refund, fee,
     // cleanup). ethereumjs sends nested CALLs and CREATEs through runCall too: only the
     // outermost one's return starts settlement.
