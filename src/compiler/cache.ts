@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
-import { codeHashHex, COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './compile.js';
+import { codeHash } from '../primitives/code-hash.js';
+import { COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './compile.js';
 
 /**
  * Compiled programs by code hash, fork and compiler version: in memory, and on disk as
@@ -43,7 +44,7 @@ const hashes = new WeakMap<Uint8Array, string>();
 
 function hashOf(code: Uint8Array): string {
   let h = hashes.get(code);
-  if (!h) hashes.set(code, (h = codeHashHex(code)));
+  if (!h) hashes.set(code, (h = Buffer.from(codeHash(code)).toString('hex')));
   return h;
 }
 

@@ -1,4 +1,3 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Fork } from '../model/fork.js';
 import { forkRow } from '../gpu/interpreter-wgsl.js';
 import { encodeProgram } from './encode.js';
@@ -31,10 +30,6 @@ export interface CompiledProgram {
   readonly words: Uint32Array;
   readonly listing: string;
   readonly stats: CompileStats;
-}
-
-export function codeHashHex(code: Uint8Array): string {
-  return Buffer.from(keccak_256(code)).toString('hex');
 }
 
 /** Stages 1 to 7 for one code at one fork. */

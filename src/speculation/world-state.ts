@@ -1,6 +1,6 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { equalsBytes, KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
+import { codeHash as hashOfCode } from '../primitives/code-hash.js';
 import type { StateSource, StateSourceLoads } from '../model/state-source.js';
 import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
 
@@ -24,16 +24,6 @@ export interface StateReader {
 const EMPTY = new Uint8Array(0);
 
 type Entry = AccountState & { storage: Map<bigint, bigint> };
-
-/** Code hashes by the code's identity: accounts that share code (parse.ts gives them one array) hash it once. */
-const codeHashes = new WeakMap<Uint8Array, Uint8Array>();
-
-function hashOfCode(code: Uint8Array): Uint8Array {
-  if (code.length === 0) return KECCAK256_NULL;
-  let h = codeHashes.get(code);
-  if (!h) codeHashes.set(code, (h = keccak_256(code)));
-  return h;
-}
 
 export class WorldState implements StateReader {
   /** Accounts written since the pre-state; null: deleted. */
