@@ -68,6 +68,12 @@ export interface SpeculationStats {
   conflicts: number;
   /** Transactions run in order on the main thread without speculation (same-sender successors, hot contracts, no workers). */
   inline: number;
+  /**
+   * Re-executions the exec thread had already run when the commit asked: in a row of
+   * re-executions it runs the next transaction while the main thread commits the one
+   * before (workers/off-thread.ts).
+   */
+  reexecutedAhead: number;
   /** Contracts whose transactions stopped being speculated after repeated conflicts. */
   hotTargets: number;
   /** Worker tasks sent. */

@@ -168,6 +168,7 @@ export class SpeculativeEngine implements Engine {
     } finally {
       offThread?.release();
     }
+    stats.reexecutedAhead = offThread?.ranAhead ?? 0;
     timings.execute = since(t);
     for (const [k, v] of Object.entries(clock)) timings[k] = Math.round(v * 1000) / 1000;
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;

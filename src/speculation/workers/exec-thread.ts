@@ -2,8 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from '../../model/shapes.js';
 import type { TxWrites } from '../access-sets.js';
-import type { TxExecution } from './cpu-executor.js';
-import type { ExecReply, ExecRequest } from './exec-protocol.js';
+import type { ExecReply, ExecRequest, RunReply } from './exec-protocol.js';
 
 /**
  * Threads for the @ethereumjs/vm runs that would otherwise block the main thread: one
@@ -43,9 +42,9 @@ export class ExecThread {
     return this.call({ id: ++this.ids, kind: 'reference', batch }, signal) as Promise<BatchResult>;
   }
 
-  /** Transaction `index` of batch `key`, after laying `changes` over the thread's copy of the committed state. */
-  run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, changes: TxWrites, signal?: AbortSignal): Promise<TxExecution> {
-    return this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed, changes }, signal) as Promise<TxExecution>;
+  /** Transaction `index` of batch `key`, after laying `changes` over the thread's copy of the committed state (exec-protocol.ts has `follows` and `ahead`). */
+  run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, changes: TxWrites, order: { follows: boolean; ahead: boolean }, signal?: AbortSignal): Promise<RunReply> {
+    return this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed, changes, ...order }, signal) as Promise<RunReply>;
   }
 
   /** Stops the thread wherever it is. */

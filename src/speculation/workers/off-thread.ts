@@ -45,9 +45,12 @@ export class TrackedWorld extends WorldState {
   private wipedSince = new Set<string>();
   private accountsSince = new Set<string>();
   private slotsSince = new Map<string, Set<bigint>>();
+  /** Write sets applied so far. */
+  applied = 0;
 
   override apply(w: TxWrites, coinbase: string): void {
     super.apply(w, coinbase);
+    this.applied++;
     for (const addr of w.wiped) this.wipedSince.add(addr);
     for (const [addr, entries] of w.storage) {
       let s = this.slotsSince.get(addr);
@@ -84,11 +87,22 @@ export class TrackedWorld extends WorldState {
  * the first one and released by `release()`; decoding stays local (it is quick). The
  * thread runs the same CpuTxExecutor against its copy of the committed state, which
  * each request brings up to date from `world`.
+ *
+ * Re-executions in a row (a hot contract's chain: every swap of one pool) are
+ * pipelined: after answering one, the thread runs the next transaction on the state
+ * the commit will reach if it commits that answer and nothing else, while the main
+ * thread commits. The run is used only when the commit asks for exactly that
+ * transaction, having committed nothing else, at the block gas assumed; otherwise the
+ * thread runs it again. So the answers are those of runs on the committed state.
  */
 export class OffThreadReexecution {
   private thread: ExecThread | undefined;
   private payload: SharedArrayBuffer | undefined;
   private readonly key = ++batchKeys;
+  /** The previous run: its index, and the write sets the world will have applied once its answer is committed. */
+  private last: { index: number; appliedAfter: number } | undefined;
+  /** Re-executions answered by the run made ahead. */
+  ranAhead = 0;
 
   constructor(
     private readonly threads: ExecThreads,
@@ -102,11 +116,17 @@ export class OffThreadReexecution {
   }
 
   /** `state` is the committed state this executor tracks: the thread reads its own copy of it. */
-  run(index: number, state: StateReader, blockGasUsed: bigint): Promise<TxExecution> {
+  async run(index: number, state: StateReader, blockGasUsed: bigint): Promise<TxExecution> {
     if (state !== this.world) throw new Error('OffThreadReexecution runs against the world it tracks');
     this.thread ??= this.threads.lease();
     this.payload ??= share(this.local.batch);
-    return this.thread.run(this.key, this.payload, index, blockGasUsed, this.world.takeChanges(), this.signal);
+    const inRow = this.last !== undefined && index === this.last.index + 1;
+    const order = { follows: inRow && this.world.applied === this.last!.appliedAfter, ahead: inRow };
+    const reply = await this.thread.run(this.key, this.payload, index, blockGasUsed, this.world.takeChanges(), order, this.signal);
+    const ex = reply.execution;
+    if (reply.ranAhead) this.ranAhead++;
+    this.last = { index, appliedAfter: this.world.applied + (ex.kind === 'included' ? 1 : 0) };
+    return ex;
   }
 
   release(): void {
