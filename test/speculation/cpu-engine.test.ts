@@ -51,6 +51,14 @@ describe('engine cpu equals the reference', () => {
       await expectEqual(workloadCases(name, { sizes: [100], seed: 5 }).next().value!.batch);
     }, 120_000);
   }
+
+  it('one pool’s swaps, re-executed in a row: the exec thread runs each next one while the commit takes the one before', async () => {
+    const r = await expectEqual(workloadCases('uniswap-hot', { sizes: [80], seed: 6 }).next().value!.batch);
+    const s = speculation(r);
+    // Every swap after the first two in a row is answered by the run made ahead.
+    expect(s.reexecutedAhead).toBeGreaterThan(40);
+    expect(s.reexecutedAhead).toBeLessThanOrEqual(s.inline + s.reexecuted);
+  }, 120_000);
 });
 
 describe('engine auto equals the reference', () => {
