@@ -11,6 +11,7 @@ import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
 import type { TxReads, TxWrites } from '../access-sets.js';
+import { lookUpEipsBySet } from './eip-lookup.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
 import { TxStateManager } from './tx-state-manager.js';
 import type { StateReader } from '../world-state.js';
@@ -46,6 +47,7 @@ export class CpuTxExecutor {
 
   static async create(batch: Batch, engine: string): Promise<CpuTxExecutor> {
     const common = makeCommon(batch.fork, batch.env.chainId);
+    lookUpEipsBySet(common);
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
