@@ -7,6 +7,7 @@ import {
 } from './records.js';
 import type { ChainState } from './state.js';
 import { EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader } from './trie.js';
+import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
  * What a block does to the stored state, from its state diff alone (src/chain/state-diff.ts:
@@ -71,7 +72,7 @@ export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCa
     }
     let codeHash = prior?.codeHash ?? KECCAK256_NULL;
     if (post.code !== undefined) {
-      codeHash = post.code.length === 0 ? KECCAK256_NULL : keccak_256(post.code);
+      codeHash = codeHashOf(post.code);
       if (post.code.length > 0) out.codes.push([codeHash, post.code]);
     }
     const record: AccountRecord = { nonce: post.nonce ?? prior?.nonce ?? 0n, balance: post.balance ?? prior?.balance ?? 0n, codeHash, storageRoot, slots: count };

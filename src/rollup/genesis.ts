@@ -1,4 +1,3 @@
-import { KECCAK256_NULL } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { logsHash } from '../chain/roots.js';
 import type { Fork } from '../model/fork.js';
@@ -7,6 +6,7 @@ import { blockHeader } from './header.js';
 import { accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord } from './records.js';
 import type { BlockRecord, ChainStore, HeaderRecord, StoreWriter } from './store.js';
 import { EMPTY_TRIE_ROOT, Trie } from './trie.js';
+import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
  * The genesis: an empty store becomes block `env.number`, whose state is the alloc and
@@ -36,7 +36,7 @@ export async function writeGenesis(store: ChainStore, g: GenesisSpec, alloc: Ite
     await store.write((w) => {
       batch.forEach(([addr, a], i) => {
         const key = addressKey(addr);
-        const codeHash = a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code);
+        const codeHash = codeHashOf(a.code);
         if (a.code.length > 0) w.code(codeHash, a.code);
         let slots = 0;
         for (const [slot, v] of a.storage) {

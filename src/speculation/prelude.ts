@@ -1,5 +1,4 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { DELEGATION_PREFIX, hasDelegationPrefix } from '../evm/tx-rules.js';
 import { bytesToHex } from '../primitives/hex.js';
 import type { AccountState } from './access-sets.js';
@@ -8,6 +7,7 @@ import { AccountOverlay } from './overlay.js';
 import type { HostRules, TxInputs } from './rules.js';
 import type { TxView } from './tx-view.js';
 import type { StateReader } from './world-state.js';
+import { codeHash } from '../primitives/code-hash.js';
 
 /**
  * Everything runTx does to the state before a transaction's frame starts, on the
@@ -53,7 +53,7 @@ export function prelude(r: HostRules, view: TxView, inputs: TxInputs, world: Sta
     if ((account?.nonce ?? 0n) !== auth.nonce) return;
     if (account) authRefund += r.gas.perEmptyAccount! - r.gas.perAuthBase!;
     const code = auth.address.every((b) => b === 0) ? EMPTY : Uint8Array.from([...DELEGATION_PREFIX, ...auth.address]);
-    charged.set(addr, { nonce: auth.nonce + 1n, balance: account?.balance ?? 0n, code, codeHash: code.length === 0 ? KECCAK256_NULL : keccak_256(code) });
+    charged.set(addr, { nonce: auth.nonce + 1n, balance: account?.balance ?? 0n, code, codeHash: codeHash(code) });
   });
 
   const source = frameCode(r, view, inputs, charged);
@@ -86,5 +86,5 @@ export function runsNoFrame(p: Prelude, view: TxView): boolean {
 export function deposit(r: HostRules, code: Uint8Array, gasLeft: bigint): { account: Pick<AccountState, 'code' | 'codeHash'>; gasLeft: bigint } | undefined {
   const cost = BigInt(code.length) * r.gas.createData;
   if (code.length > r.gas.maxCodeSize || (r.rejectEfCode && code[0] === 0xef) || gasLeft < cost) return undefined;
-  return { account: { code, codeHash: code.length === 0 ? KECCAK256_NULL : keccak_256(code) }, gasLeft: gasLeft - cost };
+  return { account: { code, codeHash: codeHash(code) }, gasLeft: gasLeft - cost };
 }

@@ -3,12 +3,12 @@ import type { ExecutedTx, RawLog } from '../engine/executed-tx.js';
 import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuCallResult } from '../gpu/abi.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import { deposit, type Prelude } from './prelude.js';
 import type { HostRules } from './rules.js';
 import type { TxView } from './tx-view.js';
+import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
  * The end of runTx for a transaction whose prelude the host did: gas after refunds
@@ -85,7 +85,7 @@ function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][
     const addr = bytesToHex(a.address);
     const before = p.atStart.account(addr);
     const code = a.code ?? before?.code ?? EMPTY;
-    const codeHash = a.code ? (a.code.length === 0 ? KECCAK256_NULL : keccak_256(a.code)) : before?.codeHash ?? KECCAK256_NULL;
+    const codeHash = a.code ? codeHashOf(a.code) : before?.codeHash ?? KECCAK256_NULL;
     if (a.destroyed && (!r.destroysOnlyCreated || a.created)) {
       out.set(addr, null);
       wiped.push(addr);

@@ -1,8 +1,8 @@
 import type { AccountFields, StateManagerInterface } from '@ethereumjs/common';
 import { Account, Address, KECCAK256_NULL, KECCAK256_RLP, bigIntToUnpaddedBytes, bytesToBigInt } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { AccountRead, AccountState, TxReads, TxWrites } from '../access-sets.js';
 import type { StateReader } from '../world-state.js';
+import { codeHash } from '../../primitives/code-hash.js';
 
 /** Any 32 bytes other than the empty root: ethereumjs only asks whether storage is empty (EIP-7610). */
 const NON_EMPTY_ROOT = new Uint8Array(32).fill(1);
@@ -185,7 +185,7 @@ export class TxStateManager implements StateManagerInterface {
     this.setLocal(addr, {
       nonce: a?.nonce ?? 0n,
       balance: a?.balance ?? 0n,
-      codeHash: value.length === 0 ? KECCAK256_NULL : keccak_256(value),
+      codeHash: codeHash(value),
       code: value,
     });
   }
