@@ -1,4 +1,5 @@
 import { ensureXdgRuntimeDir } from '../config/environment.js';
+import { spaceDawnEventPump } from './event-pump.js';
 
 /**
  * Opens WebGPU devices. Dawn's instance (what `create()` returns) is the one
@@ -40,5 +41,7 @@ export async function openGpuContext(): Promise<GpuContext> {
     },
   });
   const software = /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
+  // The device's work shares the CPU with the thread that waits for it (event-pump.ts).
+  if (software) spaceDawnEventPump();
   return { gpu: instance, adapter, device, adapterName, software };
 }

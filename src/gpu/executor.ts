@@ -1,5 +1,6 @@
 import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from './abi.js';
 import { bindGroupEntries } from './bindings.js';
+import { awaitDevice } from './event-pump.js';
 import { GpuBufferCache } from './buffer-cache.js';
 import { forkRow } from './interpreter-wgsl.js';
 import type { KernelPolicy } from './kernel-policy.js';
@@ -184,7 +185,7 @@ export class GpuCallExecutor {
     enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([enc.finish()]);
     if (tally) [tally.submits, tally.prepareMs, t] = [tally.submits + 1, tally.prepareMs + performance.now() - t, performance.now()];
-    await read.mapAsync(GPUMapMode.READ, 0, outBytes);
+    await awaitDevice(read.mapAsync(GPUMapMode.READ, 0, outBytes));
     if (tally) [tally.deviceMs, t] = [tally.deviceMs + performance.now() - t, performance.now()];
     try {
       // Unpacked straight from the mapping: every value it keeps is copied out of it.

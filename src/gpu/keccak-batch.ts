@@ -1,5 +1,6 @@
 import type { BatchHasher } from '../chain/hasher.js';
 import { cpuHasher } from '../chain/hasher.js';
+import { awaitDevice } from './event-pump.js';
 import type { GpuSession } from './runtime.js';
 import { linkWgslSource } from './wgsl-linker.js';
 
@@ -99,7 +100,7 @@ async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number
     pass.end();
     enc.copyBufferToBuffer(outBuf, 0, readBuf, 0, outBytes);
     device.queue.submit([enc.finish()]);
-    await readBuf.mapAsync(GPUMapMode.READ);
+    await awaitDevice(readBuf.mapAsync(GPUMapMode.READ));
     const all = new Uint8Array(readBuf.getMappedRange().slice(0));
     readBuf.unmap();
     return inputs.map((_, j) => all.subarray(j * 32, j * 32 + 32));
