@@ -12,6 +12,7 @@ import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
 import type { TxReads, TxWrites } from '../access-sets.js';
 import { lookUpEipsBySet } from './eip-lookup.js';
+import { useMemoKeccak } from './keccak-memo.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
 import { TxStateManager } from './tx-state-manager.js';
 import type { StateReader } from '../world-state.js';
@@ -48,6 +49,7 @@ export class CpuTxExecutor {
   static async create(batch: Batch, engine: string): Promise<CpuTxExecutor> {
     const common = makeCommon(batch.fork, batch.env.chainId);
     lookUpEipsBySet(common);
+    useMemoKeccak(common);
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });

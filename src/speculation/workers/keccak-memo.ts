@@ -1,0 +1,36 @@
+import type { Common } from '@ethereumjs/common';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+
+/**
+ * Keccak-256 for the CPU executor's ethereumjs, with the digests of short inputs kept.
+ *
+ * ethereumjs hashes through `common.customCrypto.keccak256` where it is set: the
+ * KECCAK256 opcode and each receipt's log bloom (runTx hashes every log's address and
+ * topics). Both repeat themselves. A token's mapping slots are hashed again for every
+ * read and write of the same balance, and a batch's logs share their addresses and
+ * event topics: the 10,000 Transfer logs of one NFT mint in mainnet block 15537394
+ * cost 50,000 hashes for its bloom, of which four in five were of the same four words.
+ *
+ * Only inputs of at most 64 bytes are kept (a word, an address, a mapping key and
+ * slot), at most `limit` of them: a full table starts again empty. Each digest is a
+ * Uint8Array of its own (the bloom reads it through its `.buffer`) that no caller
+ * writes to.
+ */
+export function memoKeccak(limit = 1 << 14): (data: Uint8Array) => Uint8Array {
+  const kept = new Map<string, Uint8Array>();
+  return (data: Uint8Array): Uint8Array => {
+    if (data.length > 64) return keccak_256(data);
+    const key = String.fromCharCode.apply(null, data as unknown as number[]);
+    let digest = kept.get(key);
+    if (digest === undefined) {
+      if (kept.size >= limit) kept.clear();
+      kept.set(key, (digest = keccak_256(data)));
+    }
+    return digest;
+  };
+}
+
+/** Sets the memoised hash on a Common (its copies share `customCrypto`, so every VM, EVM and transaction made from it uses it). */
+export function useMemoKeccak(common: Common): void {
+  common.customCrypto.keccak256 = memoKeccak();
+}
