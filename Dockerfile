@@ -27,4 +27,4 @@ ENV NODE_ENV=production XDG_RUNTIME_DIR=/tmp/evmgpu-xdg EVMGPU_HOST=0.0.0.0
 RUN mkdir -p /tmp/evmgpu-xdg && chmod 700 /tmp/evmgpu-xdg
 EXPOSE 8080
 USER node
-CMD ["node", "dist/src/cli/main.js", "serve"]
+CMD ["node", "--max-semi-space-size=64", "dist/src/cli/main.js", "serve"]
