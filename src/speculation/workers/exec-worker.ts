@@ -5,6 +5,10 @@ import type { Batch } from '../../model/shapes.js';
 import { WorldState } from '../world-state.js';
 import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
 import type { ExecReply, ExecRequest, RunReply } from './exec-protocol.js';
+import { yieldToMainThread } from './thread-priority.js';
+
+// Before anything runs here: the main thread keeps the CPU it needs (thread-priority.ts).
+yieldToMainThread();
 
 /**
  * An exec thread (exec-thread.ts has the main side): runs a whole batch on the

@@ -4,6 +4,10 @@ import { fromDecoded } from '../tx-view.js';
 import { WorldState } from '../world-state.js';
 import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
 import type { BatchTask, DecodedTx, SpeculationPayload } from './share.js';
+import { yieldToMainThread } from './thread-priority.js';
+
+// Before anything runs here: the main thread keeps the CPU it needs (thread-priority.ts).
+yieldToMainThread();
 
 /**
  * A worker thread of the CPU pool. Each task names a shared batch and some of its
