@@ -6,6 +6,7 @@ import { emitWgsl } from './emit-wgsl.js';
 import { buildProgram, type Program } from './fragments.js';
 import { analyzeCode } from '../evm/code-analysis.js';
 import { contractKernelSource } from './kernel-source.js';
+import { awaitDevice } from '../gpu/event-pump.js';
 
 /**
  * Kernels of their own for hot contracts: the WGSL back end's code (emit-wgsl.ts)
@@ -126,7 +127,7 @@ export class ContractKernels {
         entry.wgslBytes = wgsl.length;
         this.write(key, wgsl);
         const module = this.device.createShaderModule({ code: contractKernelSource(wgsl, emitted.withProgram, entry.frames), label: `contract ${key}` });
-        const pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+        const pipeline = await awaitDevice(this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }));
         entry.pipeline = pipeline;
         entry.pipelineMs = performance.now() - t;
         entry.reason = undefined;

@@ -1,3 +1,5 @@
+import { awaitDevice } from './event-pump.js';
+
 /**
  * WGSL to GPU objects. Dawn reports WGSL errors asynchronously through compilation
  * info and error scopes; these helpers turn them into one thrown Error with every
@@ -8,8 +10,8 @@
 export async function compileWgsl(device: GPUDevice, code: string, label: string): Promise<GPUShaderModule> {
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ code, label });
-  const info = await module.getCompilationInfo();
-  const scope = await device.popErrorScope();
+  const info = await awaitDevice(module.getCompilationInfo());
+  const scope = await awaitDevice(device.popErrorScope());
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length || scope) {
     const lines = errors.map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}`);
@@ -21,9 +23,11 @@ export async function compileWgsl(device: GPUDevice, code: string, label: string
 /**
  * A compute pipeline for `code`'s `main` entry point. Created with
  * createComputePipelineAsync, which Dawn runs off the JS thread: lavapipe takes
- * seconds for the interpreter and minutes for a large contract kernel.
+ * seconds for the interpreter and minutes for a large contract kernel, and the wait
+ * is a device wait (event-pump.ts): Dawn's pump spinning through it held the main
+ * thread and made 70 MB/s of garbage while the service was starting up and serving.
  */
 export async function computePipeline(device: GPUDevice, code: string, label: string): Promise<GPUComputePipeline> {
   const module = await compileWgsl(device, code, label);
-  return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label });
+  return awaitDevice(device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label }));
 }
