@@ -24,6 +24,8 @@ export interface ServerConfig {
   maxBatchMs: number;
   /** Batches executing at once; more wait in the queue. */
   maxConcurrentBatches: number;
+  /** Batches waiting for a slot; past it, requests are refused before their body is read; undefined: twice maxConcurrentBatches. */
+  maxQueuedBatches?: number;
   /** Declared gas of the batches waiting for a slot; a batch that would pass it is refused (503 OVERLOADED). */
   maxQueuedGas: number;
   /** Bytes of request bodies held at once (read, queued or executing); undefined: twice bodyLimit. */
@@ -105,6 +107,7 @@ export const SERVICE_SETTINGS: { [K in keyof ServerConfig]-?: Setting<NonNullabl
   maxBatchGas: { flag: 'max-batch-gas', env: 'EVMGPU_MAX_BATCH_GAS', defaultText: '300,000,000', doc: 'largest sum of declared transaction gas limits in one batch', parse: (t, what) => positive(parseCount(t, what), what) },
   maxBatchMs: { flag: 'max-batch-ms', env: 'EVMGPU_MAX_BATCH_MS', defaultText: '60,000 (60 s)', doc: 'milliseconds a batch may run before it is abandoned (503 EXECUTION_TIMEOUT)', parse: (t, what) => positive(parseCount(t, what), what) },
   maxConcurrentBatches: { flag: 'max-concurrent-batches', env: 'EVMGPU_MAX_CONCURRENT_BATCHES', defaultText: '2', doc: 'batches executing at once; more wait in the queue', parse: (t, what) => positive(parseCount(t, what), what) },
+  maxQueuedBatches: { flag: 'max-queued-batches', env: 'EVMGPU_MAX_QUEUED_BATCHES', defaultText: 'twice `--max-concurrent-batches`', doc: 'batches waiting for a slot; past it, 503 OVERLOADED before the body is read (0: none waits)', parse: (t, what) => parseCount(t, what) },
   maxQueuedGas: { flag: 'max-queued-gas', env: 'EVMGPU_MAX_QUEUED_GAS', defaultText: '300,000,000', doc: 'declared gas of the batches waiting for a slot; past it, 503 OVERLOADED', parse: (t, what) => parseCount(t, what) },
   maxPendingBytes: { flag: 'max-pending-bytes', env: 'EVMGPU_MAX_PENDING_BYTES', defaultText: 'twice `--body-limit`', doc: 'request bodies held at once, read, queued or executing (a size); past it, 503 OVERLOADED', parse: (t, what) => positive(parseSize(t, what), what) },
   maxEventLoopDelayMs: { flag: 'max-event-loop-delay', env: 'EVMGPU_MAX_EVENT_LOOP_DELAY', defaultText: '1000', doc: 'event-loop delay in ms past which requests get 503 OVERLOADED (0: off)', parse: (t, what) => parseCount(t, what) },

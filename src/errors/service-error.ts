@@ -32,3 +32,18 @@ export class ServiceError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.details.length ? { details: this.details } : {}) } };
   }
 }
+
+/**
+ * Makes an error without capturing the stack: errors a client causes by the thousand
+ * (503 OVERLOADED under a flood) are answered, never logged with a stack, and
+ * capturing one through fastify's hooks was 6% of the main thread under such a flood.
+ */
+export function withoutStack<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -1,14 +1,20 @@
-import { ServiceError } from '../errors/service-error.js';
+import { ServiceError, withoutStack } from '../errors/service-error.js';
 
 /**
- * Admission control for batches: at most `maxConcurrentBatches` execute at once, the
- * rest wait in order while the gas they declare fits `maxQueuedGas`, and request
- * bodies held at once (read, queued or executing) stay under `maxPendingBytes`. What
- * does not fit is refused at once with 503 OVERLOADED and a Retry-After, before it costs
- * anything, rather than piling up until memory or latency gives way.
+ * Admission control for batches: at most `maxConcurrentBatches` execute at once, at
+ * most `maxQueuedBatches` wait in order while the gas they declare fits `maxQueuedGas`,
+ * and request bodies held at once (read, queued or executing) stay under
+ * `maxPendingBytes`. What does not fit is refused at once with 503 OVERLOADED and a
+ * Retry-After, before it costs anything, rather than piling up until memory or latency
+ * gives way.
+ *
+ * The number waiting is known before a request's body is read (`refuseUnseen`), its gas
+ * only after: under a flood of requests, most refusals then cost no body, no JSON and no
+ * validation, so the event loop stays free for the batches admitted and for /healthz.
  */
 export interface AdmissionLimits {
   maxConcurrentBatches: number;
+  maxQueuedBatches: number;
   maxQueuedGas: number;
   maxPendingBytes: number;
 }
@@ -30,7 +36,7 @@ export class Admission {
   private readonly queue: Waiter[] = [];
   /** Declared gas per second of finished batches (moving average); the Retry-After estimate. */
   private gasPerS: number | undefined;
-  readonly refused: Record<'queue' | 'bodies' | 'pressure', number> = { queue: 0, bodies: 0, pressure: 0 };
+  readonly refused: Record<'waiting' | 'queue' | 'bodies' | 'pressure', number> = { waiting: 0, queue: 0, bodies: 0, pressure: 0 };
 
   constructor(readonly limits: AdmissionLimits) {}
 
@@ -57,6 +63,17 @@ export class Admission {
   }
 
   /**
+   * Throws OVERLOADED when no batch could wait now, whatever it holds: every slot is
+   * taken and `maxQueuedBatches` batches wait. Needs nothing of the request, so it runs
+   * before the body is read.
+   */
+  refuseUnseen(): void {
+    if (this.hasSlotOrPlace()) return;
+    this.refused.waiting++;
+    throw this.overloaded(this.busy());
+  }
+
+  /**
    * Waits for an execution slot for a batch declaring `gas`; resolves with the release
    * to call once its engine has stopped. Throws OVERLOADED when it cannot even wait, and
    * `signal`'s reason when the request is abandoned while waiting.
@@ -64,9 +81,14 @@ export class Admission {
   async admit(gas: number, signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();
     if (this.running < this.limits.maxConcurrentBatches && this.queue.length === 0) return this.start(gas);
+    // The line may have filled while this request's body was read.
+    if (!this.hasSlotOrPlace()) {
+      this.refused.waiting++;
+      throw this.overloaded(this.busy());
+    }
     if (this.queuedGas + gas > this.limits.maxQueuedGas) {
       this.refused.queue++;
-      throw this.overloaded(`${this.running} batches executing and ${this.queue.length} waiting with ${this.queuedGas} gas, at most ${this.limits.maxQueuedGas}`);
+      throw this.overloaded(`${this.busy()} with ${this.queuedGas} gas, at most ${this.limits.maxQueuedGas}`);
     }
     this.queuedGas += gas;
     return new Promise<() => void>((resolve, reject) => {
@@ -90,6 +112,14 @@ export class Admission {
     });
   }
 
+  private hasSlotOrPlace(): boolean {
+    return this.running < this.limits.maxConcurrentBatches || this.queue.length < this.limits.maxQueuedBatches;
+  }
+
+  private busy(): string {
+    return `${this.running} batches executing and ${this.queue.length} waiting (at most ${this.limits.maxQueuedBatches})`;
+  }
+
   /** Records a batch's speed, for the Retry-After estimate. */
   observe(gas: number, ms: number): void {
     if (gas <= 0 || ms <= 0) return;
@@ -104,9 +134,9 @@ export class Admission {
     return Math.min(RETRY_MAX_S, Math.max(RETRY_MIN_S, Math.ceil(s)));
   }
 
-  /** 503 OVERLOADED with a Retry-After from the work ahead. */
+  /** 503 OVERLOADED with a Retry-After from the work ahead; stackless, as a flood of them is the point. */
   overloaded(why: string): ServiceError {
-    return new ServiceError('OVERLOADED', [why]).retryAfter(this.retryAfterS());
+    return withoutStack(() => new ServiceError('OVERLOADED', [why])).retryAfter(this.retryAfterS());
   }
 
   private start(gas: number): () => void {

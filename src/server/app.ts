@@ -41,6 +41,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
   const registry = deps.registry ?? new EngineRegistry();
   const admission = new Admission({
     maxConcurrentBatches: cfg.maxConcurrentBatches,
+    maxQueuedBatches: cfg.maxQueuedBatches ?? 2 * cfg.maxConcurrentBatches,
     maxQueuedGas: cfg.maxQueuedGas,
     maxPendingBytes: cfg.maxPendingBytes ?? 2 * cfg.bodyLimit,
   });

@@ -153,7 +153,7 @@ export class ServiceMetrics {
     gauge('evmgpu_pending_body_bytes', 'Bytes of request bodies held (read, queued or executing)', () => admission.snapshot().pendingBytes);
     new Gauge({
       name: 'evmgpu_requests_refused',
-      help: 'Requests refused with 503 OVERLOADED since start, by bound: queue (slots and queued gas), bodies (bytes held), pressure (event loop, heap)',
+      help: 'Requests refused with 503 OVERLOADED since start, by bound: waiting (slots and batches waiting), queue (queued gas), bodies (bytes held), pressure (event loop, heap)',
       labelNames: ['bound'],
       registers,
       collect() {

@@ -11,8 +11,8 @@ import { startServer } from '../../server/serve.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
                     [--max-batch-gas <gas>] [--max-batch-ms <ms>] [--max-concurrent-batches <n>]
-                    [--max-queued-gas <gas>] [--max-pending-bytes <bytes>] [--max-event-loop-delay <ms>]
-                    [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
+                    [--max-queued-batches <n>] [--max-queued-gas <gas>] [--max-pending-bytes <bytes>]
+                    [--max-event-loop-delay <ms>] [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
                     [--data-dir <dir>] [--rollback-depth <n>] [--state-cache <bytes>] [--authrpc-port <n>] [--authrpc-jwtsecret <file>]
                     [--cpu-workers <n>] [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 

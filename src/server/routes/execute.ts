@@ -77,6 +77,8 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
         const format = negotiateResponse(request.headers.accept);
         if (!format) throw new ServiceError('NOT_ACCEPTABLE', [request.headers.accept ?? '']);
         request.responseFormat = format;
+        // Every slot taken and the line full: refused before the body costs anything.
+        admission.refuseUnseen();
         // The body's bytes count against the bodies held at once from before it is read (a body of unknown length counts as the largest allowed).
         const length = Number(request.headers['content-length']);
         request.releaseHeld = admission.holdBody(Number.isSafeInteger(length) && length >= 0 ? Math.min(length, limits.bodyLimit) : limits.bodyLimit);
