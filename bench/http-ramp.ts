@@ -10,7 +10,7 @@ import { runRamp, type LoadSide, type RampReport } from './http/ramp.js';
  * without Retry-After, a connection error, a crash, or /healthz p99 at or over 100 ms.
  *
  *   npx tsx bench/http-ramp.ts [--steps 1,4,16,64] [--step-seconds 10] [--light-txs 10]
- *        [--heavy-txs 8] [--heavy-gas 600000] [--engine cpu] [--out dir] [-- serve flags...]
+ *        [--heavy-txs 8] [--heavy-gas 600000] [--engine cpu] [--load-niceness 10] [--out dir] [-- serve flags...]
  */
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -23,6 +23,7 @@ const { values, positionals } = parseArgs({
     'heavy-txs': { type: 'string', default: '8' },
     'heavy-gas': { type: 'string', default: '600000' },
     engine: { type: 'string', default: 'cpu' },
+    'load-niceness': { type: 'string', default: '10' },
     out: { type: 'string' },
   },
 });
@@ -30,6 +31,11 @@ const { values, positionals } = parseArgs({
 const positive = (name: string, s: string): number => {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: ${s} is not a positive number`);
+  return n;
+};
+const niceness = (s: string): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`--load-niceness: ${s} is not a niceness from 0 to 19`);
   return n;
 };
 const heavyTxs = positive('heavy-txs', values['heavy-txs']);
@@ -44,6 +50,7 @@ const report: RampReport = await runRamp({
   stepS: positive('step-seconds', values['step-seconds']),
   lightTxs: positive('light-txs', values['light-txs']),
   heavyTxs, heavyGas, engine: values.engine, serveArgs,
+  loadNiceness: niceness(values['load-niceness']),
 }, `npx tsx bench/http-ramp.ts ${process.argv.slice(2).join(' ')}`.trim());
 
 const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(1)}%`);
@@ -57,7 +64,7 @@ for (const s of report.steps) {
   if (!(s.healthz.p99 < HEALTHZ_P99_MS)) report.failures.push(`${s.connections} connections: /healthz p99 ${s.healthz.p99} ms, over ${HEALTHZ_P99_MS} ms by ${(s.healthz.p99 - HEALTHZ_P99_MS).toFixed(1)} ms`);
 }
 const table = [
-  `${report.date}, load average before the run ${load}; light: ${report.options.lightTxs} ERC-20 transfers, heavy: ${heavyTxs} loop calls of ${heavyGas} gas; engine ${report.options.engine}; ${report.options.stepS} s a step; serve ${serveArgs.join(' ')}`,
+  `${report.date}, load average before the run ${load}; light: ${report.options.lightTxs} ERC-20 transfers, heavy: ${heavyTxs} loop calls of ${heavyGas} gas; engine ${report.options.engine}; ${report.options.stepS} s a step; load at niceness ${report.options.loadNiceness}; serve ${serveArgs.join(' ')}`,
   '',
   '| connections (each) | batch | 2xx batches/s | latency p50 / p90 / p99 ms | answers | 503 share | 503 with Retry-After | other 5xx | conn. errors | peak RSS MiB | /healthz p50 / p99 / max ms (probes) | server event-loop delay p99 / max ms | server CPU s |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

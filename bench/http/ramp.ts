@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { sender } from '../signing/keys.js';
 import { account, FEES, quantity, SENDER_BALANCE, toBatch } from '../workloads/common.js';
@@ -24,6 +25,11 @@ export interface RampOptions {
   engine: string;
   /** The service's flags (admission and limits). */
   serveArgs: string[];
+  /**
+   * Niceness of the thread that runs the load (autocannon), set after the service and
+   * the prober are started, so neither inherits it; 0 leaves it as it is.
+   */
+  loadNiceness: number;
 }
 
 export interface LoadSide extends LoadFigures {
@@ -149,6 +155,8 @@ export async function runRamp(o: RampOptions, command: string): Promise<RampRepo
   const steps: RampStep[] = [];
   const rss = rssSampler(child.pid!);
   const prober = healthProber(url);
+  // On a machine whose few cores the load generator shares with the service and the prober, the load yields to both, as it would from another machine.
+  if (o.loadNiceness > 0) setPriority(o.loadNiceness);
   try {
     for (let warm = 0; warm < 3; warm++) {
       for (const [name, b] of [['light', light], ['heavy', heavy]] as const) {
