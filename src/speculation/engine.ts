@@ -19,7 +19,7 @@ import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { commitInOrder, type CommitContext } from './commit.js';
-import { openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
+import { hostAnswers, openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
 import { frameCode, type CodeSource } from './gpu-call.js';
 import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
@@ -138,7 +138,7 @@ export class SpeculativeEngine implements Engine {
       try {
         const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
         session = route?.session;
-        if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), signal: opts.signal });
+        if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });
       } catch (e) {
         // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
         if (e instanceof ServiceError) throw e;

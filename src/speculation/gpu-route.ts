@@ -5,6 +5,7 @@ import { warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import type { KernelMode } from '../gpu/kernel-policy.js';
 import { ROOMY_LIMITS, UNBOUNDED_STEPS } from '../gpu/limits.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
+import { MAX_HOST_ANSWERS } from './host-calls.js';
 import type { WaveExecutors } from './wave.js';
 
 /**
@@ -18,6 +19,8 @@ export interface GpuRouteConfig {
   rerunStale: 'never' | 'cheaper' | 'always';
   escalateScratch: boolean;
   required: boolean;
+  /** Precompile calls answered by the host and replayed: as many as the kernels take (MAX_HOST_ANSWERS), or as many as measured cheaper than the CPU (hostAnswers). */
+  hostAnswers: 'all' | 'cheaper';
 }
 
 /**
@@ -40,6 +43,22 @@ export function rerunCheaper(entries: number, steps: readonly number[]): boolean
   const gpu = c.waveMs + (entries / 1000) * c.perThousandEntriesMs + total * c.gpuPerThousandStepsMs;
   const cpu = steps.length * c.txMs + total * c.cpuPerThousandStepsMs;
   return gpu <= cpu;
+}
+
+/**
+ * Host answers a frame gets before its transaction is left to the CPU. Each answer
+ * costs the frames that asked a replay from their start in one more dispatch, and the
+ * wave waits for the last of them. On lavapipe that is dearer than the CPU after two:
+ * the nine mainnet blocks EDR runs (engine auto, best of three passes each, four runs
+ * alternating, 2026-12-05) took 3,877-4,153 ms in all with two answers, 4,066-4,186 with
+ * four and 4,247-4,811 with eight; none (every precompile call to the CPU) 3,994-4,035.
+ * On a hardware GPU a round is a dispatch of well under a millisecond: not measured
+ * against the CPU there, so frames keep every answer the kernels take.
+ */
+export const SOFTWARE_HOST_ANSWERS = 2;
+
+export function hostAnswers(config: GpuRouteConfig, software: boolean): number {
+  return config.hostAnswers === 'cheaper' && software ? SOFTWARE_HOST_ANSWERS : MAX_HOST_ANSWERS;
 }
 
 export function stateEntries(snapshot: GpuStateSnapshot): number {

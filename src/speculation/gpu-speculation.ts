@@ -37,6 +37,8 @@ export interface GpuSpeculationInput {
   timings: Record<string, number>;
   /** Runs the precompile calls the kernel leaves to the host (host-calls.ts). */
   precompiles: PrecompileRunner;
+  /** Answers one call may get (gpu-route.ts: hostAnswers). */
+  maxHostAnswers: number;
   /** The batch's abort signal, checked between a wave's dispatches. */
   signal?: AbortSignal;
 }
@@ -77,7 +79,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   });
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
-  const host: WaveHost = { run: g.precompiles, answered: 0 };
+  const host: WaveHost = { run: g.precompiles, answered: 0, maxAnswers: g.maxHostAnswers };
   const wave = await runWave(g.executors, g.block, snapshot, calls, host, g.signal);
   g.stats.hostPrecompiles = host.answered;
   g.timings.gpu = performance.now() - t;

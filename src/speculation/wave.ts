@@ -93,6 +93,8 @@ export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSna
 export interface WaveHost {
   run: PrecompileRunner;
   answered: number;
+  /** Answers one call may get before it is left to the CPU (at most MAX_HOST_ANSWERS; gpu-route.ts: hostAnswers). */
+  maxAnswers: number;
 }
 
 /**
@@ -107,7 +109,7 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
   if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
   const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal);
-  for (let round = 0; host && round < MAX_HOST_ANSWERS; round++) {
+  for (let round = 0; host && round < Math.min(host.maxAnswers, MAX_HOST_ANSWERS); round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
     for (let k = 0; k < entries.length; k++) {

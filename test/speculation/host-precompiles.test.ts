@@ -61,6 +61,40 @@ describe('precompile calls inside GPU frames', () => {
   }, 120_000);
 });
 
+// Three sha256 calls in a row, each over the last digest; the last digest is stored.
+const THREE_SHA = asm(`
+  PUSH1 0 CALLDATALOAD PUSH1 0 MSTORE
+  PUSH1 32 PUSH1 0 PUSH1 32 PUSH1 0 PUSH1 2 GAS STATICCALL POP
+  PUSH1 32 PUSH1 0 PUSH1 32 PUSH1 0 PUSH1 2 GAS STATICCALL POP
+  PUSH1 32 PUSH1 0 PUSH1 32 PUSH1 0 PUSH1 2 GAS STATICCALL POP
+  PUSH1 0 MLOAD PUSH1 0 SSTORE STOP
+`);
+
+function threeShaBatch(): WireBatch {
+  const sender = account(0x5e, 2);
+  return toBatch({
+    pre: { [sender]: { balance: SENDER_BALANCE, nonce: '0x0' }, [CONTRACT]: { balance: '0x0', nonce: '0x1', code: bytesToHex(THREE_SHA) } },
+    txs: [{ from: sender, to: CONTRACT, nonce: '0x0', gas: quantity(200_000), ...FEES, value: '0x0', data: `0x${'cd'.repeat(32)}` as Hex }],
+    gasBudget: 200_000n,
+  });
+}
+
+describe('how many host answers a frame gets (gpu-route.ts: hostAnswers)', () => {
+  it('gpu: every one the kernels take: three calls, three rounds, the transaction on the GPU', async () => {
+    const r = await expectEqualToReference(registry, threeShaBatch(), 'gpu');
+    expect(r.stats.engines).toEqual({ gpu: 1 });
+    expect(speculation(r).hostPrecompiles).toBe(3);
+    expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 3 }]);
+  }, 120_000);
+
+  it('auto on a software adapter: two, then the CPU runs the transaction, with the same result', async () => {
+    const r = await expectEqualToReference(registry, threeShaBatch(), 'auto');
+    expect(r.stats.engines).toEqual({ cpu: 1 });
+    expect(speculation(r).hostPrecompiles).toBe(2);
+    expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 2 }]);
+  }, 120_000);
+});
+
 // Identity runs in the kernel: a call from calldata's (in offset, in length, out offset,
 // out length, gas) over a patterned memory; the call's flag, RETURNDATASIZE, memory,
 // MSIZE, the return data and the gas left are stored.
