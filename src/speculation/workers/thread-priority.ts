@@ -1,5 +1,5 @@
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 /**
  * Execution threads yield the CPU to the main thread. The main thread answers
@@ -17,9 +17,10 @@ export const EXECUTION_THREAD_NICENESS = 10;
  * Lowers the calling thread's priority. Linux keeps a niceness per thread, and
  * setpriority(PRIO_PROCESS, tid) changes only that thread; Node has no call for a
  * thread's id, but /proc/thread-self names it. Raising one's own niceness needs no
- * privilege. Elsewhere (no /proc/thread-self) it changes nothing and answers undefined;
- * so does a failure, as the thread is then merely as urgent as the main thread was
- * before.
+ * privilege. A thread that already runs at `niceness` or lower priority (a service
+ * started with `nice`) is left as it is. Elsewhere (no /proc/thread-self) it changes
+ * nothing and answers undefined; so does a failure, as the thread is then merely as
+ * urgent as the main thread was before.
  */
 export function yieldToMainThread(niceness = EXECUTION_THREAD_NICENESS): number | undefined {
   let tid: number;
@@ -30,7 +31,7 @@ export function yieldToMainThread(niceness = EXECUTION_THREAD_NICENESS): number 
   }
   if (!Number.isInteger(tid) || tid <= 0) return undefined;
   try {
-    setPriority(tid, niceness);
+    if (getPriority(tid) < niceness) setPriority(tid, niceness);
     return tid;
   } catch {
     return undefined;
