@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { sender } from '../signing/keys.js';
 import { account, FEES, quantity, SENDER_BALANCE, toBatch } from '../workloads/common.js';
@@ -156,7 +156,7 @@ export async function runRamp(o: RampOptions, command: string): Promise<RampRepo
   const rss = rssSampler(child.pid!);
   const prober = healthProber(url);
   // On a machine whose few cores the load generator shares with the service and the prober, the load yields to both, as it would from another machine.
-  if (o.loadNiceness > 0) setPriority(o.loadNiceness);
+  if (o.loadNiceness > getPriority()) setPriority(o.loadNiceness);
   try {
     for (let warm = 0; warm < 3; warm++) {
       for (const [name, b] of [['light', light], ['heavy', heavy]] as const) {
