@@ -82,10 +82,7 @@ export class Admission {
     signal?.throwIfAborted();
     if (this.running < this.limits.maxConcurrentBatches && this.queue.length === 0) return this.start(gas);
     // The line may have filled while this request's body was read.
-    if (!this.hasSlotOrPlace()) {
-      this.refused.waiting++;
-      throw this.overloaded(this.busy());
-    }
+    this.refuseUnseen();
     if (this.queuedGas + gas > this.limits.maxQueuedGas) {
       this.refused.queue++;
       throw this.overloaded(`${this.busy()} with ${this.queuedGas} gas, at most ${this.limits.maxQueuedGas}`);
