@@ -156,7 +156,7 @@ export async function runRamp(o: RampOptions, command: string): Promise<RampRepo
   const rss = rssSampler(child.pid!);
   const prober = healthProber(url);
   // On a machine whose few cores the load generator shares with the service and the prober, the load yields to both, as it would from another machine.
-  if (o.loadNiceness > getPriority()) setPriority(o.loadNiceness);
+  if (o.loadNiceness > 0 && o.loadNiceness > getPriority()) setPriority(o.loadNiceness);
   try {
     for (let warm = 0; warm < 3; warm++) {
       for (const [name, b] of [['light', light], ['heavy', heavy]] as const) {

@@ -12,9 +12,9 @@ import type { GpuHostAnswer, GpuHostCall } from '../gpu/abi.js';
 export type PrecompileRunner = (address: number, input: Uint8Array, gas: bigint) => Promise<{ ok: boolean; gasUsed: bigint; output: Uint8Array } | undefined>;
 
 /**
- * Precompile calls one call may have answered before it is left to the CPU: each
- * answer costs a replay of the call, so a transaction that calls many precompiles
- * costs its square.
+ * The most precompile calls one call may have answered before it is left to the CPU:
+ * each answer costs a replay of the call, so a transaction that calls many precompiles
+ * costs its square. A route may answer fewer (gpu-route.ts: hostAnswers).
  */
 export const MAX_HOST_ANSWERS = 8;
 

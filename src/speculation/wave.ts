@@ -2,7 +2,7 @@ import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallResult, GpuState
 import { newDispatchTally, type DispatchTally, type GpuCallExecutor } from '../gpu/executor.js';
 import { Outcome } from '../evm/outcome.js';
 import { bytesToHex } from '../primitives/hex.js';
-import { answer, MAX_HOST_ANSWERS, type PrecompileRunner } from './host-calls.js';
+import { answer, type PrecompileRunner } from './host-calls.js';
 import type { CodeSource } from './gpu-call.js';
 import type { Overlay } from './predicted-state.js';
 import type { WorldState } from './world-state.js';
@@ -93,7 +93,7 @@ export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSna
 export interface WaveHost {
   run: PrecompileRunner;
   answered: number;
-  /** Answers one call may get before it is left to the CPU (at most MAX_HOST_ANSWERS; gpu-route.ts: hostAnswers). */
+  /** Answers one call may get before it is left to the CPU (host-calls.ts: MAX_HOST_ANSWERS at most; gpu-route.ts: hostAnswers). */
   maxAnswers: number;
 }
 
@@ -109,7 +109,7 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
   if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
   const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal);
-  for (let round = 0; host && round < Math.min(host.maxAnswers, MAX_HOST_ANSWERS); round++) {
+  for (let round = 0; host && round < host.maxAnswers; round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
     for (let k = 0; k < entries.length; k++) {
