@@ -16,6 +16,8 @@ export interface BlockRow {
   loads: { accounts: number; slots: number; counts: number; wipes: number } | undefined;
   fallbacks: Record<string, number>;
   executeTimings: Record<string, number>;
+  /** The engine's own phases on the chain's run (stats.timingsMs), beside /v1/execute's. */
+  chainEngineTimings?: Record<string, number>;
   executeFallbacks: Record<string, number>;
 }
 

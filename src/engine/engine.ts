@@ -1,5 +1,6 @@
 import type { Batch, BatchResult } from '../model/shapes.js';
 import type { StateSource } from '../model/state-source.js';
+import type { BatchHasher } from '../chain/hasher.js';
 
 /**
  * What an engine may be given besides the batch. `signal` abandons the batch: an engine
@@ -35,6 +36,8 @@ export interface Engine {
    * open; never rejects (a batch meets the same failure and falls back or reports it).
    */
   warmUp?(): Promise<boolean>;
+  /** How this engine hashes roots (keccak of many inputs at once): on its GPU when it has one open, else the CPU, with the same digests. The chain hashes its tries through it. */
+  hasher?(): Promise<BatchHasher>;
   close?(): Promise<void>;
 }
 

@@ -1,12 +1,12 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import type { StateDiff } from '../model/shapes.js';
 import { bytesToBigint } from '../primitives/hex.js';
 import {
   accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import type { ChainState } from './state.js';
-import { EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader } from './trie.js';
+import { commitTries, EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader } from './trie.js';
 import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
@@ -27,12 +27,11 @@ export interface BlockChanges {
   ms: { state: number; trie: number };
 }
 
-export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff): BlockChanges {
+export async function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff, hash: BatchHasher = cpuHasher): Promise<BlockChanges> {
   const out: BlockChanges = { accounts: [], slots: [], codes: [], nodes: [], undo: { accounts: [], slots: [] }, stateRoot: root, ms: { state: 0, trie: 0 } };
-  const accountTrie = new Trie(nodes, root, cache);
+  let t = performance.now();
   const addrs = [...new Set([...Object.keys(diff.pre), ...Object.keys(diff.post)])].sort();
-  for (const addr of addrs) {
-    let t = performance.now();
+  const changed = addrs.map((addr) => {
     const prior = state.record(addr);
     const pre = diff.pre[addr];
     const post = diff.post[addr];
@@ -54,34 +53,49 @@ export function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCa
       if (was !== 0n) count--;
       if (v !== 0n) count++;
     }
-    out.ms.state += performance.now() - t;
-    t = performance.now();
-    if (!post) {
-      out.accounts.push([addr, undefined]);
-      accountTrie.put(keccak_256(a), undefined);
-      out.ms.trie += performance.now() - t;
-      continue;
-    }
-    let storageRoot = prior?.storageRoot ?? EMPTY_TRIE_ROOT;
-    if (after.size > 0) {
-      const trie = new Trie(nodes, storageRoot, cache);
-      for (const [slot, v] of after) trie.put(keccak_256(slotBytes(slot)), v === 0n ? undefined : slotLeaf(v));
-      const u = trie.commit();
-      storageRoot = u.root;
-      for (const n of u.nodes) out.nodes.push(n);
-    }
-    let codeHash = prior?.codeHash ?? KECCAK256_NULL;
-    if (post.code !== undefined) {
-      codeHash = codeHashOf(post.code);
-      if (post.code.length > 0) out.codes.push([codeHash, post.code]);
-    }
-    const record: AccountRecord = { nonce: post.nonce ?? prior?.nonce ?? 0n, balance: post.balance ?? prior?.balance ?? 0n, codeHash, storageRoot, slots: count };
-    out.accounts.push([addr, record]);
-    accountTrie.put(keccak_256(a), accountLeaf(record));
-    out.ms.trie += performance.now() - t;
+    return { addr, a, prior, post, after, count };
+  });
+  out.ms.state += performance.now() - t;
+
+  t = performance.now();
+  // Every trie key of the block in one batch: the hashed addresses, then the hashed slots.
+  const keyInputs = changed.map((c) => c.a);
+  for (const c of changed) if (c.post) for (const slot of c.after.keys()) keyInputs.push(slotBytes(slot));
+  const keys = await hash(keyInputs);
+  let k = changed.length;
+  // The storage tries first, all committed together; the account leaves hold their roots.
+  const storage = new Map<string, Trie>();
+  for (const c of changed) {
+    if (!c.post || c.after.size === 0) continue;
+    const trie = new Trie(nodes, c.prior?.storageRoot ?? EMPTY_TRIE_ROOT, cache);
+    for (const v of c.after.values()) trie.put(keys[k++], v === 0n ? undefined : slotLeaf(v));
+    storage.set(c.addr, trie);
   }
-  const t = performance.now();
-  const u = accountTrie.commit();
+  const storageTries = [...storage.values()];
+  const storageRoots = new Map<Trie, Uint8Array>();
+  (await commitTries(storageTries, hash)).forEach((u, i) => {
+    storageRoots.set(storageTries[i], u.root);
+    for (const n of u.nodes) out.nodes.push(n);
+  });
+  const accountTrie = new Trie(nodes, root, cache);
+  changed.forEach((c, i) => {
+    if (!c.post) {
+      out.accounts.push([c.addr, undefined]);
+      accountTrie.put(keys[i], undefined);
+      return;
+    }
+    const trie = storage.get(c.addr);
+    const storageRoot = trie ? storageRoots.get(trie)! : c.prior?.storageRoot ?? EMPTY_TRIE_ROOT;
+    let codeHash = c.prior?.codeHash ?? KECCAK256_NULL;
+    if (c.post.code !== undefined) {
+      codeHash = codeHashOf(c.post.code);
+      if (c.post.code.length > 0) out.codes.push([codeHash, c.post.code]);
+    }
+    const record: AccountRecord = { nonce: c.post.nonce ?? c.prior?.nonce ?? 0n, balance: c.post.balance ?? c.prior?.balance ?? 0n, codeHash, storageRoot, slots: c.count };
+    out.accounts.push([c.addr, record]);
+    accountTrie.put(keys[i], accountLeaf(record));
+  });
+  const [u] = await commitTries([accountTrie], hash);
   for (const n of u.nodes) out.nodes.push(n);
   out.stateRoot = u.root;
   out.ms.trie += performance.now() - t;

@@ -5,6 +5,7 @@ import type { AccountView, ChainBlock, ChainHead, ChainInit, ChainStats } from '
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { Account, BatchStats, BlockEnv } from '../model/shapes.js';
 import { bytesToHex } from '../primitives/hex.js';
+import { cpuHasher } from '../chain/hasher.js';
 import { blockChanges } from './block-state.js';
 import { digestOf, genesisDigest } from './digest.js';
 import { writeGenesis } from './genesis.js';
@@ -158,19 +159,20 @@ export class Chain {
     const missed = this.state.end();
 
     // A block not written keeps its new nodes out of the shared cache.
-    const changes = blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff);
+    const hasher = (await engine.hasher?.()) ?? cpuHasher;
+    const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
     // Each included transaction is encoded once: for the transactions root and for its hash.
     const encoded = encodeIncluded(env.chainId, b.txs, result.results.map((r) => r.index));
-    const txRoot = await transactionsRootOf(encoded);
+    const txs = result.results.map((r) => b.txs[r.index]);
+    // The transactions root and the transactions' hashes: two batches for the engine's hasher.
+    const [txRoot, txHashes] = await Promise.all([transactionsRootOf(encoded, hasher), hasher(txs.map((tx, i) => hashInput(tx, encoded[i])))]);
     const header = blockHeader(fork, env, {
       parentHash: head.hash, stateRoot: changes.stateRoot, transactionsRoot: txRoot, receiptsRoot: result.receiptsRoot,
       logsBloom: result.logsBloom, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed, extraData: b.extraData,
     });
     const hash = header.hash();
-    const txs = result.results.map((r) => b.txs[r.index]);
-    const txHashes = txs.map((tx, i) => txHashOf(tx, encoded[i]));
     ms.header = since(t);
     const reads = this.state.begin(false);
     const chain: ChainStats = { preloaded: { accounts: preloaded.accounts, slots: preloaded.slots }, state: { hits: reads.hits, reads: reads.reads, readMs: Math.round(reads.ms * 1000) / 1000 }, timingsMs: ms };
@@ -288,16 +290,16 @@ export class Chain {
  * (empty signature, as the transactions trie holds it) followed by its sender's address.
  */
 export function txHash(tx: TxInput, chainId: bigint): Uint8Array {
-  return txHashOf(tx, encodeInput(tx, chainId));
+  return keccak_256(hashInput(tx, encodeInput(tx, chainId)));
 }
 
-/** txHash, from the transaction's encoding already made (encodeInput). */
-function txHashOf(tx: TxInput, enc: Uint8Array): Uint8Array {
-  if (tx.kind === 'raw') return keccak_256(enc);
+/** What txHash hashes, from the transaction's encoding already made (encodeInput). */
+function hashInput(tx: TxInput, enc: Uint8Array): Uint8Array {
+  if (tx.kind === 'raw') return enc;
   const out = new Uint8Array(enc.length + 20);
   out.set(enc);
   out.set(tx.tx.from, enc.length);
-  return keccak_256(out);
+  return out;
 }
 
 function outOfOrder(n: bigint, head: HeaderRecord): ServiceError {

@@ -5,6 +5,7 @@ import { orderedTrieRoot } from '../chain/ordered-trie.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { BlockEnv, TxInput, UnsignedTx } from '../model/shapes.js';
 import { encodeSigned } from '../chain/tx-encode.js';
+import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 
 /**
  * A block's header as @ethereumjs/block builds it, so that its hash is the keccak of a
@@ -83,8 +84,8 @@ export function encodeInput(input: TxInput, chainId: bigint): Uint8Array {
 }
 
 /** The transactions root over encodings already made (encodeIncluded). */
-export function transactionsRootOf(encoded: Uint8Array[]): Promise<Uint8Array> {
-  return orderedTrieRoot(encoded.map((value, i) => ({ key: RLP.encode(i), value })));
+export function transactionsRootOf(encoded: Uint8Array[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
+  return orderedTrieRoot(encoded.map((value, i) => ({ key: RLP.encode(i), value })), hash);
 }
 
 export function encodeUnsigned(tx: UnsignedTx, chainId: bigint): Uint8Array {

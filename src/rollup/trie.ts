@@ -1,5 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { BatchHasher } from '../chain/hasher.js';
 import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
 
 /**
@@ -98,7 +99,7 @@ export class Trie {
     this.root = value === undefined ? this.remove(this.root, path, 0) : this.insert(this.root, path, 0, value);
   }
 
-  /** The root hash, and the nodes this trie created that the new root reaches. */
+  /** The root hash, and the nodes this trie created that the new root reaches (hashed here, one at a time: commitTries hashes many tries' nodes in batches). */
   commit(): TrieUpdate {
     if (!this.root) return { root: EMPTY_TRIE_ROOT, nodes: [] };
     const nodes: [Uint8Array, Uint8Array][] = [];
@@ -110,6 +111,50 @@ export class Trie {
       nodes.push([enc.hash, enc.bytes]);
     }
     return { root: enc.hash, nodes };
+  }
+
+  /**
+   * The new nodes, by height above the lowest new ones (a node's new children are all
+   * lower than it), into `levels`, as [trie, node, isRoot]: commitTries encodes and
+   * hashes a height at a time.
+   */
+  newNodes(levels: [Trie, Node, boolean][][]): void {
+    const root = this.root;
+    if (!root || root.kind === 3) return;
+    if (root.enc) {
+      if (!root.enc.hash) levels[0] = [...(levels[0] ?? []), [this, root, true]];
+      return;
+    }
+    const height = (n: Node): number => {
+      let h = 0;
+      const kids = n.kind === 2 ? n.children : n.kind === 1 ? [n.child] : [];
+      for (const c of kids) if (c && c.kind !== 3 && !c.enc) h = Math.max(h, height(c) + 1);
+      if (n !== root) (levels[h] ??= []).push([this, n, false]);
+      return h;
+    };
+    (levels[height(root)] ??= []).push([this, root, true]);
+  }
+
+  /** A new node's encoding, its new children encoded already (newNodes' order). */
+  encodeOne(n: Node): Uint8Array {
+    if (n.enc) return n.enc.bytes;
+    const below: [Uint8Array, Uint8Array][] = [];
+    const bytes = this.bytesOf(n, below);
+    if (below.length > 0) throw new Error('a trie node was encoded before its new children');
+    n.enc = { bytes };
+    return bytes;
+  }
+
+  /** Records a node's hash (commitTries' batch): its parent refers to it by the hash, and the next block finds it in the cache. */
+  hashed(n: Node, hash: Uint8Array): void {
+    n.enc!.hash = hash;
+    this.cache.set(Buffer.from(hash).toString('latin1'), n);
+  }
+
+  /** The root after commitTries hashed the new nodes. */
+  rootHash(): Uint8Array {
+    if (!this.root) return EMPTY_TRIE_ROOT;
+    return this.root.kind === 3 ? this.root.hash : this.root.enc!.hash!;
   }
 
   private resolve(c: Child): Node {
@@ -183,15 +228,7 @@ export class Trie {
    */
   private encode(n: Node, out: [Uint8Array, Uint8Array][]): Encoded {
     if (n.enc) return n.enc;
-    let items: Uint8Array[];
-    if (n.kind === 0) items = [RLP.encode(hexPrefix(n.path, true)), RLP.encode(n.value)];
-    else if (n.kind === 1) items = [RLP.encode(hexPrefix(n.path, false)), this.reference(n.child, out)];
-    else {
-      items = new Array(17);
-      for (let i = 0; i < 16; i++) items[i] = n.children[i] ? this.reference(n.children[i]!, out) : EMPTY_ITEM;
-      items[16] = EMPTY_ITEM;
-    }
-    const bytes = encodeList(items);
+    const bytes = this.bytesOf(n, out);
     const enc: Encoded = { bytes };
     if (bytes.length >= 32) {
       enc.hash = keccak_256(bytes);
@@ -203,12 +240,56 @@ export class Trie {
     return enc;
   }
 
+  /** A node's RLP, its new children encoded (and filed in `out`) first. */
+  private bytesOf(n: Node, out: [Uint8Array, Uint8Array][]): Uint8Array {
+    let items: Uint8Array[];
+    if (n.kind === 0) items = [RLP.encode(hexPrefix(n.path, true)), RLP.encode(n.value)];
+    else if (n.kind === 1) items = [RLP.encode(hexPrefix(n.path, false)), this.reference(n.child, out)];
+    else {
+      items = new Array(17);
+      for (let i = 0; i < 16; i++) items[i] = n.children[i] ? this.reference(n.children[i]!, out) : EMPTY_ITEM;
+      items[16] = EMPTY_ITEM;
+    }
+    return encodeList(items);
+  }
+
   /** A child inside its parent, RLP-encoded: its hash, or the node itself when its encoding is under 32 bytes. */
   private reference(c: Child, out: [Uint8Array, Uint8Array][]): Uint8Array {
     if (c.kind === 3) return hashItem(c.hash);
     const enc = this.encode(c, out);
     return enc.hash ? hashItem(enc.hash) : enc.bytes;
   }
+}
+
+/**
+ * Commits many tries at once (a block's storage tries, then its account trie): their
+ * new nodes are encoded a height at a time, lowest first, and each height's nodes of 32
+ * bytes or more (and each root) are hashed in one call of `hash`, so a GPU hashes a
+ * whole level of every trie in one dispatch. The same roots and nodes as commit().
+ */
+export async function commitTries(tries: Trie[], hash: BatchHasher): Promise<TrieUpdate[]> {
+  const levels: [Trie, Node, boolean][][] = [];
+  for (const t of tries) t.newNodes(levels);
+  const out = new Map<Trie, [Uint8Array, Uint8Array][]>(tries.map((t) => [t, []]));
+  for (const level of levels) {
+    if (!level) continue;
+    const stored: [Trie, Node][] = [];
+    const inputs: Uint8Array[] = [];
+    for (const [trie, node, root] of level) {
+      const bytes = trie.encodeOne(node);
+      // A root is stored by its hash even under 32 bytes; other short nodes sit inside their parent.
+      if (bytes.length >= 32 || root) {
+        stored.push([trie, node]);
+        inputs.push(bytes);
+      }
+    }
+    const digests = await hash(inputs);
+    stored.forEach(([trie, node], k) => {
+      trie.hashed(node, digests[k]);
+      out.get(trie)!.push([digests[k], node.enc!.bytes]);
+    });
+  }
+  return tries.map((t) => ({ root: t.rootHash(), nodes: out.get(t)! }));
 }
 
 /** RLP of the empty string: an empty branch slot, a branch's (absent) value. */

@@ -179,7 +179,7 @@ export class SpeculativeEngine implements Engine {
     timings.diff = since(t);
 
     t = performance.now();
-    const hash = await this.hasher(session);
+    const hash = await this.sessionHasher(session);
     // The state root shares nothing with the blooms and the receipts root: they run
     // together, so one's hashing on the GPU overlaps the other's encoding on the CPU.
     const [stateRoot, rRoot] = await Promise.all([
@@ -206,8 +206,12 @@ export class SpeculativeEngine implements Engine {
     }
   }
 
+  hasher(): Promise<BatchHasher> {
+    return this.sessionHasher(undefined);
+  }
+
   /** Blooms and roots hash on the GPU when the engine has one open (the CPU otherwise, with the same digests). */
-  private async hasher(session: GpuSession | undefined): Promise<BatchHasher> {
+  private async sessionHasher(session: GpuSession | undefined): Promise<BatchHasher> {
     if (!this.config.gpu) return cpuHasher;
     try {
       return gpuHasher(session ?? (await this.deps.gpu!.session()));

@@ -86,8 +86,8 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   if (calls.size > 0) recordWave(g.stats, wave, g.timings.gpu);
   g.stats.gpuFrames = wave.frames.size;
 
-  // With a state source the snapshot holds only what was loaded: reruns would mostly read past it.
-  if (g.route.rerunStale === 'never' || g.world.hasSource) return { wave };
+  // With a state source, a rerun's snapshot holds `pre` and what validation has read through the source so far (WorldState.entries).
+  if (g.route.rerunStale === 'never') return { wave };
   const entries = stateEntries(snapshot);
   const rerun = async (stale: Map<number, StaleFrame>, overlay: Overlay): Promise<Map<number, WaveFrame> | undefined> => {
     const started = performance.now();

@@ -50,10 +50,6 @@ export class WorldState implements StateReader {
     private readonly source?: StateSource,
   ) {}
 
-  get hasSource(): boolean {
-    return this.source !== undefined;
-  }
-
   account(addr: string): AccountState | undefined {
     const written = this.accounts.get(addr);
     if (written !== undefined) return written ?? undefined;
@@ -82,6 +78,7 @@ export class WorldState implements StateReader {
       this.loads.slots++;
       if (!m) this.loadedSlots.set(addr, (m = new Map()));
       m.set(slot, loaded);
+      this.entryCache.delete(addr);
     }
     return loaded;
   }
@@ -93,6 +90,7 @@ export class WorldState implements StateReader {
       this.loads.accounts++;
       a = s ? { nonce: s.nonce, balance: s.balance, codeHash: s.codeHash, code: s.code.length === 0 ? EMPTY : s.code } : null;
       this.loadedAccounts.set(addr, a);
+      this.entryCache.delete(addr);
     }
     return a ?? undefined;
   }
@@ -229,8 +227,9 @@ export class WorldState implements StateReader {
   /**
    * The complete post-state: every existing account with its slots (absent ones are
    * zero; a zero may also be listed). An account whose storage nothing wrote shares the
-   * pre-state's map: callers only read it. With a source, only `pre` and what was
-   * written: a GPU snapshot, whose reads are all validated against this state.
+   * pre-state's map: callers only read it. With a source, only `pre`, what was read
+   * through the source so far and what was written: a GPU snapshot, whose reads are all
+   * validated against this state (a rerun wave then sees what validation loaded).
    */
   *entries(): Generator<[string, Entry]> {
     for (const addr of this.pre.keys()) {
@@ -239,6 +238,11 @@ export class WorldState implements StateReader {
     }
     for (const addr of this.accounts.keys()) {
       if (this.pre.has(addr)) continue;
+      const e = this.entry(addr);
+      if (e) yield [addr, e];
+    }
+    for (const addr of this.loadedAccounts.keys()) {
+      if (this.pre.has(addr) || this.accounts.has(addr)) continue;
       const e = this.entry(addr);
       if (e) yield [addr, e];
     }
@@ -253,10 +257,12 @@ export class WorldState implements StateReader {
     else {
       const written = this.slots.get(addr);
       const pre = this.wiped.has(addr) ? undefined : this.pre.get(addr)?.storage;
+      const loaded = this.wiped.has(addr) ? undefined : this.loadedSlots.get(addr);
       let storage = pre ?? new Map<bigint, bigint>();
-      if (written) {
+      if (written || loaded) {
         storage = new Map(pre ?? []);
-        for (const [slot, v] of written) storage.set(slot, v);
+        for (const [slot, v] of loaded ?? []) storage.set(slot, v);
+        for (const [slot, v] of written ?? []) storage.set(slot, v);
       }
       e = { ...a, storage };
     }

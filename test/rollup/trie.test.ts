@@ -1,9 +1,12 @@
 import { createMPT } from '@ethereumjs/mpt';
 import { ValueEncoding, bytesToUnprefixedHex, unprefixedHexToBytes } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpuHasher, type BatchHasher } from '../../src/chain/hasher.js';
+import { gpuHasher } from '../../src/gpu/keccak-batch.js';
+import { closeTestGpu, testSession } from '../support/gpu.js';
 import { orderedTrieRoot } from '../../src/chain/ordered-trie.js';
-import { EMPTY_TRIE_ROOT, NodeCache, Trie } from '../../src/rollup/trie.js';
+import { commitTries, EMPTY_TRIE_ROOT, NodeCache, Trie } from '../../src/rollup/trie.js';
 import { xorshift32 } from '../support/xorshift.js';
 
 /** The block-at-a-time trie against a trie built from scratch, and read back by @ethereumjs/mpt. */
@@ -74,4 +77,47 @@ describe('Trie (one update per block)', () => {
     expect(t.commit()).toEqual({ root: EMPTY_TRIE_ROOT, nodes: [] });
     expect(unprefixedHexToBytes('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421')).toEqual(EMPTY_TRIE_ROOT);
   });
+
+  it('commitTries: many tries hashed a height at a time give the roots and nodes commit() gives, on the CPU and on the GPU', async () => {
+    const store = new MemoryNodes();
+    const r = xorshift32(11);
+    const tries = 6;
+    let roots: Uint8Array[] = Array.from({ length: tries }, () => EMPTY_TRIE_ROOT);
+    let calls = 0;
+    const counting: BatchHasher = (inputs) => {
+      calls++;
+      return cpuHasher(inputs);
+    };
+    const hashers: [string, BatchHasher][] = [['cpu', counting], ['gpu', gpuHasher(await testSession(), 1)]];
+    for (let round = 0; round < 6; round++) {
+      // Trie 0 left unchanged; trie 1 emptied in round 3; the others take random changes.
+      const changes = roots.map((_, t) => (t === 0 ? [] : Array.from({ length: t === 1 && round === 3 ? 0 : 1 + r.below(300) }, () => [r.below(500), r.below(4)] as const)));
+      const apply = (t: Trie, ti: number) => {
+        if (ti === 1 && round === 3) for (let i = 0; i < 500; i++) t.put(key(i), undefined);
+        for (const [i, op] of changes[ti]) t.put(key(i), op === 0 ? undefined : value(i, round));
+      };
+      const one = roots.map((root, ti) => {
+        const t = new Trie(store, root);
+        apply(t, ti);
+        return t.commit();
+      });
+      for (const [name, hash] of hashers) {
+        calls = 0;
+        const batched = await commitTries(roots.map((root, ti) => {
+          const t = new Trie(store, root, new NodeCache(100));
+          apply(t, ti);
+          return t;
+        }), hash);
+        // The same nodes, filed by height rather than depth first.
+        const sorted = (us: typeof one) => us.map((u) => ({ root: u.root, nodes: u.nodes.map(([h, b]) => bytesToUnprefixedHex(h) + ':' + bytesToUnprefixedHex(b)).sort() }));
+        expect(sorted(batched), `${name}, round ${round}`).toEqual(sorted(one));
+        if (name === 'cpu' && round > 0) expect(calls).toBeLessThan(one.reduce((n, u) => n + u.nodes.length, 0) / 4);
+      }
+      for (const u of one) store.store(u.nodes);
+      roots = one.map((u) => u.root);
+      if (round === 3) expect(roots[1]).toEqual(EMPTY_TRIE_ROOT);
+    }
+  }, 60_000);
 });
+
+afterAll(() => closeTestGpu());

@@ -47,11 +47,11 @@ describe('engines against a state source equal the reference on the whole pre-st
     }, 180_000);
   }
 
-  it('gpu: mixed, half in pre (stale frames re-executed on the CPU, never rerun on a partial snapshot)', async () => {
+  it('gpu: mixed, half in pre (stale frames rerun on the GPU, their snapshot holding what was read through the source)', async () => {
     const w = workloadCases('mixed', { sizes: [60], seed: 13 }).next().value!.batch;
     const r = await expectEqualWithSource(w, registry.get('gpu'), HALF);
     if (r.stats.mode !== 'speculative') throw new Error('ran sequentially');
-    expect(r.stats.speculation.gpuReruns).toBe(0);
+    expect(r.stats.speculation.gpuReruns).toBeGreaterThan(0);
   }, 300_000);
 
   it('an account deleted by EIP-161 lists, in the diff, every slot the source held', async () => {

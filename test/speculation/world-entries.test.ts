@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../../src/model/shapes.js';
 import { WorldState } from '../../src/speculation/world-state.js';
+import { mapSource } from '../support/state-source.js';
 
 const A = '0x' + '11'.repeat(20);
 const B = '0x' + '22'.repeat(20);
@@ -41,5 +42,25 @@ describe('the committed state as GPU snapshots take it (entries())', () => {
     // Deleted: gone from the snapshot.
     w.apply({ wiped: [], storage: [], accounts: [[A, null]] }, COINBASE);
     expect(new Map(w.entries()).has(A)).toBe(false);
+  });
+
+  it('with a source, holds what was read through it: a rerun wave sees what validation loaded', () => {
+    const whole = new Map([[A, account([[1n, 7n], [2n, 8n]])], [B, account([[5n, 6n]])]]);
+    const w = new WorldState(new Map([[A, account([[1n, 7n]])]]), mapSource(whole));
+    expect([...new Map(w.entries()).keys()]).toEqual([A]);
+    const before = new Map(w.entries()).get(A)!;
+    expect(w.storage(A, 2n)).toBe(8n);
+    expect(w.storage(B, 5n)).toBe(6n);
+    expect(w.account(B)!.balance).toBe(5n);
+    // Absent from the source: read once, and not in the snapshot.
+    expect(w.account(COINBASE)).toBeUndefined();
+    const after = new Map(w.entries());
+    expect([...after.keys()]).toEqual([A, B]);
+    expect([...after.get(A)!.storage]).toEqual([[1n, 7n], [2n, 8n]]);
+    expect([...after.get(B)!.storage]).toEqual([[5n, 6n]]);
+    // The earlier snapshot is left as it was; writes still lie over what was loaded.
+    expect([...before.storage]).toEqual([[1n, 7n]]);
+    w.apply({ wiped: [], storage: [[B, [[5n, 0n]]]], accounts: [] }, COINBASE);
+    expect([...new Map(w.entries()).get(B)!.storage]).toEqual([[5n, 0n]]);
   });
 });
