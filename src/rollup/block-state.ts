@@ -6,7 +6,7 @@ import {
   accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import type { ChainState } from './state.js';
-import { commitTries, EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader } from './trie.js';
+import { commitTries, EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader, type NodeSink } from './trie.js';
 import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
@@ -27,7 +27,7 @@ export interface BlockChanges {
   ms: { state: number; trie: number };
 }
 
-export async function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff, hash: BatchHasher = cpuHasher): Promise<BlockChanges> {
+export async function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff, hash: BatchHasher = cpuHasher, onNodes?: NodeSink): Promise<BlockChanges> {
   const out: BlockChanges = { accounts: [], slots: [], codes: [], nodes: [], undo: { accounts: [], slots: [] }, stateRoot: root, ms: { state: 0, trie: 0 } };
   let t = performance.now();
   const addrs = [...new Set([...Object.keys(diff.pre), ...Object.keys(diff.post)])].sort();
@@ -73,7 +73,7 @@ export async function blockChanges(state: ChainState, nodes: NodeReader, cache: 
   }
   const storageTries = [...storage.values()];
   const storageRoots = new Map<Trie, Uint8Array>();
-  (await commitTries(storageTries, hash)).forEach((u, i) => {
+  (await commitTries(storageTries, hash, onNodes)).forEach((u, i) => {
     storageRoots.set(storageTries[i], u.root);
     for (const n of u.nodes) out.nodes.push(n);
   });
@@ -95,7 +95,7 @@ export async function blockChanges(state: ChainState, nodes: NodeReader, cache: 
     out.accounts.push([c.addr, record]);
     accountTrie.put(keys[i], accountLeaf(record));
   });
-  const [u] = await commitTries([accountTrie], hash);
+  const [u] = await commitTries([accountTrie], hash, onNodes);
   for (const n of u.nodes) out.nodes.push(n);
   out.stateRoot = u.root;
   out.ms.trie += performance.now() - t;

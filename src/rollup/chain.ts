@@ -16,7 +16,7 @@ import { pruneUndoTo, rollbackTo, stateAt } from './history.js';
 import { Preloader } from './preload.js';
 import { addressKey } from './records.js';
 import { ChainState } from './state.js';
-import { ChainStore, type BlockRecord, type HeaderRecord } from './store.js';
+import { ChainStore, type BlockRecord, type HeaderRecord, type StoreWriter } from './store.js';
 import { NodeCache, equal } from './trie.js';
 
 /**
@@ -160,7 +160,13 @@ export class Chain {
 
     // A block not written keeps its new nodes out of the shared cache.
     const hasher = (await engine.hasher?.()) ?? cpuHasher;
-    const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher);
+    // Each height of new trie nodes goes to lmdb's write thread as soon as it is hashed (ChainStore.queueNodes).
+    const nodeWrites: Promise<void>[] = [];
+    const sink = write ? (nodes: [Uint8Array, Uint8Array][]) => void nodeWrites.push(this.store.queueNodes(nodes)) : undefined;
+    const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher, sink);
+    // Observed now, so that a block refused below leaves no rejection unhandled; the block's transaction waits for them.
+    const nodesWritten = Promise.all(nodeWrites).then(() => undefined);
+    nodesWritten.catch(() => undefined);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
     // Each included transaction is encoded once: for the transactions root and for its hash.
@@ -187,12 +193,11 @@ export class Chain {
     if (!write) return record;
     t = performance.now();
     const finalized = this.store.finalized()!;
-    await this.store.write((w) => {
+    const writes = (w: StoreWriter) => {
       if (this.store.headNumber() !== head.number) throw new Error(`the head moved from ${head.number} during block ${n}`);
       for (const [addr, r] of changes.accounts) w.account(addressKey(addr), r);
       for (const [addr, slot, v] of changes.slots) w.slot(addressKey(addr), slot, v);
       for (const [h, code] of changes.codes) w.code(h, code);
-      for (const [h, bytes] of changes.nodes) w.node(h, bytes);
       w.undo(n, changes.undo);
       w.header({ number: n, hash, parentHash: head.hash, stateRoot: changes.stateRoot, timestamp: env.timestamp });
       w.block(record);
@@ -200,10 +205,22 @@ export class Chain {
       // The window: the last `rollbackDepth` blocks' reverse diffs, none at or below the finalized block.
       const old = n - BigInt(this.options.rollbackDepth);
       if (old > finalized) w.dropUndo(old);
-    }, () => this.state.update(changes.accounts, changes.slots));
+    };
+    this.state.committingBlock();
+    try {
+      await this.store.writeQueued(writes, {
+        // Only once the trie nodes are committed: a block whose nodes failed to write is not applied.
+        after: nodesWritten,
+        committed: () => this.state.committed(changes.accounts, changes.slots),
+        // While lmdb's thread commits, this one learns for the next preload (a block that then fails to commit teaches nothing wrong).
+        meanwhile: () => this.preloader.learn(b.txs, result.stateDiff, missed, n),
+      });
+    } catch (e) {
+      this.state.aborted();
+      throw e;
+    }
     ms.commit = since(t);
     ms.total = since(started);
-    this.preloader.learn(b.txs, result.stateDiff, missed, n);
     return record;
   }
 

@@ -28,6 +28,12 @@ export class ChainState implements StateSource {
   counts: StateReads = { hits: 0, reads: 0, ms: 0 };
   /** Slots read while tracking (what the engine read on demand). */
   private tracked: [string, bigint][] | undefined;
+  /**
+   * While a block's transaction commits on lmdb's write thread (ChainStore.writeQueued),
+   * memory may lag the store: reads then go to the store, which shows the block all at
+   * once or not at all, and what they read is not kept.
+   */
+  private committing = false;
 
   constructor(
     private readonly store: ChainStore,
@@ -83,8 +89,23 @@ export class ChainState implements StateSource {
     return t;
   }
 
-  /** After a block is durable: its accounts (undefined: deleted) and slots. */
-  update(accounts: Iterable<[string, AccountRecord | undefined]>, slots: Iterable<[string, bigint, bigint]>): void {
+  /** A block's transaction is about to commit: memory is bypassed until committed() (or aborted()). */
+  committingBlock(): void {
+    this.committing = true;
+  }
+
+  /** The block's transaction is visible: its accounts (undefined: deleted) and slots go to memory, which is used again. */
+  committed(accounts: Iterable<[string, AccountRecord | undefined]>, slots: Iterable<[string, bigint, bigint]>): void {
+    this.update(accounts, slots);
+    this.committing = false;
+  }
+
+  /** The block's transaction failed: memory still follows the store. */
+  aborted(): void {
+    this.committing = false;
+  }
+
+  private update(accounts: Iterable<[string, AccountRecord | undefined]>, slots: Iterable<[string, bigint, bigint]>): void {
     for (const [addr, r] of accounts) this.remember('a' + addr, ACCOUNT_BYTES, r ?? null);
     for (const [addr, slot, v] of slots) this.remember(slotKey(addr, slot), SLOT_BYTES, v);
   }
@@ -100,6 +121,10 @@ export class ChainState implements StateSource {
   }
 
   private cached(key: string, size: number, load: () => AccountRecord | null | bigint | Uint8Array): AccountRecord | null | bigint | Uint8Array {
+    if (this.committing) {
+      this.counts.reads++;
+      return load();
+    }
     const e = this.hot.get(key);
     if (e) {
       this.counts.hits++;

@@ -225,10 +225,60 @@ export class ChainStore implements NodeReader {
    * any other request can read the store (what the chain keeps in memory must follow it).
    */
   async write(fn: (w: StoreWriter) => void, committed?: () => void): Promise<void> {
-    try {
+    await this.committing(async () => {
       this.env.transactionSync(() => fn(this.writer()));
       committed?.();
       await this.env.flushed;
+    });
+  }
+
+  /**
+   * write() for a block, whose transaction is large: `fn` collects the writes first
+   * (when it throws, nothing is written); once `after` settles (the block's trie nodes,
+   * queueNodes), they go to lmdb's write thread as one batch transaction (`batch`), which
+   * inserts and commits them on its own core while this thread goes on with `meanwhile`.
+   * Returns, like write(), once the transaction is committed and flushed; `committed` runs
+   * once it is visible. Reads in the meantime see the store before or after the whole
+   * transaction.
+   */
+  async writeQueued(fn: (w: StoreWriter) => void, o: { committed?: () => void; meanwhile?: () => void; after?: Promise<void> } = {}): Promise<void> {
+    const ops: (() => unknown)[] = [];
+    fn(this.writer(
+      (db, key, value) => ops.push(() => db.put(Buffer.from(key), value)),
+      (db, key) => ops.push(() => db.remove(Buffer.from(key))),
+      (key, value) => ops.push(() => this.meta.put(key, value)),
+    ));
+    await o.after;
+    await this.committing(async () => {
+      const done = this.env.batch(() => {
+        for (const op of ops) op();
+      });
+      o.meanwhile?.();
+      await done;
+      o.committed?.();
+      await this.env.flushed;
+    });
+  }
+
+  /**
+   * Hands trie nodes to lmdb's write thread in a transaction of their own, ahead of the
+   * block's (writeQueued), which commits after it: the thread inserts them while this
+   * thread prepares the rest. Nodes are keyed by their hash and never deleted, so nodes
+   * whose block then fails to commit are unreachable and harmless. Resolves once
+   * committed (the block's transaction, queued after, is flushed after it).
+   */
+  queueNodes(nodes: [hash: Uint8Array, bytes: Uint8Array][]): Promise<void> {
+    return this.committing(async () => {
+      await this.env.batch(() => {
+        for (const [h, bytes] of nodes) void this.nodes.put(Buffer.from(h), bytes);
+      });
+    });
+  }
+
+  /** Runs a commit; a full disk or map is reported as STORE_FULL. */
+  private async committing(commit: () => Promise<void>): Promise<void> {
+    try {
+      await commit();
     } catch (e) {
       if (e instanceof ServiceError) throw e;
       const message = (e as Error).message ?? String(e);
@@ -237,9 +287,11 @@ export class ChainStore implements NodeReader {
     }
   }
 
-  private writer(): StoreWriter {
-    const put = (db: Bin, key: Uint8Array, value: Uint8Array) => db.putSync(Buffer.from(key), value);
-    const del = (db: Bin, key: Uint8Array) => db.removeSync(Buffer.from(key));
+  private writer(
+    put = (db: Bin, key: Uint8Array, value: Uint8Array): unknown => db.putSync(Buffer.from(key), value),
+    del = (db: Bin, key: Uint8Array): unknown => db.removeSync(Buffer.from(key)),
+    meta = (key: string, value: string): unknown => this.meta.putSync(key, value),
+  ): StoreWriter {
     return {
       account: (addr, r) => (r ? put(this.accounts, addr, encodeAccount(r)) : del(this.accounts, addr)),
       slot: (addr, slot, v) => (v === 0n ? del(this.storage, storageKey(addr, slot)) : put(this.storage, storageKey(addr, slot), bigintToMinimalBytes(v))),
@@ -270,9 +322,9 @@ export class ChainStore implements NodeReader {
         del(this.undos, numberKey(n));
       },
       dropUndo: (n) => del(this.undos, numberKey(n)),
-      head: (n) => this.meta.putSync('head', n.toString()),
-      finalized: (n) => this.meta.putSync('finalized', n.toString()),
-      genesis: (g) => this.meta.putSync('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
+      head: (n) => meta('head', n.toString()),
+      finalized: (n) => meta('finalized', n.toString()),
+      genesis: (g) => meta('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
     };
   }
 

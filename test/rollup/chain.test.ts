@@ -174,31 +174,67 @@ describe('a chain on disk', () => {
 });
 
 describe('a chain whose store cannot take a block', () => {
-  it('answers STORE_FULL, keeps the head and the state as they were, and applies the block once there is room', async () => {
+  // A block's trie nodes go to lmdb's write thread in transactions of their own while the tries are hashed, then the block's own transaction.
+  for (const failing of ['a transaction of trie nodes', "the block's transaction"] as const) {
+    it(`answers STORE_FULL when ${failing} fails, keeps the head and the state as they were, and applies the block once there is room`, async () => {
+      const chain = open();
+      const init = parseChainInit(genesis());
+      const ref = new ReferenceChain(init);
+      ref.hashes.set(0n, (await chain.init(init)).head.hash);
+      const stream = new BlockStream(8);
+      await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+      const two = parseChainBlock(stream.block(2n, ts(2n)));
+      // What LMDB reports when the disk (or its map) is full, once: the transaction writes nothing.
+      const store = chain.store as unknown as { env: { batch: (fn: () => void) => Promise<unknown> }; writeQueued: (...a: unknown[]) => Promise<void> };
+      const real = store.env.batch.bind(store.env);
+      let inBlock = false;
+      const queued = store.writeQueued.bind(store);
+      store.writeQueued = (...a) => {
+        inBlock = true;
+        return queued(...a);
+      };
+      let failed = false;
+      store.env.batch = (fn) => {
+        if (failed || (failing === "the block's transaction" && !inBlock)) return real(fn);
+        failed = true;
+        return Promise.reject(new Error('MDB_MAP_FULL: Environment mapsize limit reached'));
+      };
+      const before = chain.head();
+      const sender = Object.keys(genesis().alloc)[0];
+      const account = chain.account(sender, []);
+      await expect(chain.apply({ ...two, options: { engine: 'cpu' } })).rejects.toMatchObject({ code: 'STORE_FULL', statusCode: 507 });
+      expect(failed).toBe(true);
+      expect(chain.head()).toEqual(before);
+      expect(chain.account(sender, [])).toEqual(account);
+      await applyAndCheck(chain, ref, two);
+      await chain.close();
+    }, 120_000);
+  }
+});
+
+describe('reads while a block commits on lmdb\'s write thread', () => {
+  it('see the whole block once its transaction is visible, never memory that lags the store', async () => {
     const chain = open();
     const init = parseChainInit(genesis());
-    const ref = new ReferenceChain(init);
-    ref.hashes.set(0n, (await chain.init(init)).head.hash);
+    await chain.init(init);
     const stream = new BlockStream(8);
-    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
-    const two = parseChainBlock(stream.block(2n, ts(2n)));
-    // What LMDB throws when the disk (or its map) is full, once.
-    const env = (chain.store as unknown as { env: { transactionSync: (fn: () => unknown) => unknown } }).env;
-    const real = env.transactionSync.bind(env);
-    env.transactionSync = (fn) => {
-      env.transactionSync = real;
-      real(() => {
-        fn();
-        throw new Error('MDB_MAP_FULL: Environment mapsize limit reached');
-      });
+    await chain.apply(parseChainBlock(stream.block(1n, ts(1n))));
+    const senders = Object.keys(genesis().alloc);
+    // Block 1 left the senders' records in memory; block 2 changes them.
+    const before = senders.map((a) => chain.account(a, []));
+    const store = chain.store as unknown as { env: { batch: (fn: () => void) => Promise<unknown> } };
+    const real = store.env.batch.bind(store.env);
+    let seen: unknown[] = [];
+    store.env.batch = async (fn) => {
+      const r = await real(fn);
+      // Committed and visible; the chain has not yet laid the block over its memory.
+      seen = senders.map((a) => chain.account(a, []));
+      return r;
     };
-    const before = chain.head();
-    const sender = Object.keys(genesis().alloc)[0];
-    const account = chain.account(sender, []);
-    await expect(chain.apply({ ...two, options: { engine: 'cpu' } })).rejects.toMatchObject({ code: 'STORE_FULL', statusCode: 507 });
-    expect(chain.head()).toEqual(before);
-    expect(chain.account(sender, [])).toEqual(account);
-    await applyAndCheck(chain, ref, two);
+    await chain.apply(parseChainBlock(stream.block(2n, ts(2n))));
+    const after = senders.map((a) => chain.account(a, []));
+    expect(after).not.toEqual(before);
+    expect(seen).toEqual(after);
     await chain.close();
   }, 120_000);
 });
