@@ -150,7 +150,8 @@ export class Chain {
     const engine = this.engines.get(b.options.engine);
     this.state.begin(false);
     let t = performance.now();
-    const preloaded = this.preloader.preload(this.state, b.txs, n);
+    const hasher = (await engine.hasher?.()) ?? cpuHasher;
+    const preloaded = await this.preloader.preload(this.state, b.txs, n, hasher);
     const ms = { preload: since(t), execute: 0, trie: 0, header: 0, commit: 0, total: 0 };
     this.state.begin(true);
     t = performance.now();
@@ -159,7 +160,6 @@ export class Chain {
     const missed = this.state.end();
 
     // A block not written keeps its new nodes out of the shared cache.
-    const hasher = (await engine.hasher?.()) ?? cpuHasher;
     // Each height of new trie nodes goes to lmdb's write thread as soon as it is hashed (ChainStore.queueNodes).
     const nodeWrites: Promise<void>[] = [];
     const sink = write ? (nodes: [Uint8Array, Uint8Array][]) => void nodeWrites.push(this.store.queueNodes(nodes)) : undefined;

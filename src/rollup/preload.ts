@@ -1,5 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak_256 as cpuHasherSync } from '@noble/hashes/sha3.js';
+import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import type { Account, StateDiff, TxInput } from '../model/shapes.js';
 import { bytesToBigint, bytesToHex } from '../primitives/hex.js';
 import type { ChainState } from './state.js';
@@ -48,15 +49,27 @@ export class Preloader {
   /** contract -> slot -> the last block it was seen in, and in how many blocks. */
   private readonly recent = new Map<string, Map<bigint, { last: bigint; blocks: number }>>();
 
-  preload(state: ChainState, txs: TxInput[], number: bigint): Preloaded {
+  /**
+   * The block's guessed reads. The mapping slots it guesses, and those learn() will try
+   * after the block, are hashed first, in one batch of `hash` (the engine's hasher: a GPU
+   * dispatch where it has one).
+   */
+  async preload(state: ChainState, txs: TxInput[], number: bigint, hash: BatchHasher = cpuHasher): Promise<Preloaded> {
+    const views = txs.map(view);
+    const pairs: [string, number][] = [];
+    for (const v of views) {
+      if (!v.to) continue;
+      for (const [c, bases] of this.mappings.get(v.to) ?? []) for (const base of bases) for (const a of v.addresses) if (a !== c) pairs.push([a, base]);
+    }
+    for (const v of this.learnedViews(views)) for (const a of v.addresses) for (let base = 0; base < BASES; base++) pairs.push([a, base]);
+    await hashMappingSlots(pairs, hash);
     const want = new Map<string, Set<bigint>>();
     const ask = (addr: string, slot?: bigint) => {
       let s = want.get(addr);
       if (!s) want.set(addr, (s = new Set()));
       if (slot !== undefined) s.add(slot);
     };
-    for (const input of txs) {
-      const v = view(input);
+    for (const v of views) {
       for (const a of v.addresses) ask(a);
       for (const [a, slot] of v.slots) ask(a, slot);
       if (!v.to) continue;
@@ -97,13 +110,8 @@ export class Preloader {
     };
     for (const side of [diff.pre, diff.post]) for (const [addr, a] of Object.entries(side)) for (const k of Object.keys(a.storage ?? {})) touch(addr, BigInt(k));
     for (const [addr, slot] of missed) touch(addr, slot);
-    let budget = LEARN_PER_BLOCK;
-    for (const input of txs) {
-      if (budget === 0) break;
-      const v = view(input);
-      if (!v.to || (this.learnedFrom.get(v.to) ?? 0) >= LEARN_PER_CALLEE) continue;
+    for (const v of this.learnedViews(txs.map(view))) {
       this.learnedFrom.set(v.to, (this.learnedFrom.get(v.to) ?? 0) + 1);
-      budget--;
       for (const a of v.addresses) {
         for (let base = 0; base < BASES; base++) {
           for (const c of touched.get(mappingSlot(a, base)) ?? []) {
@@ -121,6 +129,21 @@ export class Preloader {
       for (const [slot, seen] of r) if (seen.last + RECENT_BLOCKS < number) r.delete(slot);
       if (r.size === 0) this.recent.delete(c);
     }
+  }
+
+  /** The transactions learn() learns from: LEARN_PER_BLOCK of them, at most LEARN_PER_CALLEE per callee overall. */
+  private learnedViews(views: TxView[]): (TxView & { to: string })[] {
+    const out: (TxView & { to: string })[] = [];
+    const taken = new Map<string, number>();
+    for (const v of views) {
+      if (out.length === LEARN_PER_BLOCK) break;
+      if (!v.to) continue;
+      const n = (this.learnedFrom.get(v.to) ?? 0) + (taken.get(v.to) ?? 0);
+      if (n >= LEARN_PER_CALLEE) continue;
+      taken.set(v.to, (taken.get(v.to) ?? 0) + 1);
+      out.push({ ...v, to: v.to });
+    }
+    return out;
   }
 }
 
@@ -145,10 +168,28 @@ function mappingSlot(addr: string, base: number): bigint {
 }
 
 function hashMappingSlot(addr: string, base: number): bigint {
+  return bytesToBigint(cpuHasherSync(mappingInput(addr, base)));
+}
+
+function mappingInput(addr: string, base: number): Uint8Array {
   const pre = new Uint8Array(64);
   pre.set(Buffer.from(addr.slice(2), 'hex'), 12);
   pre[63] = base;
-  return bytesToBigint(keccak_256(pre));
+  return pre;
+}
+
+/** Hashes the pairs not memoized yet, in one batch, into the memo (as many as it holds). */
+async function hashMappingSlots(pairs: [string, number][], hash: BatchHasher): Promise<void> {
+  const missing = new Map<string, [string, number]>();
+  for (const [addr, base] of pairs) {
+    const key = `${addr}:${base}`;
+    if (!mappingMemo.has(key) && missing.size < MAPPING_MEMO) missing.set(key, [addr, base]);
+  }
+  if (missing.size === 0) return;
+  const digests = await hash([...missing.values()].map(([addr, base]) => mappingInput(addr, base)));
+  if (mappingMemo.size + missing.size > MAPPING_MEMO) mappingMemo.clear();
+  let i = 0;
+  for (const key of missing.keys()) mappingMemo.set(key, bytesToBigint(digests[i++]));
 }
 
 /** Field positions of `to`, `data` and `accessList` in a signed transaction's RLP list, by type. */
