@@ -1,0 +1,61 @@
+import { KECCAK256_NULL } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { describe, expect, it } from 'vitest';
+import { cpuHasher, type BatchHasher } from '../../src/chain/hasher.js';
+import type { StateDiff, TxInput } from '../../src/model/shapes.js';
+import { bytesToBigint, hexToBytes } from '../../src/primitives/hex.js';
+import { Preloader } from '../../src/rollup/preload.js';
+import type { ChainState } from '../../src/rollup/state.js';
+
+/** The preload's guesses (rollup/preload.ts): mapping entries learned from one block, asked for by the next. */
+const addr = (b: number) => '0x' + b.toString(16).padStart(2, '0').repeat(20);
+const TOKEN = addr(0x70);
+const [A, B, C, D] = [addr(0xa1), addr(0xb1), addr(0xc1), addr(0xd1)];
+
+/** keccak256(pad32(key) . pad32(base)): a Solidity mapping entry. */
+function entry(key: string, base: number): bigint {
+  const pre = new Uint8Array(64);
+  pre.set(hexToBytes(key), 12);
+  pre[63] = base;
+  return bytesToBigint(keccak_256(pre));
+}
+
+/** A transfer(to, amount) call: the callee's address-shaped calldata word names the recipient. */
+function transfer(from: string, to: string): TxInput {
+  const data = new Uint8Array(4 + 64);
+  data.set(hexToBytes(to), 4 + 12);
+  // An amount with high bytes set: not address-shaped.
+  data[36] = 1;
+  return { kind: 'unsigned', tx: { from: hexToBytes(from), to: hexToBytes(TOKEN), nonce: 0n, gas: 100_000n, gasPrice: 1n, value: 0n, data } as never };
+}
+
+/** Every account exists, with storage; every slot holds 1. */
+const state = {
+  record: () => ({ nonce: 0n, balance: 1n, codeHash: KECCAK256_NULL, storageRoot: KECCAK256_NULL, slots: 10 }),
+  storage: () => 1n,
+  code: () => new Uint8Array(0),
+} as unknown as ChainState;
+
+describe('Preloader', () => {
+  it("learns a token's balance mapping from one block and asks for the next block's entries, hashed in one batch", async () => {
+    const p = new Preloader();
+    const one = [transfer(A, B)];
+    const first = await p.preload(state, one, 1n);
+    expect([...first.pre.get(TOKEN)!.storage.keys()]).toEqual([]);
+    const slot = (k: string) => `0x${entry(k, 3).toString(16).padStart(64, '0')}`;
+    const diff: StateDiff = {
+      pre: { [TOKEN]: { storage: { [slot(A)]: new Uint8Array([5]), [slot(B)]: new Uint8Array([1]) } } },
+      post: { [TOKEN]: { storage: { [slot(A)]: new Uint8Array([4]), [slot(B)]: new Uint8Array([2]) } } },
+    } as unknown as StateDiff;
+    p.learn(one, diff, [], 1n);
+    const batches: number[] = [];
+    const counting: BatchHasher = (inputs) => {
+      batches.push(inputs.length);
+      return cpuHasher(inputs);
+    };
+    const second = await p.preload(state, [transfer(C, D)], 2n, counting);
+    // The sender's and the recipient's entries at the learned base (the token's own address is never a key).
+    expect(new Set(second.pre.get(TOKEN)!.storage.keys())).toEqual(new Set([entry(C, 3), entry(D, 3)]));
+    expect(batches).toHaveLength(1);
+  });
+});
