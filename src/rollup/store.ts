@@ -15,8 +15,9 @@ import type { NodeReader } from './trie.js';
  * The chain on disk: one LMDB environment (embedded, copy-on-write, a crash cannot
  * corrupt it) holding the state, the trie nodes, the blocks and the head, in the tables
  * records.ts lists. Every change is one write transaction, committed and flushed to disk
- * before `write` returns: a block's state, trie nodes, record, reverse diff and the new
- * head move together or not at all. Reads are synchronous, through the memory map.
+ * before `write` returns: a block's state, record, reverse diff and the new head move
+ * together or not at all, after its trie nodes (queueNodes: content-addressed, never
+ * deleted). Reads are synchronous, through the memory map.
  */
 export interface HeaderRecord {
   number: bigint;
@@ -174,9 +175,9 @@ export class ChainStore implements NodeReader {
     return b && new Uint8Array(b);
   }
 
+  /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
-    const b = this.nodes.getBinary(Buffer.from(hash));
-    return b && new Uint8Array(b);
+    return this.nodes.getBinary(Buffer.from(hash)) ?? undefined;
   }
 
   /** The number of the stored block with this hash. */
