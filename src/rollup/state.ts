@@ -1,13 +1,15 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { SourceAccount, StateSource } from '../model/state-source.js';
 import { addressKey, type AccountRecord } from './records.js';
+import { GenerationalCache } from './generational-cache.js';
 import type { ChainStore } from './store.js';
 
 /**
  * The head's state as the engines read it (a StateSource, src/model/state-source.ts):
  * the store, with the hot part kept in memory across blocks, within a budget of bytes,
- * least recently used out first. The memory follows the store: a block's changes are
- * laid over it once they are durable, and a rollback empties it.
+ * least recently used out first, a generation at a time (generational-cache.ts). The
+ * memory follows the store: a block's changes are laid over it once they are durable,
+ * and a rollback empties it.
  */
 const ACCOUNT_BYTES = 200;
 const SLOT_BYTES = 150;
@@ -22,9 +24,10 @@ export interface StateReads {
   ms: number;
 }
 
+type Held = AccountRecord | null | bigint | Uint8Array;
+
 export class ChainState implements StateSource {
-  private readonly hot = new Map<string, { value: AccountRecord | null | bigint | Uint8Array; size: number }>();
-  private bytes = 0;
+  private readonly hot: GenerationalCache<string, Held>;
   counts: StateReads = { hits: 0, reads: 0, ms: 0 };
   /** Slots read while tracking (what the engine read on demand). */
   private tracked: [string, bigint][] | undefined;
@@ -37,8 +40,10 @@ export class ChainState implements StateSource {
 
   constructor(
     private readonly store: ChainStore,
-    private readonly budget: number,
-  ) {}
+    budget: number,
+  ) {
+    this.hot = new GenerationalCache(budget);
+  }
 
   record(addr: string): AccountRecord | undefined {
     return (this.cached('a' + addr, ACCOUNT_BYTES, () => this.store.account(addressKey(addr)) ?? null) as AccountRecord | null) ?? undefined;
@@ -113,24 +118,20 @@ export class ChainState implements StateSource {
   /** After a rollback: the store is the only truth. */
   clear(): void {
     this.hot.clear();
-    this.bytes = 0;
   }
 
   get memoryBytes(): number {
-    return this.bytes;
+    return this.hot.units;
   }
 
-  private cached(key: string, size: number, load: () => AccountRecord | null | bigint | Uint8Array): AccountRecord | null | bigint | Uint8Array {
+  private cached(key: string, size: number, load: () => Held): Held {
     if (this.committing) {
       this.counts.reads++;
       return load();
     }
-    const e = this.hot.get(key);
+    const e = this.hot.find(key);
     if (e) {
       this.counts.hits++;
-      // Most recently used last.
-      this.hot.delete(key);
-      this.hot.set(key, e);
       return e.value;
     }
     this.counts.reads++;
@@ -141,20 +142,8 @@ export class ChainState implements StateSource {
     return value;
   }
 
-  private remember(key: string, size: number, value: AccountRecord | null | bigint | Uint8Array): void {
-    const old = this.hot.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.hot.delete(key);
-    }
-    if (size > this.budget) return;
-    this.hot.set(key, { value, size });
-    this.bytes += size;
-    while (this.bytes > this.budget) {
-      const [k, e] = this.hot.entries().next().value!;
-      this.hot.delete(k);
-      this.bytes -= e.size;
-    }
+  private remember(key: string, size: number, value: Held): void {
+    this.hot.set(key, value, size);
   }
 }
 

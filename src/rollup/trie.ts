@@ -2,6 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { BatchHasher } from '../chain/hasher.js';
 import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
+import { GenerationalCache } from './generational-cache.js';
 
 /**
  * A Merkle-Patricia trie kept on disk and updated a block at a time. Nodes are the
@@ -50,17 +51,17 @@ type Node = Leaf | Ext | Branch;
 interface Stored { kind: 3; hash: Uint8Array }
 type Child = Node | Stored;
 
-/** Decoded nodes by hash: a node's content never changes, so any trie may share them. */
+/** Decoded nodes by hash: a node's content never changes, so any trie may share them. At most `max` of them, the least recently used out first. */
 export class NodeCache {
-  private readonly map = new Map<string, Node>();
-  constructor(private readonly max = 200_000) {}
+  private readonly nodes: GenerationalCache<string, Node>;
+  constructor(max = 200_000) {
+    this.nodes = new GenerationalCache(max);
+  }
   get(key: string): Node | undefined {
-    return this.map.get(key);
+    return this.nodes.get(key);
   }
   set(key: string, node: Node): void {
-    if (this.max === 0) return;
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(key, node);
+    this.nodes.set(key, node);
   }
 }
 
