@@ -159,10 +159,10 @@ export class Chain {
     ms.execute = since(t);
     const missed = this.state.end();
 
-    // A block not written keeps its new nodes out of the shared cache.
     // Each height of new trie nodes goes to lmdb's write thread as soon as it is hashed (ChainStore.queueNodes).
     const nodeWrites: Promise<void>[] = [];
     const sink = write ? (nodes: [Uint8Array, Uint8Array][]) => void nodeWrites.push(this.store.queueNodes(nodes)) : undefined;
+    // A block not written keeps its new nodes out of the shared cache.
     const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher, sink);
     // Observed now, so that a block refused below leaves no rejection unhandled; the block's transaction waits for them.
     const nodesWritten = Promise.all(nodeWrites).then(() => undefined);
