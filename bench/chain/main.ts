@@ -144,7 +144,6 @@ for (const [i, p] of plan.blocks.entries()) {
     executeTimings: ex.body.stats.timingsMs, chainEngineTimings: s.timingsMs, executeFallbacks: ex.body.stats.speculation?.fallbacks ?? {},
   });
   lastBlockMs = performance.now() - blockStarted;
-  if (process.env.DUMP_SPEC) log(JSON.stringify({ ...s.speculation, perWave: s.speculation?.perWave?.map((w: any) => JSON.stringify(w)) }));
   log(`block ${n}: chain ${ch.ms.toFixed(0)} ms (preload ${s.chain.timingsMs.preload.toFixed(0)}, execute ${s.chain.timingsMs.execute.toFixed(0)}, trie ${s.chain.timingsMs.trie.toFixed(0)}, commit ${s.chain.timingsMs.commit.toFixed(0)}), /v1/execute ${ex.ms.toFixed(0)} ms, ${same ? 'same' : 'DIFFERENT'}; loads ${JSON.stringify(s.stateSource)}`);
 }
 
