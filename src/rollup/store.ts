@@ -254,10 +254,17 @@ export class ChainStore implements NodeReader {
       const done = this.env.batch(() => {
         for (const op of ops) op();
       });
-      o.meanwhile?.();
+      // What `meanwhile` throws waits for the transaction's outcome: a committed block still reaches `committed`.
+      let failed: { error: unknown } | undefined;
+      try {
+        o.meanwhile?.();
+      } catch (error) {
+        failed = { error };
+      }
       await done;
       o.committed?.();
       await this.env.flushed;
+      if (failed) throw failed.error;
     });
   }
 

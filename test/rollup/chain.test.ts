@@ -238,3 +238,24 @@ describe('reads while a block commits on lmdb\'s write thread', () => {
     await chain.close();
   }, 120_000);
 });
+
+describe('ChainStore.writeQueued', () => {
+  it('commits the batch, and runs `committed`, even when `meanwhile` throws; the error comes after', async () => {
+    const chain = open();
+    await chain.init(parseChainInit(genesis()));
+    const store = chain.store;
+    let committed = false;
+    expect(store.finalized()).toBe(0n);
+    // A store-level write (the chain never finalizes past its head).
+    const write = store.writeQueued((w) => w.finalized(7n), {
+      committed: () => (committed = true),
+      meanwhile: () => {
+        throw new Error('learning failed');
+      },
+    });
+    await expect(write).rejects.toThrow('learning failed');
+    expect(committed).toBe(true);
+    expect(store.finalized()).toBe(7n);
+    await chain.close();
+  });
+});
