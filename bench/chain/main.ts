@@ -21,10 +21,12 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  * before the block) on the same engine, alternating which goes first. Both answers must
  * agree (all but the state root, which /v1/execute computes over its partial pre-state).
  *
- *   npx tsx bench/chain/main.ts [--accounts 1000000] [--blocks 100] [--txs 1000] [--engine auto]
+ *   npm run bench:chain -- [--accounts 1000000] [--blocks 100] [--txs 1000] [--engine auto]
  *                               [--swap-share 0.4] [--pools 64] [--seed 1] [--report dir] [--dir store]
  *                               [--max-batch-ms 60000] [--deadline 2026-12-03T20:55:00Z]
  *
+ * `npm run bench:chain` runs Node with the service's young generation (`--max-semi-space-size=64`,
+ * as npm start does): without it, a 1M-account run's engine phase paused for scavenges of 50-127 ms.
  * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`): a first block on
  * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
  * The service's overload shedding is off (maxEventLoopDelayMs 0): the bench is its only client, and
