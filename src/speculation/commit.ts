@@ -56,11 +56,7 @@ type Handler<K extends Route['kind']> = (c: CommitContext, index: number, route:
 export async function commitInOrder(c: CommitContext): Promise<void> {
   for (let i = 0; i < c.plan.routes.length; i++) {
     await c.pace?.();
-    if (c.workers && i % c.workers.chunkSize === 0) {
-      const tw = performance.now();
-      await c.workers.beginChunk(i / c.workers.chunkSize);
-      c.clock.wait += performance.now() - tw;
-    }
+    if (c.workers && i % c.workers.chunkSize === 0) c.workers.advance(i / c.workers.chunkSize);
     const route = c.plan.routes[i];
     await (HANDLERS[route.kind] as Handler<typeof route.kind>)(c, i, route);
   }
@@ -188,7 +184,12 @@ async function onCpu(c: CommitContext, i: number, ex: TxExecution | undefined): 
   await reexecute(c, i);
 }
 
-const worker: Handler<'worker'> = (c, i) => onCpu(c, i, c.workers?.result(i));
+const worker: Handler<'worker'> = async (c, i) => {
+  const tw = performance.now();
+  const ex = await c.workers?.result(i);
+  c.clock.wait += performance.now() - tw;
+  return onCpu(c, i, ex);
+};
 const inline: Handler<'inline'> = (c, i) => onCpu(c, i, undefined);
 
 const HANDLERS: { [K in Route['kind']]: Handler<K> } = { frame, transfer, worker, inline };

@@ -26,6 +26,7 @@ export class WorkerSpeculation {
   private readonly hot = new Set<string>();
   private readonly conflictsByTarget = new Map<string, number>();
   private readonly chunks: number;
+  private current = 0;
 
   constructor(
     private readonly pool: CpuWorkerPool,
@@ -43,18 +44,25 @@ export class WorkerSpeculation {
     return this.o.chunk;
   }
 
-  /** Sends the chunks from `c` on that are not in flight yet, then waits for chunk `c`'s results. */
-  async beginChunk(c: number): Promise<void> {
+  /**
+   * Sends the chunks from `c` on that are not in flight yet and forgets the results of
+   * the chunks before `c`. Nothing waits here: the commit goes on with the chunk's
+   * other routes while its task runs, and waits at its first worker transaction.
+   */
+  advance(c: number): void {
     for (let k = c; k < c + this.o.ahead; k++) this.dispatch(k);
-    const pending = this.inFlight.get(c);
-    this.inFlight.delete(c);
+    this.current = c;
     this.results.clear();
-    // A failed task's transactions run inline.
-    if (pending) for (const e of await pending.catch(() => [] as TxExecution[])) this.results.set(e.index, e);
   }
 
-  /** The speculative run of transaction `index`, if its chunk (the current one) had one. */
-  result(index: number): TxExecution | undefined {
+  /** The speculative run of transaction `index`, if its chunk (the current one) had one, once that chunk's task is back. */
+  async result(index: number): Promise<TxExecution | undefined> {
+    const pending = this.inFlight.get(this.current);
+    if (pending) {
+      this.inFlight.delete(this.current);
+      // A failed task's transactions run inline.
+      for (const e of await pending.catch(() => [] as TxExecution[])) this.results.set(e.index, e);
+    }
     return this.results.get(index);
   }
 
