@@ -1,5 +1,6 @@
 import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
+import type { CodeTable } from '../../src/wire/code-table.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { comparable, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
 import { round, speedFigures } from './stats.js';
@@ -13,10 +14,11 @@ export interface Timed {
 /**
  * One execution, timed from the parsed batch in memory to the full result. Parsing is
  * outside the clock and done afresh each time, so no engine sees a batch another engine
- * (or an earlier repeat) already touched.
+ * (or an earlier repeat) already touched; with `codes` (the registry's, as the service
+ * parses), code arrays are shared with earlier batches as they are in the service.
  */
-export async function timeOnce(engine: Engine, wire: WireBatch): Promise<Timed> {
-  const batch = parseBatch(wire);
+export async function timeOnce(engine: Engine, wire: WireBatch, codes?: CodeTable): Promise<Timed> {
+  const batch = parseBatch(wire, codes);
   const t = performance.now();
   const result = await engine.execute(batch);
   return { ms: performance.now() - t, result };
@@ -72,10 +74,10 @@ export function skippedRow(c: CaseInfo, engine: string, resolvesTo: string, reas
  * result; for the reference itself, its own first run, so it must be deterministic).
  * Returns the run's comparable form, or undefined when the engine failed.
  */
-export async function runChecked(engine: Engine, wire: WireBatch, oracle: Json | undefined, m: Measured): Promise<Json | undefined> {
+export async function runChecked(engine: Engine, wire: WireBatch, oracle: Json | undefined, m: Measured, codes?: CodeTable): Promise<Json | undefined> {
   if (m.error !== undefined) return undefined;
   try {
-    const t = await timeOnce(engine, wire);
+    const t = await timeOnce(engine, wire, codes);
     m.runs.push(t);
     const got = comparable(t.result);
     const d = firstDifference(oracle ?? got, got);

@@ -88,11 +88,11 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
             }
             const m = measured.get(name)!;
             if (name === 'reference') {
-              const got = await runChecked(registry.get(name), ours, oracle, m);
+              const got = await runChecked(registry.get(name), ours, oracle, m, registry.codes);
               if (oracle === undefined && got !== undefined) referenceResult = m.runs[0].result;
               oracle ??= got;
             } else if (oracle === undefined) m.error ??= 'no reference result to check against';
-            else await runChecked(registry.get(name), ours, oracle, m);
+            else await runChecked(registry.get(name), ours, oracle, m, registry.codes);
             progress.step(`${workload} ${c.label} ${name}`);
           }
         }

@@ -22,7 +22,7 @@ export async function warmUp(workload: string, config: SuiteConfig, engines: str
   for (const name of engines) {
     const p = peer(name);
     if (p === undefined) {
-      const t = await timeOnce(registry.get(name), ours).catch(() => undefined);
+      const t = await timeOnce(registry.get(name), ours, registry.codes).catch(() => undefined);
       if (name === 'reference') reference = t?.result;
     } else if (reference !== undefined && p.cannotRun(warm) === undefined) {
       await p.run(signed!, reference).catch(() => undefined);

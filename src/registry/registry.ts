@@ -8,6 +8,7 @@ import { GpuRuntime } from '../gpu/runtime.js';
 import { SpeculativeEngine, type SpeculationConfig } from '../speculation/engine.js';
 import { OffThreadReference } from '../speculation/workers/off-thread.js';
 import { CpuWorkerPool } from '../speculation/workers/worker-pool.js';
+import { CodeTable, SHARED_CODE_BYTES } from '../wire/code-table.js';
 import { SPECULATIVE_ENGINES } from './engines.js';
 
 export const ENGINE_NAMES = ['reference', 'cpu', 'gpu', 'gpu-interpreter', 'auto'] as const;
@@ -24,9 +25,12 @@ export interface RegistryOptions {
  * Engines by name, and what they share: the GPU runtime (device, pipelines, compiled
  * programs, contract kernels) and the CPU worker pool. The registry owns both and is
  * the only one to close them; `auto`, the service default, is the parallel engine.
+ * Batches parsed with its `codes` hold one array per code across requests, so the
+ * engines' per-code work (hash, analyses, programs) carries from batch to batch.
  */
 export class EngineRegistry {
   readonly gpu: GpuRuntime;
+  readonly codes = new CodeTable(SHARED_CODE_BYTES);
   readonly compiler: CompilerCaches;
   readonly pool: CpuWorkerPool;
   private readonly engines = new Map<string, Engine>();

@@ -1,7 +1,7 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import type { SourceAccount, StateSource } from '../model/state-source.js';
 import { addressKey, type AccountRecord } from './records.js';
-import { GenerationalCache } from './generational-cache.js';
+import { GenerationalCache } from '../primitives/generational-cache.js';
 import type { ChainStore } from './store.js';
 
 /**

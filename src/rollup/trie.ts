@@ -2,7 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { BatchHasher } from '../chain/hasher.js';
 import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
-import { GenerationalCache } from './generational-cache.js';
+import { GenerationalCache } from '../primitives/generational-cache.js';
 
 /**
  * A Merkle-Patricia trie kept on disk and updated a block at a time. Nodes are the

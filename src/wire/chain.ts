@@ -6,6 +6,7 @@ import type {
 import { parseFork } from '../model/fork.js';
 import type { Account, BatchResult, Hex, TxInput } from '../model/shapes.js';
 import { hexToBytes, hexToQuantity, normalizeAddress } from '../primitives/hex.js';
+import { CodeTable } from './code-table.js';
 import type { Codec } from './format.js';
 import { formatResult } from './format.js';
 import { parseAccount, parseEnv, parseUnsignedTx } from './parse.js';
@@ -94,7 +95,7 @@ export function parseChainInit(w: ChainInitShape<Hex, Hex>): ChainInit {
   const fork = parseFork(w.fork);
   if (!fork) throw new ServiceError('UNKNOWN_FORK', [JSON.stringify(w.fork)], [{ path: '/fork', message: `unknown fork ${w.fork}` }]);
   const alloc = new Map<string, Account>();
-  const codes = new Map<string, Uint8Array>();
+  const codes = new CodeTable();
   for (const [addr, a] of Object.entries(w.alloc)) alloc.set(normalizeAddress(addr), parseAccount(a, codes));
   const env = parseChainEnv(w.env);
   return { fork, chainId: hexToQuantity(w.chainId), alloc, env: { ...env, number: hexToQuantity(w.env.number) } };

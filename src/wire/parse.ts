@@ -4,6 +4,7 @@ import type {
   Account, AccountShape, Batch, BlockEnv, Hex, TxInput, UnsignedTx, UnsignedTxShape, WireBatch,
 } from '../model/shapes.js';
 import { hexToBytes, hexToQuantity, normalizeAddress } from '../primitives/hex.js';
+import { CodeTable } from './code-table.js';
 
 /**
  * Wire (validated JSON) -> domain. Schema checks are done by validate.ts; this adds the
@@ -69,29 +70,14 @@ export function parseUnsignedTx(tx: UnsignedTxShape<Hex, Hex> & { input?: Hex },
   };
 }
 
-/**
- * `codes`, when given, hands out one array per distinct code text: accounts that hold the
- * same code (a factory's pairs, proxies) then share it, and everything keyed by a code's
- * identity (its hash, its compiled program, its JUMPDEST bitmap, its place in a GPU
- * upload) is worked out once for all of them.
- */
-export function parseAccount(a: AccountShape<Hex, Hex>, codes?: Map<string, Uint8Array>): Account {
+/** `codes` hands out one array per distinct code text (code-table.ts). */
+export function parseAccount(a: AccountShape<Hex, Hex>, codes: CodeTable = new CodeTable()): Account {
   const storage = new Map<bigint, bigint>();
   for (const [k, v] of Object.entries(a.storage ?? {})) {
     const value = hexToQuantity(v);
     if (value !== 0n) storage.set(hexToQuantity(k), value);
   }
-  return { balance: hexToQuantity(a.balance), nonce: hexToQuantity(a.nonce), code: sharedCode(a.code, codes), storage };
-}
-
-function sharedCode(hex: Hex | undefined, codes: Map<string, Uint8Array> | undefined): Uint8Array {
-  if (hex === undefined) return new Uint8Array();
-  let code = codes?.get(hex);
-  if (!code) {
-    code = hexToBytes(hex);
-    codes?.set(hex, code);
-  }
-  return code;
+  return { balance: hexToQuantity(a.balance), nonce: hexToQuantity(a.nonce), code: a.code === undefined ? new Uint8Array() : codes.code(a.code), storage };
 }
 
 function parseBlockNumberKey(k: string): bigint {
@@ -116,15 +102,17 @@ export function parseEnv(env: WireBatch['env']): BlockEnv {
   };
 }
 
-/** Converts a schema-valid wire batch to the domain form, or throws a coded ServiceError. */
-export function parseBatch(w: WireBatch): Batch {
+/**
+ * Converts a schema-valid wire batch to the domain form, or throws a coded ServiceError.
+ * `codes` is the batch's own table unless the caller keeps one across batches (the registry's).
+ */
+export function parseBatch(w: WireBatch, codes: CodeTable = new CodeTable()): Batch {
   const fork = parseFork(w.fork);
   if (!fork) throw new ServiceError('UNKNOWN_FORK', [JSON.stringify(w.fork)], [{ path: '/fork', message: `unknown fork ${w.fork}` }]);
   if (forkAtLeast(fork, 'London') && w.env.baseFee === undefined) {
     throw new ServiceError('MISSING_ENV_FIELD', [`/env: baseFee is required from London (fork ${fork})`], [{ path: '/env/baseFee', message: 'required from London' }]);
   }
   const pre = new Map<string, Account>();
-  const codes = new Map<string, Uint8Array>();
   for (const [addr, acct] of Object.entries(w.pre)) pre.set(normalizeAddress(addr), parseAccount(acct, codes));
   const txs: TxInput[] = w.txs.map((t, i) =>
     'raw' in t ? { kind: 'raw', raw: hexToBytes(t.raw) } : { kind: 'unsigned', tx: parseUnsignedTx(t, i) },

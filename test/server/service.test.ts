@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { ServiceErrors, TxRejections } from '../../src/errors/registry.js';
 import { buildApp } from '../../src/server/app.js';
-import { ALICE, batch, expectError, newApp, post, sample, transfer } from './helpers.js';
+import { ALICE, BOB, batch, expectError, newApp, post, sample, transfer } from './helpers.js';
 
 describe('service routes', () => {
   const app = newApp();
@@ -144,5 +144,25 @@ describe('unexpected failures', () => {
     await app.ready();
     await app.close();
     expect(closed).toBe(1);
+  });
+
+  it('parses code with the registry\'s table: a contract posted again is the array the first request made', async () => {
+    const registry = new EngineRegistry();
+    const app = buildApp({ logLevel: 'silent' }, { registry });
+    try {
+      const code = `0x${'5b'.repeat(600)}00` as const;
+      const b = batch({ pre: { ...batch().pre, [BOB]: { balance: '0x0', nonce: '0x1', code } }, txs: [transfer(ALICE, 0)], options: { engine: 'reference' } });
+      expect(registry.codes.bytes).toBe(0);
+      expect((await post(app, b)).statusCode).toBe(200);
+      // The request put the code in the table: asking for it adds nothing.
+      const bytes = registry.codes.bytes;
+      expect(bytes).toBeGreaterThan(600);
+      const held = registry.codes.code(code);
+      expect(registry.codes.bytes).toBe(bytes);
+      expect((await post(app, b)).statusCode).toBe(200);
+      expect(registry.codes.code(code)).toBe(held);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -97,7 +97,7 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
       const gas = checkBatchGas(wire, limits);
       const engine = registry.get(wire.options?.engine);
       const t0 = performance.now();
-      const batch = parseBatch(wire);
+      const batch = parseBatch(wire, registry.codes);
       request.phaseMs.parse = since(t0);
 
       const { result: executed, queueMs } = await runBatch(admission, limits, engine, batch, gas, clientGone(reply));

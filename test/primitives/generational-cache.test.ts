@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GenerationalCache } from '../../src/rollup/generational-cache.js';
+import { GenerationalCache } from '../../src/primitives/generational-cache.js';
 
 describe('GenerationalCache', () => {
   it('holds at most its budget, keeps what is used, and drops the rest a generation at a time', () => {
