@@ -79,6 +79,8 @@ export interface BaseTables {
   readonly slotSlots: number;
   readonly tags: Map<string, number>;
   readonly storageNonEmpty: Map<string, boolean>;
+  /** Each address's bytes, parsed once for the tables' life. */
+  readonly addressBytes: Map<string, Uint8Array>;
   slotsUsed: number;
 }
 
@@ -102,7 +104,7 @@ export function buildBaseTables(snapshot: GpuStateSnapshot, place: CodePlacer, h
   for (const [, a] of accounts) for (const v of a.storage.values()) if (v !== 0n) slotCount++;
   const slotSlots = capacity(slotCount, headroom);
   const words = new Uint32Array(accountSlots * ACCOUNT.words + slotSlots * SLOT.words);
-  const tables: BaseTables = { words, patches: 0, accountSlots, slotSlots, tags: new Map(), storageNonEmpty: new Map(), slotsUsed: 0 };
+  const tables: BaseTables = { words, patches: 0, accountSlots, slotSlots, tags: new Map(), storageNonEmpty: new Map(), addressBytes: new Map(), slotsUsed: 0 };
   for (const [addr, a] of accounts) putAccount(tables, addr, a, place);
   for (const [addr, a] of accounts) {
     const tag = tables.tags.get(addr)!;
@@ -116,7 +118,7 @@ export class TableFull extends Error {}
 
 /** Writes account `addr` into its entry, taking a free one if it has none yet. Storage is written apart (putSlot). */
 export function putAccount(t: BaseTables, addr: string, a: GpuAccountState, place: CodePlacer): void {
-  const address = addressOf(addr, a);
+  const address = addressOf(t, addr, a);
   let tag = t.tags.get(addr);
   if (tag === undefined) {
     if (2 * (t.tags.size + 1) > t.accountSlots) throw new TableFull('account table full');
@@ -126,12 +128,17 @@ export function putAccount(t: BaseTables, addr: string, a: GpuAccountState, plac
     while (t.words[i * ACCOUNT.words + ACCOUNT.offset.used] !== 0) i = (i + 1) & (t.accountSlots - 1);
     t.tags.set(addr, (tag = i + 1));
   }
-  let storageNonEmpty = false;
-  for (const v of a.storage.values()) if (v !== 0n) storageNonEmpty = true;
+  const storageNonEmpty = hasNonZero(a.storage);
   t.storageNonEmpty.set(addr, storageNonEmpty);
   const e = (tag - 1) * ACCOUNT.words;
   t.words.fill(0, e, e + ACCOUNT.words);
   putEntry(t.words, e, address, { ...a, storageNonEmpty }, tag, place, addr);
+}
+
+/** Whether any slot holds a non-zero value: stops at the first (a token's storage may hold thousands, and a rerun wave rewrites every account a commit changed). */
+function hasNonZero(storage: ReadonlyMap<bigint, bigint>): boolean {
+  for (const v of storage.values()) if (v !== 0n) return true;
+  return false;
 }
 
 /** Sets slot `slot` of the account tagged `tag` to `value` (zero: absent), taking an entry only for a non-zero value. */
@@ -193,13 +200,21 @@ export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly
   return withOverrides(buildBaseTables(snapshot, place), overrides, place);
 }
 
-/** Address bytes by account object: a wave's snapshot reuses the objects of accounts no commit changed (WorldState.entries()), so each is parsed once. */
+/**
+ * Address bytes by account object: a wave's snapshot reuses the objects of accounts no
+ * commit changed (WorldState.entries()), so each is parsed once; a changed account's
+ * new object finds its address by key in the tables' own map.
+ */
 const addresses = new WeakMap<GpuAccountState, { key: string; bytes: Uint8Array }>();
 
-function addressOf(key: string, a: GpuAccountState): Uint8Array {
+function addressOf(t: BaseTables, key: string, a: GpuAccountState): Uint8Array {
   let b = addresses.get(a);
   // One object may stand for several addresses (a caller's choice): the key decides.
-  if (b?.key !== key) addresses.set(a, (b = { key, bytes: addressBytes(key) }));
+  if (b?.key !== key) {
+    let bytes = t.addressBytes.get(key);
+    if (!bytes) t.addressBytes.set(key, (bytes = addressBytes(key)));
+    addresses.set(a, (b = { key, bytes }));
+  }
   return b.bytes;
 }
 
