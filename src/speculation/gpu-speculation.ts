@@ -98,7 +98,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
         return undefined;
       }
       const now = snapshotWorld(g.world, overlay);
-      const calls = new Map([...stale].map(([i, { prelude: p }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source }]));
+      const calls = new Map([...stale].map(([i, { prelude: p, roomy }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source, roomy }]));
       const tw = performance.now();
       const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;

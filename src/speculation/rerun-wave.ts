@@ -42,10 +42,11 @@ export interface RerunScope {
   world: StateReader;
 }
 
-/** A frame to run again: from its start state, with the steps its previous run took (what the cost estimate goes by). */
+/** A frame to run again: from its start state, with the steps its previous run took (what the cost estimate goes by) and whether that run needed more room. */
 export interface StaleFrame {
   prelude: Prelude;
   steps: number;
+  roomy: boolean;
 }
 
 /** Frames one rerun wave takes at most. */
@@ -152,10 +153,11 @@ export interface RerunPick {
 
 /** The stale frame at `index` (starting as `p` says), the later frames ready to rerun with it, and the overlay they run over. */
 export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPick {
-  const picked = new Map<number, StaleFrame>([[index, { prelude: p, steps: frameOf(s, index)?.result.steps ?? 0 }]]);
+  const stale = frameOf(s, index);
+  const picked = new Map<number, StaleFrame>([[index, { prelude: p, steps: stale?.result.steps ?? 0, roomy: stale?.roomy ?? false }]]);
   const uncertain = new Set<string>();
   const predicted = new PredictedState(s.world, s.coinbase);
-  markUncertain(frameOf(s, index), s.inputs[index], s.views[index], uncertain);
+  markUncertain(stale, s.inputs[index], s.views[index], uncertain);
   const end = Math.min(s.routes.length, index + 1 + RERUN_WAVE_WINDOW);
   let misses = 0;
   for (let j = index + 1; j < end && picked.size < RERUN_WAVE_MAX_FRAMES && misses < RERUN_WAVE_MISSES + MISSES_PER_PICK * picked.size; j++) {
@@ -172,7 +174,7 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
     }
     let senderKnown = false;
     if (pj && pj.source.code.length > 0) {
-      picked.set(j, { prelude: pj, steps: frame?.result.steps ?? 0 });
+      picked.set(j, { prelude: pj, steps: frame?.result.steps ?? 0, roomy: frame?.roomy ?? false });
       misses = 0;
       senderKnown = guessSender(s, j, pj, frame, predicted);
     }
@@ -180,7 +182,6 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
   }
   // The stale frame must see the committed state: what it read stays out of the overlay
   // (commit.ts reruns it alone if its rerun strays into the overlay all the same).
-  const stale = frameOf(s, index);
   const withheld = new Set<string>();
   if (stale) {
     const k = keysOf(stale);

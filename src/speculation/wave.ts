@@ -25,6 +25,8 @@ export interface WaveFrame {
    */
   seen: ReadonlyMap<string, AccountSeen | undefined>;
   emptySeen: ReadonlyMap<string, boolean>;
+  /** Its run needed the roomy executor's room: a rerun starts there, not on the default room it overflowed. */
+  roomy: boolean;
 }
 
 export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'>;
@@ -103,12 +105,13 @@ export interface WaveHost {
  * frames that stopped at a precompile call get the host's answers and run again,
  * together, until none asks (host-calls.ts).
  */
-export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
+export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource; roomy?: boolean }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
   const wave: Wave = { frames, tally: newDispatchTally(), hostRounds: 0 };
   if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
-  const results = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal);
+  const first = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal, entries.map((e) => e.roomy ?? false));
+  const { results, roomy } = first;
   for (let round = 0; host && round < host.maxAnswers; round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
@@ -123,29 +126,48 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
     }
     if (asked.length === 0) break;
     wave.hostRounds++;
-    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), wave.tally, signal);
-    asked.forEach((k, j) => (results[k] = again[j]));
+    // A replay that overflowed the default room before starts with more room.
+    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), wave.tally, signal, asked.map((k) => roomy[k]));
+    asked.forEach((k, j) => {
+      results[k] = again.results[j];
+      roomy[k] = again.roomy[j];
+    });
   }
-  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], ...seenBy(e.call, results[k], snapshot) }));
+  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], roomy: roomy[k], ...seenBy(e.call, results[k], snapshot) }));
   return wave;
 }
 
 /**
  * Frames that ran out of scratch run again with more room; frames that ran out of steps
  * run again, from the start, with each larger budget in turn (a budget 16 times the
- * one before wastes at most a fifteenth of the last run). The batch's abort signal is
- * checked between runs: a dispatch cannot be stopped, so the budgets bound how long an
- * abandoned batch keeps the GPU.
+ * one before wastes at most a fifteenth of the last run). Frames known to need more
+ * room (`roomyFirst`: a previous run of theirs overflowed) start on the roomy executor,
+ * which saves them a dispatch that would fail. The batch's abort signal is checked
+ * between runs: a dispatch cannot be stopped, so the budgets bound how long an
+ * abandoned batch keeps the GPU. `roomy` says which results the roomy executor gave.
  */
-async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], tally: DispatchTally, signal?: AbortSignal): Promise<GpuCallResult[]> {
-  const results = await executors.main.execute(block, snapshot, calls, tally);
+async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], tally: DispatchTally, signal: AbortSignal | undefined, roomyFirst: readonly boolean[]): Promise<{ results: GpuCallResult[]; roomy: boolean[] }> {
+  const roomy = calls.map((_, k) => executors.roomy !== undefined && roomyFirst[k] === true);
+  const results = new Array<GpuCallResult>(calls.length);
+  for (const [executor, which] of [[executors.main, false], [executors.roomy, true]] as const) {
+    const ks = calls.flatMap((_, k) => (roomy[k] === which ? [k] : []));
+    if (!executor || ks.length === 0) continue;
+    if (which) signal?.throwIfAborted();
+    const run = await executor.execute(block, snapshot, ks.map((k) => calls[k]), tally);
+    ks.forEach((k, j) => (results[k] = run[j]));
+  }
   const steps: [number, GpuCallExecutor | undefined][] = [[Outcome.ScratchExhausted, executors.roomy], ...(executors.longer ?? []).map((e): [number, GpuCallExecutor] => [Outcome.BudgetExhausted, e])];
   for (const [outcome, executor] of steps) {
-    const again = calls.flatMap((_, k) => (results[k].outcome === outcome ? [k] : []));
+    const toRoomy = executor !== undefined && executor === executors.roomy;
+    // A frame that overflowed the roomy executor itself has nowhere further to go.
+    const again = calls.flatMap((_, k) => (results[k].outcome === outcome && !(toRoomy && roomy[k]) ? [k] : []));
     if (!executor || again.length === 0) continue;
     signal?.throwIfAborted();
     const rerun = await executor.execute(block, snapshot, again.map((k) => calls[k]), tally);
-    again.forEach((k, j) => (results[k] = rerun[j]));
+    again.forEach((k, j) => {
+      results[k] = rerun[j];
+      roomy[k] = toRoomy;
+    });
   }
-  return results;
+  return { results, roomy };
 }
