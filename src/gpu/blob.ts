@@ -1,3 +1,4 @@
+import { contentKey } from '../primitives/content-key.js';
 /**
  * The blob buffer: every variable-length input of a dispatch (code, JUMPDEST bitmaps,
  * calldata, warm lists, blob hashes) appended word-aligned into one growable u32
@@ -43,7 +44,7 @@ export class BlobBuilder {
 
   /** Like bytes(), but one copy per distinct content. */
   sharedBytes(b: Uint8Array): number {
-    const key = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+    const key = contentKey(b);
     let at = this.byContent.get(key);
     if (at === undefined) {
       at = this.bytes(b);

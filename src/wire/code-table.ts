@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Hex } from '../model/shapes.js';
+import { contentKey } from '../primitives/content-key.js';
 import { GenerationalCache } from '../primitives/generational-cache.js';
 import { hexToBytes } from '../primitives/hex.js';
 
@@ -12,10 +12,8 @@ import { hexToBytes } from '../primitives/hex.js';
  * Keccak over a mainnet block's code is 10-74 ms on the main thread (the nine EDR
  * blocks: 0.24-1.8 MB each).
  *
- * Long texts are keyed by their SHA-256 (native, about 1 GB/s), not by the text: V8
- * hashes a string of more than 16,383 characters by its length alone, so a Map keyed by
- * codes of one length (Uniswap v3 pools differ only in their immutables) compares each
- * lookup with every held text: 2,000 distinct 22 KB codes took 12 s to insert (node 20).
+ * Long texts are keyed by their SHA-256 (primitives/content-key.ts): keyed by the text,
+ * 2,000 distinct 22 KB codes of one length took 12 s to insert (node 20).
  * Code arrays are never written to (primitives/code-hash.ts), so sharing them is safe.
  */
 export class CodeTable {
@@ -27,7 +25,7 @@ export class CodeTable {
   }
 
   code(hex: Hex): Uint8Array {
-    const key = hex.length <= SHORT_TEXT ? hex : createHash('sha256').update(hex, 'latin1').digest('base64');
+    const key = contentKey(hex);
     let code = this.held.get(key);
     if (!code) {
       code = hexToBytes(hex);
@@ -41,9 +39,6 @@ export class CodeTable {
     return this.held.units;
   }
 }
-
-/** Texts up to this length key themselves: V8 hashes them in full, faster than a digest. */
-const SHORT_TEXT = 1024;
 
 /** The registry's table: a service's hot contracts stay, a few blocks' worth of code at most. */
 export const SHARED_CODE_BYTES = 64 << 20;
