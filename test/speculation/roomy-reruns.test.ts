@@ -14,7 +14,7 @@ afterAll(() => registry.close());
 
 // slot 0 += 1, then MSTORE at 0x20000: 128 KiB of memory, past the default 64 KiB a call.
 const COUNTER = account(0x200, 0);
-const CODE = '0x60005460010160005560016202000052' + '00';
+const CODE = '0x6000546001016000556001620200005200';
 
 function counters(n: number): WireBatch {
   const pre: WireBatch['pre'] = { [COUNTER]: { balance: '0x0', nonce: '0x1', code: CODE } };
