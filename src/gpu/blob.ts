@@ -1,4 +1,5 @@
 import { contentKey } from '../primitives/content-key.js';
+
 /**
  * The blob buffer: every variable-length input of a dispatch (code, JUMPDEST bitmaps,
  * calldata, warm lists, blob hashes) appended word-aligned into one growable u32

@@ -110,8 +110,7 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
   const wave: Wave = { frames, tally: newDispatchTally(), hostRounds: 0 };
   if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
-  const first = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal, entries.map((e) => e.roomy ?? false));
-  const { results, roomy } = first;
+  const { results, roomy } = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal, entries.map((e) => e.roomy ?? false));
   for (let round = 0; host && round < host.maxAnswers; round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
