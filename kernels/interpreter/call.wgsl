@@ -79,6 +79,7 @@ fn finish(status: u32) {
   head[OUT_HOST_CALL] = host_call;
   head[OUT_HOST_GAS] = host_gas.x;
   head[OUT_HOST_GAS + 1u] = host_gas.y;
+  head[OUT_HOST_ANSWER] = host_answers_used;
   for (var i = 0u; i < OUT_WORDS + opaque; i++) {
     out[out_at + i] = head[i];
   }

@@ -88,8 +88,9 @@ export interface GpuCall {
 
 /**
  * A precompile call the kernel left to the host (the call ended NeedsHost there): the
- * host computes it, appends the answer to the call's `hostAnswers` and runs the call
- * again, which replays to the same point (same snapshot, same inputs) and goes on.
+ * host computes it, puts the answer at `answer` in the call's `hostAnswers` (dropping
+ * any after it) and runs the call again, which replays to the same point (same
+ * snapshot, same inputs) and goes on.
  */
 export interface GpuHostCall {
   /** The precompile's address, as a number (1 = ecrecover). */
@@ -97,13 +98,14 @@ export interface GpuHostCall {
   /** Gas given to the precompile (EIP-150's share, with the stipend when value moves). */
   gas: bigint;
   input: Uint8Array;
+  /** Which of the call's answers this is: the answers before it held; the one there, if any, was for another input. */
+  answer: number;
 }
 
-/** A successful precompile run, for the call that asked (`address`, `gas`, input length must match it). */
+/** A successful precompile run: it answers any call to `address` with this input and at least `gasUsed` gas. */
 export interface GpuHostAnswer {
   address: number;
-  gas: bigint;
-  inputLength: number;
+  input: Uint8Array;
   gasUsed: bigint;
   output: Uint8Array;
 }

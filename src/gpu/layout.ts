@@ -133,11 +133,14 @@ export const CALL = wordLayout('CALL', {
 
 /**
  * The host's answer to one precompile call of a call (the k-th, in execution order):
- * the call it answers (precompile address, gas given, input length: the kernel checks
- * them), the gas it used and its output (bytes in the blob from word `outputAt`). Only
- * successful runs are answered. Eight words: read as one u256.
+ * the call it answers (precompile address and input, bytes in the blob from word
+ * `inputAt`: the kernel compares them), the gas it used and its output (bytes in the
+ * blob from word `outputAt`). Only successful runs are answered, and a precompile's
+ * gas and output follow from its input, so the answer holds for any call with that
+ * input and at least that gas: a rerun of the call starts with its previous run's
+ * answers. Eight words (`spare` unused): read as one u256.
  */
-export const HOST_ANSWER = wordLayout('HOST_ANSWER', { address: 1, gas: U64, inputLen: 1, gasUsed: U64, outputLen: 1, outputAt: 1 });
+export const HOST_ANSWER = wordLayout('HOST_ANSWER', { address: 1, inputLen: 1, inputAt: 1, gasUsed: U64, outputLen: 1, outputAt: 1, spare: 1 });
 
 /** One warm (address, slot) pair of a call's access list. */
 export const WARM_SLOT = wordLayout('WARM_SLOT', { address: ADDRESS, key: U256 });
@@ -195,9 +198,11 @@ export const OUT = wordLayout('OUT', {
   /**
    * NeedsHost at a precompile call the host had no answer for: its address (0: none),
    * and the gas it was given; its input is in the return data region (returnLen bytes).
+   * `hostAnswer`: which of the call's answers it needs (the ones before it held).
    */
   hostCall: 1,
   hostGas: U64,
+  hostAnswer: 1,
 });
 
 /** One log record in the output region; data bytes live in the log-data area. `account`: the ACCT record of the emitting account. */

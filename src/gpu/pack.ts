@@ -177,11 +177,12 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     const answersAt = blob.alloc(HOST_ANSWER.words * answers.length);
     answers.forEach((a, k) => {
       const h = HOST_ANSWER.offset;
+      const inputAt = blob.bytes(a.input);
       const outputAt = blob.bytes(a.output);
       const rec = blob.view(answersAt + k * HOST_ANSWER.words, HOST_ANSWER.words);
       rec[h.address] = a.address;
-      putU64(rec, h.gas, a.gas, `call ${i} host answer gas`);
-      rec[h.inputLen] = a.inputLength;
+      rec[h.inputLen] = a.input.length;
+      rec[h.inputAt] = inputAt;
       putU64(rec, h.gasUsed, a.gasUsed, `call ${i} host answer gas used`);
       rec[h.outputLen] = a.output.length;
       rec[h.outputAt] = outputAt;

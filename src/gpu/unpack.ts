@@ -81,6 +81,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: 
     address: hostAddress,
     gas: BigInt(head('hostGas')) | (BigInt(out[base + OUT.offset.hostGas + 1]) << 32n),
     input: bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + head('returnLen')),
+    answer: head('hostAnswer'),
   };
 
   return {

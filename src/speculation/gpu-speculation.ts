@@ -1,4 +1,4 @@
-import type { GpuBlockContext, GpuCall } from '../gpu/abi.js';
+import type { GpuBlockContext, GpuCall, GpuHostAnswer } from '../gpu/abi.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
 import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
 import { prelude, type Prelude } from './prelude.js';
@@ -56,6 +56,11 @@ function startCall(rules: HostRules, view: TxView, p: Prelude, call = buildCall(
   return overrides.length > 0 ? { ...call, overrides } : call;
 }
 
+/** A rerun's call starts with the previous run's answers to its precompile calls: those whose input is unchanged spare it a round. */
+function withAnswers(call: GpuCall, hostAnswers: GpuHostAnswer[] | undefined): GpuCall {
+  return hostAnswers && hostAnswers.length > 0 ? { ...call, hostAnswers } : call;
+}
+
 /** The first wave's call: with the start state when the prelude's checks pass on the starting state. */
 function firstCall(g: GpuSpeculationInput, i: number, source: CodeSource): GpuCall {
   const call = buildCall(g.rules, g.views[i]!, g.inputs[i]!, source);
@@ -98,7 +103,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
         return undefined;
       }
       const now = snapshotWorld(g.world, overlay);
-      const calls = new Map([...stale].map(([i, { prelude: p, roomy }]) => [i, { call: startCall(g.rules, g.views[i]!, p), source: p.source, roomy }]));
+      const calls = new Map([...stale].map(([i, { prelude: p, roomy, hostAnswers }]) => [i, { call: withAnswers(startCall(g.rules, g.views[i]!, p), hostAnswers), source: p.source, roomy }]));
       const tw = performance.now();
       const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;

@@ -22,5 +22,5 @@ export const MAX_HOST_ANSWERS = 8;
 export async function answer(run: PrecompileRunner, call: GpuHostCall): Promise<GpuHostAnswer | undefined> {
   const r = await run(call.address, call.input, call.gas);
   if (!r?.ok || r.gasUsed > call.gas) return undefined;
-  return { address: call.address, gas: call.gas, inputLength: call.input.length, gasUsed: r.gasUsed, output: r.output };
+  return { address: call.address, input: call.input, gasUsed: r.gasUsed, output: r.output };
 }

@@ -1,3 +1,4 @@
+import type { GpuHostAnswer } from '../gpu/abi.js';
 import { bytesToHex } from '../primitives/hex.js';
 import type { Route } from './plan.js';
 import { prelude, runsNoFrame, type Prelude } from './prelude.js';
@@ -42,11 +43,16 @@ export interface RerunScope {
   world: StateReader;
 }
 
-/** A frame to run again: from its start state, with the steps its previous run took (what the cost estimate goes by) and whether that run needed more room. */
+/**
+ * A frame to run again: from its start state, with the steps its previous run took
+ * (what the cost estimate goes by), whether that run needed more room, and the host's
+ * answers to its precompile calls (the kernel uses those whose input is unchanged).
+ */
 export interface StaleFrame {
   prelude: Prelude;
   steps: number;
   roomy: boolean;
+  hostAnswers?: GpuHostAnswer[];
 }
 
 /** Frames one rerun wave takes at most. */
@@ -61,6 +67,10 @@ export const RERUN_WAVE_WINDOW = 2048;
  */
 export const RERUN_WAVE_MISSES = 64;
 const MISSES_PER_PICK = 16;
+
+function staleFrame(p: Prelude, previous: WaveFrame | undefined): StaleFrame {
+  return { prelude: p, steps: previous?.result.steps ?? 0, roomy: previous?.roomy ?? false, hostAnswers: previous?.call.hostAnswers };
+}
 
 export function frameOf(s: Pick<RerunScope, 'routes' | 'latest'>, index: number): WaveFrame | undefined {
   const route = s.routes[index];
@@ -154,7 +164,7 @@ export interface RerunPick {
 /** The stale frame at `index` (starting as `p` says), the later frames ready to rerun with it, and the overlay they run over. */
 export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPick {
   const stale = frameOf(s, index);
-  const picked = new Map<number, StaleFrame>([[index, { prelude: p, steps: stale?.result.steps ?? 0, roomy: stale?.roomy ?? false }]]);
+  const picked = new Map<number, StaleFrame>([[index, staleFrame(p, stale)]]);
   const uncertain = new Set<string>();
   const predicted = new PredictedState(s.world, s.coinbase);
   markUncertain(stale, s.inputs[index], s.views[index], uncertain);
@@ -174,7 +184,7 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
     }
     let senderKnown = false;
     if (pj && pj.source.code.length > 0) {
-      picked.set(j, { prelude: pj, steps: frame?.result.steps ?? 0, roomy: frame?.roomy ?? false });
+      picked.set(j, staleFrame(pj, frame));
       misses = 0;
       senderKnown = guessSender(s, j, pj, frame, predicted);
     }

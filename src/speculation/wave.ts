@@ -2,7 +2,7 @@ import type { GpuAccountState, GpuBlockContext, GpuCall, GpuCallResult, GpuState
 import { newDispatchTally, type DispatchTally, type GpuCallExecutor } from '../gpu/executor.js';
 import { Outcome } from '../evm/outcome.js';
 import { bytesToHex } from '../primitives/hex.js';
-import { answer, type PrecompileRunner } from './host-calls.js';
+import { answer, MAX_HOST_ANSWERS, type PrecompileRunner } from './host-calls.js';
 import type { CodeSource } from './gpu-call.js';
 import type { Overlay } from './predicted-state.js';
 import type { WorldState } from './world-state.js';
@@ -95,7 +95,7 @@ export function snapshotWorld(world: WorldState, overlay?: Overlay): GpuStateSna
 export interface WaveHost {
   run: PrecompileRunner;
   answered: number;
-  /** Answers one call may get before it is left to the CPU (host-calls.ts: MAX_HOST_ANSWERS at most; gpu-route.ts: hostAnswers). */
+  /** Rounds of answers one call may get in a wave before it is left to the CPU (gpu-route.ts: hostAnswers); a call holds MAX_HOST_ANSWERS at most (host-calls.ts). */
   maxAnswers: number;
 }
 
@@ -116,11 +116,12 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
     const asked: number[] = [];
     for (let k = 0; k < entries.length; k++) {
       const request = results[k].hostCall;
-      if (results[k].outcome !== Outcome.NeedsHost || !request) continue;
+      if (results[k].outcome !== Outcome.NeedsHost || !request || request.answer >= MAX_HOST_ANSWERS) continue;
       const a = await answer(host.run, request);
       if (!a) continue;
       host.answered++;
-      entries[k].call = { ...entries[k].call, hostAnswers: [...(entries[k].call.hostAnswers ?? []), a] };
+      // The answers before the request held; any after it were for calls this run may not make.
+      entries[k].call = { ...entries[k].call, hostAnswers: [...(entries[k].call.hostAnswers ?? []).slice(0, request.answer), a] };
       asked.push(k);
     }
     if (asked.length === 0) break;

@@ -131,3 +131,43 @@ describe('the identity precompile, run in the kernel', () => {
     expect(speculation(r).hostPrecompiles).toBe(0);
   }, 240_000);
 });
+
+// Counts in slot 0 and makes two precompile calls: ecrecover of zeros (the same input
+// in every run), then sha256 of the count times calldata's word (0: the same input in
+// every run; 1: an input that changes with the count). Results are stored.
+const COUNTER = asm(`
+  PUSH1 0 SLOAD DUP1 PUSH1 1 ADD PUSH1 0 SSTORE
+  PUSH1 0 CALLDATALOAD MUL PUSH1 0 MSTORE
+  PUSH1 32 PUSH1 224 PUSH1 128 PUSH1 96 PUSH1 1 GAS STATICCALL PUSH1 13 SSTORE
+  PUSH1 32 PUSH1 32 PUSH1 32 PUSH1 0 PUSH1 2 GAS STATICCALL PUSH1 10 SSTORE
+  PUSH1 32 MLOAD PUSH1 11 SSTORE STOP
+`);
+
+// Two transactions to the counter from two senders: the second reads what the first writes, so its frame is stale and reruns.
+function counterBatch(varying: boolean): WireBatch {
+  const senders = [account(0x5e, 3), account(0x5e, 4)];
+  const pre: WireBatch['pre'] = { [CONTRACT]: { balance: '0x0', nonce: '0x1', code: bytesToHex(COUNTER) } };
+  for (const s of senders) pre[s] = { balance: SENDER_BALANCE, nonce: '0x0' };
+  const data = `0x${(varying ? 1 : 0).toString(16).padStart(64, '0')}` as Hex;
+  return toBatch({
+    pre,
+    txs: senders.map((from) => ({ from, to: CONTRACT, nonce: '0x0', gas: quantity(200_000), ...FEES, value: '0x0', data })),
+    gasBudget: 400_000n,
+  });
+}
+
+describe("a rerun starts with its previous run's answers (the kernel compares each answer's input)", () => {
+  it('gpu: inputs unchanged: the rerun wave needs no round of answers', async () => {
+    const r = await expectEqualToReference(registry, counterBatch(false), 'gpu');
+    expect(r.stats.engines).toEqual({ gpu: 2 });
+    expect(speculation(r).perWave).toMatchObject([{ frames: 2, hostRounds: 2 }, { frames: 1, hostRounds: 0, submits: 1 }]);
+    expect(speculation(r).hostPrecompiles).toBe(4);
+  }, 120_000);
+
+  it('gpu: the second input changed: only its answer is asked for again', async () => {
+    const r = await expectEqualToReference(registry, counterBatch(true), 'gpu');
+    expect(r.stats.engines).toEqual({ gpu: 2 });
+    expect(speculation(r).perWave).toMatchObject([{ frames: 2, hostRounds: 2 }, { frames: 1, hostRounds: 1, submits: 2 }]);
+    expect(speculation(r).hostPrecompiles).toBe(5);
+  }, 120_000);
+});
