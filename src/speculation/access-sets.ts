@@ -42,3 +42,36 @@ export interface TxWrites {
 }
 
 export const NO_WRITES: TxWrites = { wiped: [], storage: [], accounts: [] };
+
+const NO_CODE = new Uint8Array(0);
+
+/**
+ * The writes as they cross a thread (a structured clone copies every array): an
+ * account's code is left out, as an empty array under its own non-empty code hash,
+ * where the transaction read the account with that code hash. A receiver applies the
+ * writes only where the reads hold, so it holds that code already, and
+ * WorldState.apply puts it back. Otherwise every Uniswap swap run off the main thread
+ * posts the pool's and both tokens' code back with its result, 14 KB.
+ */
+export function leaveOutReadCode(writes: TxWrites, reads: TxReads): TxWrites {
+  const readHash = new Map(reads.accounts.map(([addr, a]) => [addr, a?.codeHash]));
+  let changed = false;
+  const accounts = writes.accounts.map(([addr, a]): [string, AccountState | null] => {
+    const was = readHash.get(addr);
+    if (!a || a.code.length === 0 || !was || !sameBytes(was, a.codeHash)) return [addr, a];
+    changed = true;
+    return [addr, { ...a, code: NO_CODE }];
+  });
+  return changed ? { ...writes, accounts } : writes;
+}
+
+/** An account write whose code leaveOutReadCode left out: empty code under a hash that is not the empty code's. */
+export function codeLeftOut(a: AccountState, emptyCodeHash: Uint8Array): boolean {
+  return a.code.length === 0 && !sameBytes(a.codeHash, emptyCodeHash);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -2,7 +2,7 @@ import { equalsBytes, KECCAK256_NULL } from '@ethereumjs/util';
 import type { Account } from '../model/shapes.js';
 import { codeHash as hashOfCode } from '../primitives/code-hash.js';
 import type { StateSource, StateSourceLoads } from '../model/state-source.js';
-import type { AccountRead, AccountState, TxWrites } from './access-sets.js';
+import { codeLeftOut, type AccountRead, type AccountState, type TxWrites } from './access-sets.js';
 
 /**
  * The batch's state as of the committed prefix: the pre-state with every committed
@@ -168,14 +168,19 @@ export class WorldState implements StateReader {
 
   /**
    * `account` with the code array the account already holds when its code is unchanged.
-   * Writes that crossed a thread carry copies of the code; everything keyed by a code's
-   * identity (JUMPDEST analyses, compiled programs, GPU code placement) then finds it again.
+   * Writes that crossed a thread left that code out (access-sets.ts: leaveOutReadCode)
+   * or carry a copy of it; everything keyed by a code's identity (JUMPDEST analyses,
+   * compiled programs, GPU code placement) then finds it again.
    */
   private keepCode(addr: string, account: AccountState): AccountState {
     // Only what is known already: a read through the source here would be one the batch never made.
     const known = this.accounts.has(addr) || this.pre.has(addr) || this.loadedAccounts.has(addr);
     const was = known ? this.account(addr) : undefined;
-    if (!was || was.code === account.code || !equalsBytes(was.codeHash, account.codeHash)) return account;
+    if (!was || was.code === account.code || !equalsBytes(was.codeHash, account.codeHash)) {
+      // Left out only where the transaction read that code, and writes are applied only where their reads hold.
+      if (codeLeftOut(account, KECCAK256_NULL)) throw new Error(`a write left out the code of ${addr}, which this state does not hold under that hash`);
+      return account;
+    }
     return { ...account, code: was.code, codeHash: was.codeHash };
   }
 

@@ -10,7 +10,7 @@ import { isRejection, prepareRecovered, prepareTx, type PreparedTx } from '../..
 import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
-import type { TxReads, TxWrites } from '../access-sets.js';
+import { leaveOutReadCode, type TxReads, type TxWrites } from '../access-sets.js';
 import { lookUpEipsBySet } from './eip-lookup.js';
 import { useMemoKeccak } from './keccak-memo.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
@@ -25,6 +25,11 @@ export type TxExecution =
   | { index: number; kind: 'undecodable'; rejection: Rejection };
 
 type VMInstance = Awaited<ReturnType<typeof createVM>>;
+
+/** An execution as it is posted to another thread: with the code it only read left out of its writes (access-sets.ts: leaveOutReadCode). */
+export function forPosting(e: TxExecution): TxExecution {
+  return e.kind === 'included' ? { ...e, writes: leaveOutReadCode(e.writes, e.reads) } : e;
+}
 
 /**
  * Runs single transactions with @ethereumjs/vm's runTx, each against a `StateReader`,
@@ -139,7 +144,8 @@ export class CpuTxExecutor {
     try {
       const res = await runTx(this.vm, { tx, block: this.block, blockGasUsed, skipHardForkValidation: true });
       const { reads, writes } = this.sm.finish();
-      return { index, kind: 'included', tx: fromRunTx(res, tx, index, sender.bytes, hash, this.engine), gasLimit: tx.gasLimit, blobGas, reads, writes };
+      // The sender's own array: ethereumjs's may be a view of a pooled 8 KB buffer, which a structured clone would copy whole.
+      return { index, kind: 'included', tx: fromRunTx(res, tx, index, sender.bytes.slice(), hash, this.engine), gasLimit: tx.gasLimit, blobGas, reads, writes };
     } catch (e) {
       return { index, kind: 'rejected', rejection: classifyRejection(e), gasLimit: tx.gasLimit, blobGas, reads: this.sm.finish().reads };
     }

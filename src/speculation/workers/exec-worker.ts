@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { ReferenceEngine } from '../../engine/reference.js';
 import type { Batch } from '../../model/shapes.js';
 import { WorldState } from '../world-state.js';
-import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { CpuTxExecutor, forPosting, type TxExecution } from './cpu-executor.js';
 import type { ExecReply, ExecRequest, RunReply } from './exec-protocol.js';
 import { yieldToMainThread } from './thread-priority.js';
 
@@ -57,7 +57,7 @@ async function handle(req: ExecRequest): Promise<unknown> {
   const executor = await cur.executor;
   const execution = hit ? early : await executor.run(req.index, cur.world, req.blockGasUsed);
   if (req.ahead) runAhead(cur, executor, req.index, req.blockGasUsed, execution);
-  return { execution, ranAhead: hit } satisfies RunReply;
+  return { execution: forPosting(execution), ranAhead: hit } satisfies RunReply;
 }
 
 /**

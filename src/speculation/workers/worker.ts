@@ -2,7 +2,7 @@ import { deserialize } from 'node:v8';
 import { isRejection } from '../../chain/transaction.js';
 import { fromDecoded } from '../tx-view.js';
 import { WorldState } from '../world-state.js';
-import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { CpuTxExecutor, forPosting, type TxExecution } from './cpu-executor.js';
 import type { BatchTask, DecodedTx, SpeculationPayload } from './share.js';
 import { yieldToMainThread } from './thread-priority.js';
 
@@ -32,7 +32,7 @@ export default async function speculate(task: BatchTask): Promise<TxExecution[]>
   const { executor, world } = load(task);
   const ex = await executor;
   const out: TxExecution[] = [];
-  for (const i of task.indices) out.push(await ex.run(i, world, 0n));
+  for (const i of task.indices) out.push(forPosting(await ex.run(i, world, 0n)));
   return out;
 }
 
@@ -41,6 +41,8 @@ export async function decode(task: BatchTask): Promise<DecodedTx[]> {
   return task.indices.map((index) => {
     const p = ex.preparedTx(index);
     if (isRejection(p)) return { index };
-    return { index, sender: p.sender.bytes, tx: fromDecoded(p.tx, p.sender.bytes), ...(p.hash ? { hash: p.hash } : {}) };
+    // Its own array (a pooled buffer's view would be cloned whole).
+    const sender = p.sender.bytes.slice();
+    return { index, sender, tx: fromDecoded(p.tx, sender), ...(p.hash ? { hash: p.hash } : {}) };
   });
 }
