@@ -4,6 +4,8 @@ import { KECCAK256_NULL } from '@ethereumjs/util';
 import { leaveOutReadCode, type TxReads, type TxWrites } from '../../src/speculation/access-sets.js';
 import { codeHash } from '../../src/primitives/code-hash.js';
 import { WorldState } from '../../src/speculation/world-state.js';
+import { packLogs, unpackLogs } from '../../src/speculation/workers/posting.js';
+import type { RawLog } from '../../src/engine/executed-tx.js';
 
 /**
  * Writes posted from a worker or exec thread leave out the code the transaction only
@@ -54,5 +56,18 @@ describe('writes posted across threads', () => {
   it('fail loudly where the receiver does not hold the code left out', () => {
     const world = new WorldState(new Map());
     expect(() => world.apply(leaveOutReadCode(writes, reads), '0x' + 'cc'.repeat(20))).toThrow(/left out the code/);
+  });
+});
+
+describe('logs posted across threads, as one byte string', () => {
+  it('come back equal, each array its own: no topics to four, empty and long data', () => {
+    const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+    const logs: RawLog[] = [0, 1, 2, 3, 4].map((topics, k) => [bytes(20, k), Array.from({ length: topics }, (_, t) => bytes(32, 10 * k + t)), bytes([0, 1, 31, 300, 70_000][k], k)]);
+    const packed = packLogs(logs);
+    expect(packed.length).toBe(logs.reduce((n, [, t, d]) => n + 25 + 32 * t.length + d.length, 0));
+    const back = unpackLogs(deserialize(serialize(packed)) as Uint8Array);
+    expect(back).toEqual(logs);
+    for (const [address, topics, data] of back) for (const a of [address, ...topics, data]) expect(a.byteLength).toBe(a.buffer.byteLength);
+    expect(unpackLogs(packLogs([]))).toEqual([]);
   });
 });

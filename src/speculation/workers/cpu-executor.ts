@@ -10,11 +10,12 @@ import { isRejection, prepareRecovered, prepareTx, type PreparedTx } from '../..
 import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
-import { leaveOutReadCode, type TxReads, type TxWrites } from '../access-sets.js';
+import type { TxReads, TxWrites } from '../access-sets.js';
 import { lookUpEipsBySet } from './eip-lookup.js';
 import { useMemoKeccak } from './keccak-memo.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
 import { TxStateManager } from './tx-state-manager.js';
+import { useWordOps } from './word-ops.js';
 import type { StateReader } from '../world-state.js';
 
 /** One run of one transaction against some state, with what it read and wrote. */
@@ -25,11 +26,6 @@ export type TxExecution =
   | { index: number; kind: 'undecodable'; rejection: Rejection };
 
 type VMInstance = Awaited<ReturnType<typeof createVM>>;
-
-/** An execution as it is posted to another thread: with the code it only read left out of its writes (access-sets.ts: leaveOutReadCode). */
-export function forPosting(e: TxExecution): TxExecution {
-  return e.kind === 'included' ? { ...e, writes: leaveOutReadCode(e.writes, e.reads) } : e;
-}
 
 /**
  * Runs single transactions with @ethereumjs/vm's runTx, each against a `StateReader`,
@@ -59,6 +55,7 @@ export class CpuTxExecutor {
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
     await cacheJumpAnalysis(vm.evm);
+    useWordOps(vm.evm);
     // Everything runTx does after the top-level call returns is settlement (refund, fee,
     // cleanup). ethereumjs sends nested CALLs and CREATEs through runCall too: only the
     // outermost one's return starts settlement.

@@ -1,6 +1,6 @@
 import type { Batch } from '../../model/shapes.js';
 import type { TxWrites } from '../access-sets.js';
-import type { TxExecution } from './cpu-executor.js';
+import type { PostedExecution } from './posting.js';
 
 /** Messages between the main thread and an exec thread (exec-thread.ts, exec-worker.ts). */
 export type ExecRequest =
@@ -22,7 +22,7 @@ export type ExecRequest =
 
 /** A run's answer: the execution, and whether it was the one run ahead. */
 export interface RunReply {
-  execution: TxExecution;
+  execution: PostedExecution;
   ranAhead: boolean;
 }
 

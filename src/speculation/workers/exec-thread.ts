@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from '../../model/shapes.js';
 import type { TxWrites } from '../access-sets.js';
+import type { TxExecution } from './cpu-executor.js';
 import type { ExecReply, ExecRequest, RunReply } from './exec-protocol.js';
+import { fromPosting } from './posting.js';
 
 /**
  * Threads for the @ethereumjs/vm runs that would otherwise block the main thread: one
@@ -43,8 +45,9 @@ export class ExecThread {
   }
 
   /** Transaction `index` of batch `key`, after laying `changes` over the thread's copy of the committed state (exec-protocol.ts has `follows` and `ahead`). */
-  run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, changes: TxWrites, order: { follows: boolean; ahead: boolean }, signal?: AbortSignal): Promise<RunReply> {
-    return this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed, changes, ...order }, signal) as Promise<RunReply>;
+  async run(key: number, payload: SharedArrayBuffer, index: number, blockGasUsed: bigint, changes: TxWrites, order: { follows: boolean; ahead: boolean }, signal?: AbortSignal): Promise<{ execution: TxExecution; ranAhead: boolean }> {
+    const reply = (await this.call({ id: ++this.ids, kind: 'run', key, payload, index, blockGasUsed, changes, ...order }, signal)) as RunReply;
+    return { ...reply, execution: fromPosting(reply.execution) };
   }
 
   /** Stops the thread wherever it is. */

@@ -3,7 +3,8 @@ import { parentPort } from 'node:worker_threads';
 import { ReferenceEngine } from '../../engine/reference.js';
 import type { Batch } from '../../model/shapes.js';
 import { WorldState } from '../world-state.js';
-import { CpuTxExecutor, forPosting, type TxExecution } from './cpu-executor.js';
+import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { forPosting, type PostedExecution } from './posting.js';
 import type { ExecReply, ExecRequest, RunReply } from './exec-protocol.js';
 import { yieldToMainThread } from './thread-priority.js';
 

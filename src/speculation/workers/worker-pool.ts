@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TxExecution } from './cpu-executor.js';
+import { fromPosting, type PostedExecution } from './posting.js';
 import type { BatchTask, DecodedTx } from './share.js';
 import { ExecThreads } from './exec-thread.js';
 
@@ -28,8 +29,9 @@ export class CpuWorkerPool {
    * abandoned batch's task is dropped from the queue, or its thread terminated (piscina
    * starts another).
    */
-  run(task: BatchTask, signal?: AbortSignal): Promise<TxExecution[]> {
-    return this.piscina().run(task, signal ? { signal } : {}) as Promise<TxExecution[]>;
+  async run(task: BatchTask, signal?: AbortSignal): Promise<TxExecution[]> {
+    const posted = (await this.piscina().run(task, signal ? { signal } : {})) as PostedExecution[];
+    return posted.map(fromPosting);
   }
 
   /** Recovers signed transactions' senders. */

@@ -2,7 +2,8 @@ import { deserialize } from 'node:v8';
 import { isRejection } from '../../chain/transaction.js';
 import { fromDecoded } from '../tx-view.js';
 import { WorldState } from '../world-state.js';
-import { CpuTxExecutor, forPosting, type TxExecution } from './cpu-executor.js';
+import { CpuTxExecutor, type TxExecution } from './cpu-executor.js';
+import { forPosting, type PostedExecution } from './posting.js';
 import type { BatchTask, DecodedTx, SpeculationPayload } from './share.js';
 import { yieldToMainThread } from './thread-priority.js';
 
@@ -28,10 +29,10 @@ function load(task: BatchTask): { executor: Promise<CpuTxExecutor>; world: World
   return current;
 }
 
-export default async function speculate(task: BatchTask): Promise<TxExecution[]> {
+export default async function speculate(task: BatchTask): Promise<PostedExecution[]> {
   const { executor, world } = load(task);
   const ex = await executor;
-  const out: TxExecution[] = [];
+  const out: PostedExecution[] = [];
   for (const i of task.indices) out.push(forPosting(await ex.run(i, world, 0n)));
   return out;
 }
