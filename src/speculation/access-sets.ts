@@ -1,3 +1,5 @@
+import { equalsBytes, KECCAK256_NULL } from '@ethereumjs/util';
+
 /**
  * What one speculative execution of a transaction read and wrote, in a form that
  * crosses worker threads (structured clone: bigint, Uint8Array, arrays). Validation
@@ -58,7 +60,7 @@ export function leaveOutReadCode(writes: TxWrites, reads: TxReads): TxWrites {
   let changed = false;
   const accounts = writes.accounts.map(([addr, a]): [string, AccountState | null] => {
     const was = readHash.get(addr);
-    if (!a || a.code.length === 0 || !was || !sameBytes(was, a.codeHash)) return [addr, a];
+    if (!a || a.code.length === 0 || !was || !equalsBytes(was, a.codeHash)) return [addr, a];
     changed = true;
     return [addr, { ...a, code: NO_CODE }];
   });
@@ -66,12 +68,6 @@ export function leaveOutReadCode(writes: TxWrites, reads: TxReads): TxWrites {
 }
 
 /** An account write whose code leaveOutReadCode left out: empty code under a hash that is not the empty code's. */
-export function codeLeftOut(a: AccountState, emptyCodeHash: Uint8Array): boolean {
-  return a.code.length === 0 && !sameBytes(a.codeHash, emptyCodeHash);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+export function codeLeftOut(a: AccountState): boolean {
+  return a.code.length === 0 && !equalsBytes(a.codeHash, KECCAK256_NULL);
 }

@@ -178,7 +178,7 @@ export class WorldState implements StateReader {
     const was = known ? this.account(addr) : undefined;
     if (!was || was.code === account.code || !equalsBytes(was.codeHash, account.codeHash)) {
       // Left out only where the transaction read that code, and writes are applied only where their reads hold.
-      if (codeLeftOut(account, KECCAK256_NULL)) throw new Error(`a write left out the code of ${addr}, which this state does not hold under that hash`);
+      if (codeLeftOut(account)) throw new Error(`a write left out the code of ${addr}, which this state does not hold under that hash`);
       return account;
     }
     return { ...account, code: was.code, codeHash: was.codeHash };
