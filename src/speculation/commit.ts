@@ -1,3 +1,4 @@
+import type { BloomBatch } from '../chain/bloom-batch.js';
 import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
@@ -24,6 +25,8 @@ import type { WorldState } from './world-state.js';
 export interface CommitContext {
   world: WorldState;
   asm: BlockAssembler;
+  /** Receipts' blooms, filled in one batch once the block is assembled: CPU executions leave theirs to it (cpu-executor.ts). */
+  blooms: BloomBatch;
   /** Re-executes and decodes; the engine may hand in one that re-executes off the main thread (workers/off-thread.ts). */
   main: Pick<CpuTxExecutor, 'run' | 'decodeOnly'>;
   coinbase: string;
@@ -70,7 +73,7 @@ function commitHost(c: CommitContext, done: HostCommit): void {
 function commitExecution(c: CommitContext, index: number, ex: TxExecution): void {
   if (ex.kind === 'included') {
     c.world.apply(ex.writes, c.coinbase);
-    c.asm.include(ex.tx);
+    c.asm.include({ ...ex.tx, logsBloom: c.blooms.defer(ex.tx.logs) });
   } else c.asm.reject(index, ex.rejection);
 }
 

@@ -161,7 +161,7 @@ export class SpeculativeEngine implements Engine {
     // take seconds to minutes, and ethereumjs never yields inside it.
     const offThread = world instanceof TrackedWorld ? new OffThreadReexecution(pool!.exec, main, world, opts.signal) : undefined;
     const pace = pacer(opts.signal);
-    const ctx: CommitContext = { world, asm, main: offThread ?? main, coinbase, rules, views, inputs, plan, stats, clock, rerun: gpu?.rerun, latest: new Map(), workers, pace };
+    const ctx: CommitContext = { world, asm, blooms, main: offThread ?? main, coinbase, rules, views, inputs, plan, stats, clock, rerun: gpu?.rerun, latest: new Map(), workers, pace };
     t = performance.now();
     try {
       await commitInOrder(ctx);

@@ -7,10 +7,11 @@ import { makeCommon } from '../../chain/common.js';
 import { classifyRejection, type Rejection } from '../../chain/rejections.js';
 import { applyPreBlockSystemCalls } from '../../chain/system-calls.js';
 import { isRejection, prepareRecovered, prepareTx, type PreparedTx } from '../../chain/transaction.js';
-import { fromRunTx, type ExecutedTx } from '../../engine/executed-tx.js';
+import { fromRunTx, type ExecutedTx, type RawLog } from '../../engine/executed-tx.js';
 import type { Batch } from '../../model/shapes.js';
 import { bytesToHex } from '../../primitives/hex.js';
 import type { TxReads, TxWrites } from '../access-sets.js';
+import { BloomSkip } from './bloom-skip.js';
 import { lookUpEipsBySet } from './eip-lookup.js';
 import { useMemoKeccak } from './keccak-memo.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
@@ -18,7 +19,11 @@ import { TxStateManager } from './tx-state-manager.js';
 import { useWordOps } from './word-ops.js';
 import type { StateReader } from '../world-state.js';
 
-/** One run of one transaction against some state, with what it read and wrote. */
+/**
+ * One run of one transaction against some state, with what it read and wrote. An
+ * included transaction's `tx.logsBloom` is left empty (UNFILLED_BLOOM): the commit
+ * makes the receipt's bloom from its logs, with the block's others (bloom-skip.ts).
+ */
 export type TxExecution =
   | { index: number; kind: 'included'; tx: ExecutedTx; gasLimit: bigint; blobGas: bigint; reads: TxReads; writes: TxWrites }
   | { index: number; kind: 'rejected'; rejection: Rejection; gasLimit: bigint; blobGas: bigint; reads: TxReads }
@@ -26,6 +31,9 @@ export type TxExecution =
   | { index: number; kind: 'undecodable'; rejection: Rejection };
 
 type VMInstance = Awaited<ReturnType<typeof createVM>>;
+
+/** The bloom of a CPU execution's ExecutedTx until the commit defers it: empty, so that a receipt built from it could never pass for one. */
+export const UNFILLED_BLOOM = new Uint8Array(0);
 
 /**
  * Runs single transactions with @ethereumjs/vm's runTx, each against a `StateReader`,
@@ -43,6 +51,7 @@ export class CpuTxExecutor {
     private readonly block: ReturnType<typeof makeBlock>,
     private readonly vm: VMInstance,
     private readonly sm: TxStateManager,
+    private readonly bloomSkip: BloomSkip,
     readonly coinbase: string,
     private readonly engine: string,
   ) {}
@@ -51,26 +60,38 @@ export class CpuTxExecutor {
     const common = makeCommon(batch.fork, batch.env.chainId);
     lookUpEipsBySet(common);
     useMemoKeccak(common);
+    const bloomSkip = new BloomSkip();
+    common.customCrypto.keccak256 = bloomSkip.wrap(common.customCrypto.keccak256!);
     const sm = new TxStateManager();
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
     await cacheJumpAnalysis(vm.evm);
     useWordOps(vm.evm);
     // Everything runTx does after the top-level call returns is settlement (refund, fee,
-    // cleanup). ethereumjs sends nested CALLs and CREATEs through runCall too: only the
-    // outermost one's return starts settlement.
+    // cleanup, then the bloom of the call's logs). ethereumjs sends nested CALLs and
+    // CREATEs through runCall too: only the outermost one's return starts settlement.
     const evm = vm.evm as unknown as { runCall: (...args: unknown[]) => Promise<unknown> };
     const runCall = evm.runCall.bind(vm.evm);
     let depth = 0;
     evm.runCall = async (...args: unknown[]) => {
       depth++;
+      let result: { execResult?: { logs?: RawLog[] } } | undefined;
       try {
-        return await runCall(...args);
+        result = (await runCall(...args)) as typeof result;
+        return result;
       } finally {
-        if (--depth === 0) sm.enterSettlement();
+        if (--depth === 0) {
+          sm.enterSettlement();
+          bloomSkip.expect(result?.execResult?.logs);
+        }
       }
     };
-    return new CpuTxExecutor(batch, common, block, vm, sm, bytesToHex(batch.env.coinbase), engine);
+    return new CpuTxExecutor(batch, common, block, vm, sm, bloomSkip, bytesToHex(batch.env.coinbase), engine);
+  }
+
+  /** Log addresses and topics whose hashes runTx's blooms did without, over every run (bloom-skip.ts). */
+  get bloomItemsSkipped(): number {
+    return this.bloomSkip.skipped;
   }
 
   /** Addresses of the active precompiles, lowercase 0x-hex. */
@@ -142,9 +163,12 @@ export class CpuTxExecutor {
       const res = await runTx(this.vm, { tx, block: this.block, blockGasUsed, skipHardForkValidation: true });
       const { reads, writes } = this.sm.finish();
       // The sender's own array: ethereumjs's may be a view of a pooled 8 KB buffer, which a structured clone would copy whole.
-      return { index, kind: 'included', tx: fromRunTx(res, tx, index, sender.bytes.slice(), hash, this.engine), gasLimit: tx.gasLimit, blobGas, reads, writes };
+      const executed = { ...fromRunTx(res, tx, index, sender.bytes.slice(), hash, this.engine), logsBloom: UNFILLED_BLOOM };
+      return { index, kind: 'included', tx: executed, gasLimit: tx.gasLimit, blobGas, reads, writes };
     } catch (e) {
       return { index, kind: 'rejected', rejection: classifyRejection(e), gasLimit: tx.gasLimit, blobGas, reads: this.sm.finish().reads };
+    } finally {
+      this.bloomSkip.clear();
     }
   }
 }
