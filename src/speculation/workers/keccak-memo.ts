@@ -4,12 +4,10 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 /**
  * Keccak-256 for the CPU executor's ethereumjs, with the digests of short inputs kept.
  *
- * ethereumjs hashes through `common.customCrypto.keccak256` where it is set: the
- * KECCAK256 opcode and each receipt's log bloom (runTx hashes every log's address and
- * topics). Both repeat themselves. A token's mapping slots are hashed again for every
- * read and write of the same balance, and a batch's logs share their addresses and
- * event topics: the 10,000 Transfer logs of one NFT mint in mainnet block 15537394
- * cost 50,000 hashes for its bloom, of which four in five were of the same four words.
+ * ethereumjs hashes through `common.customCrypto.keccak256` where it is set, the
+ * KECCAK256 opcode among others, and repeats itself: a token's mapping slots are
+ * hashed again for every read and write of the same balance. (runTx's bloom hashes
+ * go through it too, but the executor skips those: bloom-skip.ts.)
  *
  * Only inputs of at most 64 bytes are kept (a word, an address, a mapping key and
  * slot), at most `limit` of them: a full table starts again empty. Each digest is a
