@@ -40,7 +40,7 @@ export function lastPrecompile(fork: Fork): number {
 }
 
 /** Precompiles the kernels run themselves rather than ask the host for, by address. */
-export const KERNEL_PRECOMPILES = { identity: 0x04 } as const;
+export const KERNEL_PRECOMPILES = { sha256: 0x02, identity: 0x04 } as const;
 
 /** Byte values EVM rules name (not opcodes): the kernels read them from the generated prelude. */
 export const EVM_BYTES = {

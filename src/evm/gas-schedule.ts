@@ -18,7 +18,7 @@ export type GasName =
   | 'sstoreInitRefund' | 'sstoreCleanRefund' | 'sstoreClearRefund'
   | 'coldSload' | 'coldAccountAccess' | 'warmStorageRead'
   | 'callValueTransfer' | 'callNewAccount' | 'callStipend' | 'createData' | 'initCodeWord' | 'selfdestructRefund'
-  | 'identity' | 'identityWord'
+  | 'sha256' | 'sha256Word' | 'identity' | 'identityWord'
   | 'callDepth' | 'maxCodeSize' | 'maxInitCodeSize';
 
 /** One fork's change to the dynamic-gas constants, tagged with the EIP that made it. */
@@ -47,8 +47,8 @@ export const GAS_SCHEDULE_DELTAS: readonly GasScheduleDelta[] = [
       callValueTransfer: 9000, callNewAccount: 25000, callStipend: 2300,
       // Per byte of code a create deposits; the refund of the first SELFDESTRUCT of an account.
       createData: 200, selfdestructRefund: 24000,
-      // The identity precompile (0x04), which the kernels run: a base and per 32-byte word.
-      identity: 15, identityWord: 3,
+      // The sha256 (0x02) and identity (0x04) precompiles, which the kernels run: a base and per 32-byte word.
+      sha256: 60, sha256Word: 12, identity: 15, identityWord: 3,
       // Limits, not gas: the deepest call frame.
       callDepth: 1024,
     },

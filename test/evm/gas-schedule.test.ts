@@ -37,6 +37,8 @@ const REFERENCE_PARAM: Record<GasName, string> = {
   createData: 'createDataGas',
   initCodeWord: 'initCodeWordGas',
   selfdestructRefund: 'selfdestructRefundGas',
+  sha256: 'sha256Gas',
+  sha256Word: 'sha256WordGas',
   identity: 'identityGas',
   identityWord: 'identityWordGas',
   callDepth: 'stackLimit',
