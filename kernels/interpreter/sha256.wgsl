@@ -6,23 +6,23 @@
 // length in bits as 64 bits) is made as the last block or two are read.
 
 // The input's message word at byte offset o of n bytes from scratch byte address at,
-// padding included: SHA256_PAD at n, zeros after it.
+// padding included: SHA256_PAD at n, zeros after it. Straight-line, without a loop
+// over the bytes: engine gpu's warm-up on lavapipe compiled in 68 s with a loop, 54 s
+// without (51 s without sha256).
 fn sha256_scratch_word(at: u32, n: u32, o: u32) -> u32 {
   if (o + 4u <= n) {
     return bswap32(scratch_le32(at + o));
   }
-  var word = 0u;
-  for (var k = 0u; k < 4u; k++) {
-    let p = o + k;
-    var byte = 0u;
-    if (p < n) {
-      byte = (scratch[(at + p) >> 2u] >> (((at + p) & 3u) * 8u)) & 0xffu;
-    } else if (p == n) {
-      byte = SHA256_PAD;
-    }
-    word = (word << 8u) | byte;
+  if (o > n) {
+    return 0u;
   }
-  return word;
+  // The word holds the input's last n - o bytes (0..3), first, then the pad byte.
+  let kept = n - o;
+  var word = 0u;
+  if (kept > 0u) {
+    word = bswap32(scratch_le32(at + o)) & ~(0xffffffffu >> (8u * kept));
+  }
+  return word | (SHA256_PAD << (24u - 8u * kept));
 }
 
 // SHA-256 of the n scratch bytes from byte address at, written as 32 bytes (the EVM's
