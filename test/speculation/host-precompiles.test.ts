@@ -112,27 +112,35 @@ const IDENTITY_CALLER = asm(`
 `);
 const IDENTITY_CONTRACT: Hex = account(0x1de, 0);
 
+/**
+ * Runs a precompile the kernel computes itself, one transaction per case of [in offset,
+ * in length, out offset, out length, gas] (each storing its results in slots of its own):
+ * the result equals the reference's on auto and gpu, every transaction succeeds, and on
+ * gpu all run there but the last case, whose call is one gas unit short: a failing run,
+ * which the host leaves to the CPU.
+ */
+async function expectKernelPrecompile(contract: Hex, caller: Uint8Array, cases: number[][], senders: number): Promise<void> {
+  const sender = (i: number) => account(0x5e, senders + i);
+  const pre: WireBatch['pre'] = { [contract]: { balance: '0x0', nonce: '0x1', code: bytesToHex(caller) } };
+  cases.forEach((_, i) => (pre[sender(i)] = { balance: SENDER_BALANCE, nonce: '0x0' }));
+  const w = toBatch({
+    pre,
+    txs: cases.map((c, i) => ({ from: sender(i), to: contract, nonce: '0x0', gas: quantity(600_000), ...FEES, value: '0x0', data: `0x${[...c, 16 * i].map((x) => x.toString(16).padStart(64, '0')).join('')}` as Hex })),
+    gasBudget: 600_000n * BigInt(cases.length),
+  });
+  // auto routes transactions by its own rules: here only its result is checked.
+  await expectEqualToReference(registry, w, 'auto');
+  const r = await expectEqualToReference(registry, w, 'gpu');
+  // Every transaction stores what it saw: none may run out of gas (the failing case's call fails, not its transaction).
+  expect(r.results.map((x) => Number(x.status))).toEqual(cases.map(() => 1));
+  expect(r.stats.engines).toEqual({ gpu: cases.length - 1, cpu: 1 });
+  expect(speculation(r).hostPrecompiles).toBe(0);
+}
+
 describe('the identity precompile, run in the kernel', () => {
-  // [in offset, in length, out offset, out length, gas]: empty input, unaligned lengths, output shorter and longer than the input, overlapping ranges, gas to the unit.
+  // Empty input, unaligned lengths, output shorter and longer than the input, overlapping ranges, gas to the unit (15 + 3 per word).
   const cases = [[0, 0, 0, 32, 100], [3, 1, 40, 1, 100], [1, 31, 64, 64, 100], [5, 33, 0, 33, 100], [0, 100, 30, 100, 1000], [10, 70, 20, 10, 100], [7, 65, 90, 0, 100], [0, 64, 128, 64, 21], [0, 64, 128, 64, 20]];
-  it('equals the reference case by case; a call short of its gas is left to the CPU', async () => {
-    const sender = (i: number) => account(0x5e, 100 + i);
-    const pre: WireBatch['pre'] = { [IDENTITY_CONTRACT]: { balance: '0x0', nonce: '0x1', code: bytesToHex(IDENTITY_CALLER) } };
-    cases.forEach((_, i) => (pre[sender(i)] = { balance: SENDER_BALANCE, nonce: '0x0' }));
-    const w = toBatch({
-      pre,
-      txs: cases.map((c, i) => ({ from: sender(i), to: IDENTITY_CONTRACT, nonce: '0x0', gas: quantity(600_000), ...FEES, value: '0x0', data: `0x${[...c, 16 * i].map((x) => x.toString(16).padStart(64, '0')).join('')}` as Hex })),
-      gasBudget: 600_000n * BigInt(cases.length),
-    });
-    // auto routes transactions by its own rules: here only its result is checked.
-    await expectEqualToReference(registry, w, 'auto');
-    const r = await expectEqualToReference(registry, w, 'gpu');
-    // Every transaction stores what it saw: none may run out of gas (the failing case's call fails, not its transaction).
-    expect(r.results.map((x) => Number(x.status))).toEqual(cases.map(() => 1));
-    // 15 + 3 per word: the last case has one unit too few and fails, a run the host leaves to the CPU.
-    expect(r.stats.engines).toEqual({ gpu: cases.length - 1, cpu: 1 });
-    expect(speculation(r).hostPrecompiles).toBe(0);
-  }, 240_000);
+  it('equals the reference case by case; a call short of its gas is left to the CPU', () => expectKernelPrecompile(IDENTITY_CONTRACT, IDENTITY_CALLER, cases, 100), 240_000);
 });
 
 // sha256 runs in the kernel too, over its input where it lies in memory: the same caller
@@ -152,29 +160,14 @@ const SHA256_CALLER = asm(`
 const SHA256_CONTRACT: Hex = account(0x5a2, 0);
 
 describe('the sha256 precompile, run in the kernel', () => {
-  // [in offset, in length, out offset, out length, gas]; 60 + 12 per word.
+  // 60 + 12 per word.
   const cases = [
     [0, 0, 0, 32, 60], [3, 1, 40, 1, 100], [1, 31, 64, 32, 100], [0, 55, 0, 32, 100], [2, 56, 0, 32, 100], [5, 63, 70, 32, 200],
     [0, 64, 128, 32, 200], [7, 65, 0, 20, 200], [0, 119, 0, 32, 200], [1, 120, 0, 32, 200], [9, 200, 0, 40, 1000], [31, 225, 250, 32, 1000],
     [0, 6, 0, 32, 100], [11, 102, 0, 32, 200],
     [0, 64, 128, 64, 84], [0, 64, 128, 64, 83],
   ];
-  it('equals the reference case by case; a call short of its gas is left to the CPU', async () => {
-    const sender = (i: number) => account(0x5e, 200 + i);
-    const pre: WireBatch['pre'] = { [SHA256_CONTRACT]: { balance: '0x0', nonce: '0x1', code: bytesToHex(SHA256_CALLER) } };
-    cases.forEach((_, i) => (pre[sender(i)] = { balance: SENDER_BALANCE, nonce: '0x0' }));
-    const w = toBatch({
-      pre,
-      txs: cases.map((c, i) => ({ from: sender(i), to: SHA256_CONTRACT, nonce: '0x0', gas: quantity(600_000), ...FEES, value: '0x0', data: `0x${[...c, 16 * i].map((x) => x.toString(16).padStart(64, '0')).join('')}` as Hex })),
-      gasBudget: 600_000n * BigInt(cases.length),
-    });
-    await expectEqualToReference(registry, w, 'auto');
-    const r = await expectEqualToReference(registry, w, 'gpu');
-    expect(r.results.map((x) => Number(x.status))).toEqual(cases.map(() => 1));
-    // The last case has one unit too few and fails, a run the host leaves to the CPU.
-    expect(r.stats.engines).toEqual({ gpu: cases.length - 1, cpu: 1 });
-    expect(speculation(r).hostPrecompiles).toBe(0);
-  }, 240_000);
+  it('equals the reference case by case; a call short of its gas is left to the CPU', () => expectKernelPrecompile(SHA256_CONTRACT, SHA256_CALLER, cases, 200), 240_000);
 });
 
 // Counts in slot 0 and makes two precompile calls: ecrecover of zeros (the same input
