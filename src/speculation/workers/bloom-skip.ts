@@ -1,5 +1,8 @@
 import type { RawLog } from '../../engine/executed-tx.js';
 
+/** What runTx's bloom gets for a log item: Bloom.add only reads the digest's first six bytes, through its own buffer. */
+const PLACEHOLDER = new Uint8Array(32);
+
 /**
  * Leaves the receipt's bloom out of ethereumjs's runTx, for the speculation engine's
  * CPU executor. runTx ends by hashing every log's address and topics for the bloom
@@ -17,9 +20,6 @@ import type { RawLog } from '../../engine/executed-tx.js';
  * to the batch (commit.ts). Were runTx ever to hash the logs otherwise, the items would
  * simply be hashed: only time depends on the match.
  */
-/** What runTx's bloom gets for a log item: Bloom.add only reads the digest's first six bytes, through its own buffer. */
-const PLACEHOLDER = new Uint8Array(32);
-
 export class BloomSkip {
   private items: Uint8Array[] = [];
   private at = 0;
