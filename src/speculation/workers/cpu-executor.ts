@@ -121,7 +121,12 @@ export class CpuTxExecutor {
   /** The block's system writes (EIP-4788, EIP-2935) on top of `base`. */
   async systemWrites(base: StateReader): Promise<TxWrites> {
     this.sm.begin(base, this.coinbase);
-    await applyPreBlockSystemCalls(this.vm, this.batch.env);
+    try {
+      await applyPreBlockSystemCalls(this.vm, this.batch.env);
+    } finally {
+      // A system call's outermost return armed the skip too (its logs are no receipt's).
+      this.bloomSkip.clear();
+    }
     return this.sm.finish().writes;
   }
 
