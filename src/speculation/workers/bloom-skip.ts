@@ -1,7 +1,7 @@
 import type { RawLog } from '../../engine/executed-tx.js';
 
 /** What runTx's bloom gets for a log item: Bloom.add only reads the digest's first six bytes, through its own buffer. */
-const PLACEHOLDER = new Uint8Array(32);
+const UNUSED_DIGEST = new Uint8Array(32);
 
 /**
  * Leaves the receipt's bloom out of ethereumjs's runTx, for the speculation engine's
@@ -13,7 +13,7 @@ const PLACEHOLDER = new Uint8Array(32);
  * waited for it.
  *
  * Once the outermost call returns, `expect` is given its logs. The keccak function then
- * answers a placeholder digest to exactly those arrays, by identity and in the order
+ * answers an unused digest to exactly those arrays, by identity and in the order
  * runTx hashes them (each log's address, then its topics), and hashes anything else, so
  * no other digest can be touched. runTx's bloom is then meaningless: the executor leaves
  * it out of the ExecutedTx (cpu-executor.ts), and the commit defers the receipt's bloom
@@ -23,7 +23,7 @@ const PLACEHOLDER = new Uint8Array(32);
 export class BloomSkip {
   private items: Uint8Array[] = [];
   private at = 0;
-  /** Arrays answered with the placeholder, over every transaction. */
+  /** Arrays answered with the unused digest, over every transaction. */
   skipped = 0;
 
   /** The logs the transaction's bloom is about to hash. */
@@ -46,7 +46,7 @@ export class BloomSkip {
       if (this.at < this.items.length && data === this.items[this.at]) {
         this.at++;
         this.skipped++;
-        return PLACEHOLDER;
+        return UNUSED_DIGEST;
       }
       return keccak(data);
     };
