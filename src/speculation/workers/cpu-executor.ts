@@ -15,6 +15,7 @@ import { BloomSkip } from './bloom-skip.js';
 import { lookUpEipsBySet } from './eip-lookup.js';
 import { useMemoKeccak } from './keccak-memo.js';
 import { cacheJumpAnalysis } from './jump-analysis-cache.js';
+import { useSyncSteps } from './sync-steps.js';
 import { TxStateManager } from './tx-state-manager.js';
 import { useWordOps } from './word-ops.js';
 import type { StateReader } from '../world-state.js';
@@ -66,6 +67,7 @@ export class CpuTxExecutor {
     const block = makeBlock(batch.fork, batch.env, common);
     const vm = await createVM({ common, stateManager: sm, blockchain: makeBlockHashSource(batch.env.blockHashes) as never });
     await cacheJumpAnalysis(vm.evm);
+    await useSyncSteps(vm.evm);
     useWordOps(vm.evm);
     // Everything runTx does after the top-level call returns is settlement (refund, fee,
     // cleanup, then the bloom of the call's logs). ethereumjs sends nested CALLs and

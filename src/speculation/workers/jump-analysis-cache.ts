@@ -1,7 +1,4 @@
-import { EVM } from '@ethereumjs/evm';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { interpreterPrototype } from './interpreter-module.js';
 
 /**
  * JUMPDEST analysis kept per code, for the EVMs this project's CPU executor runs.
@@ -16,9 +13,9 @@ import { pathToFileURL } from 'node:url';
  * own path untouched. The analysis is a pure function of the code and the opcode table,
  * and the interpreter only reads it, so results are the same byte for byte.
  *
- * ethereumjs exports no hook for this: the interpreter's method is wrapped once, from
- * the same module the package's EVM loads. If that module is not where this version
- * keeps it, nothing is wrapped and every EVM analyses as before.
+ * ethereumjs exports no hook for this: the interpreter's method is wrapped once
+ * (interpreter-module.ts). If this version keeps it elsewhere, nothing is wrapped and
+ * every EVM analyses as before.
  */
 type Analysis = unknown;
 interface InterpreterProto {
@@ -36,16 +33,10 @@ const caches = new WeakMap<object, Cache>();
 let installed: Promise<boolean> | undefined;
 
 async function install(): Promise<boolean> {
-  const esm = join(dirname(createRequire(import.meta.url).resolve('@ethereumjs/evm')), '..', 'esm');
-  const [evmModule, interpreterModule] = await Promise.all([
-    import(pathToFileURL(join(esm, 'evm.js')).href) as Promise<{ EVM?: unknown }>,
-    import(pathToFileURL(join(esm, 'interpreter.js')).href) as Promise<{ Interpreter?: { prototype: InterpreterProto } }>,
-  ]);
-  // The wrapped interpreter must be the one the package's own EVM class uses.
-  const proto = interpreterModule.Interpreter?.prototype;
-  if (evmModule.EVM !== EVM || typeof proto?._getValidJumpDestinations !== 'function') return false;
+  const proto = (await interpreterPrototype()) as Partial<InterpreterProto> | undefined;
+  if (typeof proto?._getValidJumpDestinations !== 'function') return false;
   const analyse = proto._getValidJumpDestinations;
-  proto._getValidJumpDestinations = function (code) {
+  proto._getValidJumpDestinations = function (this: { _evm: object }, code: Uint8Array) {
     const cache = caches.get(this._evm);
     if (!cache) return analyse.call(this, code);
     let a = cache.codes.get(code);
