@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fork } from '../model/fork.js';
 import { codeHash } from '../primitives/code-hash.js';
+import { writeWhole } from '../primitives/write-whole.js';
 import { COMPILER_VERSION, compileProgram, type CompiledProgram, type CompileStats } from './compile.js';
 
 /**
@@ -150,10 +151,11 @@ export class ProgramCache {
     if (!this.dir) return;
     try {
       mkdirSync(this.dir, { recursive: true });
-      // Stats last: read() needs all three, so a crash between writes leaves a miss, not a torn entry.
-      writeFileSync(join(this.dir, `${key}.bin`), p.words);
-      writeFileSync(join(this.dir, `${key}.txt`), p.listing);
-      writeFileSync(join(this.dir, `${key}.json`), JSON.stringify(p.stats));
+      // Stats last: read() needs all three, so a crash between writes leaves a miss, not a torn
+      // entry; each file is replaced whole, so a process reading beside this one never sees half of one.
+      writeWhole(join(this.dir, `${key}.bin`), new Uint8Array(p.words.buffer, p.words.byteOffset, p.words.byteLength));
+      writeWhole(join(this.dir, `${key}.txt`), p.listing);
+      writeWhole(join(this.dir, `${key}.json`), JSON.stringify(p.stats));
     } catch {
       // A read-only or full disk costs a recompile after restart, nothing else.
     }
