@@ -9,9 +9,9 @@ import { interpreterPrototype } from './interpreter-module.js';
  * awaits the opcode's gas handler even where it is a plain function: two promises and
  * their microtask turns for an ADD as for an SLOAD. Here a step is a plain call, and the
  * loop awaits only what is asynchronous: the gas handlers and opcode handlers that are
- * (state reads, calls, creates). Uniswap swaps run one after the other through
- * `CpuTxExecutor`, as the exec thread re-executes them: 1,850 µs a swap before, 1,351 µs
- * after (one process, the third of three passes; the figures in docs/architecture.md).
+ * (state reads, calls, creates). Uniswap swaps run one after another through
+ * `CpuTxExecutor`, as the exec thread re-executes them, took 0.54-0.79 ms a swap against
+ * 0.74-1.10 ms before (docs/architecture.md has how it was measured).
  *
  * The steps are ethereumjs' own, in its order: the opcode entry (from the table until
  * the first jump's analysis, then from the analysis), the gas handler with the entry as
@@ -19,7 +19,7 @@ import { interpreterPrototype } from './interpreter-module.js';
  * An error ends the loop as ethereumjs' does: an EVM error is the frame's result (STOP
  * none), anything else is thrown. Whatever that loop does besides is for features
  * this project does not run, and a frame that could meet any of them runs ethereumjs'
- * own loop: step events or debug logging, the profiler, EOF (EIP-3540), stateless
+ * own loop: step events or debug logging, the profiler, EOF code (EIP-3540), stateless
  * access witnesses (EIP-6800, EIP-7864), block-level access lists (EIP-7928) and state
  * gas (EIP-8037). Other EVMs, the reference engine's among them, always run it.
  */
