@@ -304,69 +304,75 @@ fn same_input(off: u32, at: u32, n: u32) -> bool {
   return true;
 }
 
+// How a precompile call is run (precompile_call).
+const RUN_BY_HOST = 0u;
+const RUN_IDENTITY = 1u;
+const RUN_SHA256 = 2u;
+const RUN_ANSWERED = 3u;
+
 fn precompile_call(op: u32, address: u32, callee_gas: vec2<u32>, value: u256, recipient: u32, transfers: bool) -> u32 {
   let in_len = clamp_u32(call_arg(op, 1u));
-  let return_at = (out_at + param(PARAMS_OUT_RETURN)) * 4u;
-  // Identity runs here: its output is its input, for 15 gas and 3 per word. One that
-  // runs out of gas is left to the host (which answers no failing run: the CPU's).
+  let cap = param(PARAMS_RETURN_CAP);
+  var how = RUN_BY_HOST;
+  var used = vec2<u32>(0u, 0u);
+  var n = in_len;
+  var answer_at = 0u;
+  // Identity runs here: its output is its input, for 15 gas and 3 per word. sha256 too,
+  // over the input where it lies in memory: 60 gas and 12 per word, 32 bytes out. One
+  // short of its gas is left to the host (which answers no failing run: the CPU's).
   let identity_gas = vec2<u32>(GAS_IDENTITY + GAS_IDENTITY_WORD * ((in_len + 31u) / 32u), 0u);
-  if (address == PRECOMPILE_IDENTITY && in_len <= param(PARAMS_RETURN_CAP) && !u64_lt(callee_gas, identity_gas)) {
-    if (transfers) {
-      request_move(self_acct, recipient, value, 0u);
-    }
-    gas = u64_add(gas, u64_sub(callee_gas, identity_gas));
-    res[0] = u256_one();
-    rd_len = in_len;
-    copy_from_memory(clamp_u32(call_arg(op, 0u)));
-    copy_to(in_len, CP_REGION, BUF_OUT, return_at, 0u);
-    host_ret_off = clamp_u32(call_arg(op, 2u));
-    host_ret_n = min(clamp_u32(call_arg(op, 3u)), in_len);
-    return 0u;
-  }
-  // sha256 runs here too, over the input where it lies in memory: 60 gas and 12 per
-  // word, 32 bytes out. One short of its gas is left to the host, as identity's is.
   let sha256_gas = vec2<u32>(GAS_SHA256 + GAS_SHA256_WORD * ((in_len + 31u) / 32u), 0u);
-  if (address == PRECOMPILE_SHA256 && 32u <= param(PARAMS_RETURN_CAP) && !u64_lt(callee_gas, sha256_gas)) {
-    if (transfers) {
-      request_move(self_acct, recipient, value, 0u);
-    }
-    gas = u64_add(gas, u64_sub(callee_gas, sha256_gas));
-    res[0] = u256_one();
-    rd_len = 32u;
-    sha256_scratch(mem_at * 4u + clamp_u32(call_arg(op, 0u)), in_len, out_at + param(PARAMS_OUT_RETURN));
-    host_ret_off = clamp_u32(call_arg(op, 2u));
-    host_ret_n = min(clamp_u32(call_arg(op, 3u)), 32u);
-    return 0u;
-  }
   let k = host_answers_used;
-  if (k < call_u32(CALL_HOST_ANSWERS_COUNT)) {
+  if (address == PRECOMPILE_IDENTITY && in_len <= cap && !u64_lt(callee_gas, identity_gas)) {
+    how = RUN_IDENTITY;
+    used = identity_gas;
+  } else if (address == PRECOMPILE_SHA256 && 32u <= cap && !u64_lt(callee_gas, sha256_gas)) {
+    how = RUN_SHA256;
+    used = sha256_gas;
+    n = 32u;
+  } else if (k < call_u32(CALL_HOST_ANSWERS_COUNT)) {
     // One record of eight words: one read.
     let a = read_u256(BUF_BLOB, call_u32(CALL_HOST_ANSWERS_AT) + k * HOST_ANSWER_WORDS);
-    let used = vec2<u32>(a[HOST_ANSWER_GAS_USED], a[HOST_ANSWER_GAS_USED + 1u]);
-    let n = a[HOST_ANSWER_OUTPUT_LEN];
-    let holds = a[HOST_ANSWER_ADDRESS] == address && a[HOST_ANSWER_INPUT_LEN] == in_len && !u64_lt(callee_gas, used) && n <= param(PARAMS_RETURN_CAP);
+    let answer_used = vec2<u32>(a[HOST_ANSWER_GAS_USED], a[HOST_ANSWER_GAS_USED + 1u]);
+    let answer_n = a[HOST_ANSWER_OUTPUT_LEN];
+    let holds = a[HOST_ANSWER_ADDRESS] == address && a[HOST_ANSWER_INPUT_LEN] == in_len && !u64_lt(callee_gas, answer_used) && answer_n <= cap;
     if (holds && same_input(clamp_u32(call_arg(op, 0u)), a[HOST_ANSWER_INPUT_AT], in_len)) {
+      how = RUN_ANSWERED;
+      used = answer_used;
+      n = answer_n;
+      answer_at = a[HOST_ANSWER_OUTPUT_AT];
       host_answers_used = k + 1u;
-      // As a call to an account without code: the value moves in the caller's frame.
-      if (transfers) {
-        request_move(self_acct, recipient, value, 0u);
-      }
-      gas = u64_add(gas, u64_sub(callee_gas, used));
-      res[0] = u256_one();
-      rd_len = n;
-      copy_from(CP_REGION, BUF_BLOB, a[HOST_ANSWER_OUTPUT_AT] * 4u, n, 0u);
-      copy_to(n, CP_REGION, BUF_OUT, return_at, 0u);
-      host_ret_off = clamp_u32(call_arg(op, 2u));
-      host_ret_n = min(clamp_u32(call_arg(op, 3u)), n);
-      return 0u;
     }
   }
-  if (in_len <= param(PARAMS_RETURN_CAP)) {
-    host_call = address;
-    host_gas = callee_gas;
-    end_len = in_len;
-    copy_from_memory(clamp_u32(call_arg(op, 0u)));
-    copy_to(in_len, CP_REGION, BUF_OUT, return_at, 0u);
+  // The output (or, for the host, the input) goes where return data goes.
+  let return_at = (out_at + param(PARAMS_OUT_RETURN)) * 4u;
+  if (how == RUN_SHA256) {
+    sha256_scratch(mem_at * 4u + clamp_u32(call_arg(op, 0u)), in_len, out_at + param(PARAMS_OUT_RETURN));
+  } else if (how != RUN_BY_HOST || in_len <= cap) {
+    if (how == RUN_ANSWERED) {
+      copy_from(CP_REGION, BUF_BLOB, answer_at * 4u, n, 0u);
+    } else {
+      copy_from_memory(clamp_u32(call_arg(op, 0u)));
+    }
+    copy_to(n, CP_REGION, BUF_OUT, return_at, 0u);
   }
-  return OUTCOME_NEEDS_HOST;
+  if (how == RUN_BY_HOST) {
+    if (in_len <= cap) {
+      host_call = address;
+      host_gas = callee_gas;
+      end_len = in_len;
+    }
+    return OUTCOME_NEEDS_HOST;
+  }
+  // As a call to an account without code: the value moves in the caller's frame, the
+  // caller gets back the gas left, the output is the return data and fills the output range.
+  if (transfers) {
+    request_move(self_acct, recipient, value, 0u);
+  }
+  gas = u64_add(gas, u64_sub(callee_gas, used));
+  res[0] = u256_one();
+  rd_len = n;
+  host_ret_off = clamp_u32(call_arg(op, 2u));
+  host_ret_n = min(clamp_u32(call_arg(op, 3u)), n);
+  return 0u;
 }
