@@ -1,5 +1,5 @@
 import { createVM } from '@ethereumjs/vm';
-import { Account, bytesToHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
+import { Account, bigIntToBytes, bytesToHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
 import { syncStepCounts, useSyncSteps } from '../../src/speculation/workers/sync-steps.js';
 import { asm } from '../gpu/asm.js';
@@ -51,6 +51,9 @@ const PROGRAMS: Record<string, Uint8Array> = {
   `),
 };
 
+/** `v` as a 32-byte storage key or value. */
+const word = (v: bigint) => setLengthLeft(bigIntToBytes(v), 32);
+
 async function vmWith(sync: boolean, code: Uint8Array, storage: Map<bigint, bigint>) {
   const vm = await createVM();
   if (sync) expect(await useSyncSteps(vm.evm)).toBe(true);
@@ -58,18 +61,17 @@ async function vmWith(sync: boolean, code: Uint8Array, storage: Map<bigint, bigi
   await vm.stateManager.putCode(TO, code);
   await vm.stateManager.putAccount(CALLEE, new Account());
   await vm.stateManager.putCode(CALLEE, CALLEE_CODE);
-  for (const [k, v] of storage) await vm.stateManager.putStorage(TO, bytesToBytes32(k), bytesToBytes32(v));
+  for (const [k, v] of storage) await vm.stateManager.putStorage(TO, word(k), word(v));
   return vm;
 }
 
-const bytesToBytes32 = (v: bigint) => setLengthLeft(Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex')), 32);
 
 async function run(sync: boolean, code: Uint8Array, opts: { gas?: bigint; data?: Uint8Array; storage?: Map<bigint, bigint>; onStep?: boolean } = {}) {
   const vm = await vmWith(sync, code, opts.storage ?? new Map());
   if (opts.onStep) vm.evm.events!.on('step', () => {});
   const r = await vm.evm.runCall({ to: TO, caller: CALLER, data: opts.data ?? new Uint8Array(0), gasLimit: opts.gas ?? 1_000_000n });
   const slots: string[] = [];
-  for (const [addr, k] of [[TO, 5n], [TO, 7n], [TO, 9n], [CALLEE, 1n]] as const) slots.push(bytesToHex(await vm.stateManager.getStorage(addr, bytesToBytes32(k))));
+  for (const [addr, k] of [[TO, 5n], [TO, 7n], [TO, 9n], [CALLEE, 1n]] as const) slots.push(bytesToHex(await vm.stateManager.getStorage(addr, word(k))));
   const result = {
     gas: r.execResult.executionGasUsed,
     refund: r.execResult.gasRefund,
@@ -103,7 +105,7 @@ describe('the interpreter loop without a promise per opcode (sync-steps.ts)', ()
     expect(BigInt('0x' + call.ret.slice(66, 130))).toBe(1n);
     expect(call.logs).toHaveLength(1);
     expect(call.slots[3]).toBe('0x42');
-    expect((await run(true, PROGRAMS['staticcall into a writer fails, the caller goes on'])).result.ret).toBe(bytesToHex(bytesToBytes32(0n)));
+    expect((await run(true, PROGRAMS['staticcall into a writer fails, the caller goes on'])).result.ret).toBe(bytesToHex(word(0n)));
     const created = (await run(true, PROGRAMS['create, then balance and code of the new account'])).result;
     expect(BigInt('0x' + created.ret.slice(66, 130))).toBe(1n);
     expect((await run(true, PROGRAMS['a jump to no JUMPDEST'])).result.error).toMatch(/^invalid JUMP/);
