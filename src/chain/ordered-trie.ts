@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { cpuHasher, type BatchHasher } from './hasher.js';
+import { align4, cpuHasher, hashSpans, type BatchHasher } from './hasher.js';
 
 /**
  * The root of a Merkle-Patricia trie built at once from all of its entries: the node
@@ -21,20 +21,13 @@ export const EMPTY_TRIE_ROOT = keccak_256(EMPTY_STRING);
 
 export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
   if (entries.length === 0) return EMPTY_TRIE_ROOT;
-  const items = sortByKey(entries);
-  const levels: Node[][] = [];
-  const root = build(items, 0, items.length, 0, levels);
+  const t = new Trie(sortByKey(entries));
+  const root = t.build(0, t.items.length, 0);
   // Bottom up, one batch of hashes per height: a node's encoding needs its children's references.
-  for (const level of levels) {
-    const big: Node[] = [];
-    for (const node of level) {
-      node.encoded = encode(node, items);
-      if (node.encoded.length >= 32 || node === root) big.push(node);
-    }
-    const digests = await hash(big.map((n) => n.encoded));
-    big.forEach((n, i) => (n.hash = digests[i]));
-  }
-  return root.hash!;
+  const levels = t.levels();
+  for (let h = 0; h < levels.length; h++) await t.encodeLevel(h, levels[h], root, hash);
+  const at = 32 * t.digestAt[root];
+  return t.digests[t.height[root]].slice(at, at + 32);
 }
 
 const LEAF = 0;
@@ -42,24 +35,185 @@ const EXTENSION = 1;
 const BRANCH = 2;
 
 /**
- * One node, in one shape for all three kinds (V8 keeps the code that reads them
- * monomorphic). Paths are not copied out: a node names its item and nibble range.
+ * The nodes as columns of numbers, and their encodings and digests in one buffer per
+ * height: at 10^5 entries an object and two arrays per node made garbage collection
+ * the largest cost of a state root. Paths are not copied out: a node names its item
+ * and nibble range.
  */
-class Node {
-  encoded: Uint8Array = EMPTY_STRING;
-  hash: Uint8Array | undefined = undefined;
-  constructor(
-    readonly kind: typeof LEAF | typeof EXTENSION | typeof BRANCH,
-    readonly height: number,
-    /** Nibbles of the key above this node: a leaf's or an extension's path starts here. */
-    readonly depth: number,
-    /** Leaf: its item; extension: an item its path is read from. */
-    readonly item: number,
-    /** Extension: where its path ends (its child's depth). */
-    readonly end: number,
-    readonly child: Node | undefined,
-    readonly children: (Node | undefined)[] | undefined,
-  ) {}
+class Trie {
+  /** At most 3n nodes: n leaves, fewer than n branches, and an extension above each branch and the root. */
+  readonly kind: Uint8Array;
+  readonly height: Uint16Array;
+  /** Nibbles of the key above the node: a leaf's or an extension's path starts here. */
+  readonly depth: Uint16Array;
+  /** Leaf: its item; extension: an item its path is read from. */
+  readonly item: Int32Array;
+  /** Extension: where its path ends (its child's depth). */
+  readonly end: Uint16Array;
+  /** Extension: its child; branch: where its 16 children start in `kids` (-1: none). */
+  readonly child: Int32Array;
+  readonly kids: Int32Array;
+  count = 0;
+  private kidsUsed = 0;
+  /** Per node, once its height is encoded: its payload's and encoding's length, the encoding's offset in its height's buffer, and its digest's index (-1: embedded in its parent). */
+  readonly payloadLen: Int32Array;
+  readonly encLen: Int32Array;
+  readonly encAt: Int32Array;
+  readonly digestAt: Int32Array;
+  readonly buffers: Uint8Array[] = [];
+  readonly digests: Uint8Array[] = [];
+
+  constructor(readonly items: TrieEntry[]) {
+    const cap = 3 * items.length + 1;
+    this.kind = new Uint8Array(cap);
+    this.height = new Uint16Array(cap);
+    this.depth = new Uint16Array(cap);
+    this.item = new Int32Array(cap);
+    this.end = new Uint16Array(cap);
+    this.child = new Int32Array(cap);
+    this.kids = new Int32Array(16 * items.length).fill(-1);
+    this.payloadLen = new Int32Array(cap);
+    this.encLen = new Int32Array(cap);
+    this.encAt = new Int32Array(cap);
+    this.digestAt = new Int32Array(cap).fill(-1);
+  }
+
+  private add(kind: number, height: number, depth: number, item: number, end: number, child: number): number {
+    const n = this.count++;
+    this.kind[n] = kind;
+    this.height[n] = height;
+    this.depth[n] = depth;
+    this.item[n] = item;
+    this.end[n] = end;
+    this.child[n] = child;
+    return n;
+  }
+
+  /** The nodes of each height, from the leaves up. */
+  levels(): Int32Array[] {
+    const sizes: number[] = [];
+    for (let n = 0; n < this.count; n++) sizes[this.height[n]] = (sizes[this.height[n]] ?? 0) + 1;
+    const levels = Array.from(sizes, (k) => new Int32Array(k ?? 0));
+    const filled = sizes.map(() => 0);
+    for (let n = 0; n < this.count; n++) levels[this.height[n]][filled[this.height[n]]++] = n;
+    return levels;
+  }
+
+  /** The node holding items[from, to), all sharing their first `depth` nibbles. */
+  build(from: number, to: number, depth: number): number {
+    const items = this.items;
+    if (to - from === 1) return this.add(LEAF, 0, depth, from, 0, -1);
+    // Sorted, so the prefix common to all is the prefix common to the first and the last.
+    const first = items[from].key;
+    const last = items[to - 1].key;
+    let shared = depth;
+    while (nibble(first, shared) === nibble(last, shared)) shared++;
+    if (shared > depth) {
+      const c = this.build(from, to, shared);
+      return this.add(EXTENSION, this.height[c] + 1, depth, from, shared, c);
+    }
+    const base = this.kidsUsed;
+    this.kidsUsed += 16;
+    let height = 0;
+    for (let i = from; i < to; ) {
+      const n = nibble(items[i].key, depth);
+      let j = i + 1;
+      while (j < to && nibble(items[j].key, depth) === n) j++;
+      const c = this.build(i, j, depth + 1);
+      height = Math.max(height, this.height[c] + 1);
+      this.kids[base + n] = c;
+      i = j;
+    }
+    return this.add(BRANCH, height, depth, from, 0, base);
+  }
+
+  /** Encodes every node of height `h` into one buffer, then hashes those of 32 bytes or more (and the root) in one batch. */
+  async encodeLevel(h: number, level: Int32Array, root: number, hash: BatchHasher): Promise<void> {
+    let size = 0;
+    let big = 0;
+    for (const n of level) {
+      const payload = (this.payloadLen[n] = this.payload(n));
+      this.encLen[n] = headerSize(payload) + payload;
+      this.encAt[n] = size;
+      size = align4(size + this.encLen[n]);
+      if (this.encLen[n] >= 32 || n === root) this.digestAt[n] = big++;
+    }
+    const out = new Uint8Array(Math.max(4, size));
+    const spans = new Uint32Array(2 * big);
+    for (const n of level) {
+      this.write(n, out, this.encAt[n]);
+      const d = this.digestAt[n];
+      if (d >= 0) {
+        spans[2 * d] = this.encAt[n];
+        spans[2 * d + 1] = this.encLen[n];
+      }
+    }
+    this.buffers[h] = out;
+    this.digests[h] = await hashSpans(hash, out, spans);
+  }
+
+  /** The RLP payload length of a node whose children are encoded. */
+  private payload(n: number): number {
+    if (this.kind[n] === BRANCH) {
+      let payload = 1; // the empty value
+      for (let k = 0; k < 16; k++) {
+        const c = this.kids[this.child[n] + k];
+        payload += c >= 0 ? this.refSize(c) : 1;
+      }
+      return payload;
+    }
+    const key = this.items[this.item[n]].key;
+    const end = this.kind[n] === LEAF ? 2 * key.length : this.end[n];
+    const hpLen = 1 + ((end - this.depth[n]) >> 1);
+    // The flag byte is below 0x80: alone, it is its own RLP.
+    const path = hpLen === 1 ? 1 : headerSize(hpLen) + hpLen;
+    return path + (this.kind[n] === LEAF ? stringSize(this.items[this.item[n]].value) : this.refSize(this.child[n]));
+  }
+
+  /** A node's RLP, written at `o` of `out` (its children's encodings and digests are known). */
+  private write(n: number, out: Uint8Array, o: number): void {
+    o = writeHeader(out, o, this.payloadLen[n], LIST);
+    if (this.kind[n] === BRANCH) {
+      for (let k = 0; k < 16; k++) {
+        const c = this.kids[this.child[n] + k];
+        o = c >= 0 ? this.writeRef(out, o, c) : ((out[o] = 0x80), o + 1);
+      }
+      out[o] = 0x80;
+      return;
+    }
+    const leaf = this.kind[n] === LEAF;
+    const key = this.items[this.item[n]].key;
+    const end = leaf ? 2 * key.length : this.end[n];
+    const pathLen = end - this.depth[n];
+    // Hex-prefix: one flag byte (holding the first nibble when the path is odd), then pairs.
+    const hpLen = 1 + (pathLen >> 1);
+    if (hpLen > 1) o = writeHeader(out, o, hpLen, STRING);
+    const odd = pathLen & 1;
+    let d = this.depth[n];
+    out[o++] = (((leaf ? 2 : 0) + odd) << 4) | (odd ? nibble(key, d++) : 0);
+    if ((d & 1) === 0) for (let b = d >> 1; b < end >> 1; b++) out[o++] = key[b];
+    else for (; d < end; d += 2) out[o++] = (nibble(key, d) << 4) | nibble(key, d + 1);
+    if (leaf) writeString(out, o, this.items[this.item[n]].value);
+    else this.writeRef(out, o, this.child[n]);
+  }
+
+  /** A child inside its parent: its encoding when under 32 bytes, else its digest as a string. */
+  private refSize(c: number): number {
+    return this.encLen[c] < 32 ? this.encLen[c] : 33;
+  }
+
+  private writeRef(out: Uint8Array, o: number, c: number): number {
+    const len = this.encLen[c];
+    if (len < 32) {
+      const src = this.buffers[this.height[c]];
+      for (let k = 0, at = this.encAt[c]; k < len; k++) out[o + k] = src[at + k];
+      return o + len;
+    }
+    out[o] = 0xa0;
+    const src = this.digests[this.height[c]];
+    for (let k = 0, at = 32 * this.digestAt[c]; k < 32; k++) out[o + 1 + k] = src[at + k];
+    return o + 33;
+  }
 }
 
 export function nibbles(key: Uint8Array): Uint8Array {
@@ -109,92 +263,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
-}
-
-/** The node holding items[from, to), all sharing their first `depth` nibbles; filed in `levels` by height. */
-function build(items: TrieEntry[], from: number, to: number, depth: number, levels: Node[][]): Node {
-  let node: Node;
-  if (to - from === 1) node = new Node(LEAF, 0, depth, from, 0, undefined, undefined);
-  else {
-    // Sorted, so the prefix common to all is the prefix common to the first and the last.
-    const first = items[from].key;
-    const last = items[to - 1].key;
-    let shared = depth;
-    while (nibble(first, shared) === nibble(last, shared)) shared++;
-    if (shared > depth) {
-      const child = build(items, from, to, shared, levels);
-      node = new Node(EXTENSION, child.height + 1, depth, from, shared, child, undefined);
-    } else {
-      const children: (Node | undefined)[] = new Array(16).fill(undefined);
-      let height = 0;
-      for (let i = from; i < to; ) {
-        const n = nibble(items[i].key, depth);
-        let j = i + 1;
-        while (j < to && nibble(items[j].key, depth) === n) j++;
-        const child = build(items, i, j, depth + 1, levels);
-        height = Math.max(height, child.height + 1);
-        children[n] = child;
-        i = j;
-      }
-      node = new Node(BRANCH, height, depth, from, 0, undefined, children);
-    }
-  }
-  (levels[node.height] ??= []).push(node);
-  return node;
-}
-
-/**
- * A node's RLP, written once into a buffer of its exact size (no intermediate arrays:
- * at tens of thousands of nodes the garbage collector was a quarter of the time).
- */
-function encode(node: Node, items: TrieEntry[]): Uint8Array {
-  if (node.kind === BRANCH) {
-    let payload = 1; // the empty value
-    for (const c of node.children!) payload += c ? refSize(c) : 1;
-    const out = new Uint8Array(headerSize(payload) + payload);
-    let o = writeHeader(out, 0, payload, LIST);
-    for (const c of node.children!) o = c ? writeRef(out, o, c) : ((out[o] = 0x80), o + 1);
-    out[o] = 0x80;
-    return out;
-  }
-  const key = items[node.item].key;
-  const end = node.kind === LEAF ? 2 * key.length : node.end;
-  const pathLen = end - node.depth;
-  // Hex-prefix: one flag byte (holding the first nibble when the path is odd), then pairs.
-  const hpLen = 1 + (pathLen >> 1);
-  // The flag byte is below 0x80: alone, it is its own RLP.
-  let payload = hpLen === 1 ? 1 : headerSize(hpLen) + hpLen;
-  const value = node.kind === LEAF ? items[node.item].value : undefined;
-  payload += value ? stringSize(value) : refSize(node.child!);
-  const out = new Uint8Array(headerSize(payload) + payload);
-  let o = writeHeader(out, 0, payload, LIST);
-  if (hpLen > 1) o = writeHeader(out, o, hpLen, STRING);
-  const odd = pathLen & 1;
-  let d = node.depth;
-  out[o++] = (((value ? 2 : 0) + odd) << 4) | (odd ? nibble(key, d++) : 0);
-  if ((d & 1) === 0 && end === 2 * key.length) {
-    // The rest of the path is whole bytes of the key, to its end.
-    out.set(key.subarray(d >> 1), o);
-    o += key.length - (d >> 1);
-  } else for (; d < end; d += 2) out[o++] = (nibble(key, d) << 4) | nibble(key, d + 1);
-  if (value) writeString(out, o, value);
-  else writeRef(out, o, node.child!);
-  return out;
-}
-
-/** A child inside its parent: the node itself when its RLP is under 32 bytes, else its hash as a string. */
-function refSize(child: Node): number {
-  return child.encoded.length < 32 ? child.encoded.length : 33;
-}
-
-function writeRef(out: Uint8Array, o: number, child: Node): number {
-  if (child.encoded.length < 32) {
-    out.set(child.encoded, o);
-    return o + child.encoded.length;
-  }
-  out[o] = 0xa0;
-  out.set(child.hash!, o + 1);
-  return o + 33;
 }
 
 function lengthBytes(len: number): number {

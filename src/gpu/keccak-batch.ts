@@ -1,5 +1,5 @@
 import type { BatchHasher } from '../chain/hasher.js';
-import { cpuHasher } from '../chain/hasher.js';
+import { align4, cpuHasher, hashSpansOnCpu } from '../chain/hasher.js';
 import { awaitDevice } from './event-pump.js';
 import type { GpuSession } from './runtime.js';
 import { linkWgslSource } from './wgsl-linker.js';
@@ -36,7 +36,7 @@ function pipeline(session: GpuSession): Promise<GPUComputePipeline> {
  * A device error also falls back to the CPU, which gives the same digests.
  */
 export function gpuHasher(session: GpuSession, minBlocks = 512): BatchHasher {
-  return async (inputs) => {
+  const many = async (inputs: Uint8Array[]) => {
     let blocks = 0;
     for (let i = 0; i < inputs.length && blocks < minBlocks; i++) blocks += Math.floor(inputs[i].length / KECCAK_RATE) + 1;
     if (blocks < minBlocks) return cpuHasher(inputs);
@@ -46,6 +46,17 @@ export function gpuHasher(session: GpuSession, minBlocks = 512): BatchHasher {
       return cpuHasher(inputs);
     }
   };
+  const spans = async (data: Uint8Array, spans: Uint32Array) => {
+    let blocks = 0;
+    for (let j = 1; j < spans.length && blocks < minBlocks; j += 2) blocks += Math.floor(spans[j] / KECCAK_RATE) + 1;
+    if (blocks < minBlocks) return hashSpansOnCpu(data, spans);
+    try {
+      return await hashSpansOnGpu(session, data, spans);
+    } catch {
+      return hashSpansOnCpu(data, spans);
+    }
+  };
+  return Object.assign(many, { spans });
 }
 
 /**
@@ -53,30 +64,13 @@ export function gpuHasher(session: GpuSession, minBlocks = 512): BatchHasher {
  * dispatch, which would otherwise land in the first batch's roots.
  */
 export async function warmUpGpuHasher(session: GpuSession): Promise<void> {
-  await dispatch(session, [new Uint8Array(1)], 4);
+  await hashSpansOnGpu(session, new Uint8Array(4), Uint32Array.of(0, 1));
 }
 
+/** Each input's digest, the inputs laid out 4-byte aligned in one buffer. */
 export async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Promise<Uint8Array[]> {
-  const device = session.device;
-  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  const out: Uint8Array[] = [];
-  // Inputs are laid out 4-byte aligned; a batch holds as many as fit one binding.
-  for (let start = 0; start < inputs.length; ) {
-    let bytes = 0;
-    let end = start;
-    while (end < inputs.length && (end === start || bytes + align4(inputs[end].length) <= limit)) bytes += align4(inputs[end++].length);
-    // Not push(...): spreading more than about 120k arguments overflows V8's stack.
-    for (const digest of await dispatch(session, inputs.slice(start, end), bytes)) out.push(digest);
-    start = end;
-  }
-  return out;
-}
-
-const align4 = (n: number) => (n + 3) & ~3;
-
-async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number): Promise<Uint8Array[]> {
-  const device = session.device;
-  const p = await pipeline(session);
+  let bytes = 0;
+  for (const x of inputs) bytes += align4(x.length);
   const data = new Uint8Array(Math.max(4, bytes));
   const spans = new Uint32Array(inputs.length * 2);
   let o = 0;
@@ -86,6 +80,49 @@ async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number
     spans[2 * j + 1] = x.length;
     o += align4(x.length);
   });
+  const all = await hashSpansOnGpu(session, data, spans);
+  return inputs.map((_, j) => all.subarray(j * 32, j * 32 + 32));
+}
+
+/** The span form of the hasher (chain/hasher.ts: SpanHasher): as many spans a dispatch as the bytes they cover fit one binding. */
+export async function hashSpansOnGpu(session: GpuSession, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
+  const device = session.device;
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const count = spans.length / 2;
+  const out = new Uint8Array(32 * count);
+  for (let first = 0; first < count; ) {
+    let lo = spans[0 + 2 * first];
+    let hi = align4(lo + spans[2 * first + 1]);
+    let end = first + 1;
+    for (; end < count; end++) {
+      const l = Math.min(lo, spans[2 * end]);
+      const h = Math.max(hi, align4(spans[2 * end] + spans[2 * end + 1]));
+      if (h - l > limit) break;
+      lo = l;
+      hi = h;
+    }
+    const local = new Uint32Array(2 * (end - first));
+    for (let j = first; j < end; j++) {
+      local[2 * (j - first)] = spans[2 * j] - lo;
+      local[2 * (j - first) + 1] = spans[2 * j + 1];
+    }
+    // The device reads whole words: a span ending in the buffer's last, partial word is read from a padded copy.
+    const bytes = hi <= data.length ? data.subarray(lo, Math.max(hi, lo + 4)) : padded(data.subarray(lo), hi - lo);
+    out.set(await dispatch(session, bytes.length >= 4 ? bytes : padded(bytes, 4), local), 32 * first);
+    first = end;
+  }
+  return out;
+}
+
+function padded(bytes: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(bytes);
+  return out;
+}
+
+async function dispatch(session: GpuSession, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
+  const device = session.device;
+  const p = await pipeline(session);
   const upload = (a: ArrayBufferView) => {
     const b = device.createBuffer({ size: a.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(b, 0, a as never);
@@ -93,7 +130,8 @@ async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number
   };
   const dataBuf = upload(data);
   const spanBuf = upload(spans);
-  const outBytes = inputs.length * 32;
+  const count = spans.length / 2;
+  const outBytes = count * 32;
   const outBuf = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const readBuf = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
@@ -101,7 +139,7 @@ async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number
     const pass = enc.beginComputePass();
     pass.setPipeline(p);
     pass.setBindGroup(0, device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [dataBuf, spanBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-    const groups = Math.ceil(inputs.length / WORKGROUP);
+    const groups = Math.ceil(count / WORKGROUP);
     const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
     pass.end();
@@ -110,7 +148,7 @@ async function dispatch(session: GpuSession, inputs: Uint8Array[], bytes: number
     await awaitDevice(readBuf.mapAsync(GPUMapMode.READ));
     const all = new Uint8Array(readBuf.getMappedRange().slice(0));
     readBuf.unmap();
-    return inputs.map((_, j) => all.subarray(j * 32, j * 32 + 32));
+    return all;
   } finally {
     for (const b of [dataBuf, spanBuf, outBuf, readBuf]) b.destroy();
   }

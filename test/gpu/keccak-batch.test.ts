@@ -5,7 +5,8 @@ import { orderedTrieRoot } from '../../src/chain/ordered-trie.js';
 import { BloomBatch } from '../../src/chain/bloom-batch.js';
 import { Bloom } from '@ethereumjs/vm';
 import { closeTestGpu, testSession } from '../support/gpu.js';
-import { gpuHasher, hashOnGpu } from '../../src/gpu/keccak-batch.js';
+import { gpuHasher, hashOnGpu, hashSpansOnGpu } from '../../src/gpu/keccak-batch.js';
+import { hashSpansOnCpu } from '../../src/chain/hasher.js';
 import { xorshift32 } from '../support/xorshift.js';
 
 afterAll(() => closeTestGpu());
@@ -25,6 +26,21 @@ describe('GPU batch keccak (shaders/keccak/sponge.wgsl)', () => {
     const got = await hashOnGpu(await testSession(), inputs);
     expect(got.length).toBe(inputs.length);
     for (const i of [0, 1, 65_535, 120_001, 149_999]) expect(hex(got[i])).toBe(hex(keccak_256(inputs[i])));
+  }, 120_000);
+
+  it('hashes spans of one buffer as the CPU does: empty spans, shared bytes, a last span ending mid-word', async () => {
+    const r = xorshift32(14);
+    const data = r.bytes(4_003);
+    const spans: number[] = [0, 0, 0, 4_003, 4_000, 3, 8, 136, 8, 135, 12, 137];
+    for (let i = 0; i < 300; i++) {
+      const start = 4 * r.below(1_000);
+      spans.push(start, r.below(data.length - start + 1));
+    }
+    const s = Uint32Array.from(spans);
+    const want = hex(hashSpansOnCpu(data, s));
+    expect(hex(await hashSpansOnGpu(await testSession(), data, s))).toBe(want);
+    expect(hex(await gpuHasher(await testSession(), 1).spans!(data, s))).toBe(want);
+    expect(hex(hashSpansOnCpu(data, s).subarray(32, 64))).toBe(hex(keccak_256(data)));
   }, 120_000);
 
   it('roots a 2,000-entry trie like @ethereumjs/mpt, hashing each level on the GPU', async () => {
