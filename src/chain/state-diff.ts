@@ -1,14 +1,15 @@
 import { Address, bytesToBigInt, equalsBytes } from '@ethereumjs/util';
 import type { Account, DiffAccountShape, StateDiff } from '../model/shapes.js';
-import { bigintToBytes32, hexToBytes, wordToHex } from '../primitives/hex.js';
+import { hexToBytes, wordToHex } from '../primitives/hex.js';
 import { slotKey, type RecordingStateManager } from './recording-state.js';
 
 /** The post-state as the diff reads it, and the locations written on the way there. */
 export interface DiffSource {
   /** Lowercase 0x address -> written slots: a superset of what changed. */
   written: Map<string, Set<bigint>>;
-  account(addr: string): Promise<{ balance: bigint; nonce: bigint; code: Uint8Array } | undefined>;
-  storage(addr: string, slot: bigint): Promise<bigint>;
+  /** Either answer may be immediate: the engines' committed state answers without a promise per slot. */
+  account(addr: string): MaybePromise<{ balance: bigint; nonce: bigint; code: Uint8Array } | undefined>;
+  storage(addr: string, slot: bigint): MaybePromise<bigint>;
 }
 
 export function recordingDiffSource(sm: RecordingStateManager): DiffSource {
@@ -23,6 +24,7 @@ export function recordingDiffSource(sm: RecordingStateManager): DiffSource {
   };
 }
 
+type MaybePromise<T> = T | Promise<T>;
 type DiffAccount = DiffAccountShape<bigint, Uint8Array>;
 const EMPTY_CODE = new Uint8Array();
 
@@ -44,10 +46,17 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
   const diff: StateDiff = { pre: {}, post: {} };
   for (const addr of [...addresses].sort()) {
     const before = pre.get(addr);
-    const after = await sm.account(addr);
+    const read = sm.account(addr);
+    const after = read instanceof Promise ? await read : read;
     if (!before && !after) continue;
 
-    const slots = new Set<bigint>([...(before?.storage.keys() ?? []), ...(sm.written.get(addr) ?? [])]);
+    const written = sm.written.get(addr);
+    let slots: Iterable<bigint> = written ?? NO_SLOTS;
+    if (before && before.storage.size > 0) {
+      const both = new Set(before.storage.keys());
+      for (const slot of written ?? NO_SLOTS) both.add(slot);
+      slots = both;
+    }
     const preCode = before?.code ?? EMPTY_CODE;
     const preView: DiffAccount = {
       balance: before?.balance ?? 0n,
@@ -72,7 +81,8 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
     const postSlots: [bigint, bigint][] = [];
     for (const slot of slots) {
       const was = before?.storage.get(slot) ?? 0n;
-      const now = await sm.storage(addr, slot);
+      const value = sm.storage(addr, slot);
+      const now = typeof value === 'bigint' ? value : await value;
       if (was === now) continue;
       if (was !== 0n) preSlots.push([slot, was]);
       if (now !== 0n) postSlots.push([slot, now]);
@@ -92,10 +102,17 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
   return diff;
 }
 
+const NO_SLOTS: ReadonlySet<bigint> = new Set();
+
+/** Slots in order, as 0x + 64 hex digits, their values 32-byte views of one buffer. */
 function sortedStorage(entries: [bigint, bigint][]): Record<string, Uint8Array> | undefined {
   if (entries.length === 0) return undefined;
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const values = Buffer.alloc(32 * entries.length);
   const out: Record<string, Uint8Array> = {};
-  for (const [k, v] of entries) out[wordToHex(k)] = bigintToBytes32(v);
+  entries.forEach(([k, v], i) => {
+    values.write(v.toString(16).padStart(64, '0'), 32 * i, 32, 'hex');
+    out[wordToHex(k)] = new Uint8Array(values.buffer, values.byteOffset + 32 * i, 32);
+  });
   return out;
 }

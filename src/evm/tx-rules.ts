@@ -86,9 +86,11 @@ export interface TxGasFields {
 
 /** Intrinsic gas, and the EIP-7623 calldata floor (0 before Prague). */
 export function intrinsicGas(g: TxGasSchedule, tx: TxGasFields): { intrinsic: bigint; floor: bigint } {
-  let zeros = 0n;
-  for (const b of tx.data) if (b === 0) zeros++;
-  const nonZeros = BigInt(tx.data.length) - zeros;
+  // Counted as a number: a BigInt increment allocates.
+  let zeroCount = 0;
+  for (let i = 0; i < tx.data.length; i++) if (tx.data[i] === 0) zeroCount++;
+  const zeros = BigInt(zeroCount);
+  const nonZeros = BigInt(tx.data.length - zeroCount);
   let intrinsic = g.txGas + zeros * g.dataZero + nonZeros * g.dataNonZero;
   if (!tx.to) {
     intrinsic += g.txCreation;

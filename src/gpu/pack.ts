@@ -151,8 +151,10 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.dataLen] = data.length;
     words[at + o.isCreate] = c.isCreate ? 1 : 0;
 
+    // One view a list (not one an entry): a batch packs tens of thousands of calls.
     const warm = blob.alloc(5 * c.warmAddresses.length);
-    c.warmAddresses.forEach((a, k) => putAddress(blob.view(warm, 5 * c.warmAddresses.length), 5 * k, a));
+    const warmWords = blob.view(warm, 5 * c.warmAddresses.length);
+    c.warmAddresses.forEach((a, k) => putAddress(warmWords, 5 * k, a));
     words[at + o.warmAddrsAt] = warm;
     words[at + o.warmAddrsCount] = c.warmAddresses.length;
 
@@ -166,7 +168,8 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     words[at + o.warmSlotsCount] = c.warmSlots.length;
 
     const hashesAt = blob.alloc(8 * c.blobVersionedHashes.length);
-    c.blobVersionedHashes.forEach((h, k) => putBytesAsU256(blob.view(hashesAt, 8 * c.blobVersionedHashes.length), 8 * k, h));
+    const hashWords = blob.view(hashesAt, 8 * c.blobVersionedHashes.length);
+    c.blobVersionedHashes.forEach((h, k) => putBytesAsU256(hashWords, 8 * k, h));
     words[at + o.blobHashesAt] = hashesAt;
     words[at + o.blobHashesCount] = c.blobVersionedHashes.length;
 

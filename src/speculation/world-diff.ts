@@ -5,7 +5,7 @@ import type { WorldState } from './world-state.js';
 export function worldDiffSource(world: WorldState): DiffSource {
   return {
     written: world.written(),
-    account: async (addr) => world.account(addr),
-    storage: async (addr, slot) => world.storage(addr, slot),
+    account: (addr) => world.account(addr),
+    storage: (addr, slot) => world.storage(addr, slot),
   };
 }
