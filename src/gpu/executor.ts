@@ -7,7 +7,7 @@ import type { KernelPolicy } from './kernel-policy.js';
 import { CALL, CHUNK, regions, type RegionCaps } from './layout.js';
 import { limits, type GpuLimitOptions, type Limits } from './limits.js';
 import { packBatch, type PackedBatch } from './pack.js';
-import { stopPoint, unpackResult } from './unpack.js';
+import { unpackResult } from './unpack.js';
 
 /**
  * Runs many calls' frames on the GPU, one kernel invocation per call, against one
@@ -194,11 +194,7 @@ export class GpuCallExecutor {
     try {
       // Unpacked straight from the mapping: every value it keeps is copied out of it.
       const words = new Uint32Array(read.getMappedRange(0, outBytes));
-      const sorted = calls.map((call, i): GpuCallResult => ({
-        ...unpackResult(words, i * r.outWords, r, call),
-        stoppedAt: stopPoint(words, i * r.outWords),
-        kernel: plan.kinds[i],
-      }));
+      const sorted = calls.map((_, i): GpuCallResult => unpackResult(words, i * r.outWords, r, plan.kinds[i]));
       const results = new Array<GpuCallResult>(calls.length);
       order.forEach((original, i) => (results[original] = sorted[i]));
       return results;

@@ -1,5 +1,5 @@
 import { isSuccess, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
-import type { GpuAccountChange, GpuCall, GpuCallResult, GpuLog } from './abi.js';
+import type { GpuAccountChange, GpuCallResult, GpuLog } from './abi.js';
 import {
   ACCT, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_READ, ACCT_STORAGE_READ, ACCT_TOUCHED, ACCT_WRITTEN,
   JOURNAL, JOURNAL_READ, JOURNAL_WRITTEN, LOG, OUT, type Regions,
@@ -15,7 +15,7 @@ import { getAddress, getU256, u256Bytes } from './words.js';
  * call SSTOREd, with its last value, even when that equals the original value: the
  * engine applies them as given.
  */
-export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: GpuCall): GpuCallResult {
+export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?: GpuCallResult['kernel']): GpuCallResult {
   const head = (field: keyof typeof OUT.offset) => out[base + OUT.offset[field]];
   const code = head('outcome');
   outcomeName(code); // rejects a status word no outcome has: the kernel and the enum disagree
@@ -46,7 +46,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: 
       address,
       balance: getU256(out, at + o.balance),
       nonce: BigInt(out[at + o.nonce]) | (BigInt(out[at + o.nonce + 1]) << 32n),
-      ...(flags & ACCT_CODE ? { code: bytes.slice(start, start + out[at + o.codeLen]) } : {}),
+      code: flags & ACCT_CODE ? bytes.slice(start, start + out[at + o.codeLen]) : undefined,
       written: (flags & (ACCT_WRITTEN | ACCT_CODE)) !== 0,
       created: (flags & ACCT_CREATED) !== 0,
       destroyed: (flags & ACCT_DESTROYED) !== 0,
@@ -86,7 +86,9 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, _call: 
 
   return {
     outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, storageEmptyReads, accounts,
-    maxDepth: head('maxDepth'), steps: head('steps'), ...(hostCall ? { hostCall } : {}),
+    // One shape for every result (hostCall undefined where none): tens of thousands are made a batch.
+    maxDepth: head('maxDepth'), steps: head('steps'), hostCall,
+    stoppedAt: stopPoint(out, base), kernel,
   };
 }
 
