@@ -7,41 +7,80 @@ import { bigIntToBytes } from '@ethereumjs/util';
  */
 type RawLog = [Uint8Array, Uint8Array[], Uint8Array];
 
+type PostByzantiumReceipt = { status: 0 | 1; cumulativeBlockGasUsed: bigint; bitvector: Uint8Array; logs: RawLog[] };
+
 /** A receipt from Byzantium on: status, cumulative gas, bloom, logs; typed ones prefixed with their type (EIP-2718). */
-export function rlpReceipt(r: { status: 0 | 1; cumulativeBlockGasUsed: bigint; bitvector: Uint8Array; logs: RawLog[] }, txType: number): Uint8Array {
-  const status = r.status === 0 ? new Uint8Array(0) : Uint8Array.of(1);
-  const gas = bigIntToBytes(r.cumulativeBlockGasUsed);
-  const logs = rlpLogs(r.logs);
-  const payload = stringLength(status) + stringLength(gas) + stringLength(r.bitvector) + logs.length;
-  const prefix = txType === 0 ? 0 : 1;
-  const out = new Uint8Array(prefix + listHeaderLength(payload) + payload);
-  if (prefix) out[0] = txType;
-  let o = writeHeader(out, prefix, 0xc0, payload);
-  o = writeString(out, o, status);
-  o = writeString(out, o, gas);
-  o = writeString(out, o, r.bitvector);
-  out.set(logs, o);
+export function rlpReceipt(r: PostByzantiumReceipt, txType: number): Uint8Array {
+  const out = new Uint8Array(receiptSize(r, txType));
+  writeReceipt(out, 0, r, txType);
   return out;
 }
 
+/** rlpReceipt's length. */
+export function receiptSize(r: PostByzantiumReceipt, txType: number): number {
+  // The status is one byte either way.
+  const payload = 1 + stringLength(gasBytes(r.cumulativeBlockGasUsed)) + stringLength(r.bitvector) + logsSize(r.logs);
+  return (txType === 0 ? 0 : 1) + listHeaderLength(payload) + payload;
+}
+
+/** Writes rlpReceipt(r, txType) at `o` of `out`; returns where it ends. */
+export function writeReceipt(out: Uint8Array, o: number, r: PostByzantiumReceipt, txType: number): number {
+  const gas = gasBytes(r.cumulativeBlockGasUsed);
+  const payload = 1 + stringLength(gas) + stringLength(r.bitvector) + logsSize(r.logs);
+  if (txType !== 0) out[o++] = txType;
+  o = writeHeader(out, o, 0xc0, payload);
+  // Status: the empty string for 0, the byte 1 for 1.
+  out[o++] = r.status === 0 ? 0x80 : 1;
+  o = writeString(out, o, gas);
+  o = writeString(out, o, r.bitvector);
+  return writeLogs(out, o, r.logs);
+}
+
+const gasBytes = (gas: bigint) => bigIntToBytes(gas);
+
 /** The RLP list of logs ([address, [topics...], data] each). */
 export function rlpLogs(logs: RawLog[]): Uint8Array {
-  const sizes = logs.map(([address, topics, data]) => {
-    const topicsPayload = topics.reduce((n, t) => n + stringLength(t), 0);
-    const payload = stringLength(address) + listHeaderLength(topicsPayload) + topicsPayload + stringLength(data);
-    return { topicsPayload, payload };
-  });
-  const total = sizes.reduce((n, s) => n + listHeaderLength(s.payload) + s.payload, 0);
-  const out = new Uint8Array(listHeaderLength(total) + total);
-  let o = writeHeader(out, 0, 0xc0, total);
-  logs.forEach(([address, topics, data], i) => {
-    o = writeHeader(out, o, 0xc0, sizes[i].payload);
+  const out = new Uint8Array(logsSize(logs));
+  writeLogs(out, 0, logs);
+  return out;
+}
+
+function topicsPayload(topics: Uint8Array[]): number {
+  let n = 0;
+  for (const t of topics) n += stringLength(t);
+  return n;
+}
+
+function logPayload(address: Uint8Array, topics: Uint8Array[], data: Uint8Array): number {
+  const t = topicsPayload(topics);
+  return stringLength(address) + listHeaderLength(t) + t + stringLength(data);
+}
+
+/** The logs' list payload: each log's encoding. */
+function logsPayload(logs: RawLog[]): number {
+  let total = 0;
+  for (const [address, topics, data] of logs) {
+    const payload = logPayload(address, topics, data);
+    total += listHeaderLength(payload) + payload;
+  }
+  return total;
+}
+
+function logsSize(logs: RawLog[]): number {
+  const total = logsPayload(logs);
+  return listHeaderLength(total) + total;
+}
+
+function writeLogs(out: Uint8Array, o: number, logs: RawLog[]): number {
+  o = writeHeader(out, o, 0xc0, logsPayload(logs));
+  for (const [address, topics, data] of logs) {
+    o = writeHeader(out, o, 0xc0, logPayload(address, topics, data));
     o = writeString(out, o, address);
-    o = writeHeader(out, o, 0xc0, sizes[i].topicsPayload);
+    o = writeHeader(out, o, 0xc0, topicsPayload(topics));
     for (const t of topics) o = writeString(out, o, t);
     o = writeString(out, o, data);
-  });
-  return out;
+  }
+  return o;
 }
 
 const lengthOfLength = (n: number) => (n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4);

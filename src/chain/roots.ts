@@ -1,15 +1,51 @@
-import { RLP } from '@ethereumjs/rlp';
 import { encodeReceipt, type TxReceipt } from '@ethereumjs/vm';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot } from './ordered-trie.js';
-import { rlpLogs, rlpReceipt } from './receipt-rlp.js';
+import { receiptSize, rlpLogs, writeReceipt } from './receipt-rlp.js';
 
 /** Roots and hashes of a batch's receipts and logs, as block headers and state tests define them. */
 
-/** Trie of RLP(index) -> receipt; typed receipts are prefixed with their type byte. */
+/**
+ * Trie of RLP(index) -> receipt; typed receipts are prefixed with their type byte.
+ * Receipts from Byzantium on, and the keys, are written into one buffer each (views as
+ * the trie's entries): an array of its own per receipt was a backing store each.
+ */
 export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: number }[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
-  return orderedTrieRoot(receipts.map((r, i) => ({ key: RLP.encode(i), value: 'status' in r.receipt ? rlpReceipt(r.receipt as never, r.txType) : encodeReceipt(r.receipt, r.txType as 0) })), hash);
+  const post = (r: TxReceipt): r is TxReceipt & { status: 0 | 1 } => 'status' in r;
+  let size = 0;
+  for (const r of receipts) if (post(r.receipt)) size += receiptSize(r.receipt, r.txType);
+  const values = new Uint8Array(size);
+  const keys = new Uint8Array(MAX_INDEX_KEY * receipts.length);
+  let o = 0;
+  const entries = receipts.map((r, i) => {
+    const key = keys.subarray(MAX_INDEX_KEY * i, writeIndexKey(keys, MAX_INDEX_KEY * i, i));
+    if (!post(r.receipt)) return { key, value: encodeReceipt(r.receipt, r.txType as 0) };
+    const end = writeReceipt(values, o, r.receipt as never, r.txType);
+    const value = values.subarray(o, end);
+    o = end;
+    return { key, value };
+  });
+  return orderedTrieRoot(entries, hash);
+}
+
+/** RLP of an index below 2^32: a header byte and up to four bytes. */
+const MAX_INDEX_KEY = 5;
+
+/** Writes RLP(i) at `o` (as @ethereumjs/rlp encodes a number: 0 is the empty string); returns where it ends. */
+function writeIndexKey(out: Uint8Array, o: number, i: number): number {
+  if (i === 0) {
+    out[o] = 0x80;
+    return o + 1;
+  }
+  if (i < 0x80) {
+    out[o] = i;
+    return o + 1;
+  }
+  const n = i < 0x100 ? 1 : i < 0x10000 ? 2 : i < 0x1000000 ? 3 : 4;
+  out[o] = 0x80 + n;
+  for (let k = n; k >= 1; k--, i = Math.floor(i / 256)) out[o + k] = i & 255;
+  return o + 1 + n;
 }
 
 export function orBlooms(blooms: Uint8Array[]): Uint8Array {

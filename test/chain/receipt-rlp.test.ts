@@ -2,6 +2,9 @@ import { RLP } from '@ethereumjs/rlp';
 import { describe, expect, it } from 'vitest';
 import { encodeReceipt } from '@ethereumjs/vm';
 import { rlpLogs, rlpReceipt } from '../../src/chain/receipt-rlp.js';
+import { receiptsRoot } from '../../src/chain/roots.js';
+import { orderedTrieRoot } from '../../src/chain/ordered-trie.js';
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { xorshift32 } from '../support/xorshift.js';
 
 describe('rlpLogs and rlpReceipt', () => {
@@ -32,4 +35,28 @@ describe('rlpReceipt', () => {
       expect(Buffer.from(rlpReceipt(receipt, type)).toString('hex')).toBe(Buffer.from(encodeReceipt(receipt as never, type as 0)).toString('hex'));
     }
   });
+});
+
+describe('receiptsRoot', () => {
+  /** The same trie from the generic encoders: RLP.encode(index) keys, ethereumjs encodeReceipt values. */
+  const generic = (receipts: { receipt: never; txType: number }[]) =>
+    orderedTrieRoot(receipts.map((r, i) => ({ key: RLP.encode(i), value: encodeReceipt(r.receipt, r.txType as 0) })));
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+  it('equals @ethereumjs/mpt over encodeReceipt for every type, with pre-Byzantium receipts among them', async () => {
+    const r = xorshift32(23);
+    const receipts = Array.from({ length: 300 }, (_, i) => {
+      const logs = Array.from({ length: r.below(3) }, () => [r.bytes(20), Array.from({ length: r.below(4) }, () => r.bytes(32)), r.bytes(r.below(80))]);
+      const common = { cumulativeBlockGasUsed: BigInt(21_000 * (i + 1)), bitvector: r.bytes(256), logs };
+      return { receipt: (i % 7 === 3 ? { stateRoot: r.bytes(32), ...common } : { status: r.below(2), ...common }) as never, txType: i % 7 === 3 ? 0 : r.below(5) };
+    });
+    const trie = new MerklePatriciaTrie();
+    for (const [i, x] of receipts.entries()) await trie.put(RLP.encode(i), encodeReceipt(x.receipt, x.txType as 0));
+    expect(hex(await receiptsRoot(receipts))).toBe(hex(trie.root()));
+  });
+
+  it('keys indices past one, two and three bytes as RLP does (70,000 receipts)', async () => {
+    const receipts = Array.from({ length: 70_000 }, (_, i) => ({ receipt: { status: 1, cumulativeBlockGasUsed: BigInt(i + 1), bitvector: new Uint8Array(256), logs: [] } as never, txType: 2 }));
+    expect(hex(await receiptsRoot(receipts))).toBe(hex(await generic(receipts)));
+  }, 60_000);
 });
