@@ -29,9 +29,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const serve = () => spawnServe(['--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'info', '--cpu-workers', '1']);
 
+/**
+ * One request, as a sequencer's driver sends it: a 503 OVERLOADED (load shedding, seen
+ * right after a start on a busy CI host, when the event loop is slow) is retried after
+ * its Retry-After, a few times. Nothing else is retried.
+ */
 async function call(base: string, path: string, body?: unknown): Promise<{ status: number; json: any; replayed: boolean }> {
-  const res = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json(), replayed: res.headers.get('x-evmgpu-replayed') === 'true' };
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json: any = await res.json();
+    if (res.status === 503 && json.error?.code === 'OVERLOADED' && attempt < 10) {
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    return { status: res.status, json, replayed: res.headers.get('x-evmgpu-replayed') === 'true' };
+  }
 }
 
 describe(`the chain survives SIGKILL (${KILLS} kills)`, () => {

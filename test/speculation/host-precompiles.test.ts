@@ -50,7 +50,7 @@ describe('precompile calls inside GPU frames', () => {
       expect(speculation(r).hostPrecompiles).toBe(2);
       // One call answered per round, each round a submit of its own after the first.
       expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 2, submits: 3 }]);
-    }, 120_000);
+    });
   }
 
   it('gpu: a failing precompile run is not answered: the transaction runs on the CPU, with the same result', async () => {
@@ -58,7 +58,7 @@ describe('precompile calls inside GPU frames', () => {
     expect(r.stats.engines).toEqual({ cpu: 1 });
     expect(speculation(r).hostPrecompiles).toBe(2);
     expect(speculation(r).fallbacks['gpu:NeedsHost']).toBe(1);
-  }, 120_000);
+  });
 });
 
 // Three ripemd160 calls in a row, each over the last digest; the last digest is stored.
@@ -85,14 +85,14 @@ describe('how many host answers a frame gets (gpu-route.ts: hostAnswers)', () =>
     expect(r.stats.engines).toEqual({ gpu: 1 });
     expect(speculation(r).hostPrecompiles).toBe(3);
     expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 3 }]);
-  }, 120_000);
+  });
 
   it('auto on a software adapter: two, then the CPU runs the transaction, with the same result', async () => {
     const r = await expectEqualToReference(registry, threeRipemdBatch(), 'auto');
     expect(r.stats.engines).toEqual({ cpu: 1 });
     expect(speculation(r).hostPrecompiles).toBe(2);
     expect(speculation(r).perWave).toMatchObject([{ frames: 1, hostRounds: 2 }]);
-  }, 120_000);
+  });
 });
 
 // Identity runs in the kernel: a call from calldata's (in offset, in length, out offset,
@@ -200,12 +200,12 @@ describe("a rerun starts with its previous run's answers (the kernel compares ea
     expect(r.stats.engines).toEqual({ gpu: 2 });
     expect(speculation(r).perWave).toMatchObject([{ frames: 2, hostRounds: 2 }, { frames: 1, hostRounds: 0, submits: 1 }]);
     expect(speculation(r).hostPrecompiles).toBe(4);
-  }, 120_000);
+  });
 
   it('gpu: the second input changed: only its answer is asked for again', async () => {
     const r = await expectEqualToReference(registry, counterBatch(true), 'gpu');
     expect(r.stats.engines).toEqual({ gpu: 2 });
     expect(speculation(r).perWave).toMatchObject([{ frames: 2, hostRounds: 2 }, { frames: 1, hostRounds: 1, submits: 2 }]);
     expect(speculation(r).hostPrecompiles).toBe(5);
-  }, 120_000);
+  });
 });
