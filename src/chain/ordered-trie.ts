@@ -1,5 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { align4, cpuHasher, hashSpans, type BatchHasher } from './hasher.js';
+import { headerSize, LIST, STRING, stringSize, writeHeader, writeString } from './rlp-write.js';
 
 /**
  * The root of a Merkle-Patricia trie built at once from all of its entries: the node
@@ -263,49 +264,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
-}
-
-function lengthBytes(len: number): number {
-  let n = 0;
-  for (let l = len; l > 0; l = Math.floor(l / 256)) n++;
-  return n;
-}
-
-function writeLength(out: Uint8Array, o: number, len: number, n: number): void {
-  for (let i = n - 1, l = len; i >= 0; i--, l = Math.floor(l / 256)) out[o + i] = l & 255;
-}
-
-/** RLP's header kinds: the byte of a short item (payload under 56 bytes) plus its length; a long one's is 0x37 more, plus the length's byte count. */
-const STRING = 0x80;
-const LIST = 0xc0;
-
-function headerSize(len: number): number {
-  return len < 56 ? 1 : 1 + lengthBytes(len);
-}
-
-function writeHeader(out: Uint8Array, o: number, len: number, kind: typeof STRING | typeof LIST): number {
-  if (len < 56) {
-    out[o] = kind + len;
-    return o + 1;
-  }
-  const n = lengthBytes(len);
-  out[o] = kind + 0x37 + n;
-  writeLength(out, o + 1, len, n);
-  return o + 1 + n;
-}
-
-function stringSize(bytes: Uint8Array): number {
-  return bytes.length === 1 && bytes[0] < 0x80 ? 1 : headerSize(bytes.length) + bytes.length;
-}
-
-function writeString(out: Uint8Array, o: number, bytes: Uint8Array): number {
-  if (bytes.length === 1 && bytes[0] < 0x80) {
-    out[o] = bytes[0];
-    return o + 1;
-  }
-  o = writeHeader(out, o, bytes.length, STRING);
-  out.set(bytes, o);
-  return o + bytes.length;
 }
 
 /** Hex-prefix encoding of a nibble path (Yellow Paper appendix C). */

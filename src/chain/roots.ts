@@ -3,6 +3,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot } from './ordered-trie.js';
 import { receiptSize, rlpLogs, writeReceipt } from './receipt-rlp.js';
+import { writeUint } from './rlp-write.js';
 
 /** Roots and hashes of a batch's receipts and logs, as block headers and state tests define them. */
 
@@ -19,7 +20,7 @@ export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: numbe
   const keys = new Uint8Array(MAX_INDEX_KEY * receipts.length);
   let o = 0;
   const entries = receipts.map((r, i) => {
-    const key = keys.subarray(MAX_INDEX_KEY * i, writeIndexKey(keys, MAX_INDEX_KEY * i, i));
+    const key = keys.subarray(MAX_INDEX_KEY * i, writeUint(keys, MAX_INDEX_KEY * i, i));
     if (!post(r.receipt)) return { key, value: encodeReceipt(r.receipt, r.txType as 0) };
     const end = writeReceipt(values, o, r.receipt as never, r.txType);
     const value = values.subarray(o, end);
@@ -31,22 +32,6 @@ export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: numbe
 
 /** RLP of an index below 2^32: a header byte and up to four bytes. */
 const MAX_INDEX_KEY = 5;
-
-/** Writes RLP(i) at `o` (as @ethereumjs/rlp encodes a number: 0 is the empty string); returns where it ends. */
-function writeIndexKey(out: Uint8Array, o: number, i: number): number {
-  if (i === 0) {
-    out[o] = 0x80;
-    return o + 1;
-  }
-  if (i < 0x80) {
-    out[o] = i;
-    return o + 1;
-  }
-  const n = i < 0x100 ? 1 : i < 0x10000 ? 2 : i < 0x1000000 ? 3 : 4;
-  out[o] = 0x80 + n;
-  for (let k = n; k >= 1; k--, i = Math.floor(i / 256)) out[o + k] = i & 255;
-  return o + 1 + n;
-}
 
 export function orBlooms(blooms: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(256);

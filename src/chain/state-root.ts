@@ -1,5 +1,6 @@
 import { hashSpans, cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot, type TrieEntry } from './ordered-trie.js';
+import { writeScalar } from './rlp-write.js';
 
 /** One account of a complete state, with all of its non-zero slots. */
 export interface StateAccount {
@@ -108,14 +109,3 @@ class ScalarWriter {
   }
 }
 
-/** Writes RLP(v) for 0 ≤ v < 2^256 at `o`; returns its length. */
-function writeScalar(out: Buffer, o: number, v: bigint): number {
-  if (v < 0x80n) {
-    out[o] = v === 0n ? 0x80 : Number(v);
-    return 1;
-  }
-  let hex = v.toString(16);
-  if (hex.length & 1) hex = '0' + hex;
-  out[o] = 0x80 + hex.length / 2;
-  return 1 + out.write(hex, o + 1, hex.length / 2, 'hex');
-}
