@@ -20,24 +20,23 @@ export function rlpReceipt(r: PostByzantiumReceipt, txType: number): Uint8Array 
 /** rlpReceipt's length. */
 export function receiptSize(r: PostByzantiumReceipt, txType: number): number {
   // The status is one byte either way.
-  const payload = 1 + stringSize(gasBytes(r.cumulativeBlockGasUsed)) + stringSize(r.bitvector) + logsSize(r.logs);
+  const payload = 1 + stringSize(bigIntToBytes(r.cumulativeBlockGasUsed)) + stringSize(r.bitvector) + logsSize(r.logs);
   return (txType === 0 ? 0 : 1) + headerSize(payload) + payload;
 }
 
 /** Writes rlpReceipt(r, txType) at `o` of `out`; returns where it ends. */
 export function writeReceipt(out: Uint8Array, o: number, r: PostByzantiumReceipt, txType: number): number {
-  const gas = gasBytes(r.cumulativeBlockGasUsed);
-  const payload = 1 + stringSize(gas) + stringSize(r.bitvector) + logsSize(r.logs);
+  const gas = bigIntToBytes(r.cumulativeBlockGasUsed);
+  const logs = logsPayload(r.logs);
+  const payload = 1 + stringSize(gas) + stringSize(r.bitvector) + headerSize(logs) + logs;
   if (txType !== 0) out[o++] = txType;
   o = writeHeader(out, o, payload, LIST);
   // Status: the empty string for 0, the byte 1 for 1.
   out[o++] = r.status === 0 ? 0x80 : 1;
   o = writeString(out, o, gas);
   o = writeString(out, o, r.bitvector);
-  return writeLogs(out, o, r.logs);
+  return writeLogs(out, o, r.logs, logs);
 }
-
-const gasBytes = (gas: bigint) => bigIntToBytes(gas);
 
 /** The RLP list of logs ([address, [topics...], data] each). */
 export function rlpLogs(logs: RawLog[]): Uint8Array {
@@ -72,8 +71,9 @@ function logsSize(logs: RawLog[]): number {
   return headerSize(total) + total;
 }
 
-function writeLogs(out: Uint8Array, o: number, logs: RawLog[]): number {
-  o = writeHeader(out, o, logsPayload(logs), LIST);
+/** `payload`: logsPayload(logs), where the caller has it. */
+function writeLogs(out: Uint8Array, o: number, logs: RawLog[], payload = logsPayload(logs)): number {
+  o = writeHeader(out, o, payload, LIST);
   for (const [address, topics, data] of logs) {
     o = writeHeader(out, o, logPayload(address, topics, data), LIST);
     o = writeString(out, o, address);

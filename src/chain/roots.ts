@@ -22,7 +22,7 @@ export async function receiptsRoot(receipts: { receipt: TxReceipt; txType: numbe
   const entries = receipts.map((r, i) => {
     const key = keys.subarray(MAX_INDEX_KEY * i, writeUint(keys, MAX_INDEX_KEY * i, i));
     if (!post(r.receipt)) return { key, value: encodeReceipt(r.receipt, r.txType as 0) };
-    const end = writeReceipt(values, o, r.receipt as never, r.txType);
+    const end = writeReceipt(values, o, r.receipt, r.txType);
     const value = values.subarray(o, end);
     o = end;
     return { key, value };
