@@ -8,9 +8,10 @@ import { timeOnce } from './measure.js';
 import type { SuiteConfig } from './types.js';
 
 /**
- * Untimed warm-up on a tiny batch of the workload: GPU pipelines compile at first use
- * (slowly, on lavapipe), the JIT meets the workload's code paths and EDR loads its binding
- * before any clock runs. Failures are ignored here: the measured runs report them.
+ * Untimed warm-up: each of our engines as `serve` warms it at start-up (device, kernels,
+ * buffers for a full group), then a tiny batch of the workload, so that what the first
+ * batch would compile or load (GPU pipelines, slowly on lavapipe; the JIT's view of the
+ * workload's code paths; EDR's binding) is done before any clock runs. Failures are ignored here: the measured runs report them.
  */
 export async function warmUp(workload: string, config: SuiteConfig, engines: string[], registry: EngineRegistry): Promise<void> {
   // Mainnet's smallest block can be large; a tiny generated batch warms the same code.
@@ -22,6 +23,8 @@ export async function warmUp(workload: string, config: SuiteConfig, engines: str
   for (const name of engines) {
     const p = peer(name);
     if (p === undefined) {
+      // As `serve` does at start-up (gpu-warm-up): device, kernels, buffers for a full group.
+      await registry.warmUp(name);
       const t = await timeOnce(registry.get(name), ours, registry.codes).catch(() => undefined);
       if (name === 'reference') reference = t?.result;
     } else if (reference !== undefined && p.cannotRun(warm) === undefined) {

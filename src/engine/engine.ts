@@ -32,8 +32,9 @@ export interface Engine {
   execute(batch: Batch, opts?: ExecuteOptions): Promise<BatchResult>;
   /**
    * Opens now what the first batch would otherwise open: for an engine on the GPU, the
-   * device, its kernels and its executors. Resolves to whether there was anything to
-   * open; never rejects (a batch meets the same failure and falls back or reports it).
+   * device, its kernels, its executors and their buffers for a full group. Resolves to
+   * whether there was anything to open; never rejects (a batch meets the same failure
+   * and falls back or reports it).
    */
   warmUp?(): Promise<boolean>;
   /** How this engine hashes roots (keccak of many inputs at once): on its GPU when it has one open, else the CPU, with the same digests. The chain hashes its tries through it. */

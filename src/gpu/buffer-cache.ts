@@ -24,6 +24,11 @@ export class GpuBufferCache {
     return b;
   }
 
+  /** Bytes held per role. */
+  held(): Record<string, number> {
+    return Object.fromEntries([...this.buffers].map(([role, b]) => [role, b.size]));
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.destroy();
     this.buffers.clear();

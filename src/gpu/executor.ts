@@ -16,6 +16,8 @@ import { unpackResult } from './unpack.js';
  */
 const WORKGROUP = 64;
 const NO_PROGRAM = 0xffffffff;
+/** The scratch buffer's usage: COPY_DST only so that reserve() can touch it with clearBuffer. (A function: WebGPU's globals exist once a device is opened.) */
+const scratchUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
 
 /**
  * Where a caller's submits spent their time, added up (stats.speculation.perWave):
@@ -59,6 +61,42 @@ export class GpuCallExecutor {
     return this.policy.warmUp();
   }
 
+  /**
+   * Makes the scratch, output and read-back buffers as large as a full group needs and
+   * uses each once. A buffer's first use is when the device zero-fills all of it: on
+   * lavapipe that is fresh memory, about 1 s for the 3 x 128 MiB of a 10k-call batch,
+   * which the service would otherwise pay inside the first large batch it runs.
+   */
+  async reserve(): Promise<void> {
+    // After any group in flight: growing a buffer destroys the one it replaces.
+    const done = this.queue.then(() => this.reserveNow());
+    this.queue = done.catch(() => undefined);
+    await done;
+  }
+
+  private async reserveNow(): Promise<void> {
+    const calls = this.perGroup();
+    const scratch = this.buffers.take('scratch', this.scratchSlots(calls) * this.regions.scratchWords * 4, scratchUsage());
+    const outBytes = calls * this.regions.outWords * 4;
+    const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.device.pushErrorScope('validation');
+    const enc = this.device.createCommandEncoder();
+    enc.clearBuffer(scratch, 0, 16);
+    enc.copyBufferToBuffer(out, 0, read, 0, 16);
+    this.device.queue.submit([enc.finish()]);
+    // An invalid command buffer would otherwise be dropped with a console line, touching nothing.
+    const invalid = await this.device.popErrorScope();
+    if (invalid) throw new Error(`GPU buffer reserve: ${invalid.message}`);
+    await awaitDevice(read.mapAsync(GPUMapMode.READ, 0, 16));
+    read.unmap();
+  }
+
+  /** The cached device buffers' sizes in bytes, by role. */
+  buffersHeld(): Record<string, number> {
+    return this.buffers.held();
+  }
+
   /** Frees the cached device buffers (they are also freed with the device). */
   dispose(): void {
     this.buffers.dispose();
@@ -69,8 +107,7 @@ export class GpuCallExecutor {
   async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
     forkRow(block.fork);
     if (calls.length === 0) return [];
-    // Output regions are per call and read back whole: a group is as many calls as fit one binding.
-    const perGroup = Math.max(1, Math.floor(maxBinding(this.device) / (this.regions.outWords * 4)));
+    const perGroup = this.perGroup();
     const results: GpuCallResult[] = [];
     for (let i = 0; i < calls.length; i += perGroup) {
       const group = calls.slice(i, i + perGroup);
@@ -80,6 +117,16 @@ export class GpuCallExecutor {
       for (const r of await run) results.push(r);
     }
     return results;
+  }
+
+  /** Output regions are per call and read back whole: a group is as many calls as fit one binding. */
+  private perGroup(): number {
+    return Math.max(1, Math.floor(maxBinding(this.device) / (this.regions.outWords * 4)));
+  }
+
+  /** How many of a group's `calls` run at once: as many scratch slots as the scratch cap and one binding hold. */
+  private scratchSlots(calls: number): number {
+    return Math.max(1, Math.min(calls, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(this.device)) / (this.regions.scratchWords * 4))));
   }
 
   /**
@@ -135,7 +182,7 @@ export class GpuCallExecutor {
     const packed = packBatch(block, state, calls, this.limits);
     const programs = placePrograms(packed, plan.programs);
     const r = this.regions;
-    const slots = Math.max(1, Math.min(calls.length, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(device)) / (r.scratchWords * 4))));
+    const slots = this.scratchSlots(calls.length);
     const outBytes = calls.length * r.outWords * 4;
     const input = (role: string, data: Uint32Array) => {
       const b = this.buffers.take(role, data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
@@ -146,7 +193,7 @@ export class GpuCallExecutor {
     const callBuf = input('calls', packed.calls);
     const blob = this.blobBuffer(packed, programs);
     const stateBuf = this.stateBuffer(packed);
-    const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, GPUBufferUsage.STORAGE);
+    const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, scratchUsage());
     const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 

@@ -63,7 +63,7 @@ export class EngineRegistry {
   }
 
   /** Warms engine `name` up (Engine.warmUp): whether it opened anything, and how long that took. */
-  async warmUp(name: EngineName = 'auto'): Promise<{ opened: boolean; ms: number }> {
+  async warmUp(name: string = 'auto'): Promise<{ opened: boolean; ms: number }> {
     const t = performance.now();
     const opened = (await this.get(name).warmUp?.()) ?? false;
     return { opened, ms: Math.round(performance.now() - t) };

@@ -200,7 +200,10 @@ export class SpeculativeEngine implements Engine {
   async warmUp(): Promise<boolean> {
     if (!this.config.gpu) return false;
     try {
-      return (await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name)) !== undefined;
+      const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
+      // The buffers a full group needs, made and zero-filled now rather than in the first large batch.
+      await route?.executors.main.reserve();
+      return route !== undefined;
     } catch {
       return false;
     }

@@ -45,7 +45,7 @@ describe('evmgpu serve', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const [line] = await cli.waitFor(/\{[^\n]*"msg":"GPU warm[^\n]*\}/, 180_000);
       const log = JSON.parse(line) as { engine: string; ms: number; msg: string };
-      expect(log).toMatchObject({ engine: 'auto', msg: 'GPU warmed up: device open, kernels created' });
+      expect(log).toMatchObject({ engine: 'auto', msg: 'GPU warmed up: device open, kernels created, buffers sized' });
       expect(log.ms).toBeGreaterThan(0);
       const res = await fetch(`${base}/v1/execute`, {
         method: 'POST',

@@ -89,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     // waits for the same kernels rather than creating them twice (the runtime shares them).
     const { app } = server;
     void registry.warmUp().then(({ opened, ms }) =>
-      app.log.info({ engine: 'auto', ms }, opened ? 'GPU warmed up: device open, kernels created' : 'GPU warm-up: no device, batches take the CPU routes'),
+      app.log.info({ engine: 'auto', ms }, opened ? 'GPU warmed up: device open, kernels created, buffers sized' : 'GPU warm-up: no device, batches take the CPU routes'),
     );
   }
   await server.closed;
