@@ -17,6 +17,7 @@ import { gpuHasher } from '../gpu/keccak-batch.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
+import type { SpeculationStats } from '../model/stats.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { commitInOrder, type CommitContext } from './commit.js';
 import { hostAnswers, openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
@@ -34,6 +35,17 @@ import { WorkerSpeculation } from './workers/speculate.js';
 import type { CpuWorkerPool } from './workers/worker-pool.js';
 import { worldDiffSource } from './world-diff.js';
 import { WorldState } from './world-state.js';
+
+/** What the commit leaves for the diff and the roots. */
+interface Committed {
+  world: WorldState;
+  asm: BlockAssembler;
+  blooms: BloomBatch;
+  /** The GPU session the wave ran on, whose hasher the roots use. */
+  session: GpuSession | undefined;
+  /** Worker threads speculated on (stats.workers). */
+  workers: number;
+}
 
 /** Receipts carry a per-transaction state root before Byzantium: those batches run sequentially. */
 export const PARALLEL_MIN_FORK: Fork = 'Byzantium';
@@ -99,6 +111,37 @@ export class SpeculativeEngine implements Engine {
     }
     const timings: Record<string, number> = {};
     const stats = newSpeculationStats();
+    // Everything speculative (views, the wave's results, the plan) stays inside
+    // speculateAndCommit and is garbage once it returns: a 100k batch's roots and diff
+    // would otherwise run beside hundreds of MB of it, which every major GC marks.
+    const { world, asm, blooms, session, workers } = await this.speculateAndCommit(batch, opts, timings, stats);
+
+    let t = performance.now();
+    const diffSource = worldDiffSource(world);
+    const stateDiff = await computeStateDiff(diffSource, world.startingAccounts(diffSource.written));
+    timings.diff = since(t);
+
+    t = performance.now();
+    const hash = await this.sessionHasher(session);
+    // The state root shares nothing with the blooms and the receipts root: they run
+    // together, so one's hashing on the GPU overlaps the other's encoding on the CPU.
+    const [stateRoot, rRoot] = await Promise.all([
+      batch.options.stateRoot ? stateRootOf(world.entries(), hash) : null,
+      blooms.fill(hash).then(() => receiptsRoot(asm.receipts, hash)),
+    ]);
+    timings.roots = since(t);
+
+    return batchResult(asm, { stateDiff, stateRoot, receiptsRoot: rRoot }, {
+      ...baseStats(this.name, batch, asm, timings),
+      mode: 'speculative',
+      workers,
+      speculation: stats,
+      ...(opts.state ? { stateSource: world.loads } : {}),
+    });
+  }
+
+  /** Speculates every transaction and commits them in order: the committed world, the receipts and blooms, the GPU session used, the worker threads speculated on. */
+  private async speculateAndCommit(batch: Batch, opts: ExecuteOptions, timings: Record<string, number>, stats: SpeculationStats): Promise<Committed> {
     let t = performance.now();
     const main = await CpuTxExecutor.create(batch, 'cpu');
     const common = main.common;
@@ -173,28 +216,7 @@ export class SpeculativeEngine implements Engine {
     for (const [k, v] of Object.entries(clock)) timings[k] = Math.round(v * 1000) / 1000;
     for (const k of ['gpu', 'snapshot']) if (timings[k] !== undefined) timings[k] = Math.round(timings[k] * 1000) / 1000;
 
-    t = performance.now();
-    const diffSource = worldDiffSource(world);
-    const stateDiff = await computeStateDiff(diffSource, world.startingAccounts(diffSource.written));
-    timings.diff = since(t);
-
-    t = performance.now();
-    const hash = await this.sessionHasher(session);
-    // The state root shares nothing with the blooms and the receipts root: they run
-    // together, so one's hashing on the GPU overlaps the other's encoding on the CPU.
-    const [stateRoot, rRoot] = await Promise.all([
-      batch.options.stateRoot ? stateRootOf(world.entries(), hash) : null,
-      blooms.fill(hash).then(() => receiptsRoot(asm.receipts, hash)),
-    ]);
-    timings.roots = since(t);
-
-    return batchResult(asm, { stateDiff, stateRoot, receiptsRoot: rRoot }, {
-      ...baseStats(this.name, batch, asm, timings),
-      mode: 'speculative',
-      workers: speculate ? pool!.threads : 0,
-      speculation: stats,
-      ...(opts.state ? { stateSource: world.loads } : {}),
-    });
+    return { world, asm, blooms, session, workers: speculate ? pool!.threads : 0 };
   }
 
   async warmUp(): Promise<boolean> {
