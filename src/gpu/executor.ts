@@ -16,6 +16,12 @@ import { unpackResult } from './unpack.js';
  */
 const WORKGROUP = 64;
 const NO_PROGRAM = 0xffffffff;
+/**
+ * How much output reserve() makes room for: WebGPU's default binding limit, which is a
+ * whole group on lavapipe (about 10k calls). A real GPU's larger groups grow the buffers
+ * on demand as before, rather than every service holding gigabytes of mappable memory.
+ */
+const RESERVE_BYTES = 128 << 20;
 /** The scratch buffer's usage: COPY_DST only so that reserve() can touch it with clearBuffer. (A function: WebGPU's globals exist once a device is opened.) */
 const scratchUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
 
@@ -62,8 +68,8 @@ export class GpuCallExecutor {
   }
 
   /**
-   * Makes the scratch, output and read-back buffers as large as a full group needs and
-   * uses each once. A buffer's first use is when the device zero-fills all of it: on
+   * Makes the scratch, output and read-back buffers as large as a full group needs (up
+   * to RESERVE_BYTES of output) and uses each once. A buffer's first use is when the device zero-fills all of it: on
    * lavapipe that is fresh memory, about 1 s for the 3 x 128 MiB of a 10k-call batch,
    * which the service would otherwise pay inside the first large batch it runs.
    */
@@ -75,7 +81,7 @@ export class GpuCallExecutor {
   }
 
   private async reserveNow(): Promise<void> {
-    const calls = this.perGroup();
+    const calls = Math.max(1, Math.min(this.perGroup(), Math.floor(RESERVE_BYTES / (this.regions.outWords * 4))));
     const scratch = this.buffers.take('scratch', this.scratchSlots(calls) * this.regions.scratchWords * 4, scratchUsage());
     const outBytes = calls * this.regions.outWords * 4;
     const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);

@@ -4,7 +4,7 @@ import { GpuCallExecutor } from '../../src/gpu/executor.js';
 import { closeTestGpu, testSession } from '../support/gpu.js';
 
 /**
- * GpuCallExecutor.reserve(): the buffers a full group needs are made (and zero-filled by
+ * GpuCallExecutor.reserve(): the buffers a full group needs (up to 128 MiB of output) are made (and zero-filled by
  * their first use) before any batch, so a large batch grows none of them, and a reserved
  * executor's results are those of one that grew its buffers batch by batch.
  */
