@@ -11,7 +11,8 @@ import type { SuiteConfig } from './types.js';
  * Untimed warm-up: each of our engines as `serve` warms it at start-up (device, kernels,
  * buffers for a full group), then a tiny batch of the workload, so that what the first
  * batch would compile or load (GPU pipelines, slowly on lavapipe; the JIT's view of the
- * workload's code paths; EDR's binding) is done before any clock runs. Failures are ignored here: the measured runs report them.
+ * workload's code paths; EDR's binding) is done before any clock runs. Failures are
+ * ignored here: the measured runs report them.
  */
 export async function warmUp(workload: string, config: SuiteConfig, engines: string[], registry: EngineRegistry): Promise<void> {
   // Mainnet's smallest block can be large; a tiny generated batch warms the same code.

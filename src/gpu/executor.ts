@@ -22,7 +22,7 @@ const NO_PROGRAM = 0xffffffff;
  * on demand as before, rather than every service holding gigabytes of mappable memory.
  */
 const RESERVE_BYTES = 128 << 20;
-/** The scratch buffer's usage: COPY_DST only so that reserve() can touch it with clearBuffer. (A function: WebGPU's globals exist once a device is opened.) */
+/** The scratch buffer's usage, COPY_DST only so that reserve() can clear it (a function: WebGPU's globals exist once a device is open). */
 const scratchUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
 
 /**
@@ -69,9 +69,10 @@ export class GpuCallExecutor {
 
   /**
    * Makes the scratch, output and read-back buffers as large as a full group needs (up
-   * to RESERVE_BYTES of output) and uses each once. A buffer's first use is when the device zero-fills all of it: on
-   * lavapipe that is fresh memory, about 1 s for the 3 x 128 MiB of a 10k-call batch,
-   * which the service would otherwise pay inside the first large batch it runs.
+   * to RESERVE_BYTES of output) and uses each once. A buffer's first use is when the
+   * device zero-fills all of it: on lavapipe that is fresh memory, about 1 s for the
+   * 3 x 128 MiB of a 10k-call batch, which the service would otherwise pay inside the
+   * first large batch it runs.
    */
   async reserve(): Promise<void> {
     // After any group in flight: growing a buffer destroys the one it replaces.
