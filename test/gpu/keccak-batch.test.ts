@@ -43,6 +43,26 @@ describe('GPU batch keccak (shaders/keccak/sponge.wgsl)', () => {
     expect(hex(hashSpansOnCpu(data, s).subarray(32, 64))).toBe(hex(keccak_256(data)));
   }, 120_000);
 
+  // The session keeps the hasher's buffers: a smaller call after a larger one binds only its own
+  // part of them (the kernel counts spans by the binding's length), and calls at once take turns.
+  it('hashes right when its buffers are reused: smaller after larger, larger again, and calls at once', async () => {
+    const session = await testSession();
+    const r = xorshift32(15);
+    const call = (n: number) => {
+      const data = r.bytes(96 * n);
+      const spans = new Uint32Array(2 * n);
+      for (let j = 0; j < n; j++) [spans[2 * j], spans[2 * j + 1]] = [96 * j, 1 + r.below(95)];
+      return { data, spans, want: hex(hashSpansOnCpu(data, spans)) };
+    };
+    for (const n of [3_000, 7, 600, 5_000]) {
+      const c = call(n);
+      expect(hex(await hashSpansOnGpu(session, c.data, c.spans)), `${n} spans`).toBe(c.want);
+    }
+    const together = [call(2_000), call(9), call(4_500)];
+    const got = await Promise.all(together.map((c) => hashSpansOnGpu(session, c.data, c.spans)));
+    expect(got.map(hex)).toEqual(together.map((c) => c.want));
+  }, 120_000);
+
   it('roots a 2,000-entry trie like @ethereumjs/mpt, hashing each level on the GPU', async () => {
     const r = xorshift32(12);
     const entries = Array.from({ length: 2000 }, () => ({ key: r.bytes(32), value: r.bytes(1 + r.below(90)) }));
