@@ -3,13 +3,21 @@
  * zero-fills a new buffer on first use, which for the interpreter's scratch and output
  * buffers (hundreds of MiB for a large batch) costs more than the kernel; reusing them
  * pays that once. The kernel never reads what an earlier dispatch left (memory is zeroed
- * as it grows, everything else is written before it is read), so reuse is safe. Not for
- * concurrent use: the executor runs one group at a time.
+ * as it grows, everything else is written before it is read), so reuse is safe. Its
+ * users take turns (`turn`): a dispatch in flight holds the buffers it took.
  */
 export class GpuBufferCache {
   private readonly buffers = new Map<string, GPUBuffer>();
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly device: GPUDevice) {}
+
+  /** Runs `task` once every task before it has settled, whatever their outcome: growing a buffer destroys the one it replaces. */
+  turn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.last.then(task);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
 
   /** A buffer of at least `bytes` for `role`; its contents are whatever was there. */
   take(role: string, bytes: number, usage: GPUBufferUsageFlags): GPUBuffer {

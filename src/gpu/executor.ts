@@ -45,8 +45,6 @@ export class GpuCallExecutor {
   private readonly limits: Limits;
   private readonly regions: RegionCaps & ReturnType<typeof regions>;
   private readonly buffers: GpuBufferCache;
-  /** Groups run one at a time: they share the cached buffers. */
-  private queue: Promise<unknown> = Promise.resolve();
   /** How much of which lineage's code prefix the blob buffer holds (weakly, as stateHeld). */
   private prefixHeld?: { buffer: GPUBuffer; owner: WeakRef<object>; words: number };
   /** Which base tables the state buffer holds, as last uploaded (weakly: a finished batch's tables are not kept alive). */
@@ -75,10 +73,7 @@ export class GpuCallExecutor {
    * first large batch it runs.
    */
   async reserve(): Promise<void> {
-    // After any group in flight: growing a buffer destroys the one it replaces.
-    const done = this.queue.then(() => this.reserveNow());
-    this.queue = done.catch(() => undefined);
-    await done;
+    await this.buffers.turn(() => this.reserveNow());
   }
 
   private async reserveNow(): Promise<void> {
@@ -118,8 +113,8 @@ export class GpuCallExecutor {
     const results: GpuCallResult[] = [];
     for (let i = 0; i < calls.length; i += perGroup) {
       const group = calls.slice(i, i + perGroup);
-      const run = this.queue.then(() => this.executeGroup(block, state, group, tally));
-      this.queue = run.catch(() => undefined);
+      // Groups run one at a time: they share the cached buffers.
+      const run = this.buffers.turn(() => this.executeGroup(block, state, group, tally));
       // Not push(...): a group may hold more calls than V8 takes arguments (about 120k).
       for (const r of await run) results.push(r);
     }

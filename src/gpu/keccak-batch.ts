@@ -126,20 +126,9 @@ function padded(bytes: Uint8Array, length: number): Uint8Array {
  * buffer is fresh memory, which on lavapipe costs more than hashing into it (a 10k
  * batch's roots hash 9.5 MB into 3.2 MB of digests). Dispatches take turns with them.
  */
-interface HashBuffers {
-  cache: GpuBufferCache;
-  queue: Promise<unknown>;
-}
-
-function hashBuffers(session: GpuSession): HashBuffers {
-  return session.memo('keccak-batch:buffers', (): HashBuffers => ({ cache: new GpuBufferCache(session.device), queue: Promise.resolve() }));
-}
-
 function dispatch(session: GpuSession, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
-  const buffers = hashBuffers(session);
-  const run = buffers.queue.then(() => dispatchNow(session, buffers.cache, data, spans));
-  buffers.queue = run.catch(() => undefined);
-  return run;
+  const cache = session.memo('keccak-batch:buffers', () => new GpuBufferCache(session.device));
+  return cache.turn(() => dispatchNow(session, cache, data, spans));
 }
 
 async function dispatchNow(session: GpuSession, cache: GpuBufferCache, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
