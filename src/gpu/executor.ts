@@ -78,10 +78,7 @@ export class GpuCallExecutor {
 
   private async reserveNow(): Promise<void> {
     const calls = Math.max(1, Math.min(this.perGroup(), Math.floor(RESERVE_BYTES / (this.regions.outWords * 4))));
-    const scratch = this.buffers.take('scratch', this.scratchSlots(calls) * this.regions.scratchWords * 4, scratchUsage());
-    const outBytes = calls * this.regions.outWords * 4;
-    const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const { scratch, out, read } = this.groupBuffers(calls);
     this.device.pushErrorScope('validation');
     const enc = this.device.createCommandEncoder();
     enc.clearBuffer(scratch, 0, 16);
@@ -126,9 +123,21 @@ export class GpuCallExecutor {
     return Math.max(1, Math.floor(maxBinding(this.device) / (this.regions.outWords * 4)));
   }
 
-  /** How many of a group's `calls` run at once: as many scratch slots as the scratch cap and one binding hold. */
-  private scratchSlots(calls: number): number {
-    return Math.max(1, Math.min(calls, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(this.device)) / (this.regions.scratchWords * 4))));
+  /**
+   * The scratch, output and read-back buffers of a group of `calls`: `slots` of them run
+   * at once, as many scratch slots as the scratch cap and one binding hold.
+   */
+  private groupBuffers(calls: number): { slots: number; outBytes: number; scratch: GPUBuffer; out: GPUBuffer; read: GPUBuffer } {
+    const r = this.regions;
+    const slots = Math.max(1, Math.min(calls, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(this.device)) / (r.scratchWords * 4))));
+    const outBytes = calls * r.outWords * 4;
+    return {
+      slots,
+      outBytes,
+      scratch: this.buffers.take('scratch', slots * r.scratchWords * 4, scratchUsage()),
+      out: this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
+      read: this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+    };
   }
 
   /**
@@ -184,8 +193,7 @@ export class GpuCallExecutor {
     const packed = packBatch(block, state, calls, this.limits);
     const programs = placePrograms(packed, plan.programs);
     const r = this.regions;
-    const slots = this.scratchSlots(calls.length);
-    const outBytes = calls.length * r.outWords * 4;
+    const { slots, outBytes, scratch, out, read } = this.groupBuffers(calls.length);
     const input = (role: string, data: Uint32Array) => {
       const b = this.buffers.take(role, data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       device.queue.writeBuffer(b, 0, data);
@@ -195,9 +203,6 @@ export class GpuCallExecutor {
     const callBuf = input('calls', packed.calls);
     const blob = this.blobBuffer(packed, programs);
     const stateBuf = this.stateBuffer(packed);
-    const scratch = this.buffers.take('scratch', slots * r.scratchWords * 4, scratchUsage());
-    const out = this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const read = this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
     // Chunks of `slots` calls share the scratch buffer, one dispatch after another; a
     // chunk is split where its calls' kernel changes. Each dispatch reads its CHUNK
