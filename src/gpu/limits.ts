@@ -50,6 +50,26 @@ export const ROOMY_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
   maxTransientSlotsPerCall: 4096,
 });
 
+/**
+ * Room for the frames that overflow ROOMY_LIMITS too, sized by gas rather than by what
+ * is common: 65,536 logs (a LOG0 costs 375 gas: 24.6M gas of them; an airdrop's
+ * constructor in mainnet block 15537394 emits 10,001 Transfer logs), 4 MiB of log data
+ * (8 gas a byte: 33.5M gas), 8 MiB of memory, 16,384 slots (2,100 gas each when cold:
+ * 34M gas) and 16,384 accounts. About 18 MiB of output and 11 MiB of scratch a call, so
+ * these run few to a dispatch, and only after the roomy executor has failed them.
+ */
+export const VAST_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
+  ...ROOMY_LIMITS,
+  memoryBytesPerCall: 8 << 20,
+  maxLogsPerCall: 1 << 16,
+  maxLogDataBytesPerCall: 4 << 20,
+  maxStorageSlotsPerCall: 16 << 10,
+  maxAccountsPerCall: 16 << 10,
+});
+
+/** The rooms a frame that ran out of scratch escalates through, in turn: each one's calls are fewer and larger. */
+export const MORE_ROOM: readonly Readonly<GpuLimitOptions>[] = [ROOMY_LIMITS, VAST_LIMITS];
+
 /** A step budget no frame reaches: every opcode but the ones that end a frame costs gas, and gas is below 2^32 steps' worth in any block. */
 export const UNBOUNDED_STEPS = 0xffffffff;
 

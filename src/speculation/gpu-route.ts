@@ -3,7 +3,7 @@ import type { GpuBlockContext, GpuStateSnapshot } from '../gpu/abi.js';
 import { GpuCallExecutor } from '../gpu/executor.js';
 import { warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import type { KernelMode } from '../gpu/kernel-policy.js';
-import { ROOMY_LIMITS, UNBOUNDED_STEPS } from '../gpu/limits.js';
+import { MORE_ROOM, UNBOUNDED_STEPS } from '../gpu/limits.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
 import { MAX_HOST_ANSWERS } from './host-calls.js';
 import type { WaveExecutors } from './wave.js';
@@ -96,7 +96,7 @@ export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, 
     await warmUpGpuHasher(session);
     await warmUpFrames(main);
     const longer = LONG_STEP_BUDGETS.map((maxStepsPerDispatch) => new GpuCallExecutor(session.device, policy, { maxStepsPerDispatch }));
-    return { main, longer, ...(config.escalateScratch ? { roomy: new GpuCallExecutor(session.device, policy, ROOMY_LIMITS) } : {}) };
+    return { main, longer, ...(config.escalateScratch ? { rooms: MORE_ROOM.map((l) => new GpuCallExecutor(session.device, policy, l)) } : {}) };
   });
   ready.catch(() => session.forget(key));
   return { session, executors: await ready };

@@ -103,7 +103,7 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
         return undefined;
       }
       const now = snapshotWorld(g.world, overlay);
-      const calls = new Map([...stale].map(([i, { prelude: p, roomy, hostAnswers }]) => [i, { call: withAnswers(startCall(g.rules, g.views[i]!, p), hostAnswers), source: p.source, roomy }]));
+      const calls = new Map([...stale].map(([i, { prelude: p, room, hostAnswers }]) => [i, { call: withAnswers(startCall(g.rules, g.views[i]!, p), hostAnswers), source: p.source, room }]));
       const tw = performance.now();
       const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;

@@ -45,13 +45,13 @@ export interface RerunScope {
 
 /**
  * A frame to run again: from its start state, with the steps its previous run took
- * (what the cost estimate goes by), whether that run needed more room, and the host's
+ * (what the cost estimate goes by), the room that run needed, and the host's
  * answers to its precompile calls (the kernel uses those whose input is unchanged).
  */
 export interface StaleFrame {
   prelude: Prelude;
   steps: number;
-  roomy: boolean;
+  room: number;
   hostAnswers?: GpuHostAnswer[];
 }
 
@@ -69,7 +69,7 @@ export const RERUN_WAVE_MISSES = 64;
 const MISSES_PER_PICK = 16;
 
 function staleFrame(p: Prelude, previous: WaveFrame | undefined): StaleFrame {
-  return { prelude: p, steps: previous?.result.steps ?? 0, roomy: previous?.roomy ?? false, hostAnswers: previous?.call.hostAnswers };
+  return { prelude: p, steps: previous?.result.steps ?? 0, room: previous?.room ?? 0, hostAnswers: previous?.call.hostAnswers };
 }
 
 export function frameOf(s: Pick<RerunScope, 'routes' | 'latest'>, index: number): WaveFrame | undefined {

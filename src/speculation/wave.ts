@@ -25,8 +25,8 @@ export interface WaveFrame {
    */
   seen: ReadonlyMap<string, AccountSeen | undefined>;
   emptySeen: ReadonlyMap<string, boolean>;
-  /** Its run needed the roomy executor's room: a rerun starts there, not on the default room it overflowed. */
-  roomy: boolean;
+  /** The room its run needed (0: the default; k: WaveExecutors.rooms[k - 1]): a rerun starts there, not in the rooms it overflowed. */
+  room: number;
 }
 
 export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'>;
@@ -58,13 +58,14 @@ export interface Wave {
 }
 
 /**
- * The executors a wave runs on: the default room; more room for frames that overflow
- * it (when the engine escalates); and larger step budgets, tried in turn, for frames
- * that ran out of the default one (gpu-route.ts: LONG_STEP_BUDGETS).
+ * The executors a wave runs on: the default room; more room, in turn, for frames that
+ * overflow it (when the engine escalates: limits.ts, MORE_ROOM); and larger step
+ * budgets, tried in turn, for frames that ran out of the default one (gpu-route.ts:
+ * LONG_STEP_BUDGETS).
  */
 export interface WaveExecutors {
   main: GpuCallExecutor;
-  roomy?: GpuCallExecutor;
+  rooms?: readonly GpuCallExecutor[];
   longer?: readonly GpuCallExecutor[];
 }
 
@@ -105,12 +106,12 @@ export interface WaveHost {
  * frames that stopped at a precompile call get the host's answers and run again,
  * together, until none asks (host-calls.ts).
  */
-export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource; roomy?: boolean }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
+export async function runWave(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: Map<number, { call: GpuCall; source: CodeSource; room?: number }>, host?: WaveHost, signal?: AbortSignal): Promise<Wave> {
   const frames = new Map<number, WaveFrame>();
   const wave: Wave = { frames, tally: newDispatchTally(), hostRounds: 0 };
   if (calls.size === 0) return wave;
   const entries = [...calls].map(([index, c]) => ({ index, ...c }));
-  const { results, roomy } = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal, entries.map((e) => e.roomy ?? false));
+  const { results, room } = await runEscalating(executors, block, snapshot, entries.map((e) => e.call), wave.tally, signal, entries.map((e) => e.room ?? 0));
   for (let round = 0; host && round < host.maxAnswers; round++) {
     signal?.throwIfAborted();
     const asked: number[] = [];
@@ -126,48 +127,55 @@ export async function runWave(executors: WaveExecutors, block: GpuBlockContext, 
     }
     if (asked.length === 0) break;
     wave.hostRounds++;
-    // A replay that overflowed the default room before starts with more room.
-    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), wave.tally, signal, asked.map((k) => roomy[k]));
+    // A replay starts in the room its run needed.
+    const again = await runEscalating(executors, block, snapshot, asked.map((k) => entries[k].call), wave.tally, signal, asked.map((k) => room[k]));
     asked.forEach((k, j) => {
       results[k] = again.results[j];
-      roomy[k] = again.roomy[j];
+      room[k] = again.room[j];
     });
   }
-  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], roomy: roomy[k], ...seenBy(e.call, results[k], snapshot) }));
+  entries.forEach((e, k) => frames.set(e.index, { call: e.call, source: e.source, result: results[k], room: room[k], ...seenBy(e.call, results[k], snapshot) }));
   return wave;
 }
 
 /**
- * Frames that ran out of scratch run again with more room; frames that ran out of steps
- * run again, from the start, with each larger budget in turn (a budget 16 times the
- * one before wastes at most a fifteenth of the last run). Frames known to need more
- * room (`roomyFirst`: a previous run of theirs overflowed) start on the roomy executor,
- * which saves them a dispatch that would fail. The batch's abort signal is checked
- * between runs: a dispatch cannot be stopped, so the budgets bound how long an
- * abandoned batch keeps the GPU. `roomy` says which results the roomy executor gave.
+ * Frames that ran out of scratch run again in the next room, in turn, until one holds
+ * them or none is left; frames that ran out of steps run again, from the start, with
+ * each larger budget in turn (a budget 16 times the one before wastes at most a
+ * fifteenth of the last run). A frame known to need more room (`roomFirst`: a previous
+ * run of its overflowed the rooms before) starts in it, which saves it dispatches that
+ * would fail; it runs together with the frames that overflow into that room. The
+ * batch's abort signal is checked between runs: a dispatch cannot be stopped, so the
+ * budgets bound how long an abandoned batch keeps the GPU. `room` says which room gave
+ * each result.
  */
-async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], tally: DispatchTally, signal: AbortSignal | undefined, roomyFirst: readonly boolean[]): Promise<{ results: GpuCallResult[]; roomy: boolean[] }> {
-  const roomy = calls.map((_, k) => executors.roomy !== undefined && roomyFirst[k] === true);
-  const results = new Array<GpuCallResult>(calls.length);
-  for (const [executor, which] of [[executors.main, false], [executors.roomy, true]] as const) {
-    const ks = calls.flatMap((_, k) => (roomy[k] === which ? [k] : []));
-    if (!executor || ks.length === 0) continue;
-    if (which) signal?.throwIfAborted();
-    const run = await executor.execute(block, snapshot, ks.map((k) => calls[k]), tally);
+async function runEscalating(executors: WaveExecutors, block: GpuBlockContext, snapshot: GpuStateSnapshot, calls: GpuCall[], tally: DispatchTally, signal: AbortSignal | undefined, roomFirst: readonly number[]): Promise<{ results: GpuCallResult[]; room: number[] }> {
+  const rooms = [executors.main, ...(executors.rooms ?? [])];
+  const room = calls.map((_, k) => Math.min(roomFirst[k], rooms.length - 1));
+  const results = new Array<GpuCallResult | undefined>(calls.length);
+  for (let r = 0; r < rooms.length; r++) {
+    // What overflowed the room before runs here, with the frames that start here.
+    calls.forEach((_, k) => {
+      if (room[k] === r - 1 && results[k]!.outcome === Outcome.ScratchExhausted) {
+        room[k] = r;
+        results[k] = undefined;
+      }
+    });
+    const ks = calls.flatMap((_, k) => (room[k] === r ? [k] : []));
+    if (ks.length === 0) continue;
+    if (r > 0) signal?.throwIfAborted();
+    const run = await rooms[r].execute(block, snapshot, ks.map((k) => calls[k]), tally);
     ks.forEach((k, j) => (results[k] = run[j]));
   }
-  const steps: [number, GpuCallExecutor | undefined][] = [[Outcome.ScratchExhausted, executors.roomy], ...(executors.longer ?? []).map((e): [number, GpuCallExecutor] => [Outcome.BudgetExhausted, e])];
-  for (const [outcome, executor] of steps) {
-    const toRoomy = executor !== undefined && executor === executors.roomy;
-    // A frame that overflowed the roomy executor itself has nowhere further to go.
-    const again = calls.flatMap((_, k) => (results[k].outcome === outcome && !(toRoomy && roomy[k]) ? [k] : []));
-    if (!executor || again.length === 0) continue;
+  for (const executor of executors.longer ?? []) {
+    const again = calls.flatMap((_, k) => (results[k]!.outcome === Outcome.BudgetExhausted ? [k] : []));
+    if (again.length === 0) continue;
     signal?.throwIfAborted();
     const rerun = await executor.execute(block, snapshot, again.map((k) => calls[k]), tally);
     again.forEach((k, j) => {
       results[k] = rerun[j];
-      roomy[k] = toRoomy;
+      room[k] = 0;
     });
   }
-  return { results, roomy };
+  return { results: results as GpuCallResult[], room };
 }
