@@ -1,9 +1,9 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 
 /**
  * keccak-256 of many independent inputs at once. Roots, blooms and hashed trie keys
  * are computed level by level through one of these, so the same code runs on the CPU
- * (@noble/hashes) or hands each level to the GPU in one dispatch.
+ * (primitives/keccak.ts) or hands each level to the GPU in one dispatch.
  */
 export interface BatchHasher {
   (inputs: Uint8Array[]): Promise<Uint8Array[]>;
@@ -22,13 +22,13 @@ export interface BatchHasher {
  */
 export type SpanHasher = (data: Uint8Array, spans: Uint32Array) => Promise<Uint8Array>;
 
-export const cpuHasher: BatchHasher = Object.assign(async (inputs: Uint8Array[]) => inputs.map((x) => keccak_256(x)), {
+export const cpuHasher: BatchHasher = Object.assign(async (inputs: Uint8Array[]) => inputs.map((x) => keccak256(x)), {
   spans: async (data: Uint8Array, spans: Uint32Array) => hashSpansOnCpu(data, spans),
 });
 
 export function hashSpansOnCpu(data: Uint8Array, spans: Uint32Array): Uint8Array {
   const out = new Uint8Array(spans.length * 16);
-  for (let j = 0; j < spans.length / 2; j++) out.set(keccak_256(data.subarray(spans[2 * j], spans[2 * j] + spans[2 * j + 1])), 32 * j);
+  for (let j = 0; j < spans.length / 2; j++) out.set(keccak256(data.subarray(spans[2 * j], spans[2 * j] + spans[2 * j + 1])), 32 * j);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { align4, cpuHasher, hashSpans, type BatchHasher } from './hasher.js';
 import { headerSize, LIST, STRING, stringSize, writeHeader, writeString } from './rlp-write.js';
 
@@ -18,7 +18,7 @@ export interface TrieEntry {
 const EMPTY_STRING = Uint8Array.of(0x80);
 
 /** keccak256(RLP("")): the root of the empty trie. */
-export const EMPTY_TRIE_ROOT = keccak_256(EMPTY_STRING);
+export const EMPTY_TRIE_ROOT = keccak256(EMPTY_STRING);
 
 export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
   if (entries.length === 0) return EMPTY_TRIE_ROOT;

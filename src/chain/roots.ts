@@ -1,5 +1,5 @@
 import { encodeReceipt, type TxReceipt } from '@ethereumjs/vm';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { cpuHasher, type BatchHasher } from './hasher.js';
 import { orderedTrieRoot } from './ordered-trie.js';
 import { receiptSize, rlpLogs, writeReceipt } from './receipt-rlp.js';
@@ -41,5 +41,5 @@ export function orBlooms(blooms: Uint8Array[]): Uint8Array {
 
 /** keccak256(rlp([[address, [topics...], data], ...])): the state tests' `logs` hash. */
 export function logsHash(logs: [Uint8Array, Uint8Array[], Uint8Array][]): Uint8Array {
-  return keccak_256(rlpLogs(logs));
+  return keccak256(rlpLogs(logs));
 }

@@ -1,6 +1,6 @@
 import { RLP, type Input } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 
 /**
  * Canonical transaction encodings (EIP-2718 envelopes, legacy RLP), written out field
@@ -83,9 +83,9 @@ function legacyFields(tx: EncodableTx): Input[] {
 export function signingHash(tx: EncodableTx, chainId: bigint | undefined): Uint8Array {
   if (tx.type === 0) {
     const fields = legacyFields(tx);
-    return keccak_256(RLP.encode(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
+    return keccak256(RLP.encode(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
   }
-  return keccak_256(concat(tx.type, RLP.encode(typedFields(tx, chainId!))));
+  return keccak256(concat(tx.type, RLP.encode(typedFields(tx, chainId!))));
 }
 
 /** The signed transaction's bytes, as they go into a block (and into `raw` of a batch). */

@@ -1,5 +1,5 @@
 import type { Common } from '@ethereumjs/common';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { makeCommon } from '../chain/common.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { ChainBlock } from '../model/chain.js';
@@ -252,7 +252,7 @@ export class EngineApi {
       options: { engine: this.engine },
     };
     const record = await this.chain.build(b);
-    const id = keccak_256(Buffer.concat([head.hash, Buffer.from(a.timestamp.toString(16)), a.prevRandao, a.suggestedFeeRecipient, a.parentBeaconBlockRoot, ...a.transactions])).subarray(0, 8);
+    const id = keccak256(Buffer.concat([head.hash, Buffer.from(a.timestamp.toString(16)), a.prevRandao, a.suggestedFeeRecipient, a.parentBeaconBlockRoot, ...a.transactions])).subarray(0, 8);
     this.built.set(key(id), record);
     trim(this.built, 64);
     return bytesToHex(id);

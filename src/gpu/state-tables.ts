@@ -1,4 +1,4 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { DELEGATION_PREFIX } from '../evm/tx-rules.js';
 import type { GpuAccountOverride, GpuAccountState, GpuStateSnapshot } from './abi.js';
 import { ACCOUNT, ACCOUNT_DELEGATED, ACCOUNT_MALFORMED, ACCOUNT_STORAGE, SLOT } from './layout.js';
@@ -34,7 +34,7 @@ export type CodePlacer = (code: Uint8Array, hash?: Uint8Array) => { code: number
  * reference (@ethereumjs/evm, opcodes/functions.ts) treats such code as EOF in every fork.
  */
 const EOF_PREFIX = new Uint8Array([0xef, 0x00]);
-const EOF_HASH = keccak_256(EOF_PREFIX);
+const EOF_HASH = keccak256(EOF_PREFIX);
 
 const isEof = (code: Uint8Array) => code.length >= 2 && code[0] === 0xef && code[1] === 0x00;
 const startsDelegated = (code: Uint8Array) => code.length >= DELEGATION_PREFIX.length && DELEGATION_PREFIX.every((b, i) => code[i] === b);

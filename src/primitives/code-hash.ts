@@ -1,5 +1,5 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak.js';
 
 /**
  * keccak256 of a code, kept by the code array's identity. A batch's accounts that share
@@ -12,6 +12,6 @@ const hashes = new WeakMap<Uint8Array, Uint8Array>();
 export function codeHash(code: Uint8Array): Uint8Array {
   if (code.length === 0) return KECCAK256_NULL;
   let h = hashes.get(code);
-  if (!h) hashes.set(code, (h = keccak_256(code)));
+  if (!h) hashes.set(code, (h = keccak256(code)));
   return h;
 }

@@ -9,7 +9,7 @@ import { cpuHasher } from '../chain/hasher.js';
 import { blockChanges } from './block-state.js';
 import { digestOf, genesisDigest } from './digest.js';
 import { writeGenesis } from './genesis.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import type { TxInput } from '../model/shapes.js';
 import { blockHeader, encodeIncluded, encodeInput, transactionsRootOf } from './header.js';
 import { pruneUndoTo, rollbackTo, stateAt } from './history.js';
@@ -307,7 +307,7 @@ export class Chain {
  * (empty signature, as the transactions trie holds it) followed by its sender's address.
  */
 export function txHash(tx: TxInput, chainId: bigint): Uint8Array {
-  return keccak_256(hashInput(tx, encodeInput(tx, chainId)));
+  return keccak256(hashInput(tx, encodeInput(tx, chainId)));
 }
 
 /** What txHash hashes, from the transaction's encoding already made (encodeInput). */

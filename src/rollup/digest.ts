@@ -1,4 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import type { Account } from '../model/shapes.js';
 import { bytesToHex } from '../primitives/hex.js';
 
@@ -19,7 +20,7 @@ export function canonical(value: unknown): string {
 }
 
 export function digestOf(value: unknown): Uint8Array {
-  return keccak_256(new TextEncoder().encode(canonical(value)));
+  return keccak256(new TextEncoder().encode(canonical(value)));
 }
 
 /** A genesis: its parameters, then every account in address order (any number of them, one at a time). */

@@ -1,4 +1,4 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { logsHash } from '../chain/roots.js';
 import type { Fork } from '../model/fork.js';
 import type { Account, BatchResult, BlockEnv } from '../model/shapes.js';
@@ -47,7 +47,7 @@ export async function writeGenesis(store: ChainStore, g: GenesisSpec, alloc: Ite
         for (const [h, b] of storageRoots[i].nodes) w.node(h, b);
         const record: AccountRecord = { nonce: a.nonce, balance: a.balance, codeHash, storageRoot: storageRoots[i].root, slots };
         w.account(key, record);
-        leaves.push([keccak_256(key), accountLeaf(record)]);
+        leaves.push([keccak256(key), accountLeaf(record)]);
       });
     });
   };
@@ -87,7 +87,7 @@ interface TrieBuilt {
 /** A storage trie from scratch. */
 async function storageTrie(store: ChainStore, storage: Map<bigint, bigint>): Promise<TrieBuilt> {
   const leaves: [Uint8Array, Uint8Array][] = [];
-  for (const [slot, v] of storage) if (v !== 0n) leaves.push([keccak_256(slotBytes(slot)), slotLeaf(v)]);
+  for (const [slot, v] of storage) if (v !== 0n) leaves.push([keccak256(slotBytes(slot)), slotLeaf(v)]);
   if (leaves.length > CHUNK) return { root: await buildTrie(store, leaves), nodes: [] };
   const trie = new Trie(store, EMPTY_TRIE_ROOT);
   for (const [k, v] of leaves) trie.put(k, v);

@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import type { Account, StateDiff, TxInput } from '../model/shapes.js';
 import { bytesToBigint, bytesToHex } from '../primitives/hex.js';
@@ -168,7 +168,7 @@ function mappingSlot(addr: string, base: number): bigint {
 }
 
 function hashMappingSlot(addr: string, base: number): bigint {
-  return bytesToBigint(keccak_256(mappingInput(addr, base)));
+  return bytesToBigint(keccak256(mappingInput(addr, base)));
 }
 
 function mappingInput(addr: string, base: number): Uint8Array {

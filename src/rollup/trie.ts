@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import type { BatchHasher } from '../chain/hasher.js';
 import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
 import { GenerationalCache } from '../primitives/generational-cache.js';
@@ -108,7 +108,7 @@ export class Trie {
     const enc = this.encode(this.root, nodes);
     if (!enc.hash) {
       // A root under 32 bytes is still stored and referenced by its hash.
-      enc.hash = keccak_256(enc.bytes);
+      enc.hash = keccak256(enc.bytes);
       nodes.push([enc.hash, enc.bytes]);
     }
     return { root: enc.hash, nodes };
@@ -232,7 +232,7 @@ export class Trie {
     const bytes = this.bytesOf(n, out);
     const enc: Encoded = { bytes };
     if (bytes.length >= 32) {
-      enc.hash = keccak_256(bytes);
+      enc.hash = keccak256(bytes);
       out.push([enc.hash, bytes]);
       n.enc = enc;
       this.cache.set(Buffer.from(enc.hash).toString('latin1'), n);

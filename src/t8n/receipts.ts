@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../primitives/keccak.js';
 import type { Hex, TxResult } from '../model/shapes.js';
 import { bytesToHex, quantityToHex } from '../primitives/hex.js';
 import { effectiveGasPrice, txMeta } from './tx-meta.js';
@@ -47,7 +47,7 @@ const BLOCK_HASH = `0x1337${'00'.repeat(30)}` as Hex;
 
 /** CREATE address: keccak256(rlp([sender, nonce]))[12:], set whether or not the creation succeeded. */
 export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
-  return keccak_256(RLP.encode([sender, bigIntToUnpaddedBytes(nonce)])).subarray(12);
+  return keccak256(RLP.encode([sender, bigIntToUnpaddedBytes(nonce)])).subarray(12);
 }
 
 export interface BlockInfo {
@@ -58,7 +58,7 @@ export interface BlockInfo {
 
 export function gethReceipt(r: TxResult, raw: Uint8Array, transactionIndex: number, block: BlockInfo): GethReceipt {
   const meta = txMeta(raw);
-  const txHash = bytesToHex(r.hash ?? keccak_256(raw));
+  const txHash = bytesToHex(r.hash ?? keccak256(raw));
   const price = meta ? effectiveGasPrice(meta, block.baseFee) : undefined;
   return {
     ...(r.type !== 0n ? { type: quantityToHex(r.type) } : {}),

@@ -1,5 +1,5 @@
 import type { Common } from '@ethereumjs/common';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../../primitives/keccak.js';
 
 /**
  * Keccak-256 for the CPU executor's ethereumjs, with the digests of short inputs kept.
@@ -17,12 +17,12 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 export function memoKeccak(limit = 1 << 14): (data: Uint8Array) => Uint8Array {
   const kept = new Map<string, Uint8Array>();
   return (data: Uint8Array): Uint8Array => {
-    if (data.length > 64) return keccak_256(data);
+    if (data.length > 64) return keccak256(data);
     const key = String.fromCharCode.apply(null, data as unknown as number[]);
     let digest = kept.get(key);
     if (digest === undefined) {
       if (kept.size >= limit) kept.clear();
-      kept.set(key, (digest = keccak_256(data)));
+      kept.set(key, (digest = keccak256(data)));
     }
     return digest;
   };
