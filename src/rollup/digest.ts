@@ -25,6 +25,8 @@ export function digestOf(value: unknown): Uint8Array {
 
 /** A genesis: its parameters, then every account in address order (any number of them, one at a time). */
 export function genesisDigest(params: unknown, alloc: Iterable<[string, Account]>): Uint8Array {
+  // An incremental hash of its own: the alloc's iterator may hash too, which the shared
+  // instance behind keccak256 (primitives/keccak.ts) cannot be held open across.
   const h = keccak_256.create();
   const enc = new TextEncoder();
   h.update(enc.encode(canonical(params)));
