@@ -108,7 +108,10 @@ class Trie {
     const first = items[from].key;
     const last = items[to - 1].key;
     let shared = depth;
-    while (nibble(first, shared) === nibble(last, shared)) shared++;
+    const nibbles = 2 * Math.min(first.length, last.length);
+    while (shared < nibbles && nibble(first, shared) === nibble(last, shared)) shared++;
+    // Past the end of a key, nibbles would read as zeros for ever.
+    if (shared === nibbles) throw new RangeError('orderedTrieRoot: the keys must be prefix-free, and a key repeats or starts another');
     if (shared > depth) {
       const c = this.build(from, to, shared);
       return this.add(EXTENSION, this.height[c] + 1, depth, from, shared, c);

@@ -50,4 +50,11 @@ describe('orderedTrieRoot with RLP-encoded indices as keys (receipts, transactio
       expect(Buffer.from(await orderedTrieRoot(entries)).toString('hex')).toBe(Buffer.from(await mptRoot(entries)).toString('hex'));
     });
   }
+
+  it('refuses a repeated key or a key that starts another, where it would loop for ever', async () => {
+    const v = Uint8Array.of(1);
+    const k = Uint8Array.of(0x12, 0x34);
+    await expect(orderedTrieRoot([{ key: k, value: v }, { key: k.slice(), value: v }])).rejects.toThrow(/prefix-free/);
+    await expect(orderedTrieRoot([{ key: Uint8Array.of(0x12), value: v }, { key: k, value: v }, { key: Uint8Array.of(0x99), value: v }])).rejects.toThrow(/prefix-free/);
+  });
 });
