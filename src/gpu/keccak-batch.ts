@@ -34,6 +34,10 @@ function pipeline(session: GpuSession): Promise<GPUComputePipeline> {
  * CPU, where it costs less than a dispatch: on lavapipe (2026-12-05) a dispatch costs
  * about 2 ms and @noble/hashes about 6 µs a block, so 128 trie nodes of 532 bytes took
  * 2.0 ms on the GPU against 3.2 ms on the CPU, and 32 of them 0.7-2.1 against 0.8-0.9.
+ * The CPU's hash is now WebAssembly (primitives/keccak.ts, about 0.8 µs a block), so
+ * alone the CPU wins further up (2,000 nodes of 532 bytes: 3.9-8.2 ms against 13-21 on
+ * lavapipe, 2026-12-06); keeping every batch on the CPU on lavapipe did not make a
+ * 100k erc20 batch's roots faster (6.4-6.9 s against 6.0-6.6), so the bound stays.
  * A device error also falls back to the CPU, which gives the same digests.
  */
 export function gpuHasher(session: GpuSession, minBlocks = 512): BatchHasher {
