@@ -2,11 +2,10 @@ import { KECCAK256_NULL } from '@ethereumjs/util';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import type { StateDiff } from '../model/shapes.js';
 import { bytesToBigint } from '../primitives/hex.js';
-import {
-  accountLeaf, addressKey, slotBytes, slotLeaf, type AccountRecord, type ReverseDiff,
-} from './records.js';
+import { addressKey, type AccountRecord, type ReverseDiff } from './records.js';
 import type { ChainState } from './state.js';
-import { commitTries, EMPTY_TRIE_ROOT, Trie, type NodeCache, type NodeReader, type NodeSink } from './trie.js';
+import { EMPTY_TRIE_ROOT, type NodeCache, type NodeReader } from './trie.js';
+import { updateTries, type AccountUpdate } from './trie-update.js';
 import { codeHash as codeHashOf } from '../primitives/code-hash.js';
 
 /**
@@ -27,7 +26,7 @@ export interface BlockChanges {
   ms: { state: number; trie: number };
 }
 
-export async function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff, hash: BatchHasher = cpuHasher, onNodes?: NodeSink): Promise<BlockChanges> {
+export async function blockChanges(state: ChainState, nodes: NodeReader, cache: NodeCache, root: Uint8Array, number: bigint, diff: StateDiff, hash: BatchHasher = cpuHasher): Promise<BlockChanges> {
   const out: BlockChanges = { accounts: [], slots: [], codes: [], nodes: [], undo: { accounts: [], slots: [] }, stateRoot: root, ms: { state: 0, trie: 0 } };
   let t = performance.now();
   const addrs = [...new Set([...Object.keys(diff.pre), ...Object.keys(diff.post)])].sort();
@@ -58,46 +57,24 @@ export async function blockChanges(state: ChainState, nodes: NodeReader, cache: 
   out.ms.state += performance.now() - t;
 
   t = performance.now();
-  // Every trie key of the block in one batch: the hashed addresses, then the hashed slots.
-  const keyInputs = changed.map((c) => c.a);
-  for (const c of changed) if (c.post) for (const slot of c.after.keys()) keyInputs.push(slotBytes(slot));
-  const keys = await hash(keyInputs);
-  let k = changed.length;
-  // The storage tries first, all committed together; the account leaves hold their roots.
-  const storage = new Map<string, Trie>();
-  for (const c of changed) {
-    if (!c.post || c.after.size === 0) continue;
-    const trie = new Trie(nodes, c.prior?.storageRoot ?? EMPTY_TRIE_ROOT, cache);
-    for (const v of c.after.values()) trie.put(keys[k++], v === 0n ? undefined : slotLeaf(v));
-    storage.set(c.addr, trie);
-  }
-  const storageTries = [...storage.values()];
-  const storageRoots = new Map<Trie, Uint8Array>();
-  (await commitTries(storageTries, hash, onNodes)).forEach((u, i) => {
-    storageRoots.set(storageTries[i], u.root);
-    for (const n of u.nodes) out.nodes.push(n);
-  });
-  const accountTrie = new Trie(nodes, root, cache);
-  changed.forEach((c, i) => {
-    if (!c.post) {
-      out.accounts.push([c.addr, undefined]);
-      accountTrie.put(keys[i], undefined);
-      return;
-    }
-    const trie = storage.get(c.addr);
-    const storageRoot = trie ? storageRoots.get(trie)! : c.prior?.storageRoot ?? EMPTY_TRIE_ROOT;
-    let codeHash = c.prior?.codeHash ?? KECCAK256_NULL;
-    if (c.post.code !== undefined) {
-      codeHash = codeHashOf(c.post.code);
-      if (c.post.code.length > 0) out.codes.push([codeHash, c.post.code]);
-    }
-    const record: AccountRecord = { nonce: c.post.nonce ?? c.prior?.nonce ?? 0n, balance: c.post.balance ?? c.prior?.balance ?? 0n, codeHash, storageRoot, slots: c.count };
-    out.accounts.push([c.addr, record]);
-    accountTrie.put(keys[i], accountLeaf(record));
-  });
-  const [u] = await commitTries([accountTrie], hash, onNodes);
-  for (const n of u.nodes) out.nodes.push(n);
-  out.stateRoot = u.root;
+  const updates: AccountUpdate[] = changed.map((c) => ({
+    a: c.a,
+    storageRoot: c.prior?.storageRoot ?? EMPTY_TRIE_ROOT,
+    ...(c.post ? { slots: [...c.after] } : {}),
+    record: (storageRoot) => {
+      if (!c.post) return undefined;
+      let codeHash = c.prior?.codeHash ?? KECCAK256_NULL;
+      if (c.post.code !== undefined) {
+        codeHash = codeHashOf(c.post.code);
+        if (c.post.code.length > 0) out.codes.push([codeHash, c.post.code]);
+      }
+      return { nonce: c.post.nonce ?? c.prior?.nonce ?? 0n, balance: c.post.balance ?? c.prior?.balance ?? 0n, codeHash, storageRoot, slots: c.count };
+    },
+  }));
+  const u = await updateTries(nodes, cache, root, updates, hash);
+  changed.forEach((c, i) => out.accounts.push([c.addr, u.records[i]]));
+  out.nodes = u.nodes;
+  out.stateRoot = u.stateRoot;
   out.ms.trie += performance.now() - t;
   return out;
 }

@@ -14,6 +14,7 @@ import type { TxInput } from '../model/shapes.js';
 import { blockHeader, encodeIncluded, encodeInput, transactionsRootOf } from './header.js';
 import { pruneUndoTo, rollbackTo, stateAt } from './history.js';
 import { Preloader } from './preload.js';
+import { restoreHeadNodes } from './restore-nodes.js';
 import { addressKey } from './records.js';
 import { ChainState } from './state.js';
 import { ChainStore, type BlockRecord, type HeaderRecord, type StoreWriter } from './store.js';
@@ -71,6 +72,12 @@ export class Chain {
   private readonly nodes = new NodeCache(200_000);
   private readonly preloader = new Preloader();
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Settles once the store is whole: trie nodes a crash left unwritten are rebuilt first
+   * (restore-nodes.ts); `restoredNodes` counts them. Every change to the chain waits for
+   * it, and fails as it does.
+   */
+  readonly ready: Promise<{ restoredNodes: number }>;
 
   constructor(
     private readonly options: ChainOptions,
@@ -78,6 +85,9 @@ export class Chain {
   ) {
     this.store = new ChainStore(options.dir);
     this.state = new ChainState(this.store, options.stateCacheBytes);
+    this.ready = restoreHeadNodes(this.store).then((restoredNodes) => ({ restoredNodes }));
+    // Reported by whoever awaits it (serve, every change); not an unhandled rejection meanwhile.
+    this.ready.catch(() => undefined);
   }
 
   head(): ChainHead {
@@ -159,14 +169,8 @@ export class Chain {
     ms.execute = since(t);
     const missed = this.state.end();
 
-    // Each height of new trie nodes goes to lmdb's write thread as soon as it is hashed (ChainStore.queueNodes).
-    const nodeWrites: Promise<void>[] = [];
-    const sink = write ? (nodes: [Uint8Array, Uint8Array][]) => void nodeWrites.push(this.store.queueNodes(nodes)) : undefined;
     // A block not written keeps its new nodes out of the shared cache.
-    const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher, sink);
-    // Observed now, so that a block refused below leaves no rejection unhandled; the block's transaction waits for them.
-    const nodesWritten = Promise.all(nodeWrites).then(() => undefined);
-    nodesWritten.catch(() => undefined);
+    const changes = await blockChanges(this.state, this.store, write ? this.nodes : new NodeCache(0), head.stateRoot, n, result.stateDiff, hasher);
     ms.trie = Math.round((changes.ms.state + changes.ms.trie) * 1000) / 1000;
     t = performance.now();
     // Each included transaction is encoded once: for the transactions root and for its hash.
@@ -209,8 +213,8 @@ export class Chain {
     this.state.committingBlock();
     try {
       await this.store.writeQueued(writes, {
-        // Only once the trie nodes are committed: a block whose nodes failed to write is not applied.
-        after: nodesWritten,
+        // Written once the block is durable, while the answer goes out and the next block runs (restore-nodes.ts covers a crash in between).
+        trailing: changes.nodes,
         committed: () => this.state.committed(changes.accounts, changes.slots),
         // While lmdb's thread commits, this one learns for the next preload (a block that then fails to commit teaches nothing wrong).
         meanwhile: () => this.preloader.learn(b.txs, result.stateDiff, missed, n),
@@ -278,6 +282,7 @@ export class Chain {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.ready.catch(() => undefined);
     await this.store.close();
   }
 
@@ -295,7 +300,10 @@ export class Chain {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
+    const run = this.queue.then(async () => {
+      await this.ready;
+      return fn();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -262,16 +262,13 @@ export class Trie {
   }
 }
 
-/** Takes each height's new stored nodes as soon as they are hashed (the chain hands them to its store while the next height is hashed). */
-export type NodeSink = (nodes: [hash: Uint8Array, bytes: Uint8Array][]) => void;
-
 /**
  * Commits many tries at once (a block's storage tries, then its account trie): their
  * new nodes are encoded a height at a time, lowest first, and each height's nodes of 32
  * bytes or more (and each root) are hashed in one call of `hash`, so a GPU hashes a
  * whole level of every trie in one dispatch. The same roots and nodes as commit().
  */
-export async function commitTries(tries: Trie[], hash: BatchHasher, onNodes?: NodeSink): Promise<TrieUpdate[]> {
+export async function commitTries(tries: Trie[], hash: BatchHasher): Promise<TrieUpdate[]> {
   const levels: [Trie, Node, boolean][][] = [];
   for (const t of tries) t.newNodes(levels);
   const out = new Map<Trie, [Uint8Array, Uint8Array][]>(tries.map((t) => [t, []]));
@@ -288,14 +285,10 @@ export async function commitTries(tries: Trie[], hash: BatchHasher, onNodes?: No
       }
     }
     const digests = await hash(inputs);
-    const filed: [Uint8Array, Uint8Array][] = [];
     stored.forEach(([trie, node], k) => {
       trie.hashed(node, digests[k]);
-      const entry: [Uint8Array, Uint8Array] = [digests[k], node.enc!.bytes];
-      out.get(trie)!.push(entry);
-      filed.push(entry);
+      out.get(trie)!.push([digests[k], node.enc!.bytes]);
     });
-    if (filed.length > 0) onNodes?.(filed);
   }
   return tries.map((t) => ({ root: t.rootHash(), nodes: out.get(t)! }));
 }

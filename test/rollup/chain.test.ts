@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeCommon } from '../../src/chain/common.js';
 import { describeDifference, resultDifference } from '../../src/engine/compare.js';
 import type { ChainBlock } from '../../src/model/chain.js';
+import { open as lmdbOpen } from 'lmdb';
 import { Chain } from '../../src/rollup/chain.js';
+import { numberKey } from '../../src/rollup/records.js';
 import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
 import { TOKEN, balanceSlot as erc20BalanceSlot } from '../../bench/workloads/erc20.js';
 import { BlockStream, CHAIN_ID, EMPTY_WITH_STORAGE, genesis } from '../support/chain-blocks.js';
@@ -173,43 +175,119 @@ describe('a chain on disk', () => {
   });
 });
 
+type StoreInternals = {
+  env: { batch: (fn: () => void) => Promise<unknown> };
+  writeQueued: (fn: unknown, o?: { trailing?: [Uint8Array, Uint8Array][] }) => Promise<void>;
+};
+
 describe('a chain whose store cannot take a block', () => {
-  // A block's trie nodes go to lmdb's write thread in transactions of their own while the tries are hashed, then the block's own transaction.
-  for (const failing of ['a transaction of trie nodes', "the block's transaction"] as const) {
-    it(`answers STORE_FULL when ${failing} fails, keeps the head and the state as they were, and applies the block once there is room`, async () => {
-      const chain = open();
-      const init = parseChainInit(genesis());
-      const ref = new ReferenceChain(init);
-      ref.hashes.set(0n, (await chain.init(init)).head.hash);
-      const stream = new BlockStream(8);
-      await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
-      const two = parseChainBlock(stream.block(2n, ts(2n)));
-      // What LMDB reports when the disk (or its map) is full, once: the transaction writes nothing.
-      const store = chain.store as unknown as { env: { batch: (fn: () => void) => Promise<unknown> }; writeQueued: (...a: unknown[]) => Promise<void> };
-      const real = store.env.batch.bind(store.env);
-      let inBlock = false;
-      const queued = store.writeQueued.bind(store);
-      store.writeQueued = (...a) => {
-        inBlock = true;
-        return queued(...a);
-      };
-      let failed = false;
-      store.env.batch = (fn) => {
-        if (failed || (failing === "the block's transaction" && !inBlock)) return real(fn);
-        failed = true;
-        return Promise.reject(new Error('MDB_MAP_FULL: Environment mapsize limit reached'));
-      };
-      const before = chain.head();
-      const sender = Object.keys(genesis().alloc)[0];
-      const account = chain.account(sender, []);
-      await expect(chain.apply({ ...two, options: { engine: 'cpu' } })).rejects.toMatchObject({ code: 'STORE_FULL', statusCode: 507 });
-      expect(failed).toBe(true);
-      expect(chain.head()).toEqual(before);
-      expect(chain.account(sender, [])).toEqual(account);
-      await applyAndCheck(chain, ref, two);
-      await chain.close();
-    }, 120_000);
+  it("answers STORE_FULL when the block's transaction fails, keeps the head and the state as they were, and applies the block once there is room", async () => {
+    const chain = open();
+    const init = parseChainInit(genesis());
+    const ref = new ReferenceChain(init);
+    ref.hashes.set(0n, (await chain.init(init)).head.hash);
+    const stream = new BlockStream(8);
+    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+    const two = parseChainBlock(stream.block(2n, ts(2n)));
+    // What LMDB reports when the disk (or its map) is full, once: the transaction writes nothing.
+    const store = chain.store as unknown as StoreInternals;
+    const real = store.env.batch.bind(store.env);
+    let failed = false;
+    store.env.batch = (fn) => {
+      if (failed) return real(fn);
+      failed = true;
+      return Promise.reject(new Error('MDB_MAP_FULL: Environment mapsize limit reached'));
+    };
+    const before = chain.head();
+    const sender = Object.keys(genesis().alloc)[0];
+    const account = chain.account(sender, []);
+    await expect(chain.apply({ ...two, options: { engine: 'cpu' } })).rejects.toMatchObject({ code: 'STORE_FULL', statusCode: 507 });
+    expect(failed).toBe(true);
+    expect(chain.head()).toEqual(before);
+    expect(chain.account(sender, [])).toEqual(account);
+    await applyAndCheck(chain, ref, two);
+    await chain.close();
+  }, 120_000);
+
+  it('applies the block when its trailing trie nodes fail to write; they are served from memory and written with the next write', async () => {
+    const chain = open();
+    const init = parseChainInit(genesis());
+    const ref = new ReferenceChain(init);
+    ref.hashes.set(0n, (await chain.init(init)).head.hash);
+    const stream = new BlockStream(8);
+    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+    const store = chain.store as unknown as StoreInternals;
+    const real = store.env.batch.bind(store.env);
+    // The block's own transaction goes through; the one after it (its trie nodes) fails once.
+    let batches = 0;
+    store.env.batch = (fn) => (++batches === 2 ? Promise.reject(new Error('MDB_MAP_FULL: Environment mapsize limit reached')) : real(fn));
+    const two = await applyAndCheck(chain, ref, parseChainBlock(stream.block(2n, ts(2n))));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(batches).toBe(2);
+    // Not on disk, still readable.
+    const nodes = (chain.store as unknown as { nodes: { doesExist(k: Buffer): boolean } }).nodes;
+    expect(nodes.doesExist(Buffer.from(two.stateRoot))).toBe(false);
+    expect(chain.store.node(two.stateRoot)).toBeDefined();
+    await applyAndCheck(chain, ref, parseChainBlock(stream.block(3n, ts(3n))));
+    expect(nodes.doesExist(Buffer.from(two.stateRoot))).toBe(true);
+    await chain.close();
+    const reopened = open(chain.store.dir);
+    expect(await reopened.ready).toEqual({ restoredNodes: 0 });
+    await reopened.close();
+  }, 120_000);
+});
+
+describe('trie nodes a crash left unwritten', () => {
+  /** Applies blocks 1-3, keeping block 3's new nodes, then removes them from the closed store (what a kill between the block's commit and theirs leaves). */
+  async function crashedAfterBlock3(): Promise<{ dir: string; ref: ReferenceChain; stream: BlockStream; nodes: string[] }> {
+    const chain = open();
+    const init = parseChainInit(genesis());
+    const ref = new ReferenceChain(init);
+    ref.hashes.set(0n, (await chain.init(init)).head.hash);
+    const stream = new BlockStream(9);
+    let trailing: [Uint8Array, Uint8Array][] = [];
+    const store = chain.store as unknown as StoreInternals;
+    const queued = store.writeQueued.bind(store);
+    store.writeQueued = (fn, o) => {
+      trailing = o?.trailing ?? [];
+      return queued(fn, o);
+    };
+    for (let n = 1n; n <= 3n; n++) await applyAndCheck(chain, ref, { ...parseChainBlock(stream.block(n, ts(n))), options: { engine: 'cpu' } });
+    await chain.close();
+    const env = lmdbOpen({ path: chain.store.dir, maxDbs: 16 });
+    const table = env.openDB({ name: 'nodes', keyEncoding: 'binary', encoding: 'binary' });
+    await env.transaction(() => {
+      for (const [h] of trailing) table.removeSync(Buffer.from(h));
+    });
+    await env.close();
+    return { dir: chain.store.dir, ref, stream, nodes: trailing.map(([h, b]) => `${Buffer.from(h).toString('hex')}:${Buffer.from(b).toString('hex')}`).sort() };
   }
+
+  it('are rebuilt from the head\'s reverse diff when the store opens, byte for byte, and the chain goes on', async () => {
+    const { dir, ref, stream, nodes } = await crashedAfterBlock3();
+    expect(nodes.length).toBeGreaterThan(10);
+    const chain = open(dir);
+    expect(await chain.ready).toEqual({ restoredNodes: nodes.length });
+    for (const entry of nodes) {
+      const [h, b] = entry.split(':');
+      expect(Buffer.from(chain.store.node(Buffer.from(h, 'hex'))!).toString('hex')).toBe(b);
+    }
+    await applyAndCheck(chain, ref, parseChainBlock(stream.block(4n, ts(4n))));
+    await chain.close();
+  }, 120_000);
+
+  it('leave the chain refusing changes, with the reason, when the head\'s reverse diff is gone too', async () => {
+    const { dir, stream } = await crashedAfterBlock3();
+    const env = lmdbOpen({ path: dir, maxDbs: 16 });
+    const undo = env.openDB({ name: 'undo', keyEncoding: 'binary', encoding: 'binary' });
+    await env.transaction(() => undo.removeSync(Buffer.from(numberKey(3n))));
+    await env.close();
+    const chain = open(dir);
+    await expect(chain.ready).rejects.toThrow(/state trie of head block 3 is missing and cannot be rebuilt/);
+    await expect(chain.apply(parseChainBlock(stream.block(4n, ts(4n))))).rejects.toThrow(/cannot be rebuilt/);
+    expect(chain.head().number).toBe(3n);
+    await chain.close();
+  }, 120_000);
 });
 
 describe('reads while a block commits on lmdb\'s write thread', () => {

@@ -58,6 +58,8 @@ export async function run(args: string[]): Promise<number> {
     try {
       mkdirSync(config.chain.dataDir, { recursive: true });
       chain = new Chain({ dir: config.chain.dataDir, rollbackDepth: config.chain.rollbackDepth, stateCacheBytes: config.chain.stateCache }, registry);
+      const { restoredNodes } = await chain.ready;
+      if (restoredNodes > 0) console.error(`serve: rebuilt ${restoredNodes} trie nodes of the head block, which a stop had left unwritten`);
     } catch (e) {
       console.error(`serve: cannot open the chain store in ${config.chain.dataDir}: ${(e as Error).message}`);
       await registry.close();
