@@ -1,7 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
 import type { BatchResult, TxInput } from '../model/shapes.js';
@@ -9,6 +7,7 @@ import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
 import {
   decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
+import { lock, unlock } from './store-lock.js';
 import type { NodeReader } from './trie.js';
 
 /**
@@ -389,42 +388,5 @@ export class ChainStore implements NodeReader {
   }
 }
 
-/**
- * One chain per store: the chain checks the head and then writes, which two writers
- * would interleave. A lock file names the process that holds the store; one left by a
- * process that no longer runs (killed) is taken over.
- */
-function lock(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, LOCK_FILE);
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const holder = Number(readFileSync(file, 'utf8'));
-    if (holder && holder !== process.pid && alive(holder)) throw new Error(`the chain store in ${dir} is in use by process ${holder}`);
-    if (holder === process.pid) throw new Error(`the chain store in ${dir} is already open in this process`);
-    rmSync(file, { force: true });
-  }
-}
-
-function unlock(dir: string): void {
-  rmSync(join(dir, LOCK_FILE), { force: true });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const LOCK_FILE = 'chain.lock';
 const BLOCK_TAG = Buffer.from('b');
 const TX_TAG = Buffer.from('t');
-

@@ -180,14 +180,20 @@ type StoreInternals = {
   writeQueued: (fn: unknown, o?: { trailing?: [Uint8Array, Uint8Array][] }) => Promise<void>;
 };
 
+/** A new chain that has applied block 1 of stream 8, and the reference replay beside it. */
+async function afterBlock1(): Promise<{ chain: Chain; ref: ReferenceChain; stream: BlockStream }> {
+  const chain = open();
+  const init = parseChainInit(genesis());
+  const ref = new ReferenceChain(init);
+  ref.hashes.set(0n, (await chain.init(init)).head.hash);
+  const stream = new BlockStream(8);
+  await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+  return { chain, ref, stream };
+}
+
 describe('a chain whose store cannot take a block', () => {
   it("answers STORE_FULL when the block's transaction fails, keeps the head and the state as they were, and applies the block once there is room", async () => {
-    const chain = open();
-    const init = parseChainInit(genesis());
-    const ref = new ReferenceChain(init);
-    ref.hashes.set(0n, (await chain.init(init)).head.hash);
-    const stream = new BlockStream(8);
-    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+    const { chain, ref, stream } = await afterBlock1();
     const two = parseChainBlock(stream.block(2n, ts(2n)));
     // What LMDB reports when the disk (or its map) is full, once: the transaction writes nothing.
     const store = chain.store as unknown as StoreInternals;
@@ -210,12 +216,7 @@ describe('a chain whose store cannot take a block', () => {
   }, 120_000);
 
   it('applies the block when its trailing trie nodes fail to write; they are served from memory and written with the next write', async () => {
-    const chain = open();
-    const init = parseChainInit(genesis());
-    const ref = new ReferenceChain(init);
-    ref.hashes.set(0n, (await chain.init(init)).head.hash);
-    const stream = new BlockStream(8);
-    await applyAndCheck(chain, ref, parseChainBlock(stream.block(1n, ts(1n))));
+    const { chain, ref, stream } = await afterBlock1();
     const store = chain.store as unknown as StoreInternals;
     const real = store.env.batch.bind(store.env);
     // The block's own transaction goes through; the one after it (its trie nodes) fails once.
