@@ -48,6 +48,8 @@ export class Preloader {
   private readonly learnedFrom = new Map<string, number>();
   /** contract -> slot -> the last block it was seen in, and in how many blocks. */
   private readonly recent = new Map<string, Map<bigint, { last: bigint; blocks: number }>>();
+  /** The recent slots the last preload asked for, and its block (learn() keeps them known). */
+  private asked: { number: bigint; slots: Set<{ last: bigint }> } = { number: -1n, slots: new Set() };
 
   /**
    * The block's guessed reads. The mapping slots it guesses, and those learn() will try
@@ -64,6 +66,8 @@ export class Preloader {
     for (const v of this.learnedViews(views)) for (const a of v.addresses) for (let base = 0; base < BASES; base++) pairs.push([a, base]);
     await hashMappingSlots(pairs, hash);
     const want = new Map<string, Set<bigint>>();
+    const asked = new Set<{ last: bigint }>();
+    this.asked = { number, slots: asked };
     const ask = (addr: string, slot?: bigint) => {
       let s = want.get(addr);
       if (!s) want.set(addr, (s = new Set()));
@@ -76,7 +80,13 @@ export class Preloader {
       const reached = [v.to, ...(this.mappings.get(v.to)?.keys() ?? [])];
       for (const c of reached) {
         const recent = this.recent.get(c);
-        if (recent) for (const [slot, seen] of recent) if (seen.blocks >= 2) ask(c, slot);
+        if (recent) {
+          for (const [slot, seen] of recent) {
+            if (seen.blocks < 2) continue;
+            ask(c, slot);
+            asked.add(seen);
+          }
+        }
         // Keyed by the contract itself (a token's balance of itself) is rare: not guessed.
         for (const base of this.mappings.get(v.to)?.get(c) ?? []) for (const a of v.addresses) if (a !== c) ask(c, mappingSlot(a, base));
       }
@@ -124,6 +134,11 @@ export class Preloader {
         }
       }
     }
+    // A slot the block's transactions only read (a pair's tokens, a lock set back) is
+    // seen in no diff, and read from the preload it is never missed: while the block
+    // reached its contract, it stays known (without this, such slots were forgotten
+    // every few blocks and missed again on every pair at once).
+    if (this.asked.number === number) for (const seen of this.asked.slots) seen.last = number;
     // What a rollback undid may never come back: forget slots not seen for a while.
     for (const [c, r] of this.recent) {
       for (const [slot, seen] of r) if (seen.last + RECENT_BLOCKS < number) r.delete(slot);

@@ -58,4 +58,29 @@ describe('Preloader', () => {
     expect(new Set(second.pre.get(TOKEN)!.storage.keys())).toEqual(new Set([entry(C, 3), entry(D, 3)]));
     expect(batches).toHaveLength(1);
   });
+
+  it('keeps asking for a slot the blocks only read, while they keep calling its contract', async () => {
+    const p = new Preloader();
+    const EMPTY: StateDiff = { pre: {}, post: {} } as unknown as StateDiff;
+    const LOCK = 12n;
+    // Blocks 1 and 2 read the slot past the preload (a pair's lock: written and set back, so in no diff).
+    for (const n of [1n, 2n]) {
+      const pre = await p.preload(state, [transfer(A, B)], n);
+      expect(pre.pre.get(TOKEN)!.storage.has(LOCK)).toBe(false);
+      p.learn([transfer(A, B)], EMPTY, [[TOKEN, LOCK]], n);
+    }
+    // From then on the preload holds it, so no block misses it: it must not be forgotten.
+    for (let n = 3n; n <= 12n; n++) {
+      const pre = await p.preload(state, [transfer(C, D)], n);
+      expect(pre.pre.get(TOKEN)!.storage.has(LOCK), `block ${n}`).toBe(true);
+      p.learn([transfer(C, D)], EMPTY, [], n);
+    }
+    // Once no block calls the contract, it is forgotten after a few blocks, as any slot is.
+    for (let n = 13n; n <= 18n; n++) {
+      await p.preload(state, [], n);
+      p.learn([], EMPTY, [], n);
+    }
+    const later = await p.preload(state, [transfer(C, D)], 19n);
+    expect(later.pre.get(TOKEN)!.storage.has(LOCK)).toBe(false);
+  });
 });
