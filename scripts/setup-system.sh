@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages evmgpu needs: the Vulkan loader and Mesa's lavapipe
 # CPU Vulkan driver from bookworm-backports (bookworm's own Mesa 22.3 is too old for
-# Dawn). Idempotent: a second run only checks and returns.
+# Dawn), and nats-server (bookworm's 2.9, JetStream with -js) for the distributed mode
+# (`serve --nats`, `worker`) and its tests. Idempotent: a second run only checks and returns.
 set -euo pipefail
 
 have_lavapipe() {
@@ -11,13 +12,17 @@ have_lavapipe() {
   [ -n "$v" ] && dpkg --compare-versions "$v" ge 25 && dpkg-query -W libvulkan1 >/dev/null 2>&1
 }
 
-if have_lavapipe; then
-  echo "setup-system: lavapipe already installed ($(dpkg-query -W -f='${Version}' mesa-vulkan-drivers))"
+have_nats() {
+  command -v nats-server >/dev/null 2>&1
+}
+
+if have_lavapipe && have_nats; then
+  echo "setup-system: lavapipe ($(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)) and nats-server ($(nats-server --version)) already installed"
   exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then
-  echo "setup-system: need root to install mesa-vulkan-drivers from bookworm-backports" >&2
+  echo "setup-system: need root to install mesa-vulkan-drivers from bookworm-backports and nats-server" >&2
   exit 1
 fi
 
@@ -33,6 +38,12 @@ if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends libvulkan1
-apt-get install -y -q --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
-echo "setup-system: installed mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+if ! have_lavapipe; then
+  apt-get install -y -q --no-install-recommends libvulkan1
+  apt-get install -y -q --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+  echo "setup-system: installed mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+fi
+if ! have_nats; then
+  apt-get install -y -q --no-install-recommends nats-server
+  echo "setup-system: installed $(nats-server --version)"
+fi

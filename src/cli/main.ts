@@ -6,6 +6,7 @@
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   serve: { summary: 'run the HTTP service [--host --port]', load: () => import('./commands/serve.js') },
+  worker: { summary: 'take batches from a NATS JetStream queue and run them: worker --nats <urls>', load: () => import('./commands/worker.js') },
   execute: { summary: 'execute a batch offline: execute <batch.json|-> [--engine] [--out file]', load: () => import('./commands/execute.js') },
   statetest: { summary: 'run state-test fixtures: statetest <files|dirs...> --fork <Fork> [--engine] [--json file]', load: () => import('./commands/statetest.js') },
   blocktest: { summary: 'replay mainnet blocks: blocktest <dirs...> [--engine] [--json file]', load: () => import('./commands/blocktest.js') },

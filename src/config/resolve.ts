@@ -1,18 +1,38 @@
 import { CHAIN_SETTINGS, DEFAULT_CHAIN_CONFIG, type ChainConfig } from './chain.js';
 import type { Environment } from './environment.js';
+import { DEFAULT_QUEUE_CONFIG, QUEUE_SETTINGS, type QueueConfig } from './queue.js';
 import { defaultRuntimeConfig, RUNTIME_SETTINGS, type RuntimeConfig } from './runtime.js';
 import { DEFAULT_CONFIG, SERVICE_SETTINGS, type ServerConfig } from './service.js';
 import type { Setting } from './setting.js';
 
-/** The whole configuration: the service's settings, the chain's and the engines' runtime. */
+/** The whole configuration: the service's settings, the chain's, the queue's and the engines' runtime. */
 export interface Config {
   service: ServerConfig;
   chain: ChainConfig;
+  queue: QueueConfig;
   runtime: RuntimeConfig;
 }
 
 /** Every setting, service first, in the order help and docs list them. */
-export const SETTINGS: readonly Setting<unknown>[] = [...Object.values(SERVICE_SETTINGS), ...Object.values(CHAIN_SETTINGS), ...Object.values(RUNTIME_SETTINGS)];
+export const SETTINGS: readonly Setting<unknown>[] = [
+  ...Object.values(SERVICE_SETTINGS),
+  ...Object.values(CHAIN_SETTINGS),
+  ...Object.values(QUEUE_SETTINGS),
+  ...Object.values(RUNTIME_SETTINGS),
+];
+
+/** What `evmgpu worker` takes: the queue's settings (its metrics port among them), the batch deadline and log level, and the runtime's. */
+export const WORKER_SETTINGS: readonly Setting<unknown>[] = [
+  SERVICE_SETTINGS.host,
+  SERVICE_SETTINGS.maxBatchMs,
+  SERVICE_SETTINGS.logLevel,
+  SERVICE_SETTINGS.gpuWarmUp,
+  ...Object.values(QUEUE_SETTINGS),
+  ...Object.values(RUNTIME_SETTINGS),
+];
+
+/** What `evmgpu serve` takes: all but the worker's own port. */
+export const SERVE_SETTINGS: readonly Setting<unknown>[] = SETTINGS.filter((s) => s !== QUEUE_SETTINGS.workerMetricsPort);
 
 /** Flags and variables of the runtime settings: every command that runs engines takes them. */
 export const RUNTIME_FLAGS: readonly string[] = Object.values(RUNTIME_SETTINGS).map((s) => s.flag);
@@ -38,6 +58,7 @@ export function resolveConfig(flags: Partial<Record<string, string | undefined>>
   return {
     service: resolveSection(SERVICE_SETTINGS, { ...DEFAULT_CONFIG }, flags, env),
     chain: resolveSection(CHAIN_SETTINGS, { ...DEFAULT_CHAIN_CONFIG }, flags, env),
+    queue: resolveSection(QUEUE_SETTINGS, { ...DEFAULT_QUEUE_CONFIG }, flags, env),
     runtime: resolveSection(RUNTIME_SETTINGS, defaultRuntimeConfig(env), flags, env),
   };
 }

@@ -46,6 +46,12 @@ export const ServiceErrors = {
   ROLLBACK_BELOW_FINALIZED: { status: 409, message: 'cannot roll back to block %s: block %s is finalized' },
   ROLLBACK_BEYOND_WINDOW: { status: 409, message: 'cannot roll back to block %s: reverse diffs are kept down to block %s' },
   STORE_FULL: { status: 507, message: 'the chain store cannot take the block: %s' },
+  // The distributed mode (serve --nats, src/queue/)
+  QUEUE_UNAVAILABLE: { status: 503, message: 'the batch queue cannot be reached: %s' },
+  BATCH_PENDING: { status: 503, message: 'batch %s is queued or running and had no result within %s ms; its result will be at GET /v1/results/%s' },
+  BATCH_FAILED: { status: 503, message: 'batch %s was delivered %s times and no worker finished it (each stopped or stalled while running it)' },
+  RESULTS_NOT_ENABLED: { status: 404, message: 'results are kept only in the distributed mode (serve --nats)' },
+  RESULT_NOT_FOUND: { status: 404, message: 'no result for batch %s: it is unknown, still queued or running, or its result expired' },
   // Everything else
   NOT_FOUND: { status: 404, message: 'route %s not found' },
   INTERNAL: { status: 500, message: 'internal error: %s' },

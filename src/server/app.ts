@@ -13,6 +13,10 @@ import { registerRequestIdEcho, requestId } from './request-id.js';
 import { decorateRequestState } from './request-state.js';
 import { registerChainRoutes, type ChainApi } from './routes/chain.js';
 import { registerExecuteRoute } from './routes/execute.js';
+import { registerQueueRoutes } from './routes/queue.js';
+import type { BatchQueue } from '../queue/connection.js';
+import { QueueFront } from '../queue/front.js';
+import { registerQueueGauges } from '../queue/front-metrics.js';
 import { registerRpcRoute } from './routes/rpc.js';
 import type { ChainStore } from '../rollup/store.js';
 import { registerServiceRoutes } from './routes/service.js';
@@ -25,6 +29,8 @@ export interface AppDeps {
   chain?: ChainApi & { close(): Promise<void>; readonly store?: ChainStore };
   /** The safe block the Engine API's forkchoice last named (POST /rpc's `safe` tag; else the finalized block). */
   safe?: () => bigint | undefined;
+  /** The distributed mode's queue (`serve --nats`): /v1/execute queues batches for workers; the app closes it when it closes. */
+  queue?: BatchQueue;
   /** Runs first when the app closes (the Engine API stops taking requests before the chain closes). */
   beforeClose?: () => Promise<void>;
 }
@@ -46,6 +52,8 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     maxPendingBytes: cfg.maxPendingBytes ?? 2 * cfg.bodyLimit,
   });
   const metrics = new ServiceMetrics(() => registry.compilerReport(0), admission);
+  const front = deps.queue ? new QueueFront(deps.queue, cfg.maxBatchMs) : undefined;
+  if (deps.queue) registerQueueGauges(metrics.registry, deps.queue);
   const token = cfg.authTokenFile !== undefined ? readTokenFile(cfg.authTokenFile, '--auth-token-file') : undefined;
 
   const app = Fastify({
@@ -78,12 +86,14 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     await deps.beforeClose?.();
     // The chain first: a block in flight still needs the engines.
     await deps.chain?.close();
+    await deps.queue?.close();
     await registry.close();
   });
 
   app.register(async (scope) => {
     await registerDocs(scope);
-    registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission });
+    registerExecuteRoute(scope, { registry, metrics, limits: cfg, admission, front });
+    registerQueueRoutes(scope, front);
     registerServiceRoutes(scope, registry, metrics);
     registerChainRoutes(scope, { chain: deps.chain, metrics, limits: cfg });
     const store = deps.chain?.store;

@@ -1,28 +1,35 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '../../config/environment.js';
-import { resolveConfig, SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
+import { resolveConfig, SERVE_SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
 import { ConfigError } from '../../config/values.js';
 import { EngineRegistry } from '../../registry/registry.js';
 import { Chain } from '../../rollup/chain.js';
 import { join } from 'node:path';
 import { startEngineApi, type RunningEngineApi } from '../../engine-api/start.js';
 import { startServer } from '../../server/serve.js';
+import { openQueue } from './queue-open.js';
+import type { BatchQueue } from '../../queue/connection.js';
 
 const HELP = `usage: evmgpu serve [--host <addr>] [--port <n>] [--body-limit <bytes>] [--max-txs <n>]
                     [--max-batch-gas <gas>] [--max-batch-ms <ms>] [--max-concurrent-batches <n>]
                     [--max-queued-batches <n>] [--max-queued-gas <gas>] [--max-pending-bytes <bytes>]
                     [--max-event-loop-delay <ms>] [--max-heap-used <bytes>] [--auth-token-file <file>] [--log-level <level>]
                     [--data-dir <dir>] [--rollback-depth <n>] [--state-cache <bytes>] [--authrpc-port <n>] [--authrpc-jwtsecret <file>]
+                    [--nats <urls>] [--nats-prefix <name>] [--queue-max-batches <n>] [--queue-max-bytes <bytes>]
+                    [--queue-ack-wait <ms>] [--result-ttl <s>]
                     [--cpu-workers <n>] [--cache-dir <dir>] [--contract-kernels <mode>] [--contract-fragments <which>]
 
 Runs the HTTP service (POST /v1/execute, GET /healthz, /v1/engines, /metrics, /docs)
 until SIGINT or SIGTERM, then finishes the requests in flight and exits 0. With a data
 directory it also keeps a chain there (rollup co-processor mode, /v1/chain/*, the
 JSON-RPC reads at POST /rpc) and serves the Engine API on --authrpc-port (JWT).
+With --nats it is the front of a distributed deployment: /v1/execute queues each batch
+in NATS JetStream for \`evmgpu worker\` processes and answers with the result one of
+them stored (GET /v1/results/{batchHash} finds it again).
 Each flag overrides its environment variable, which overrides the default:
 
-${settingsHelp()}
+${settingsHelp(SERVE_SETTINGS)}
 
 Sizes take a unit (256MiB, 1GB). Every value is checked before the service starts.`;
 
@@ -32,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
     ({ values } = parseArgs({
       args,
       options: {
-        ...Object.fromEntries(SETTINGS.map(({ flag }) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(SERVE_SETTINGS.map(({ flag }) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -66,13 +73,24 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
   }
+  let queue: BatchQueue | undefined;
+  if (config.queue.nats !== false) {
+    const opened = await openQueue('serve', config.queue, 'front');
+    if (!opened) {
+      await chain?.close();
+      await registry.close();
+      return 1;
+    }
+    queue = opened;
+  }
   let engine: RunningEngineApi | undefined;
   let server;
   try {
-    server = await startServer(config.service, { registry, chain, safe: () => engine?.api.safe(), beforeClose: async () => void (await engine?.app.close()) });
+    server = await startServer(config.service, { registry, chain, queue, safe: () => engine?.api.safe(), beforeClose: async () => void (await engine?.app.close()) });
   } catch (e) {
     // Typically the port is taken or the address is not local.
     console.error(`serve: cannot listen on ${config.service.host}:${config.service.port}: ${(e as Error).message}`);
+    await queue?.close();
     return 1;
   }
   if (chain && config.chain.dataDir !== false) {
@@ -86,7 +104,8 @@ export async function run(args: string[]): Promise<number> {
       console.error(`serve: the Engine API is not served: cannot start it on ${config.service.host}:${config.chain.authrpcPort} with the secret in ${jwtSecretFile}: ${(e as Error).message}`);
     }
   }
-  if (config.service.gpuWarmUp === 'on') {
+  // A front hands its batches to workers: its own GPU stays closed.
+  if (config.service.gpuWarmUp === 'on' && !queue) {
     // In the background: the service answers meanwhile, and a batch that comes first
     // waits for the same kernels rather than creating them twice (the runtime shares them).
     const { app } = server;

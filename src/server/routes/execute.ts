@@ -9,6 +9,8 @@ import type { Admission } from '../admission.js';
 import { REQUEST_TYPES } from '../content.js';
 import { CODES, errorResponses, ref } from '../docs.js';
 import { CHAIN_ONLY_CODES } from './chain.js';
+import { describeRun, QUEUE_ONLY_CODES } from './queue.js';
+import type { QueueFront } from '../../queue/front.js';
 import type { EngineRegistryLike } from '../engines.js';
 import { runBatch, type RunLimits } from '../execution.js';
 import { checkBatchGas, checkTxCount, type BatchLimits } from '../limits.js';
@@ -21,6 +23,8 @@ export interface ExecuteDeps {
   metrics: ServiceMetrics;
   limits: BatchLimits & RunLimits & { bodyLimit: number };
   admission: Admission;
+  /** `serve --nats`: batches go through the queue to workers instead of the engines here. */
+  front?: QueueFront;
 }
 
 /** Fires when the client closes the connection before its answer is out: its batch is abandoned, queued or running. */
@@ -50,9 +54,12 @@ const DESCRIPTION = `Executes the batch's transactions in order on its pre-state
 Invalid transactions are listed in \`rejected\` and change no state; the request still succeeds.
 \`options.engine\` picks the engine (see GET /v1/engines; default \`auto\`).
 A batch waits for an execution slot and runs under a deadline; past either bound the answer is 503 with Retry-After
-(\`OVERLOADED\`, \`EXECUTION_TIMEOUT\`), and nothing was applied.`;
+(\`OVERLOADED\`, \`EXECUTION_TIMEOUT\`), and nothing was applied.
+In the distributed mode (\`serve --nats\`) the batch is queued for a worker under its hash (the \`x-evmgpu-batch-hash\` header of the answer):
+a batch already run is answered from its stored result (\`x-evmgpu-replayed: true\`), a full queue answers \`OVERLOADED\`,
+and a batch without a result within \`--max-batch-ms\` answers \`BATCH_PENDING\`; its result will be at GET /v1/results/{batchHash}.`;
 
-export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, limits, admission }: ExecuteDeps): void {
+export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, limits, admission, front }: ExecuteDeps): void {
   app.post(
     '/v1/execute',
     {
@@ -68,7 +75,7 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
             content: { [JSON_TYPE]: { schema: ref.batchResult }, [MSGPACK_TYPE]: { schema: ref.batchResult } },
           },
           // Every registered failure can come from this route, but a missing route and the chain's.
-          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND' && !CHAIN_ONLY_CODES.includes(c))),
+          ...errorResponses(CODES.filter((c) => c !== 'NOT_FOUND' && !CHAIN_ONLY_CODES.includes(c) && !QUEUE_ONLY_CODES.includes(c))),
         },
       },
       validatorCompiler: () => batchValidator,
@@ -96,12 +103,20 @@ export function registerExecuteRoute(app: FastifyInstance, { registry, metrics, 
       const wire = request.body as WireBatch;
       const gas = checkBatchGas(wire, limits);
       const engine = registry.get(wire.options?.engine);
-      const t0 = performance.now();
-      const batch = parseBatch(wire, registry.codes);
-      request.phaseMs.parse = since(t0);
-
-      const { result: executed, queueMs } = await runBatch(admission, limits, engine, batch, gas, clientGone(reply));
-      request.phaseMs.queue = queueMs;
+      let executed;
+      if (front) {
+        const run = await front.run(wire, clientGone(reply));
+        describeRun(reply, run);
+        executed = run.result;
+        request.phaseMs.queue = run.queueMs;
+      } else {
+        const t0 = performance.now();
+        const batch = parseBatch(wire, registry.codes);
+        request.phaseMs.parse = since(t0);
+        const ran = await runBatch(admission, limits, engine, batch, gas, clientGone(reply));
+        executed = ran.result;
+        request.phaseMs.queue = ran.queueMs;
+      }
       const result = { ...executed, stats: { ...executed.stats, timingsMs: { ...request.phaseMs, ...executed.stats.timingsMs } } };
       const t1 = performance.now();
       const { type, body } = encodeResult(result, request.responseFormat);

@@ -1,0 +1,78 @@
+import { deserialize, serialize } from 'node:v8';
+import type { ServiceErrorCode } from '../errors/registry.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { BatchResult } from '../model/shapes.js';
+import { decodeMsgpack, encodeMsgpack } from '../wire/msgpack.js';
+
+/**
+ * What a worker stores under a batch's hash: the batch's result, or the coded error it
+ * ended with, and who ran it. The result is v8-serialized (the chain's block records
+ * use the same form: bigints and byte arrays as they are, no re-parsing), inside a
+ * msgpack envelope that says which it holds. Fronts and workers of one deployment run
+ * the same release.
+ */
+export interface ResultRecord {
+  result?: BatchResult;
+  error?: { code: ServiceErrorCode; status: number; message: string };
+  /** The worker that ran it. */
+  worker: string;
+  /** Its execution time on that worker, and the delivery that ran it (1: the first). */
+  ms: number;
+  delivery: number;
+}
+
+interface Envelope {
+  v: 1;
+  result?: Uint8Array;
+  error?: ResultRecord['error'];
+  worker: string;
+  ms: number;
+  delivery: number;
+}
+
+/** A value too large for one message: the key-value entry points at an object. */
+interface Pointer {
+  v: 1;
+  object: string;
+  size: number;
+}
+
+export function encodeRecord(r: ResultRecord): Uint8Array {
+  const env: Envelope = { v: 1, worker: r.worker, ms: r.ms, delivery: r.delivery };
+  if (r.result) env.result = serialize(r.result);
+  if (r.error) env.error = r.error;
+  return encodeMsgpack(env);
+}
+
+export function decodeRecord(bytes: Uint8Array): ResultRecord {
+  const env = decodeMsgpack(bytes) as Envelope;
+  if (env?.v !== 1) throw new Error('result record: unknown version');
+  return {
+    ...(env.result ? { result: deserialize(env.result) as BatchResult } : {}),
+    ...(env.error ? { error: env.error } : {}),
+    worker: env.worker,
+    ms: env.ms,
+    delivery: env.delivery,
+  };
+}
+
+export function encodePointer(object: string, size: number): Uint8Array {
+  return encodeMsgpack({ v: 1, object, size } satisfies Pointer);
+}
+
+/** The object a stored value points at, or undefined when the value is the record itself. */
+export function pointedObject(bytes: Uint8Array): string | undefined {
+  // A pointer is a 3-entry map; an envelope has at least four entries. Peek without decoding the result.
+  if (bytes.length > 256) return undefined;
+  const v = decodeMsgpack(bytes) as Partial<Pointer>;
+  return typeof v?.object === 'string' ? v.object : undefined;
+}
+
+/** The record's error as the front answers it; a record without one is a result. */
+export function recordError(r: ResultRecord): ServiceError | undefined {
+  if (!r.error) return undefined;
+  const e = new ServiceError(r.error.code, []);
+  // The message was filled on the worker; keep it as it was.
+  e.message = r.error.message;
+  return e;
+}

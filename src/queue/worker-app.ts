@@ -1,0 +1,12 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { VERSION } from '../server/version.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+import type { QueueWorker } from './worker.js';
+
+/** A worker's own small HTTP side: /healthz (liveness, its id) and /metrics (Prometheus text). */
+export function buildWorkerApp(worker: QueueWorker, metrics: WorkerMetrics, logLevel: string): FastifyInstance {
+  const app = Fastify({ logger: { level: logLevel } });
+  app.get('/healthz', async () => ({ status: 'ok', version: VERSION, role: 'worker', worker: worker.id }));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  return app;
+}

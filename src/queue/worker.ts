@@ -1,0 +1,186 @@
+import { hostname } from 'node:os';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Engine } from '../engine/engine.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { WireBatch } from '../model/shapes.js';
+import { bytesToHex } from '../primitives/hex.js';
+import { keccak256 } from '../primitives/keccak.js';
+import type { EngineRegistry } from '../registry/registry.js';
+import { parseBatch } from '../wire/parse.js';
+import { validateBatch } from '../wire/validate.js';
+import { isBatchHash } from './batch-key.js';
+import { BATCH_HEADER, type BatchQueue } from './connection.js';
+import type { ResultRecord } from './record.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+
+/**
+ * Deliveries after which a batch is ended with a stored BATCH_FAILED instead of run
+ * again: a batch that kills or stalls every worker that takes it must not do so
+ * forever. A later POST of it forgets that record and queues it afresh.
+ */
+export const MAX_DELIVERIES = 5;
+/** How often a worker says it is alive, with what it runs on, in the workers bucket (whose entries live 30 s). */
+const ANNOUNCE_MS = 10_000;
+
+/** This process's worker id: host and pid, in the characters NATS keys allow. */
+export function workerId(): string {
+  return `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export interface WorkerOptions {
+  /** Names this worker in records, announcements and metrics; default workerId(). */
+  id?: string;
+  /** A batch still running after this many milliseconds is abandoned: its record is EXECUTION_TIMEOUT. */
+  maxBatchMs: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface WorkerAnnouncement {
+  id: string;
+  host: string;
+  pid: number;
+  /** The GPU adapter once a device is open (`lavapipe` shows as a software adapter), else undefined. */
+  adapter?: string;
+  software?: boolean;
+  engines: string[];
+  startedAt: string;
+  executed: number;
+  busy: boolean;
+}
+
+/**
+ * `evmgpu worker`: pulls one batch at a time from the shared consumer, reports progress
+ * while it runs (so JetStream does not hand it to another worker), runs it on this
+ * machine's engines, stores the result under the batch's hash and only then
+ * acknowledges. A worker that dies at any point leaves the message unacknowledged and
+ * JetStream redelivers it after the ack wait; a result already stored is acknowledged
+ * without running the batch again.
+ */
+export class QueueWorker {
+  readonly id: string;
+  private stopping = false;
+  private executed = 0;
+  private busy = false;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly queue: BatchQueue,
+    private readonly registry: EngineRegistry,
+    private readonly metrics: WorkerMetrics,
+    private readonly opts: WorkerOptions,
+  ) {
+    this.id = opts.id ?? workerId();
+  }
+
+  /** Runs until stop(): the batch in hand is finished first. */
+  async run(): Promise<void> {
+    const consumer = await this.queue.consumer();
+    await this.announce();
+    const announcer = setInterval(() => void this.announce().catch(() => undefined), ANNOUNCE_MS);
+    try {
+      while (!this.stopping) {
+        const msg = await consumer.next({ expires: 2_000 }).catch((e) => {
+          this.opts.log?.('pull failed', { error: (e as Error).message });
+          return new Promise<null>((r) => setTimeout(() => r(null), 1_000));
+        });
+        if (msg) await this.handle(msg);
+      }
+    } finally {
+      clearInterval(announcer);
+      await this.queue.workers.delete(this.id).catch(() => undefined);
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const hash = msg.headers?.get(BATCH_HEADER) ?? '';
+    if (!isBatchHash(hash)) {
+      // Not ours to run: nobody can, so it must not come back.
+      msg.term('no batch hash');
+      return;
+    }
+    const delivery = msg.info.deliveryCount;
+    if (delivery > 1) this.metrics.redeliveries.inc();
+    if (await this.queue.record(hash)) {
+      // Stored by a worker that died before its ack (or by a copy queued past the duplicate window).
+      this.metrics.alreadyDone.inc();
+      await msg.ackAck();
+      return;
+    }
+    this.busy = true;
+    this.metrics.busy.set(1);
+    const progress = setInterval(() => msg.working(), Math.max(500, this.queue.opts.ackWaitMs / 3));
+    const t0 = performance.now();
+    try {
+      const record = delivery > MAX_DELIVERIES ? this.failed(hash, delivery) : await this.execute(msg, hash, delivery);
+      record.ms = performance.now() - t0;
+      const stored = await this.queue.storeRecord(hash, record);
+      await this.queue.dropBatchObject(msg);
+      await msg.ackAck();
+      if (stored) {
+        this.executed++;
+        this.metrics.observe(record);
+      } else this.metrics.alreadyDone.inc();
+    } finally {
+      clearInterval(progress);
+      this.busy = false;
+      this.metrics.busy.set(0);
+    }
+    await this.announce().catch(() => undefined);
+  }
+
+  private failed(hash: string, delivery: number): ResultRecord {
+    const e = new ServiceError('BATCH_FAILED', [hash, delivery - 1]);
+    return { error: { code: e.code, status: e.statusCode, message: e.message }, worker: this.id, ms: 0, delivery };
+  }
+
+  private async execute(msg: JsMsg, hash: string, delivery: number): Promise<ResultRecord> {
+    const base = { worker: this.id, ms: 0, delivery };
+    try {
+      const bytes = await this.queue.batchBytes(msg);
+      // The hash names the bytes: a message whose bytes do not match it is refused, never stored as its result.
+      if (bytesToHex(keccak256(bytes)) !== hash) throw new ServiceError('INVALID_REQUEST', [`the queued bytes do not hash to ${hash}`]);
+      const wire = JSON.parse(Buffer.from(bytes).toString('utf8')) as WireBatch;
+      validateBatch(wire);
+      const engine = this.registry.get(wire.options?.engine);
+      const batch = parseBatch(wire, this.registry.codes);
+      return { ...base, result: await this.runWithDeadline(engine, batch) };
+    } catch (e) {
+      const err = e instanceof ServiceError ? e : new ServiceError('INTERNAL', [(e as Error)?.message ?? String(e)]);
+      if (!(e instanceof ServiceError)) this.opts.log?.('batch failed', { hash, error: (e as Error)?.stack ?? String(e) });
+      return { ...base, error: { code: err.code, status: err.statusCode, message: err.message } };
+    }
+  }
+
+  private async runWithDeadline(engine: Engine, batch: ReturnType<typeof parseBatch>) {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(new ServiceError('EXECUTION_TIMEOUT', [this.opts.maxBatchMs])), this.opts.maxBatchMs);
+    try {
+      const run = engine.execute(batch, { signal: ctrl.signal });
+      const aborted = new Promise<never>((_, reject) => ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason), { once: true }));
+      // An engine that stops late still ends this batch at the deadline; its later settlement is ignored.
+      run.catch(() => undefined);
+      return await Promise.race([run, aborted]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async announce(): Promise<void> {
+    const gpu = this.registry.compilerReport(0).gpu;
+    const a: WorkerAnnouncement = {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      ...(gpu.open ? { adapter: gpu.adapter, software: gpu.software } : {}),
+      engines: this.registry.names(),
+      startedAt: this.startedAt,
+      executed: this.executed,
+      busy: this.busy,
+    };
+    await this.queue.workers.put(this.id, JSON.stringify(a));
+  }
+}
