@@ -54,7 +54,7 @@ async function deployment(over: Partial<QueueOptions> = {}, opts: { worker?: boo
   };
 }
 
-const transfers = (n: number, value = '0x1'): WireBatch => batch({ pre: funded(ALICE), txs: Array.from({ length: n }, (_, i) => transfer(ALICE, i, { value })), options: { engine: 'cpu' } });
+const transfers = (n: number, value: `0x${string}` = '0x1'): WireBatch => batch({ pre: funded(ALICE), txs: Array.from({ length: n }, (_, i) => transfer(ALICE, i, { value })), options: { engine: 'cpu' } });
 
 describe('serve --nats: /v1/execute through the queue', () => {
   it('answers with the result a worker stored, equal to the reference; the same batch again is answered from the store', async () => {
@@ -142,7 +142,7 @@ describe('serve --nats: /v1/execute through the queue', () => {
   it('without a worker: BATCH_PENDING past the wait, then OVERLOADED with Retry-After once the queue holds its limit', async () => {
     const d = await deployment({ maxBatches: 2 }, { worker: false, maxBatchMs: 300 });
     try {
-      for (const v of ['0x3', '0x4']) {
+      for (const v of ['0x3', '0x4'] as const) {
         const res = await post(d.app, transfers(1, v));
         const e = expectError(res, 503, 'BATCH_PENDING');
         expect(e.message).toContain(batchKey(transfers(1, v)).hash);
