@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readEnvironment } from '../../config/environment.js';
 import { resolveConfig, settingsHelp, WORKER_SETTINGS, type Config } from '../../config/resolve.js';
 import { ConfigError } from '../../config/values.js';
-import { buildWorkerApp } from '../../queue/worker-app.js';
+import { buildWorkerApp } from '../../server/worker-app.js';
 import { WorkerMetrics } from '../../queue/worker-metrics.js';
 import { QueueWorker, workerId } from '../../queue/worker.js';
 import { EngineRegistry } from '../../registry/registry.js';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { VERSION } from '../server/version.js';
-import type { WorkerMetrics } from './worker-metrics.js';
-import type { QueueWorker } from './worker.js';
+import { VERSION } from './version.js';
+import type { WorkerMetrics } from '../queue/worker-metrics.js';
+import type { QueueWorker } from '../queue/worker.js';
 
 /** A worker's own small HTTP side: /healthz (liveness, its id) and /metrics (Prometheus text). */
 export function buildWorkerApp(worker: QueueWorker, metrics: WorkerMetrics, logLevel: string): FastifyInstance {
