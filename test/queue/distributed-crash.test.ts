@@ -150,4 +150,16 @@ describe('distributed: a front, NATS and three workers killed at random', () => 
       await q.close();
     }
   }, LONG ? 1_800_000 : 300_000);
+
+  it('workers stop on SIGTERM: exit 0, and the front no longer lists them', async () => {
+    const base = await front.listening;
+    const ids = await Promise.all(workers.map(async (w) => (await w.waitFor(/"worker":"([^"]+)"/, 30_000))[1]));
+    // A killed worker's announcement lingers until it expires (30 s); the live ones are what counts here.
+    const listed = async () => ((await (await fetch(`${base}/v1/workers`)).json()) as { workers: { id: string }[] }).workers.map((w) => w.id);
+    expect(await listed()).toEqual(expect.arrayContaining(ids));
+    for (const w of workers) w.child.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual(workers.map(() => 0));
+    const after = await listed();
+    expect(ids.filter((id) => after.includes(id))).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchQueue, type QueueOptions } from '../../src/queue/connection.js';
 import { batchKey } from '../../src/queue/batch-key.js';
 import { WorkerMetrics } from '../../src/queue/worker-metrics.js';
-import { QueueWorker } from '../../src/queue/worker.js';
+import { MAX_DELIVERIES, QueueWorker } from '../../src/queue/worker.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { ALICE, batch, engineNeutral, expectError, funded, newApp, post, referenceResult, sample, transfer } from '../server/helpers.js';
@@ -156,6 +156,66 @@ describe('serve --nats: /v1/execute through the queue', () => {
       expect(sample((await d.app.inject({ method: 'GET', url: '/metrics' })).body, 'evmgpu_queue_waiting_batches')).toBe(2);
     } finally {
       await d.close();
+    }
+  });
+
+  it(`a batch delivered ${MAX_DELIVERIES} times without a result ends with a stored BATCH_FAILED, not a sixth run`, async () => {
+    const d = await deployment({ ackWaitMs: 1000 }, { worker: false, maxBatchMs: 200 });
+    try {
+      const b = transfers(2, '0xc');
+      const hash = batchKey(b).hash;
+      expectError(await post(d.app, b), 503, 'BATCH_PENDING');
+      // Workers that take it and never finish: each delivery is given back at once (as a dead worker's would be after the ack wait).
+      const consumer = await d.front.consumer();
+      for (let i = 1; i <= MAX_DELIVERIES; i++) {
+        const m = await consumer.next({ expires: 5_000 });
+        expect(m?.info.deliveryCount).toBe(i);
+        m!.nak();
+      }
+      const wq = await BatchQueue.open(queueOpts('worker', d.front.opts.prefix));
+      const registry = new EngineRegistry({ cpuWorkers: 1, cacheDir: false });
+      const metrics = new WorkerMetrics('w2');
+      const worker = new QueueWorker(wq, registry, metrics, { id: 'w2', maxBatchMs: 30_000 });
+      const running = worker.run();
+      try {
+        const deadline = Date.now() + 10_000;
+        while (!(await d.front.record(hash)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const failed = await d.app.inject({ method: 'GET', url: `/v1/results/${hash}` });
+        expect(expectError(failed, 503, 'BATCH_FAILED').message).toContain(`delivered ${MAX_DELIVERIES} times`);
+        expect(sample(await metrics.registry.metrics(), 'evmgpu_worker_batches_total', { outcome: 'error' })).toBe(1);
+        expect(sample(await metrics.registry.metrics(), 'evmgpu_worker_redeliveries_total')).toBe(1);
+        // Posted again, it is forgotten and runs afresh.
+        const res = await post(d.app, b, { headers: {} });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(engineNeutral(res.json())).toEqual(await referenceResult(b));
+      } finally {
+        worker.stop();
+        await running;
+        await wq.close();
+        await registry.close();
+      }
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a front started later finds a stored result by its hash', async () => {
+    const d = await deployment();
+    const b = transfers(1, '0xd');
+    try {
+      expect((await post(d.app, b)).statusCode).toBe(200);
+    } finally {
+      await d.close();
+    }
+    const again = await BatchQueue.open(queueOpts('front', d.front.opts.prefix));
+    const app = newApp({}, { queue: again });
+    try {
+      const res = await app.inject({ method: 'GET', url: `/v1/results/${batchKey(b).hash}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-evmgpu-replayed']).toBe('true');
+      expect(engineNeutral(res.json())).toEqual(await referenceResult(b));
+    } finally {
+      await app.close();
     }
   });
 
