@@ -16,10 +16,12 @@ export const QUEUE_EXECUTE_CODES: readonly ServiceErrorCode[] = ['QUEUE_UNAVAILA
 
 export const BATCH_HASH_HEADER = 'x-evmgpu-batch-hash';
 export const WORKER_HEADER = 'x-evmgpu-worker';
+/** The batch's execution time on that worker, in milliseconds: the rest of the request's time is the queue's. */
+export const WORKER_MS_HEADER = 'x-evmgpu-worker-ms';
 
 /** Headers naming where a queued batch's result came from. */
 export function describeRun(reply: FastifyReply, run: RemoteRun): void {
-  reply.header(BATCH_HASH_HEADER, run.hash).header(WORKER_HEADER, run.worker);
+  reply.header(BATCH_HASH_HEADER, run.hash).header(WORKER_HEADER, run.worker).header(WORKER_MS_HEADER, run.workerMs.toFixed(1));
   if (run.replayed) reply.header('x-evmgpu-replayed', 'true');
 }
 
