@@ -26,7 +26,7 @@ import { decodeRecord, encodePointer, encodeRecord, pointedObject, type ResultRe
 export interface QueueOptions {
   urls: string[];
   prefix: string;
-  /** The stream's limits (the front sets them; a worker creates the stream with them only when it is missing). */
+  /** The stream's limits and the ack wait (the front sets them; a worker uses them only to create what is missing). */
   maxBatches: number;
   maxBytes: number;
   ackWaitMs: number;
@@ -77,7 +77,7 @@ export class BatchQueue {
       const names = queueNames(opts.prefix);
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, streamConfig(names, opts), opts.role === 'front');
-      await ensureConsumer(jsm, names, consumerConfig(names, opts));
+      await ensureConsumer(jsm, names, consumerConfig(names, opts), opts.role === 'front');
       const kvm = new Kvm(nc);
       const ttlMs = opts.resultTtlS * 1000;
       const results = await kvm.create(names.results, { history: 1, ttl: ttlMs, storage: StorageType.File });
@@ -264,13 +264,13 @@ async function ensureStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & 
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, names: QueueNames, cfg: Partial<ConsumerConfig>): Promise<void> {
+async function ensureConsumer(jsm: JetStreamManager, names: QueueNames, cfg: Partial<ConsumerConfig>, setAckWait: boolean): Promise<void> {
   const info = await jsm.consumers.info(names.stream, names.consumer).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
   if (!info) {
     await jsm.consumers.add(names.stream, cfg).catch(async (e) => {
       if (!(await jsm.consumers.info(names.stream, names.consumer).catch(() => undefined))) throw e;
     });
-  } else if (info.config.ack_wait !== cfg.ack_wait) {
+  } else if (setAckWait && info.config.ack_wait !== cfg.ack_wait) {
     await jsm.consumers.update(names.stream, names.consumer, { ack_wait: cfg.ack_wait });
   }
 }

@@ -61,6 +61,7 @@ export class QueueWorker {
   private stopping = false;
   private executed = 0;
   private busy = false;
+  private ackWaitMs: number;
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -70,11 +71,14 @@ export class QueueWorker {
     private readonly opts: WorkerOptions,
   ) {
     this.id = opts.id ?? workerId();
+    this.ackWaitMs = queue.opts.ackWaitMs;
   }
 
   /** Runs until stop(): the batch in hand is finished first. */
   async run(): Promise<void> {
     const consumer = await this.queue.consumer();
+    // The consumer's ack wait is the front's: progress is reported at a third of it.
+    this.ackWaitMs = ((await consumer.info()).config.ack_wait ?? this.ackWaitMs * 1e6) / 1e6;
     await this.announce();
     const announcer = setInterval(() => void this.announce().catch(() => undefined), ANNOUNCE_MS);
     try {
@@ -83,7 +87,8 @@ export class QueueWorker {
           this.opts.log?.('pull failed', { error: (e as Error).message });
           return new Promise<null>((r) => setTimeout(() => r(null), 1_000));
         });
-        if (msg) await this.handle(msg);
+        // A failure around a batch (NATS gone mid-store or mid-ack) leaves its message unacknowledged: it comes back.
+        if (msg) await this.handle(msg).catch((e) => this.opts.log?.('batch not finished', { error: (e as Error)?.message ?? String(e) }));
       }
     } finally {
       clearInterval(announcer);
@@ -112,7 +117,7 @@ export class QueueWorker {
     }
     this.busy = true;
     this.metrics.busy.set(1);
-    const progress = setInterval(() => msg.working(), Math.max(500, this.queue.opts.ackWaitMs / 3));
+    const progress = setInterval(() => msg.working(), Math.max(250, this.ackWaitMs / 3));
     const t0 = performance.now();
     try {
       const record = delivery > MAX_DELIVERIES ? this.failed(hash, delivery) : await this.execute(msg, hash, delivery);
