@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { readEnvironment } from '../../config/environment.js';
-import { resolveConfig, SERVE_SETTINGS, settingsHelp, type Config } from '../../config/resolve.js';
-import { ConfigError } from '../../config/values.js';
+import { SERVE_SETTINGS, settingsHelp } from '../../config/resolve.js';
+import { readSettings } from '../settings-args.js';
 import { EngineRegistry } from '../../registry/registry.js';
 import { Chain } from '../../rollup/chain.js';
 import { join } from 'node:path';
@@ -34,31 +32,8 @@ ${settingsHelp(SERVE_SETTINGS)}
 Sizes take a unit (256MiB, 1GB). Every value is checked before the service starts.`;
 
 export async function run(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        ...Object.fromEntries(SERVE_SETTINGS.map(({ flag }) => [flag, { type: 'string' as const }])),
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    console.error(`serve: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  let config: Config;
-  try {
-    config = resolveConfig(values as Record<string, string | undefined>, readEnvironment());
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`serve: ${e.message}`);
-    return 2;
-  }
+  const config = readSettings('serve', args, SERVE_SETTINGS, HELP);
+  if (typeof config === 'number') return config;
   const registry = new EngineRegistry(config.runtime);
   let chain: Chain | undefined;
   if (config.chain.dataDir !== false) {

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { readEnvironment } from '../../config/environment.js';
-import { resolveConfig, settingsHelp, WORKER_SETTINGS, type Config } from '../../config/resolve.js';
+import { settingsHelp, WORKER_SETTINGS } from '../../config/resolve.js';
+import { readSettings } from '../settings-args.js';
 import { ConfigError } from '../../config/values.js';
 import { buildWorkerApp } from '../../server/worker-app.js';
 import { WorkerMetrics } from '../../queue/worker-metrics.js';
@@ -22,32 +21,10 @@ mid-batch leaves it to another worker after the ack wait.
 ${settingsHelp(WORKER_SETTINGS)}`;
 
 export async function run(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        ...Object.fromEntries(WORKER_SETTINGS.map(({ flag }) => [flag, { type: 'string' as const }])),
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    console.error(`worker: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  let config: Config;
-  try {
-    config = resolveConfig(values as Record<string, string | undefined>, readEnvironment());
-    if (config.queue.nats === false) throw new ConfigError('--nats (or EVMGPU_NATS) is required: the NATS server of the queue');
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`worker: ${e.message}`);
-    return 2;
-  }
+  const config = readSettings('worker', args, WORKER_SETTINGS, HELP, (c) => {
+    if (c.queue.nats === false) throw new ConfigError('--nats (or EVMGPU_NATS) is required: the NATS server of the queue');
+  });
+  if (typeof config === 'number') return config;
   const queue = await openQueue('worker', config.queue, 'worker');
   if (!queue) return 1;
   const registry = new EngineRegistry(config.runtime);
