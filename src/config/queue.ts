@@ -13,6 +13,8 @@ export interface QueueConfig {
   nats: string[] | false;
   /** Names the stream, consumer and buckets: several deployments can share one NATS. */
   natsPrefix: string;
+  /** Copies JetStream keeps of the stream, buckets and object stores: 3 on a 3-node cluster survives the loss of one server. */
+  natsReplicas: number;
   /** Batches queued and not yet acknowledged by a worker; past it the front answers 503. */
   queueMaxBatches: number;
   /** Bytes of queued batches (inline and in the object store); past it the front answers 503. */
@@ -28,6 +30,7 @@ export interface QueueConfig {
 export const DEFAULT_QUEUE_CONFIG: Readonly<QueueConfig> = Object.freeze({
   nats: false,
   natsPrefix: 'evmgpu',
+  natsReplicas: 1,
   queueMaxBatches: 1_000,
   queueMaxBytes: 1024 ** 3,
   queueAckWaitMs: 30_000,
@@ -58,6 +61,14 @@ function port(t: string, what: string): number {
 export const QUEUE_SETTINGS: { [K in keyof QueueConfig]-?: Setting<NonNullable<QueueConfig[K]>> } = {
   nats: { flag: 'nats', env: 'EVMGPU_NATS', defaultText: 'none (batches run in process)', doc: 'NATS server URLs, comma-separated: `serve` queues batches there for `evmgpu worker` processes', parse: natsUrls },
   natsPrefix: { flag: 'nats-prefix', env: 'EVMGPU_NATS_PREFIX', defaultText: '`evmgpu`', doc: 'names the JetStream stream, consumer and buckets of one deployment', parse: prefix },
+  natsReplicas: {
+    flag: 'nats-replicas', env: 'EVMGPU_NATS_REPLICAS', defaultText: '1', doc: 'copies JetStream keeps of the queue and the results (1-5; 3 on a 3-node cluster)',
+    parse: (t, what) => {
+      const v = positive(parseCount(t, what), what);
+      if (v > 5) throw new ConfigError(`${what}: JetStream keeps at most 5 replicas`);
+      return v;
+    },
+  },
   queueMaxBatches: { flag: 'queue-max-batches', env: 'EVMGPU_QUEUE_MAX_BATCHES', defaultText: '1,000', doc: 'batches queued for workers; past it, 503 OVERLOADED', parse: (t, what) => positive(parseCount(t, what), what) },
   queueMaxBytes: { flag: 'queue-max-bytes', env: 'EVMGPU_QUEUE_MAX_BYTES', defaultText: '1 GiB', doc: 'bytes of batches queued for workers (a size); past it, 503 OVERLOADED', parse: (t, what) => positive(parseSize(t, what), what) },
   queueAckWaitMs: { flag: 'queue-ack-wait', env: 'EVMGPU_QUEUE_ACK_WAIT', defaultText: '30,000 (30 s)', doc: 'milliseconds without progress after which a batch a worker took goes to another worker', parse: (t, what) => Math.max(1000, positive(parseCount(t, what), what)) },

@@ -26,6 +26,8 @@ import { decodeRecord, encodePointer, encodeRecord, pointedObject, type ResultRe
 export interface QueueOptions {
   urls: string[];
   prefix: string;
+  /** Copies of the stream, buckets and object stores (a cluster's replication); default 1. */
+  replicas?: number;
   /** The stream's limits and the ack wait (the front sets them; a worker uses them only to create what is missing). */
   maxBatches: number;
   maxBytes: number;
@@ -80,11 +82,12 @@ export class BatchQueue {
       await ensureConsumer(jsm, names, consumerConfig(names, opts), opts.role === 'front');
       const kvm = new Kvm(nc);
       const ttlMs = opts.resultTtlS * 1000;
-      const results = await kvm.create(names.results, { history: 1, ttl: ttlMs, storage: StorageType.File });
-      const workers = await kvm.create(names.workers, { history: 1, ttl: 30_000, storage: StorageType.Memory });
+      const replicas = opts.replicas ?? 1;
+      const results = await kvm.create(names.results, { history: 1, ttl: ttlMs, storage: StorageType.File, replicas });
+      const workers = await kvm.create(names.workers, { history: 1, ttl: 30_000, storage: StorageType.Memory, replicas });
       const objm = new Objm(nc);
-      const batchObjects = await objm.create(names.batchObjects, { ttl: ttlMs * 1e6, max_bytes: opts.maxBytes, storage: StorageType.File });
-      const resultObjects = await objm.create(names.resultObjects, { ttl: ttlMs * 1e6, storage: StorageType.File });
+      const batchObjects = await objm.create(names.batchObjects, { ttl: ttlMs * 1e6, max_bytes: opts.maxBytes, storage: StorageType.File, replicas });
+      const resultObjects = await objm.create(names.resultObjects, { ttl: ttlMs * 1e6, storage: StorageType.File, replicas });
       const q = new BatchQueue(opts, nc, jetstream(nc), jsm, results, workers, batchObjects, resultObjects);
       if (opts.role === 'front') await q.watchResults();
       return q;
@@ -231,6 +234,7 @@ function streamConfig(names: QueueNames, opts: QueueOptions): Partial<StreamConf
     subjects: [names.subject],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: opts.replicas ?? 1,
     max_msgs: opts.maxBatches,
     max_bytes: opts.maxBytes,
     discard: DiscardPolicy.New,

@@ -184,12 +184,15 @@ export class ChainStore implements NodeReader {
 
   /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
-    return this.trailing.get(Buffer.from(hash).toString('latin1')) ?? this.nodes.getBinary(Buffer.from(hash)) ?? undefined;
+    const key = Buffer.from(hash);
+    // The overlay is empty between blocks once their nodes are written: no string key to make then.
+    return (this.trailing.size > 0 ? this.trailing.get(key.toString('latin1')) : undefined) ?? this.nodes.getBinary(key) ?? undefined;
   }
 
   /** Whether the node with this hash is written (or on its way, in memory). */
   hasNode(hash: Uint8Array): boolean {
-    return this.trailing.has(Buffer.from(hash).toString('latin1')) || this.nodes.doesExist(Buffer.from(hash));
+    const key = Buffer.from(hash);
+    return (this.trailing.size > 0 && this.trailing.has(key.toString('latin1'))) || this.nodes.doesExist(key);
   }
 
   /** The number of the stored block with this hash. */

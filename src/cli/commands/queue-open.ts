@@ -8,7 +8,7 @@ export async function openQueue(command: string, cfg: QueueConfig, role: 'front'
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      BatchQueue.open({ urls, prefix: cfg.natsPrefix, maxBatches: cfg.queueMaxBatches, maxBytes: cfg.queueMaxBytes, ackWaitMs: cfg.queueAckWaitMs, resultTtlS: cfg.resultTtlS, role }),
+      BatchQueue.open({ urls, prefix: cfg.natsPrefix, replicas: cfg.natsReplicas, maxBatches: cfg.queueMaxBatches, maxBytes: cfg.queueMaxBytes, ackWaitMs: cfg.queueAckWaitMs, resultTtlS: cfg.resultTtlS, role }),
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
     ]);
   } catch (e) {
