@@ -42,6 +42,8 @@ export interface QueueOptions {
 const OBJECT_HEADER = 'Evmgpu-Batch-Object';
 /** The header naming the batch a message carries. */
 export const BATCH_HEADER = 'Evmgpu-Batch-Hash';
+/** A waiting request looks for its result this often even when the watch says nothing. */
+const LOOK_AGAIN_MS = 2_000;
 /** Seconds a client should wait before trying again after the queue refused a batch. */
 const RETRY_AFTER_S = 2;
 
@@ -190,7 +192,10 @@ export class BatchQueue {
       for (;;) {
         const found = await Promise.race([this.record(hash), aborted]);
         if (found) return found.record;
-        await Promise.race([woken, aborted]);
+        // The watch wakes the waiter; a look every few seconds besides covers a watch that stalls without ending.
+        let timer: NodeJS.Timeout | undefined;
+        const poll = new Promise<void>((r) => (timer = setTimeout(r, LOOK_AGAIN_MS)));
+        await Promise.race([woken, poll, aborted]).finally(() => clearTimeout(timer));
         woken = new Promise<void>((r) => (wake = r));
       }
     } finally {
@@ -215,14 +220,46 @@ export class BatchQueue {
     await this.nc.drain().catch(() => this.nc.close());
   }
 
-  /** One watch over every key (headers only: the values are fetched by whoever waits for them). */
+  /**
+   * One watch over every key (headers only: the values are fetched by whoever waits for
+   * them). A watch ends when the server it was on goes away (a cluster node lost); it is
+   * started again, and every waiter looks once more, so a result stored in the gap is found.
+   */
   private async watchResults(): Promise<void> {
-    const it = await this.results.watch({ include: KvWatchInclude.UpdatesOnly, headers_only: true, ignoreDeletes: true });
-    this.watchStop = () => it.stop();
+    let stopped = false;
+    let current: { stop(): void } | undefined;
+    this.watchStop = () => {
+      stopped = true;
+      current?.stop();
+    };
+    const wakeAll = () => {
+      for (const set of this.waiters.values()) for (const w of [...set]) w();
+    };
+    const watchOnce = async () => {
+      const it = await this.results.watch({ include: KvWatchInclude.UpdatesOnly, headers_only: true, ignoreDeletes: true });
+      current = it;
+      return it;
+    };
+    const first = await watchOnce();
     void (async () => {
-      for await (const e of it) {
-        const set = this.waiters.get(e.key);
-        if (set) for (const w of [...set]) w();
+      let it = first;
+      while (!stopped) {
+        try {
+          for await (const e of it) {
+            const set = this.waiters.get(e.key);
+            if (set) for (const w of [...set]) w();
+          }
+        } catch {
+          // Ended with an error: started again below, as after a plain end.
+        }
+        if (stopped || this.nc.isClosed()) return;
+        await new Promise((r) => setTimeout(r, 250));
+        try {
+          it = await watchOnce();
+        } catch {
+          continue;
+        }
+        wakeAll();
       }
     })();
   }

@@ -18,6 +18,8 @@ export interface RemoteRun {
 
 /** Seconds a client is asked to wait before asking again for a batch still pending. */
 const PENDING_RETRY_S = 5;
+/** And after NATS could not be reached. */
+const UNAVAILABLE_RETRY_S = 2;
 
 /**
  * `serve --nats`: a batch's way through the queue instead of the in-process engines.
@@ -34,6 +36,14 @@ export class QueueFront {
   ) {}
 
   async run(wire: WireBatch, gone: AbortSignal): Promise<RemoteRun> {
+    try {
+      return await this.queued(wire, gone);
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  private async queued(wire: WireBatch, gone: AbortSignal): Promise<RemoteRun> {
     const key = batchKey(wire);
     const t0 = performance.now();
     const stored = await this.queue.record(key.hash);
@@ -58,7 +68,7 @@ export class QueueFront {
 
   /** The stored record of a batch, for GET /v1/results/{batchHash}: its result, or its error thrown. */
   async stored(hash: Hex): Promise<RemoteRun> {
-    const found = await this.queue.record(hash);
+    const found = await this.queue.record(hash).catch((e) => Promise.reject(unavailable(e)));
     if (!found) throw new ServiceError('RESULT_NOT_FOUND', [hash]);
     return this.answer(hash, found.record, true, performance.now());
   }
@@ -69,6 +79,12 @@ export class QueueFront {
     const waited = performance.now() - t0;
     return { result: record.result!, hash, worker: record.worker, workerMs: record.ms, replayed, queueMs: replayed ? 0 : Math.max(0, waited - record.ms) };
   }
+}
+
+/** A failure of NATS itself (a reconnect, a lost node, a timeout) is 503 QUEUE_UNAVAILABLE: the client tries again. */
+function unavailable(e: unknown): ServiceError {
+  if (e instanceof ServiceError) return e;
+  return new ServiceError('QUEUE_UNAVAILABLE', [(e as Error)?.message ?? String(e)], [], e).retryAfter(UNAVAILABLE_RETRY_S);
 }
 
 function isServiceFailure(r: ResultRecord): boolean {

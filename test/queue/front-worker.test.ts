@@ -219,6 +219,32 @@ describe('serve --nats: /v1/execute through the queue', () => {
     }
   });
 
+  it('front and worker outlive a NATS restart: the next batch is answered, and nothing stored is lost', async () => {
+    const d = await deployment({}, { maxBatchMs: 30_000 });
+    try {
+      const before = transfers(2, '0xe');
+      expect((await post(d.app, before)).statusCode).toBe(200);
+      await nats.restart();
+      const after = transfers(2, '0xf');
+      const t0 = performance.now();
+      // While the connections come back the front may answer 503 QUEUE_UNAVAILABLE with Retry-After, never anything else.
+      let res = await post(d.app, after);
+      for (let tries = 0; res.statusCode === 503 && tries < 10; tries++) {
+        expect(res.json().error.code).toBe('QUEUE_UNAVAILABLE');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 500));
+        res = await post(d.app, after);
+      }
+      expect(res.statusCode, res.body).toBe(200);
+      expect(engineNeutral(res.json())).toEqual(await referenceResult(after));
+      // Within the waiters' look-again interval and a reconnect, not the 30 s deadline.
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect((await d.app.inject({ method: 'GET', url: `/v1/results/${batchKey(before).hash}` })).statusCode).toBe(200);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('without --nats the results routes answer RESULTS_NOT_ENABLED', async () => {
     const app = newApp();
     try {

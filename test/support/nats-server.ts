@@ -12,21 +12,45 @@ import { join } from 'node:path';
 export interface NatsServer {
   url: string;
   child: ChildProcess;
+  /** Kills the server (SIGKILL) and starts it again on the same port and store: clients must reconnect and find their streams. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startNatsServer(opts: { maxPayload?: string } = {}): Promise<NatsServer> {
   const probe = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error('nats-server is not installed: run scripts/setup.sh (it installs Debian\'s nats-server)');
+  if (probe.error || probe.status !== 0) throw new Error("nats-server is not installed: run scripts/setup.sh (it installs Debian's nats-server)");
   const dir = mkdtempSync(join(tmpdir(), 'evmgpu-nats-'));
   const conf = join(dir, 'nats.conf');
   writeFileSync(conf, `max_payload: ${opts.maxPayload ?? '1MB'}\n`);
-  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', '-1', '-sd', join(dir, 'store'), '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let server = await launch(dir, conf, -1);
+  const port = server.port;
+  const out: NatsServer = {
+    url: `nats://127.0.0.1:${port}`,
+    child: server.child,
+    async restart() {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      server = await launch(dir, conf, port);
+      out.child = server.child;
+    },
+    async stop() {
+      if (server.child.exitCode === null) server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return out;
+}
+
+/** Starts nats-server on `port` (-1: any free one) and waits until it says it is ready. */
+async function launch(dir: string, conf: string, port: number): Promise<{ child: ChildProcess; exited: Promise<void>; port: number }> {
+  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'store'), '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<number>((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
       const m = /Listening for client connections on [\d.]+:(\d+)/.exec(out);
@@ -39,13 +63,5 @@ export async function startNatsServer(opts: { maxPayload?: string } = {}): Promi
       }
     }, 20);
   });
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { child, exited, port: listening };
 }
