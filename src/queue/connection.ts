@@ -215,9 +215,14 @@ export class BatchQueue {
     return { waiting: ci.num_pending, inFlight: ci.num_ack_pending, redelivered: ci.num_redelivered, bytes: si.state.bytes };
   }
 
+  /** Drains the connection (what was published is flushed), for at most 5 s: without a server it would wait for one forever. */
   async close(): Promise<void> {
     this.watchStop?.();
-    await this.nc.drain().catch(() => this.nc.close());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, 5_000)));
+    await Promise.race([this.nc.drain().catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
   }
 
   /**

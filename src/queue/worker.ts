@@ -59,6 +59,9 @@ export interface WorkerAnnouncement {
 export class QueueWorker {
   readonly id: string;
   private stopping = false;
+  private stopped!: () => void;
+  /** Settles on stop(): a pull that hangs (NATS unreachable, reconnecting) must not hold the worker's shutdown. */
+  private readonly stopSignal = new Promise<null>((r) => (this.stopped = () => r(null)));
   private executed = 0;
   private busy = false;
   private ackWaitMs: number;
@@ -83,10 +86,12 @@ export class QueueWorker {
     const announcer = setInterval(() => void this.announce().catch(() => undefined), ANNOUNCE_MS);
     try {
       while (!this.stopping) {
-        const msg = await consumer.next({ expires: 2_000 }).catch((e) => {
+        const pulled = consumer.next({ expires: 2_000 }).catch((e) => {
           this.opts.log?.('pull failed', { error: (e as Error).message });
           return new Promise<null>((r) => setTimeout(() => r(null), 1_000));
         });
+        const msg = await Promise.race([pulled, this.stopSignal]);
+        // A message that arrives after stop() is left unacknowledged: JetStream gives it to another worker.
         // A failure around a batch (NATS gone mid-store or mid-ack) leaves its message unacknowledged: it comes back.
         if (msg) await this.handle(msg).catch((e) => this.opts.log?.('batch not finished', { error: (e as Error)?.message ?? String(e) }));
       }
@@ -98,6 +103,7 @@ export class QueueWorker {
 
   stop(): void {
     this.stopping = true;
+    this.stopped();
   }
 
   private async handle(msg: JsMsg): Promise<void> {
