@@ -64,6 +64,8 @@ export class QueueWorker {
   private readonly stopSignal = new Promise<null>((r) => (this.stopped = () => r(null)));
   private executed = 0;
   private busy = false;
+  /** The batch in hand: its hash, its delivery (1: the first) and when it started. */
+  current?: { hash: string; delivery: number; startedAt: string };
   private ackWaitMs: number;
   private readonly startedAt = new Date().toISOString();
 
@@ -122,6 +124,7 @@ export class QueueWorker {
       return;
     }
     this.busy = true;
+    this.current = { hash, delivery, startedAt: new Date().toISOString() };
     this.metrics.busy.set(1);
     const progress = setInterval(() => msg.working(), Math.max(250, this.ackWaitMs / 3));
     const t0 = performance.now();
@@ -138,6 +141,7 @@ export class QueueWorker {
     } finally {
       clearInterval(progress);
       this.busy = false;
+      this.current = undefined;
       this.metrics.busy.set(0);
     }
     await this.announce().catch(() => undefined);
