@@ -112,7 +112,7 @@ export class QueueWorker {
     const hash = msg.headers?.get(BATCH_HEADER) ?? '';
     if (!isBatchHash(hash)) {
       // Not ours to run: nobody can, so it must not come back.
-      msg.term('no batch hash');
+      msg.term();
       return;
     }
     const delivery = msg.info.deliveryCount;
@@ -129,7 +129,19 @@ export class QueueWorker {
     const progress = setInterval(() => msg.working(), Math.max(250, this.ackWaitMs / 3));
     const t0 = performance.now();
     try {
-      const record = delivery > MAX_DELIVERIES ? this.failed(hash, delivery) : await this.execute(msg, hash, delivery);
+      let record: ResultRecord;
+      if (delivery > MAX_DELIVERIES) record = this.failed(hash, delivery);
+      else {
+        const bytes = await this.queue.batchBytes(msg).catch((e: Error) => e);
+        // The hash names the bytes: a message whose bytes are another batch's is not that batch; it is dropped and nothing is stored under the name.
+        if (bytes instanceof Uint8Array && bytesToHex(keccak256(bytes)) !== hash) {
+          this.opts.log?.('message dropped: its bytes do not hash to its batch hash', { hash });
+          // No reason text: a 2.9 server does not take one (its +TERM with a reason is ignored, and the message comes back).
+          msg.term();
+          return;
+        }
+        record = await this.execute(bytes, delivery);
+      }
       record.ms = performance.now() - t0;
       const stored = await this.queue.storeRecord(hash, record);
       await this.queue.dropBatchObject(msg);
@@ -152,12 +164,11 @@ export class QueueWorker {
     return { error: { code: e.code, status: e.statusCode, message: e.message }, worker: this.id, ms: 0, delivery };
   }
 
-  private async execute(msg: JsMsg, hash: string, delivery: number): Promise<ResultRecord> {
+  /** Runs the batch's bytes (or ends with the error that fetching them gave): its result, or its coded error. */
+  private async execute(bytes: Uint8Array | Error, delivery: number): Promise<ResultRecord> {
     const base = { worker: this.id, ms: 0, delivery };
     try {
-      const bytes = await this.queue.batchBytes(msg);
-      // The hash names the bytes: a message whose bytes do not match it is refused, never stored as its result.
-      if (bytesToHex(keccak256(bytes)) !== hash) throw new ServiceError('INVALID_REQUEST', [`the queued bytes do not hash to ${hash}`]);
+      if (bytes instanceof Error) throw bytes;
       const wire = JSON.parse(Buffer.from(bytes).toString('utf8')) as WireBatch;
       validateBatch(wire);
       const engine = this.registry.get(wire.options?.engine);
@@ -165,7 +176,7 @@ export class QueueWorker {
       return { ...base, result: await this.runWithDeadline(engine, batch) };
     } catch (e) {
       const err = e instanceof ServiceError ? e : new ServiceError('INTERNAL', [(e as Error)?.message ?? String(e)]);
-      if (!(e instanceof ServiceError)) this.opts.log?.('batch failed', { hash, error: (e as Error)?.stack ?? String(e) });
+      if (!(e instanceof ServiceError)) this.opts.log?.('batch failed', { error: (e as Error)?.stack ?? String(e) });
       return { ...base, error: { code: err.code, status: err.statusCode, message: err.message } };
     }
   }

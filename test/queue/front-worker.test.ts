@@ -113,16 +113,29 @@ describe('serve --nats: /v1/execute through the queue', () => {
     }
   });
 
-  it('a stored error is answered as it is; a stored failure of the service (5xx) is forgotten and the batch run afresh', async () => {
+  it('bytes queued under another batch\'s hash are dropped; a stored failure of the service (5xx) is forgotten and the batch run afresh', async () => {
     const d = await deployment();
     try {
       expectError(await post(d.app, { ...transfers(1), options: { engine: 'nope' } }), 400, 'UNKNOWN_ENGINE');
-      // Bytes that do not hash to the name they are queued under: the worker refuses them and stores the error.
-      const forged = { bytes: batchKey(transfers(1, '0x9')).bytes, hash: batchKey(transfers(1, '0xa')).hash };
+      // Bytes that do not hash to the name they are queued under: dropped by the worker, nothing stored under that name.
+      const named = transfers(1, '0xa');
+      const forged = { bytes: batchKey(transfers(1, '0x9')).bytes, hash: batchKey(named).hash };
       await d.front.publish(forged);
       const deadline = Date.now() + 10_000;
-      while (!(await d.front.record(forged.hash)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expectError(await d.app.inject({ method: 'GET', url: `/v1/results/${forged.hash}` }), 400, 'INVALID_REQUEST');
+      while (Date.now() < deadline) {
+        const depth = await d.front.depth();
+        if (depth.waiting === 0 && depth.inFlight === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await d.front.depth()).toMatchObject({ waiting: 0, inFlight: 0 });
+      expect(await d.front.record(forged.hash)).toBeUndefined();
+      expectError(await d.app.inject({ method: 'GET', url: `/v1/results/${forged.hash}` }), 404, 'RESULT_NOT_FOUND');
+      // The batch that hash names still runs (another message ID than the forged one's, which the duplicate window remembers).
+      await d.front.publish(batchKey(named), `${forged.hash}.again`);
+      while (!(await d.front.record(forged.hash)) && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 50));
+      const ran = await d.app.inject({ method: 'GET', url: `/v1/results/${forged.hash}` });
+      expect(ran.statusCode).toBe(200);
+      expect(engineNeutral(ran.json())).toEqual(await referenceResult(named));
 
       const b = transfers(3, '0xb');
       const hash = batchKey(b).hash;
