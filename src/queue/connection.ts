@@ -38,6 +38,14 @@ export interface QueueOptions {
   inlineLimit?: number;
 }
 
+/** Batches waiting, taken and not acknowledged, redelivered, and the stream's bytes. */
+export interface QueueDepth {
+  waiting: number;
+  inFlight: number;
+  redelivered: number;
+  bytes: number;
+}
+
 /** The header of a queued batch whose bytes are in the batch object store. */
 const OBJECT_HEADER = 'Evmgpu-Batch-Object';
 /** The header naming the batch a message carries. */
@@ -209,8 +217,8 @@ export class BatchQueue {
     return this.js.consumers.get(this.names.stream, this.names.consumer);
   }
 
-  /** Queue depth for /metrics: batches waiting, taken and not acknowledged, redelivered, and the stream's bytes. */
-  async depth(): Promise<{ waiting: number; inFlight: number; redelivered: number; bytes: number }> {
+  /** Queue depth for /metrics. */
+  async depth(): Promise<QueueDepth> {
     const [ci, si] = await Promise.all([this.jsm.consumers.info(this.names.stream, this.names.consumer), this.jsm.streams.info(this.names.stream)]);
     return { waiting: ci.num_pending, inFlight: ci.num_ack_pending, redelivered: ci.num_redelivered, bytes: si.state.bytes };
   }
@@ -321,6 +329,7 @@ async function ensureConsumer(jsm: JetStreamManager, names: QueueNames, cfg: Par
   }
 }
 
+/** JetStream's "stream not found" (10059) and "consumer not found" (10014). */
 function isNotFound(e: unknown): boolean {
   return e instanceof JetStreamApiError && (e.code === 10059 || e.code === 10014 || e.status === 404);
 }

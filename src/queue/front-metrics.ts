@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { BatchQueue } from './connection.js';
+import type { BatchQueue, QueueDepth } from './connection.js';
 import type { WorkerAnnouncement } from './worker.js';
 
 /** The workers' announcements (live ones: the bucket's entries expire 30 s after a worker's last). */
@@ -21,7 +21,7 @@ export async function announcedWorkers(queue: BatchQueue): Promise<WorkerAnnounc
 export function registerQueueGauges(registry: Registry, queue: BatchQueue): void {
   const registers = [registry];
   // One read of JetStream per scrape, shared by the gauges below.
-  let read: Promise<Awaited<ReturnType<BatchQueue['depth']>> | undefined> | undefined;
+  let read: Promise<QueueDepth | undefined> | undefined;
   let readAt = 0;
   const depth = () => {
     if (!read || performance.now() - readAt > 250) {
@@ -30,7 +30,7 @@ export function registerQueueGauges(registry: Registry, queue: BatchQueue): void
     }
     return read;
   };
-  const fromDepth = (name: string, help: string, pick: (d: NonNullable<Awaited<ReturnType<typeof depth>>>) => number) =>
+  const fromDepth = (name: string, help: string, pick: (d: QueueDepth) => number) =>
     new Gauge({
       name,
       help,

@@ -62,7 +62,7 @@ export function encodePointer(object: string, size: number): Uint8Array {
 
 /** The object a stored value points at, or undefined when the value is the record itself. */
 export function pointedObject(bytes: Uint8Array): string | undefined {
-  // A pointer is a 3-entry map; an envelope has at least four entries. Peek without decoding the result.
+  // A pointer is a few dozen bytes; anything larger is a record, not decoded twice here.
   if (bytes.length > 256) return undefined;
   const v = decodeMsgpack(bytes) as Partial<Pointer>;
   return typeof v?.object === 'string' ? v.object : undefined;
