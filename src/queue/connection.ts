@@ -334,12 +334,13 @@ function isNotFound(e: unknown): boolean {
   return e instanceof JetStreamApiError && (e.code === 10059 || e.code === 10014 || e.status === 404);
 }
 
-/** What the front answers when the queue refuses a batch: past its limits, 503 OVERLOADED; unreachable, 503 QUEUE_UNAVAILABLE. */
-function queueError(e: unknown, opts: QueueOptions): ServiceError {
-  if (e instanceof ServiceError) return e;
-  const msg = (e as Error)?.message ?? String(e);
-  if (/maximum (messages|bytes)/.test(msg)) {
+/**
+ * A publication past the stream's limits is 503 OVERLOADED; any other failure is left to
+ * the front, which answers every NATS failure as QUEUE_UNAVAILABLE (front.ts).
+ */
+function queueError(e: unknown, opts: QueueOptions): unknown {
+  if (/maximum (messages|bytes)/.test((e as Error)?.message ?? '')) {
     return new ServiceError('OVERLOADED', [`the batch queue holds its limit (${opts.maxBatches} batches, ${opts.maxBytes} bytes)`]).retryAfter(RETRY_AFTER_S);
   }
-  return new ServiceError('QUEUE_UNAVAILABLE', [msg], [], e).retryAfter(RETRY_AFTER_S);
+  return e;
 }

@@ -63,7 +63,6 @@ export class QueueWorker {
   /** Settles on stop(): a pull that hangs (NATS unreachable, reconnecting) must not hold the worker's shutdown. */
   private readonly stopSignal = new Promise<null>((r) => (this.stopped = () => r(null)));
   private executed = 0;
-  private busy = false;
   /** The batch in hand: its hash, its delivery (1: the first) and when it started. */
   current?: { hash: string; delivery: number; startedAt: string };
   private ackWaitMs: number;
@@ -123,7 +122,6 @@ export class QueueWorker {
       await msg.ackAck();
       return;
     }
-    this.busy = true;
     this.current = { hash, delivery, startedAt: new Date().toISOString() };
     this.metrics.busy.set(1);
     const progress = setInterval(() => msg.working(), Math.max(250, this.ackWaitMs / 3));
@@ -152,7 +150,6 @@ export class QueueWorker {
       } else this.metrics.alreadyDone.inc();
     } finally {
       clearInterval(progress);
-      this.busy = false;
       this.current = undefined;
       this.metrics.busy.set(0);
     }
@@ -205,7 +202,7 @@ export class QueueWorker {
       engines: this.registry.names(),
       startedAt: this.startedAt,
       executed: this.executed,
-      busy: this.busy,
+      busy: this.current !== undefined,
     };
     await this.queue.workers.put(this.id, JSON.stringify(a));
   }
