@@ -177,7 +177,10 @@ export class SpeculativeEngine implements Engine {
     t = performance.now();
     let session: GpuSession | undefined;
     let gpu: GpuSpeculation | undefined;
-    if (this.config.gpu && rules) {
+    // A batch with no code to run (plain transfers) leaves the GPU closed, unless the engine
+    // requires one: opening it compiles the kernels, a minute on a cold lavapipe cache.
+    const gpuWork = sources.some((s, i) => s !== undefined && inputs[i] !== undefined && s.code.length > 0);
+    if (this.config.gpu && rules && (gpuWork || this.config.gpu.required)) {
       try {
         const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
         session = route?.session;

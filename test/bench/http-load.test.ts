@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runHttpLoad } from '../../bench/http/run.js';
-import { buildApp } from '../../src/server/app.js';
+import { newApp } from '../server/helpers.js';
 
 /** The HTTP load script on a tiny batch for about a second per body form: the report's shape, and non-2xx caught. */
 const FIGURES = ['contentType', 'accept', 'bodyBytes', 'durationS', 'connections', 'requests', 'ok2xx', 'non2xx', 'errors', 'timeouts', 'statusCodes', 'batchesPerSec', 'txPerSec', 'latencyMs'];
@@ -27,7 +27,7 @@ describe('HTTP load script', () => {
 
   it('counts non-2xx answers and marks the run failed', async () => {
     // A service that knows no engine `nope` answers every request of this batch with a 4xx.
-    const app = buildApp({ logLevel: 'silent' });
+    const app = newApp();
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

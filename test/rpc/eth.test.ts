@@ -4,7 +4,7 @@ import { createPublicClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCommon } from '../../src/chain/common.js';
 import { bytesToHex } from '../../src/primitives/hex.js';
-import { buildApp } from '../../src/server/app.js';
+import { newApp } from '../server/helpers.js';
 import { CHAIN_ID, EMPTY_WITH_STORAGE, FORK } from '../support/chain-blocks.js';
 import { chainFixture, type Fixture } from './fixture.js';
 
@@ -24,7 +24,7 @@ const call = async (app: FastifyInstance, method: string, params: unknown[] = []
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 
 describe('JSON-RPC 2.0 dispatch (no chain)', () => {
-  const app = buildApp({ logLevel: 'silent' });
+  const app = newApp();
   afterAll(() => app.close());
 
   it('answers the spec error codes', async () => {
@@ -66,7 +66,7 @@ describe('eth_* reads over the chain', () => {
   beforeAll(async () => {
     f = await chainFixture(5);
     await f.chain.finalize(2n);
-    app = buildApp({ logLevel: 'silent' }, { chain: f.chain, safe: () => 3n });
+    app = newApp({}, { chain: f.chain, safe: () => 3n });
   }, 300_000);
   afterAll(async () => {
     await app.close();

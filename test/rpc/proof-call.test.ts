@@ -7,7 +7,7 @@ import { balanceSlot, TOKEN, transferCall } from '../../bench/workloads/erc20.js
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { Account, BlockEnv, TxInput } from '../../src/model/shapes.js';
 import { bigintToMinimalBytes, bytesToHex, hexToBytes } from '../../src/primitives/hex.js';
-import { buildApp } from '../../src/server/app.js';
+import { newApp } from '../server/helpers.js';
 import { CHAIN_ID, EMPTY_WITH_STORAGE, FORK } from '../support/chain-blocks.js';
 import { chainFixture, type Fixture } from './fixture.js';
 
@@ -31,7 +31,7 @@ describe('eth_getProof, eth_call, eth_estimateGas', () => {
   };
   beforeAll(async () => {
     f = await chainFixture(4);
-    app = buildApp({ logLevel: 'silent' }, { chain: f.chain });
+    app = newApp({}, { chain: f.chain });
   }, 300_000);
   afterAll(async () => {
     await app.close();

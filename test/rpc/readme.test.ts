@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Chain } from '../../src/rollup/chain.js';
-import { buildApp } from '../../src/server/app.js';
+import { newApp } from '../server/helpers.js';
 import { testRegistry } from '../support/registry.js';
 
 /** The README's JSON-RPC example, pasted as a reader would, after its rollup examples' genesis and first block. */
@@ -22,7 +22,7 @@ function sectionBodies(title: string): { url: string; body?: string }[] {
 describe("the README's JSON-RPC example", () => {
   const dir = mkdtempSync(join(tmpdir(), 'evmgpu-rpc-readme-'));
   const registry = testRegistry({ runtime: { cpuWorkers: 1 }, openGpu: () => Promise.reject(new Error('no GPU in the JSON-RPC tests')) });
-  const app = buildApp({ logLevel: 'silent' }, { registry, chain: new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry) });
+  const app = newApp({}, { registry, chain: new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry) });
   afterAll(async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

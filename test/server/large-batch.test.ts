@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Batch, BatchResult, Hex, WireBatch } from '../../src/model/shapes.js';
-import { buildApp } from '../../src/server/app.js';
 import { DEFAULT_CONFIG } from '../../src/config/service.js';
 import { BOB, ONE_ETH, batch, engineNeutral, env, hex, newApp, post, referenceResult } from './helpers.js';
 
@@ -46,7 +45,7 @@ describe('large batches', () => {
     const real = new EngineRegistry();
     const registry = { get: () => engine, describe: () => real.describe(), names: () => real.names(), close: () => real.close(), compilerReport: () => real.compilerReport() };
     // 2.1G declared gas: past the default, which is sized for the deadline (README, Limits); a rollup operator raises both.
-    const app = buildApp({ logLevel: 'silent', maxBatchGas: 21_000 * 100_000 }, { registry });
+    const app = newApp({ maxBatchGas: 21_000 * 100_000 }, { registry });
     try {
       const b = transfers(100_000, 100);
       const json = JSON.stringify(b);

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { ServiceErrors, TxRejections } from '../../src/errors/registry.js';
-import { buildApp } from '../../src/server/app.js';
 import { ALICE, BOB, batch, expectError, newApp, post, sample, transfer } from './helpers.js';
 
 describe('service routes', () => {
@@ -124,7 +123,7 @@ describe('unexpected failures', () => {
       close: () => real.close(),
       compilerReport: () => real.compilerReport(),
     };
-    const app = buildApp({ logLevel: 'silent' }, { registry });
+    const app = newApp({}, { registry });
     try {
       const res = await post(app, batch({ txs: [transfer(ALICE, 0)], options: { engine: 'broken' } }), { headers: { 'x-request-id': 'req-500' } });
       const err = expectError(res, 500, 'INTERNAL');
@@ -140,7 +139,7 @@ describe('unexpected failures', () => {
   it('closing the app closes the engine registry', async () => {
     let closed = 0;
     const real = new EngineRegistry();
-    const app = buildApp({ logLevel: 'silent' }, { registry: { get: (n) => real.get(n), describe: () => real.describe(), names: () => real.names(), close: async () => void closed++, compilerReport: () => real.compilerReport() } });
+    const app = newApp({}, { registry: { get: (n) => real.get(n), describe: () => real.describe(), names: () => real.names(), close: async () => void closed++, compilerReport: () => real.compilerReport() } });
     await app.ready();
     await app.close();
     expect(closed).toBe(1);
@@ -148,7 +147,7 @@ describe('unexpected failures', () => {
 
   it('parses code with the registry\'s table: a contract posted again is the array the first request made', async () => {
     const registry = new EngineRegistry();
-    const app = buildApp({ logLevel: 'silent' }, { registry });
+    const app = newApp({}, { registry });
     try {
       const code = `0x${'5b'.repeat(600)}00` as const;
       const b = batch({ pre: { ...batch().pre, [BOB]: { balance: '0x0', nonce: '0x1', code } }, txs: [transfer(ALICE, 0)], options: { engine: 'reference' } });
