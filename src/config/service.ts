@@ -121,5 +121,5 @@ export const SERVICE_SETTINGS: { [K in keyof ServerConfig]-?: Setting<NonNullabl
     },
   },
   logLevel: { flag: 'log-level', env: 'EVMGPU_LOG_LEVEL', defaultText: '`info`', doc: `log level: ${LOG_LEVELS.join(', ')}`, parse: oneOf(LOG_LEVELS) },
-  gpuWarmUp: { flag: 'gpu-warm-up', env: 'EVMGPU_GPU_WARM_UP', defaultText: '`on`', doc: "`on`: open the GPU and create the default engine's kernels at start-up, in the background, instead of in the first batch; `off`", parse: oneOf(ON_OFF) },
+  gpuWarmUp: { flag: 'gpu-warm-up', env: 'EVMGPU_GPU_WARM_UP', defaultText: '`on`', doc: "`on`: open the GPU and create the default engine's kernels at start-up, in the background; batches run on the CPU routes until they are ready (`GET /healthz` `gpu`); `off`: the first batch with code starts them", parse: oneOf(ON_OFF) },
 };

@@ -33,6 +33,11 @@ export class GpuSession {
     return this.memos.get(key) as T;
   }
 
+  /** What `memo` made under `key`, if anything; makes nothing (for health reports). */
+  peek<T>(key: string): T | undefined {
+    return this.memos.get(key) as T | undefined;
+  }
+
   /** Forgets what `memo` made under `key` (a failed warm-up is not kept). */
   forget(key: string): void {
     this.memos.delete(key);

@@ -6,6 +6,7 @@ import { ServiceError } from '../errors/service-error.js';
 import type { GpuContext } from '../gpu/device.js';
 import { GpuRuntime } from '../gpu/runtime.js';
 import { SpeculativeEngine, type SpeculationConfig } from '../speculation/engine.js';
+import type { GpuRouteState } from '../speculation/gpu-route.js';
 import { OffThreadReference } from '../speculation/workers/off-thread.js';
 import { CpuWorkerPool } from '../speculation/workers/worker-pool.js';
 import { CodeTable, SHARED_CODE_BYTES } from '../wire/code-table.js';
@@ -67,6 +68,16 @@ export class EngineRegistry {
     const t = performance.now();
     const opened = (await this.get(name).warmUp?.()) ?? false;
     return { opened, ms: Math.round(performance.now() - t) };
+  }
+
+  /**
+   * Where engine `name`'s GPU route stands (GET /healthz): `preparing` while a warm-up or
+   * a first batch makes its kernels (batches take the CPU routes meanwhile), `ready`,
+   * `closed` before either, `none` for an engine without one.
+   */
+  gpuRoute(name: string = 'auto'): GpuRouteState | 'none' {
+    const e = this.get(name);
+    return (e instanceof SpeculativeEngine ? e.gpuRoute() : undefined) ?? 'none';
   }
 
   /** The compiler's caches now, with the open device's contract kernels; never opens a device. */

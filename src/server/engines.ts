@@ -1,4 +1,4 @@
 import type { EngineRegistry } from '../registry/registry.js';
 
 /** What the server needs of an engine registry; tests may hand in their own. */
-export type EngineRegistryLike = Pick<EngineRegistry, 'get' | 'describe' | 'names' | 'close' | 'compilerReport'> & Partial<Pick<EngineRegistry, 'codes'>>;
+export type EngineRegistryLike = Pick<EngineRegistry, 'get' | 'describe' | 'names' | 'close' | 'compilerReport'> & Partial<Pick<EngineRegistry, 'codes' | 'gpuRoute'>>;

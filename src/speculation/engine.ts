@@ -20,7 +20,7 @@ import type { Batch, BatchResult } from '../model/shapes.js';
 import type { SpeculationStats } from '../model/stats.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { commitInOrder, type CommitContext } from './commit.js';
-import { hostAnswers, openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
+import { gpuRouteState, hostAnswers, openGpuRoute, type GpuRouteConfig, type GpuRouteState } from './gpu-route.js';
 import { frameCode, type CodeSource } from './gpu-call.js';
 import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
@@ -182,9 +182,11 @@ export class SpeculativeEngine implements Engine {
     const gpuWork = sources.some((s, i) => s !== undefined && inputs[i] !== undefined && s.code.length > 0);
     if (this.config.gpu && rules && (gpuWork || this.config.gpu.required)) {
       try {
-        const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
-        session = route?.session;
-        if (route) gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });
+        // An engine that may run on the CPU does not wait for kernels still being made.
+        const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name, this.config.gpu.required);
+        if (route === 'preparing') countFallback(stats, 'gpu-preparing');
+        else if (route) session = route.session;
+        if (route && route !== 'preparing') gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });
       } catch (e) {
         // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
         if (e instanceof ServiceError) throw e;
@@ -226,6 +228,7 @@ export class SpeculativeEngine implements Engine {
     if (!this.config.gpu) return false;
     try {
       const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name);
+      if (route === 'preparing') return false;
       // The buffers a full group needs, made and zero-filled now rather than in the first large batch.
       await route?.executors.main.reserve();
       return route !== undefined;
@@ -238,9 +241,17 @@ export class SpeculativeEngine implements Engine {
     return this.sessionHasher(undefined);
   }
 
-  /** Blooms and roots hash on the GPU when the engine has one open (the CPU otherwise, with the same digests). */
+  /** Where this engine's GPU route stands (GET /healthz); undefined for an engine without one. */
+  gpuRoute(): GpuRouteState | undefined {
+    return this.config.gpu ? gpuRouteState(this.deps.gpu!, this.config.gpu) : undefined;
+  }
+
+  /**
+   * Blooms and roots hash on the GPU when the batch ran there or the engine's route is
+   * ready (its warm-up compiled the hasher); the CPU otherwise, with the same digests.
+   */
   private async sessionHasher(session: GpuSession | undefined): Promise<BatchHasher> {
-    if (!this.config.gpu) return cpuHasher;
+    if (!this.config.gpu || (session === undefined && this.gpuRoute() !== 'ready')) return cpuHasher;
     try {
       return gpuHasher(session ?? (await this.deps.gpu!.session()));
     } catch {

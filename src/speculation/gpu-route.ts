@@ -76,12 +76,28 @@ export function stateEntries(snapshot: GpuStateSnapshot): number {
  */
 export const LONG_STEP_BUDGETS: readonly number[] = [16_000_000, 256_000_000, UNBOUNDED_STEPS];
 
+/** The GPU route of a batch: the runtime's session and this engine's executors on it. */
+export interface GpuRoute {
+  session: GpuSession;
+  executors: WaveExecutors;
+}
+
+/** The executors of one session, being made or made: `ready` is set once `made` resolved. */
+interface Preparation {
+  made: Promise<WaveExecutors>;
+  ready: boolean;
+}
+
 /**
  * Opens the GPU for a batch: the runtime's session and this engine's executors on it,
  * made and warmed once per session (lavapipe compiles a kernel at its first dispatch:
- * seconds that would otherwise land in the first real wave).
+ * seconds that would otherwise land in the first real wave). With `wait` false, a route
+ * whose kernels are still being made answers 'preparing' at once and the making goes
+ * on: an engine that may run on the CPU does not hold a batch for a compile (on a cold
+ * lavapipe cache, 94 s for the kernels of `auto`). Undefined: no device, for an engine
+ * that does not require one.
  */
-export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, engine: string): Promise<{ session: GpuSession; executors: WaveExecutors } | undefined> {
+export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, engine: string, wait = true): Promise<GpuRoute | 'preparing' | undefined> {
   let session: GpuSession;
   try {
     session = await runtime.session();
@@ -89,17 +105,36 @@ export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, 
     if (config.required) throw new ServiceError('ENGINE_UNAVAILABLE', [engine, (e as Error).message]);
     return undefined;
   }
-  const key = `speculation:${config.kernel}:${config.escalateScratch}`;
-  const ready = session.memo(key, async (): Promise<WaveExecutors> => {
-    const policy = session.policy(config.kernel);
-    const main = new GpuCallExecutor(session.device, policy);
-    await warmUpGpuHasher(session);
-    await warmUpFrames(main);
-    const longer = LONG_STEP_BUDGETS.map((maxStepsPerDispatch) => new GpuCallExecutor(session.device, policy, { maxStepsPerDispatch }));
-    return { main, longer, ...(config.escalateScratch ? { rooms: MORE_ROOM.map((l) => new GpuCallExecutor(session.device, policy, l)) } : {}) };
+  const key = routeKey(config);
+  const prep = session.memo(key, (): Preparation => {
+    const made = makeExecutors(session, config);
+    const p: Preparation = { made, ready: false };
+    made.then(() => void (p.ready = true), () => session.forget(key));
+    return p;
   });
-  ready.catch(() => session.forget(key));
-  return { session, executors: await ready };
+  if (!wait && !prep.ready) return 'preparing';
+  return { session, executors: await prep.made };
+}
+
+/** Where a route stands, for /healthz: no session or no executors yet, executors being made, or made. */
+export type GpuRouteState = 'closed' | 'preparing' | 'ready';
+
+export function gpuRouteState(runtime: GpuRuntime, config: GpuRouteConfig): GpuRouteState {
+  const prep = runtime.current()?.peek<Preparation>(routeKey(config));
+  return prep === undefined ? 'closed' : prep.ready ? 'ready' : 'preparing';
+}
+
+function routeKey(config: GpuRouteConfig): string {
+  return `speculation:${config.kernel}:${config.escalateScratch}`;
+}
+
+async function makeExecutors(session: GpuSession, config: GpuRouteConfig): Promise<WaveExecutors> {
+  const policy = session.policy(config.kernel);
+  const main = new GpuCallExecutor(session.device, policy);
+  await warmUpGpuHasher(session);
+  await warmUpFrames(main);
+  const longer = LONG_STEP_BUDGETS.map((maxStepsPerDispatch) => new GpuCallExecutor(session.device, policy, { maxStepsPerDispatch }));
+  return { main, longer, ...(config.escalateScratch ? { rooms: MORE_ROOM.map((l) => new GpuCallExecutor(session.device, policy, l)) } : {}) };
 }
 
 /** A trivial frame, often enough for every kernel it uses to be compiled. */

@@ -10,7 +10,7 @@ describe('service routes', () => {
   it('GET /healthz reports ok, the version and the engines', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: new EngineRegistry().names(), uptimeSeconds: expect.any(Number) });
+    expect(res.json()).toEqual({ status: 'ok', version: '0.1.0', engines: new EngineRegistry().names(), uptimeSeconds: expect.any(Number), gpu: 'closed' });
     expect(res.json().engines).toEqual(expect.arrayContaining(['reference', 'cpu', 'gpu', 'auto']));
   });
 

@@ -6,6 +6,7 @@ import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import { comparable } from '../../src/engine/compare.js';
 import { parseBatch } from '../../src/wire/parse.js';
 import { validateBatch } from '../../src/wire/validate.js';
+import { ALICE, batch, transfer } from '../server/helpers.js';
 
 /**
  * Engine `gpu` against the oracle on whole batches: every field of the result but
@@ -69,6 +70,30 @@ describe('engine gpu equals the reference', () => {
     (w.txs[0] as { to: string }).to = target;
     const g = await both(w);
     expect(g.results[0]).toMatchObject({ outcome: 'InvalidJump', error: 'invalid JUMP', status: 0n, engine: 'gpu' });
+  });
+});
+
+describe('engine auto while its kernels are being made', () => {
+  const fresh = testRegistry();
+  afterAll(() => fresh.close());
+
+  it('runs a batch with code on the CPU routes rather than wait, then on the GPU once they are ready; plain transfers leave the route closed', async () => {
+    const auto = fresh.get('auto');
+    const ref = await reference.execute(parseBatch(erc20TransferBatch({ transfers: 4 })));
+    const plain = await auto.execute(parseBatch(batch({ txs: [transfer(ALICE, 0), transfer(ALICE, 1)] })));
+    expect(plain.stats.engines).toEqual({ host: 2 });
+    expect(fresh.gpuRoute()).toBe('closed');
+    const first = await auto.execute(parseBatch(erc20TransferBatch({ transfers: 4 })));
+    expect(comparable(first)).toEqual(comparable(ref));
+    expect(speculation(first).fallbacks).toMatchObject({ 'gpu-preparing': 1 });
+    expect(speculation(first).gpuFrames).toBe(0);
+    expect(fresh.gpuRoute()).toBe('preparing');
+    expect(await fresh.warmUp('auto')).toMatchObject({ opened: true });
+    expect(fresh.gpuRoute()).toBe('ready');
+    const later = await auto.execute(parseBatch(erc20TransferBatch({ transfers: 4 })));
+    expect(comparable(later)).toEqual(comparable(ref));
+    expect(speculation(later).fallbacks['gpu-preparing']).toBeUndefined();
+    expect(speculation(later).gpuFrames).toBeGreaterThan(0);
   });
 });
 

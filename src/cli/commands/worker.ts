@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const id = workerId();
   const metrics = new WorkerMetrics(id);
   const worker = new QueueWorker(queue, registry, metrics, { id, maxBatchMs: config.service.maxBatchMs, log });
-  const app = buildWorkerApp(worker, metrics, config.service.logLevel);
+  const app = buildWorkerApp(worker, metrics, config.service.logLevel, () => registry.gpuRoute());
   try {
     await app.listen({ host: config.service.host, port: config.queue.workerMetricsPort });
   } catch (e) {

@@ -7,11 +7,17 @@ import type { EngineRegistryLike } from '../engines.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 
+/** The default engine's GPU route (EngineRegistry.gpuRoute). */
+export const GPU_ROUTE = Type.Union([Type.Literal('closed'), Type.Literal('preparing'), Type.Literal('ready'), Type.Literal('none')], {
+  description: "the default engine's GPU kernels: `preparing` while they compile (batches run on the CPU routes meanwhile, with the same results), `ready`, `closed` until a warm-up or a batch with code opens them, `none` without a GPU route",
+});
+
 const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
   version: Type.String(),
   engines: Type.Array(Type.String(), { description: 'engine names accepted in options.engine' }),
   uptimeSeconds: Type.Number(),
+  gpu: GPU_ROUTE,
 });
 
 const EnginesSchema = Type.Object({
@@ -104,6 +110,7 @@ export function registerServiceRoutes(app: FastifyInstance, registry: EngineRegi
     version: VERSION,
     engines: registry.names(),
     uptimeSeconds: Math.round((performance.now() - started) / 1000),
+    gpu: registry.gpuRoute?.() ?? ('none' as const),
   }));
 
   app.get('/v1/engines', { schema: { tags: ['service'], summary: 'Engines this server runs', response: { 200: EnginesSchema, ...internal } } }, async () => ({
