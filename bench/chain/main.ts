@@ -27,8 +27,8 @@ import { renderReport, type BlockRow, type ChainReport } from './report.js';
  *
  * `npm run bench:chain` runs Node with the service's young generation (`--max-semi-space-size=64`,
  * as npm start does): without it, a 1M-account run's engine phase paused for scavenges of 50-127 ms.
- * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`): a first block on
- * lavapipe pays the kernels' compilation, which on a loaded machine can pass a minute.
+ * --max-batch-ms: the service's limit per batch (default 60,000, as `evmgpu serve`). The engine's
+ * kernels are made before the first block (registry.warmUp), as `serve` does at start-up.
  * The service's overload shedding is off (maxEventLoopDelayMs 0): the bench is its only client, and
  * one 503 OVERLOADED (event-loop delay, at load average 15-23 here) ended a 1M-account run at block 90.
  * --dir with a store that already holds blocks of the same plan (same options and seed): the genesis
@@ -105,6 +105,10 @@ function comparable(r: any): string {
   const { stats: _s, stateRoot: _r, number: _n, hash: _h, parentHash: _p, transactionsRoot: _t, ...rest } = r;
   return JSON.stringify({ ...rest, results: rest.results.map(({ engine: _e, ...x }: { engine: string }) => x) });
 }
+
+// As `serve` does at start-up: batches that come while the kernels are made run on the CPU routes.
+const warm = await registry.warmUp(engine);
+log(`warm-up: ${engine} ${warm.opened ? 'opened its GPU route' : 'has no GPU route'} in ${(warm.ms / 1000).toFixed(1)} s`);
 
 const rows: BlockRow[] = [];
 let mismatches = 0;

@@ -5,6 +5,7 @@ import type { WireBatch } from '../../src/model/shapes.js';
 import { sender } from '../signing/keys.js';
 import { account, FEES, quantity, SENDER_BALANCE, toBatch } from '../workloads/common.js';
 import { erc20TransferBatch } from '../workloads/erc20.js';
+import { untilGpuSettled } from './gpu-ready.js';
 import { loadOnce, type LoadFigures } from './load.js';
 import { healthProber, rssMiB, rssSampler, type ProbeFigures } from './probes.js';
 
@@ -148,6 +149,7 @@ export async function runRamp(o: RampOptions, command: string): Promise<RampRepo
   const light = withEngine(erc20TransferBatch({ transfers: o.lightTxs, seed: 1 }));
   const heavy = withEngine(loopBatch(o.heavyTxs, o.heavyGas));
   const { child, url, log } = await startService(o.serveArgs);
+  await untilGpuSettled(url);
   let crashed: string | null = null;
   child.on('exit', (code, signal) => { if (crashed === null && !stopping) crashed = `exit ${code} ${signal ?? ''} ${log.join('').slice(-2000)}`; });
   let stopping = false;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { WireBatch } from '../../src/model/shapes.js';
 import { spawnServe, spawnService, type ChildService } from '../../test/support/child-service.js';
 import { startNatsServer, type NatsServer } from '../../test/support/nats-server.js';
+import { untilGpuSettled } from '../http/gpu-ready.js';
 import { workloadCases } from '../workloads/index.js';
 import { cpuSeconds, drive, type DriveFigures } from './drive.js';
 import { renderQueueReport, type QueueReport } from './report.js';
@@ -64,6 +65,7 @@ async function inProcess(): Promise<{ run: DriveFigures; small: DriveFigures }> 
   const serve = spawnServe(servingArgs, { EVMGPU_GPU_WARM_UP: 'on' });
   try {
     const base = await serve.listening;
+    await untilGpuSettled(base);
     await drive(base, warm(2, 100), 1);
     const run = await drive(base, measured, clients);
     const one = await drive(base, small, 1);
@@ -99,7 +101,7 @@ async function queued(k: number): Promise<QueuedFigures> {
       );
     }
     const base = await front.listening;
-    await Promise.all(workers.map((w) => w.listening));
+    await Promise.all(workers.map(async (w) => untilGpuSettled(await w.listening)));
     // Every worker must have run a batch (its kernels made, its threads up) before the timed run.
     let seed = 200;
     for (let round = 0; round < 10; round++) {

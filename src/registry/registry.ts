@@ -20,6 +20,8 @@ export interface RegistryOptions {
   openGpu?: () => Promise<GpuContext>;
   /** Per-engine changes to the speculation configurations (tests: speculation from one transaction on). */
   overrides?: Partial<Record<EngineName, Partial<SpeculationConfig>>>;
+  /** Batches on `auto` wait for GPU kernels still being made rather than take the CPU routes (SpeculationDeps.waitForKernels). */
+  waitForKernels?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export class EngineRegistry {
     this.compiler = new CompilerCaches(runtime);
     this.gpu = new GpuRuntime({ policies: this.compiler.policies, open: opts.openGpu });
     this.pool = new CpuWorkerPool(runtime.cpuWorkers);
-    const deps = { gpu: this.gpu, pool: this.pool };
+    const deps = { gpu: this.gpu, pool: this.pool, waitForKernels: opts.waitForKernels };
     for (const name of ENGINE_NAMES) {
       // The reference runs on an exec thread, so a long batch never blocks the event loop.
       if (name === 'reference') this.engines.set(name, new OffThreadReference(this.pool.exec));

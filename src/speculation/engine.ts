@@ -76,6 +76,8 @@ export interface SpeculationDeps {
   gpu?: GpuRuntime;
   /** CPU worker threads, owned by the registry; required when the configuration speculates on workers. */
   pool?: CpuWorkerPool;
+  /** Batches wait for GPU kernels still being made also on engines that may run on the CPU (tests: the route taken whatever the timing). */
+  waitForKernels?: boolean;
 }
 
 /**
@@ -183,7 +185,7 @@ export class SpeculativeEngine implements Engine {
     if (this.config.gpu && rules && (gpuWork || this.config.gpu.required)) {
       try {
         // An engine that may run on the CPU does not wait for kernels still being made.
-        const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name, this.config.gpu.required);
+        const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name, this.config.gpu.required || this.deps.waitForKernels === true);
         if (route === 'preparing') countFallback(stats, 'gpu-preparing');
         else if (route) session = route.session;
         if (route && route !== 'preparing') gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });

@@ -74,7 +74,7 @@ describe('engine gpu equals the reference', () => {
 });
 
 describe('engine auto while its kernels are being made', () => {
-  const fresh = testRegistry();
+  const fresh = testRegistry({ waitForKernels: false });
   afterAll(() => fresh.close());
 
   it('runs a batch with code on the CPU routes rather than wait, then on the GPU once they are ready; plain transfers leave the route closed', async () => {

@@ -13,6 +13,11 @@ export function testRuntime(changes: Partial<RuntimeConfig> = {}): RuntimeConfig
   return { ...resolveConfig({}, readEnvironment()).runtime, ...changes };
 }
 
+/**
+ * A registry for tests. Its `auto` waits for GPU kernels still being made (the service's
+ * takes the CPU routes meanwhile), so a test covers the same routes whatever the
+ * machine's speed; `waitForKernels: false` gives the service's behaviour.
+ */
 export function testRegistry(opts: RegistryOptions & { runtime?: Partial<RuntimeConfig> } = {}): EngineRegistry {
-  return new EngineRegistry(testRuntime(opts.runtime), opts);
+  return new EngineRegistry(testRuntime(opts.runtime), { waitForKernels: true, ...opts });
 }
