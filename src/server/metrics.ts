@@ -3,6 +3,8 @@ import { CONTRACT_KERNEL_STATES, PROGRAM_STATES, type CompilerReport } from '../
 import type { BatchResult } from '../model/shapes.js';
 import type { Admission } from './admission.js';
 
+const GPU_ROUTE_STATES = ['closed', 'preparing', 'ready', 'none'] as const;
+
 /**
  * Prometheus metrics of one app. Each app owns its Registry (not prom-client's global
  * one) so that several apps in one process, as in tests, never collide on names.
@@ -16,16 +18,36 @@ export class ServiceMetrics {
   private readonly txsRejected: Counter<'code'>;
   private readonly gasExecuted: Counter<'engine'>;
   private readonly phaseDuration: Histogram<'phase'>;
+  private readonly fallbacks: Counter<'reason'>;
 
   /**
    * `compiler`: the compiler caches' report (the engine registry's), read at every scrape; it never opens a GPU.
    * `admission`: the batches running and waiting, read at every scrape.
+   * `gpuRoute`: where the default engine's GPU route stands (EngineRegistry.gpuRoute), read at every scrape.
    */
-  constructor(compiler: () => CompilerReport, admission?: Admission) {
+  constructor(compiler: () => CompilerReport, admission?: Admission, gpuRoute?: () => string) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.registerCompilerGauges(compiler, registers);
     if (admission) this.registerAdmissionGauges(admission, registers);
+    if (gpuRoute) {
+      new Gauge({
+        name: 'evmgpu_gpu_route',
+        help: "The default engine's GPU route: 1 for its state now (closed, preparing: kernels compiling and batches on the CPU routes, ready, none), 0 for the others",
+        labelNames: ['state'],
+        registers,
+        collect() {
+          const now = gpuRoute();
+          for (const state of GPU_ROUTE_STATES) this.set({ state }, state === now ? 1 : 0);
+        },
+      });
+    }
+    this.fallbacks = new Counter({
+      name: 'evmgpu_speculation_fallbacks_total',
+      help: 'Transactions or batches that left a GPU route for the CPU, by reason (stats.speculation.fallbacks: gpu-preparing, device-error, gpu:<outcome>, ...)',
+      labelNames: ['reason'],
+      registers,
+    });
     this.httpRequests = new Counter({
       name: 'evmgpu_http_requests_total',
       help: 'HTTP requests answered, by route and status',
@@ -173,6 +195,7 @@ export class ServiceMetrics {
     for (const [engine, n] of Object.entries(result.stats.engines)) this.txsExecuted.inc({ engine }, n);
     for (const r of result.rejected) this.txsRejected.inc({ code: r.code });
     this.gasExecuted.inc({ engine: result.stats.engine }, Number(result.gasUsed));
+    if (result.stats.mode === 'speculative') for (const [reason, n] of Object.entries(result.stats.speculation.fallbacks)) this.fallbacks.inc({ reason }, n);
     for (const [phase, ms] of Object.entries(phaseMs)) {
       if (Number.isFinite(ms)) this.phaseDuration.observe({ phase }, ms / 1000);
     }
