@@ -26,7 +26,7 @@ import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
 import { hostRules, txInputs, type HostRules, type TxInputs } from './rules.js';
 import { countFallback, countGpuExits, newSpeculationStats } from './stats.js';
-import { speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
+import { runsFrame, speculateOnGpu, type GpuSpeculation } from './gpu-speculation.js';
 import { txViews, type TxView } from './tx-view.js';
 import { CpuTxExecutor } from './workers/cpu-executor.js';
 import { shareBatch, type SharedBatch } from './workers/share.js';
@@ -181,14 +181,16 @@ export class SpeculativeEngine implements Engine {
     let gpu: GpuSpeculation | undefined;
     // A batch with no code to run (plain transfers) leaves the GPU closed, unless the engine
     // requires one: opening it compiles the kernels, a minute on a cold lavapipe cache.
-    const gpuWork = sources.some((s, i) => s !== undefined && inputs[i] !== undefined && s.code.length > 0);
+    const gpuWork = inputs.some((_, i) => runsFrame(inputs, sources, i));
     if (this.config.gpu && rules && (gpuWork || this.config.gpu.required)) {
       try {
         // An engine that may run on the CPU does not wait for kernels still being made.
         const route = await openGpuRoute(this.deps.gpu!, this.config.gpu, this.name, this.config.gpu.required || this.deps.waitForKernels === true);
         if (route === 'preparing') countFallback(stats, 'gpu-preparing');
-        else if (route) session = route.session;
-        if (route && route !== 'preparing') gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });
+        else if (route) {
+          session = route.session;
+          gpu = await speculateOnGpu({ route: this.config.gpu, executors: route.executors, block: gpuBlockContext(batch, main.ethBlock), rules, views, inputs, sources, world, stats, timings, precompiles: (a, input, gas) => main.runPrecompile(a, input, gas), maxHostAnswers: hostAnswers(this.config.gpu, route.session.ctx.software), signal: opts.signal });
+        }
       } catch (e) {
         // No device at all for an engine that requires one: ENGINE_UNAVAILABLE (openGpuRoute).
         if (e instanceof ServiceError) throw e;

@@ -68,6 +68,12 @@ function firstCall(g: GpuSpeculationInput, i: number, source: CodeSource): GpuCa
   return p ? startCall(g.rules, g.views[i]!, p, call) : call;
 }
 
+/** Whether transaction `i` has a frame for the wave: the host's rules cover it and it runs code. */
+export function runsFrame(inputs: readonly (TxInputs | undefined)[], sources: readonly (CodeSource | undefined)[], i: number): boolean {
+  const source = sources[i];
+  return inputs[i] !== undefined && source !== undefined && source.code.length > 0;
+}
+
 /**
  * The GPU route of a batch: every transaction the host's rules cover and that runs
  * code has its frame run in one wave against the starting state. Engines that rerun
@@ -78,9 +84,8 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
   let t = performance.now();
   const snapshot = snapshotWorld(g.world);
   const calls = new Map<number, { call: GpuCall; source: CodeSource }>();
-  g.inputs.forEach((inputs, i) => {
-    const source = g.sources[i];
-    if (inputs && source && source.code.length > 0) calls.set(i, { call: firstCall(g, i, source), source });
+  g.inputs.forEach((_, i) => {
+    if (runsFrame(g.inputs, g.sources, i)) calls.set(i, { call: firstCall(g, i, g.sources[i]!), source: g.sources[i]! });
   });
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
