@@ -2,6 +2,14 @@ import type { Fork } from './fork.js';
 import type { StateSourceLoads } from './state-source.js';
 
 /**
+ * Where an engine's GPU route stands (GET /healthz `gpu`, /metrics `evmgpu_gpu_route`):
+ * no executors yet, executors being made (batches of engines that may run on the CPU
+ * take the CPU routes meanwhile), made; `none` for an engine without a GPU route.
+ */
+export const GPU_ROUTE_STATES = ['closed', 'preparing', 'ready', 'none'] as const;
+export type GpuRouteState = (typeof GPU_ROUTE_STATES)[number];
+
+/**
  * A batch result's `stats`, typed per engine family: the sequential reference, and
  * the engines built on the speculation core (`auto`, `cpu`, `gpu`,
  * `gpu-interpreter`), told apart by `mode`.

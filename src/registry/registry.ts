@@ -3,10 +3,10 @@ import type { CompilerReport } from '../compiler/cache-report.js';
 import { defaultRuntimeConfig, type RuntimeConfig } from '../config/runtime.js';
 import type { Engine } from '../engine/engine.js';
 import { ServiceError } from '../errors/service-error.js';
+import type { GpuRouteState } from '../model/stats.js';
 import type { GpuContext } from '../gpu/device.js';
 import { GpuRuntime } from '../gpu/runtime.js';
 import { SpeculativeEngine, type SpeculationConfig } from '../speculation/engine.js';
-import type { GpuRouteState } from '../speculation/gpu-route.js';
 import { OffThreadReference } from '../speculation/workers/off-thread.js';
 import { CpuWorkerPool } from '../speculation/workers/worker-pool.js';
 import { CodeTable, SHARED_CODE_BYTES } from '../wire/code-table.js';
@@ -77,9 +77,9 @@ export class EngineRegistry {
    * a first batch makes its kernels (batches take the CPU routes meanwhile), `ready`,
    * `closed` before either, `none` for an engine without one.
    */
-  gpuRoute(name: string = 'auto'): GpuRouteState | 'none' {
+  gpuRoute(name: string = 'auto'): GpuRouteState {
     const e = this.get(name);
-    return (e instanceof SpeculativeEngine ? e.gpuRoute() : undefined) ?? 'none';
+    return e instanceof SpeculativeEngine ? e.gpuRoute() : 'none';
   }
 
   /** The compiler's caches now, with the open device's contract kernels; never opens a device. */

@@ -51,7 +51,7 @@ export function buildApp(config: Partial<ServerConfig> = {}, deps: AppDeps = {})
     maxQueuedGas: cfg.maxQueuedGas,
     maxPendingBytes: cfg.maxPendingBytes ?? 2 * cfg.bodyLimit,
   });
-  const metrics = new ServiceMetrics(() => registry.compilerReport(0), admission, registry.gpuRoute && (() => registry.gpuRoute!()));
+  const metrics = new ServiceMetrics(() => registry.compilerReport(0), admission, registry.gpuRoute?.bind(registry));
   const front = deps.queue ? new QueueFront(deps.queue, cfg.maxBatchMs) : undefined;
   if (deps.queue) registerQueueGauges(metrics.registry, deps.queue);
   const token = cfg.authTokenFile !== undefined ? readTokenFile(cfg.authTokenFile, '--auth-token-file') : undefined;

@@ -1,9 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CONTRACT_KERNEL_STATES, PROGRAM_STATES, type CompilerReport } from '../compiler/cache-report.js';
 import type { BatchResult } from '../model/shapes.js';
+import { GPU_ROUTE_STATES } from '../model/stats.js';
 import type { Admission } from './admission.js';
-
-const GPU_ROUTE_STATES = ['closed', 'preparing', 'ready', 'none'] as const;
 
 /**
  * Prometheus metrics of one app. Each app owns its Registry (not prom-client's global

@@ -17,10 +17,10 @@ import { gpuHasher } from '../gpu/keccak-batch.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
 import { forkAtLeast, type Fork } from '../model/fork.js';
 import type { Batch, BatchResult } from '../model/shapes.js';
-import type { SpeculationStats } from '../model/stats.js';
+import type { GpuRouteState, SpeculationStats } from '../model/stats.js';
 import { bytesToHex } from '../primitives/hex.js';
 import { commitInOrder, type CommitContext } from './commit.js';
-import { gpuRouteState, hostAnswers, openGpuRoute, type GpuRouteConfig, type GpuRouteState } from './gpu-route.js';
+import { gpuRouteState, hostAnswers, openGpuRoute, type GpuRouteConfig } from './gpu-route.js';
 import { frameCode, type CodeSource } from './gpu-call.js';
 import { prelude } from './prelude.js';
 import { planRoutes } from './plan.js';
@@ -245,9 +245,9 @@ export class SpeculativeEngine implements Engine {
     return this.sessionHasher(undefined);
   }
 
-  /** Where this engine's GPU route stands (GET /healthz); undefined for an engine without one. */
-  gpuRoute(): GpuRouteState | undefined {
-    return this.config.gpu ? gpuRouteState(this.deps.gpu!, this.config.gpu) : undefined;
+  /** Where this engine's GPU route stands (GET /healthz). */
+  gpuRoute(): GpuRouteState {
+    return this.config.gpu ? gpuRouteState(this.deps.gpu!, this.config.gpu) : 'none';
   }
 
   /**

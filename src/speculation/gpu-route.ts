@@ -5,6 +5,7 @@ import { warmUpGpuHasher } from '../gpu/keccak-batch.js';
 import type { KernelMode } from '../gpu/kernel-policy.js';
 import { MORE_ROOM, UNBOUNDED_STEPS } from '../gpu/limits.js';
 import type { GpuRuntime, GpuSession } from '../gpu/runtime.js';
+import type { GpuRouteState } from '../model/stats.js';
 import { MAX_HOST_ANSWERS } from './host-calls.js';
 import type { WaveExecutors } from './wave.js';
 
@@ -116,9 +117,7 @@ export async function openGpuRoute(runtime: GpuRuntime, config: GpuRouteConfig, 
   return { session, executors: await prep.made };
 }
 
-/** Where a route stands, for /healthz: no session or no executors yet, executors being made, or made. */
-export type GpuRouteState = 'closed' | 'preparing' | 'ready';
-
+/** Where a route stands (GPU_ROUTE_STATES): no session or no executors yet, executors being made, or made. */
 export function gpuRouteState(runtime: GpuRuntime, config: GpuRouteConfig): GpuRouteState {
   const prep = runtime.current()?.peek<Preparation>(routeKey(config));
   return prep === undefined ? 'closed' : prep.ready ? 'ready' : 'preparing';

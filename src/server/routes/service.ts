@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { CONTRACT_KERNEL_STATES, DEFAULT_TOP, PROGRAM_STATES } from '../../compiler/cache-report.js';
+import { GPU_ROUTE_STATES } from '../../model/stats.js';
 import { errorResponses } from '../docs.js';
 import { OPEN_UNDER_PRESSURE } from '../pressure.js';
 import type { EngineRegistryLike } from '../engines.js';
@@ -8,7 +9,7 @@ import type { ServiceMetrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 
 /** The default engine's GPU route (EngineRegistry.gpuRoute). */
-export const GPU_ROUTE = Type.Union([Type.Literal('closed'), Type.Literal('preparing'), Type.Literal('ready'), Type.Literal('none')], {
+const GPU_ROUTE = Type.Union(GPU_ROUTE_STATES.map((s) => Type.Literal(s)), {
   description: "the default engine's GPU kernels: `preparing` while they compile (batches run on the CPU routes meanwhile, with the same results), `ready`, `closed` until a warm-up or a batch with code opens them, `none` without a GPU route",
 });
 
