@@ -1,6 +1,7 @@
 import type { BatchResult, Hex } from '../../src/model/shapes.js';
 import type { EdrReceipt } from './edr.js';
 import { batch, type RpcTransport } from './rpc.js';
+import { wordToHex } from '../../src/primitives/hex.js';
 
 const hex = (b: Uint8Array): string => `0x${Buffer.from(b).toString('hex')}`;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -44,10 +45,10 @@ export async function checkState(p: RpcTransport, reference: BatchResult): Promi
     const nonce = after === undefined ? 0n : after.nonce ?? before?.nonce ?? 0n;
     expected.push({ what: `${address} balance`, method: 'eth_getBalance', params: [address, 'latest'], value: balance });
     expected.push({ what: `${address} nonce`, method: 'eth_getTransactionCount', params: [address, 'latest'], value: nonce });
-    const slots = new Set([...Object.keys(before?.storage ?? {}), ...Object.keys(after?.storage ?? {})]);
+    const slots = new Set([...(before?.storage?.keys() ?? []), ...(after?.storage?.keys() ?? [])]);
     for (const slot of slots) {
-      const value = after?.storage?.[slot];
-      expected.push({ what: `${address} slot ${slot}`, method: 'eth_getStorageAt', params: [address, slot, 'latest'], value: value === undefined ? 0n : BigInt(hex(value)) });
+      const at = wordToHex(slot);
+      expected.push({ what: `${address} slot ${at}`, method: 'eth_getStorageAt', params: [address, at, 'latest'], value: after?.storage?.get(slot) ?? 0n });
     }
   }
   for (const method of ['eth_getBalance', 'eth_getTransactionCount', 'eth_getStorageAt']) {

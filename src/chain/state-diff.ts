@@ -1,6 +1,6 @@
 import { Address, bytesToBigInt, equalsBytes } from '@ethereumjs/util';
-import type { Account, DiffAccountShape, StateDiff } from '../model/shapes.js';
-import { hexToBytes, wordToHex } from '../primitives/hex.js';
+import type { Account, DiffAccount, DiffStorage, StateDiff } from '../model/shapes.js';
+import { hexToBytes } from '../primitives/hex.js';
 import { slotKey, type RecordingStateManager } from './recording-state.js';
 
 /** The post-state as the diff reads it, and the locations written on the way there. */
@@ -25,7 +25,6 @@ export function recordingDiffSource(sm: RecordingStateManager): DiffSource {
 }
 
 type MaybePromise<T> = T | Promise<T>;
-type DiffAccount = DiffAccountShape<bigint, Uint8Array>;
 const EMPTY_CODE = new Uint8Array();
 
 /**
@@ -50,24 +49,17 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
     const after = read instanceof Promise ? await read : read;
     if (!before && !after) continue;
 
-    const written = sm.written.get(addr);
-    let slots: Iterable<bigint> = written ?? NO_SLOTS;
-    if (before && before.storage.size > 0) {
-      const both = new Set(before.storage.keys());
-      for (const slot of written ?? NO_SLOTS) both.add(slot);
-      slots = both;
-    }
     const preCode = before?.code ?? EMPTY_CODE;
-    const preView: DiffAccount = {
-      balance: before?.balance ?? 0n,
-      ...(before && before.nonce !== 0n ? { nonce: before.nonce } : {}),
-      ...(preCode.length > 0 ? { code: preCode } : {}),
-    };
+    // Built field by field: ten thousand accounts a batch is common.
+    const preView: DiffAccount = { balance: before?.balance ?? 0n };
+    if (before && before.nonce !== 0n) preView.nonce = before.nonce;
+    if (preCode.length > 0) preView.code = preCode;
 
     if (!after) {
       // Deleted: keep every non-zero slot it had.
       const storage = sortedStorage([...(before!.storage.entries())]);
-      diff.pre[addr] = { ...preView, ...(storage ? { storage } : {}) };
+      if (storage) preView.storage = storage;
+      diff.pre[addr] = preView;
       continue;
     }
 
@@ -77,23 +69,29 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
     const postCode = after.code;
     if (!equalsBytes(postCode, preCode)) post.code = postCode;
 
-    const preSlots: [bigint, bigint][] = [];
-    const postSlots: [bigint, bigint][] = [];
-    for (const slot of slots) {
-      const was = before?.storage.get(slot) ?? 0n;
-      const value = sm.storage(addr, slot);
-      const now = typeof value === 'bigint' ? value : await value;
-      if (was === now) continue;
-      if (was !== 0n) preSlots.push([slot, was]);
-      if (now !== 0n) postSlots.push([slot, now]);
+    const slots: SlotChanges = { addr, before: before?.storage, pre: [], post: [] };
+    // The written slots, then the starting ones not written (a wiped and remade account's):
+    // no set of both is built, where a token's pre-state may hold tens of thousands.
+    const written = sm.written.get(addr);
+    for (const slot of written ?? NO_SLOTS) {
+      const later = compareSlot(sm, slots, slot);
+      if (later) await later;
     }
+    if (before) {
+      for (const slot of before.storage.keys()) {
+        const later = written?.has(slot) ? undefined : compareSlot(sm, slots, slot);
+        if (later) await later;
+      }
+    }
+    const { pre: preSlots, post: postSlots } = slots;
     const preStorage = sortedStorage(preSlots);
     const postStorage = sortedStorage(postSlots);
     if (postStorage) post.storage = postStorage;
 
     const changed = post.balance !== undefined || post.nonce !== undefined || post.code !== undefined || preSlots.length + postSlots.length > 0;
     if (changed) {
-      if (before) diff.pre[addr] = { ...preView, ...(preStorage ? { storage: preStorage } : {}) };
+      if (preStorage) preView.storage = preStorage;
+      if (before) diff.pre[addr] = preView;
       diff.post[addr] = post;
     } else if (!before) {
       diff.post[addr] = {};
@@ -104,15 +102,32 @@ export async function computeStateDiff(sm: DiffSource, pre: Map<string, Account>
 
 const NO_SLOTS: ReadonlySet<bigint> = new Set();
 
-/** Slots in order, as 0x + 64 hex digits, their values 32-byte views of one buffer. */
-function sortedStorage(entries: [bigint, bigint][]): Record<string, Uint8Array> | undefined {
-  if (entries.length === 0) return undefined;
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const values = Buffer.alloc(32 * entries.length);
-  const out: Record<string, Uint8Array> = {};
-  entries.forEach(([k, v], i) => {
-    values.write(v.toString(16).padStart(64, '0'), 32 * i, 32, 'hex');
-    out[wordToHex(k)] = new Uint8Array(values.buffer, values.byteOffset + 32 * i, 32);
-  });
-  return out;
+/** One account's changed slots as they are found: the values before (non-zero) and after (non-zero). */
+interface SlotChanges {
+  addr: string;
+  before: Map<bigint, bigint> | undefined;
+  pre: [bigint, bigint][];
+  post: [bigint, bigint][];
 }
+
+/** Compares one slot now with before; a promise only where the source's answer is one. No closure per account: a batch has thousands. */
+function compareSlot(sm: DiffSource, c: SlotChanges, slot: bigint): Promise<void> | undefined {
+  const now = sm.storage(c.addr, slot);
+  if (typeof now !== 'bigint') return now.then((v) => recordSlot(c, slot, v));
+  recordSlot(c, slot, now);
+  return undefined;
+}
+
+function recordSlot(c: SlotChanges, slot: bigint, now: bigint): void {
+  const was = c.before?.get(slot) ?? 0n;
+  if (was === now) return;
+  if (was !== 0n) c.pre.push([slot, was]);
+  if (now !== 0n) c.post.push([slot, now]);
+}
+
+/** Slots in ascending order, as the wire lists them. */
+function sortedStorage(entries: [bigint, bigint][]): DiffStorage | undefined {
+  return entries.length === 0 ? undefined : new Map(entries.sort(bySlot));
+}
+
+const bySlot = (a: [bigint, bigint], b: [bigint, bigint]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);

@@ -180,8 +180,19 @@ export interface Batch {
 }
 export type TxResult = TxResultShape<bigint, Uint8Array>;
 export type Log = LogShape<bigint, Uint8Array>;
-export type StateDiff = StateDiffShape<bigint, Uint8Array>;
-export type BatchResult = BatchResultShape<bigint, Uint8Array>;
+/**
+ * A diff account's changed slots, slot -> value, in ascending slot order (the order the
+ * wire lists them in). Values are words as in `Account.storage`: the wire's 32-byte hex
+ * comes from them only when a result is written out (wire/format.ts), so the engines and
+ * the chain, which read slots as numbers, never build or parse 0x-hex keys.
+ */
+export type DiffStorage = Map<bigint, bigint>;
+export type DiffAccount = Omit<DiffAccountShape<bigint, Uint8Array>, 'storage'> & { storage?: DiffStorage };
+export interface StateDiff {
+  pre: Record<string, DiffAccount>;
+  post: Record<string, DiffAccount>;
+}
+export type BatchResult = Omit<BatchResultShape<bigint, Uint8Array>, 'stateDiff'> & { stateDiff: StateDiff };
 
 // Wire forms.
 export type WireBatch = BatchShape<Hex, Hex>;

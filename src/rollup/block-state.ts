@@ -1,7 +1,6 @@
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import type { StateDiff } from '../model/shapes.js';
-import { bytesToBigint } from '../primitives/hex.js';
 import { addressKey, type AccountRecord, type ReverseDiff } from './records.js';
 import type { ChainState } from './state.js';
 import { EMPTY_TRIE_ROOT, type NodeCache, type NodeReader } from './trie.js';
@@ -39,11 +38,11 @@ export async function blockChanges(state: ChainState, nodes: NodeReader, cache: 
     // A slot listed in pre and not in post is now zero; post lists the non-zero ones.
     const before = new Map<bigint, bigint>();
     const after = new Map<bigint, bigint>();
-    for (const [k, v] of Object.entries(pre?.storage ?? {})) {
-      before.set(BigInt(k), bytesToBigint(v));
-      after.set(BigInt(k), 0n);
+    for (const [slot, v] of pre?.storage ?? []) {
+      before.set(slot, v);
+      after.set(slot, 0n);
     }
-    for (const [k, v] of Object.entries(post?.storage ?? {})) after.set(BigInt(k), bytesToBigint(v));
+    for (const [slot, v] of post?.storage ?? []) after.set(slot, v);
     let count = prior?.slots ?? 0;
     for (const [slot, v] of after) {
       const was = before.get(slot) ?? 0n;

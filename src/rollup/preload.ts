@@ -118,7 +118,7 @@ export class Preloader {
       r.set(slot, { last: number, blocks: seen && seen.last !== number ? seen.blocks + 1 : seen?.blocks ?? 1 });
       if (r.size > RECENT_PER_CONTRACT) r.delete(r.keys().next().value!);
     };
-    for (const side of [diff.pre, diff.post]) for (const [addr, a] of Object.entries(side)) for (const k of Object.keys(a.storage ?? {})) touch(addr, BigInt(k));
+    for (const side of [diff.pre, diff.post]) for (const [addr, a] of Object.entries(side)) for (const slot of a.storage?.keys() ?? []) touch(addr, slot);
     for (const [addr, slot] of missed) touch(addr, slot);
     for (const v of this.learnedViews(txs.map(view))) {
       this.learnedFrom.set(v.to, (this.learnedFrom.get(v.to) ?? 0) + 1);

@@ -8,6 +8,7 @@ import {
   decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import { lock, unlock } from './store-lock.js';
+import { storedDiff } from './stored-diff.js';
 import type { NodeReader } from './trie.js';
 
 /**
@@ -157,7 +158,10 @@ export class ChainStore implements NodeReader {
 
   block(n: bigint): BlockRecord | undefined {
     const b = this.blocks.getBinary(Buffer.from(numberKey(n)));
-    return b ? (deserialize(b) as BlockRecord) : undefined;
+    if (!b) return undefined;
+    const r = deserialize(b) as BlockRecord;
+    storedDiff(r.result.stateDiff);
+    return r;
   }
 
   account(addr: Uint8Array): AccountRecord | undefined {

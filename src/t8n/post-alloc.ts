@@ -1,5 +1,4 @@
 import type { StateDiff } from '../model/shapes.js';
-import { bytesToBigint } from '../primitives/hex.js';
 import { cloneAlloc, type Alloc } from './alloc.js';
 
 /**
@@ -22,13 +21,12 @@ export function applyStateDiff(pre: Alloc, diff: StateDiff): Alloc {
     if (d.balance !== undefined) a.balance = d.balance;
     if (d.nonce !== undefined) a.nonce = d.nonce;
     if (d.code !== undefined) a.code = d.code;
-    for (const slot of Object.keys(diff.pre[addr]?.storage ?? {})) {
-      if (!d.storage || !(slot in d.storage)) a.storage.delete(BigInt(slot));
+    for (const slot of diff.pre[addr]?.storage?.keys() ?? []) {
+      if (!d.storage?.has(slot)) a.storage.delete(slot);
     }
-    for (const [slot, value] of Object.entries(d.storage ?? {})) {
-      const v = bytesToBigint(value);
-      if (v === 0n) a.storage.delete(BigInt(slot));
-      else a.storage.set(BigInt(slot), v);
+    for (const [slot, v] of d.storage ?? []) {
+      if (v === 0n) a.storage.delete(slot);
+      else a.storage.set(slot, v);
     }
     post.set(addr, a);
   }

@@ -1,7 +1,7 @@
 import type {
-  BatchResult, BatchResultShape, DiffAccountShape, Hex, StateDiffShape, TxResultShape,
+  BatchResult, BatchResultShape, DiffAccount, DiffAccountShape, Hex, StateDiff, StateDiffShape, TxResultShape,
 } from '../model/shapes.js';
-import { bytesToHex, quantityToHex } from '../primitives/hex.js';
+import { bigintToBytes32, bytesToHex, quantityToHex, wordToHex } from '../primitives/hex.js';
 
 /**
  * Domain -> wire, once, for every wire form: a codec says how quantities and bytes
@@ -11,9 +11,11 @@ import { bytesToHex, quantityToHex } from '../primitives/hex.js';
 export interface Codec<Q, B> {
   q(v: bigint): Q;
   b(v: Uint8Array): B;
+  /** A storage word: 32 bytes, as the state diff lists slot values. */
+  word(v: bigint): B;
 }
 
-export const jsonCodec: Codec<Hex, Hex> = { q: quantityToHex, b: bytesToHex };
+export const jsonCodec: Codec<Hex, Hex> = { q: quantityToHex, b: bytesToHex, word: wordToHex };
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_UINT64 = (1n << 64n) - 1n;
@@ -26,6 +28,7 @@ const MAX_UINT64 = (1n << 64n) - 1n;
 export const msgpackCodec: Codec<number | bigint | Uint8Array, Uint8Array> = {
   q: (v) => (v <= MAX_SAFE ? Number(v) : v <= MAX_UINT64 ? v : bigEndianBytes(v)),
   b: (v) => v,
+  word: bigintToBytes32,
 };
 
 function bigEndianBytes(v: bigint): Uint8Array {
@@ -33,19 +36,19 @@ function bigEndianBytes(v: bigint): Uint8Array {
   return Uint8Array.from(Buffer.from(h.length % 2 ? `0${h}` : h, 'hex'));
 }
 
-function formatDiffAccount<Q, B>(a: DiffAccountShape<bigint, Uint8Array>, c: Codec<Q, B>): DiffAccountShape<Q, B> {
+function formatDiffAccount<Q, B>(a: DiffAccount, c: Codec<Q, B>): DiffAccountShape<Q, B> {
   const out: DiffAccountShape<Q, B> = {};
   if (a.balance !== undefined) out.balance = c.q(a.balance);
   if (a.nonce !== undefined) out.nonce = c.q(a.nonce);
   if (a.code !== undefined) out.code = c.b(a.code);
   if (a.storage !== undefined) {
     out.storage = {};
-    for (const [k, v] of Object.entries(a.storage)) out.storage[k] = c.b(v);
+    for (const [k, v] of a.storage) out.storage[wordToHex(k)] = c.word(v);
   }
   return out;
 }
 
-function formatDiff<Q, B>(d: StateDiffShape<bigint, Uint8Array>, c: Codec<Q, B>): StateDiffShape<Q, B> {
+export function formatDiff<Q, B>(d: StateDiff, c: Codec<Q, B>): StateDiffShape<Q, B> {
   const pre: Record<string, DiffAccountShape<Q, B>> = {};
   const post: Record<string, DiffAccountShape<Q, B>> = {};
   for (const [k, v] of Object.entries(d.pre)) pre[k] = formatDiffAccount(v, c);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import type { BatchResult } from '../../src/model/shapes.js';
 import { parseBatch } from '../../src/wire/parse.js';
+import { wordToHex } from '../../src/primitives/hex.js';
 import { peer, PeerMismatch } from '../../bench/peers/index.js';
 import { signedBatch } from '../../bench/signing/sign.js';
 import { recordedSignedBatch } from '../../bench/signing/recorded.js';
@@ -39,9 +40,9 @@ describe('EDR peer', () => {
   it('a final storage value that differs from the reference fails the run', async () => {
     const { signed, expected } = await prepared('erc20-transfer');
     const [token, account] = Object.entries(expected.stateDiff.post).find(([, a]) => a.storage !== undefined)!;
-    const slot = Object.keys(account.storage!)[0];
-    const post = { ...expected.stateDiff.post, [token]: { ...account, storage: { ...account.storage, [slot]: new Uint8Array(32).fill(9) } } };
-    await expect(edr.run(signed, { ...expected, stateDiff: { ...expected.stateDiff, post } })).rejects.toThrow(new RegExp(`slot ${slot}`));
+    const slot = [...account.storage!.keys()][0];
+    const post = { ...expected.stateDiff.post, [token]: { ...account, storage: new Map([...account.storage!, [slot, 9n]]) } };
+    await expect(edr.run(signed, { ...expected, stateDiff: { ...expected.stateDiff, post } })).rejects.toThrow(new RegExp(`slot ${wordToHex(slot)}`));
   });
 
   it('refuses unsigned transactions', async () => {

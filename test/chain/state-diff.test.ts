@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeStateDiff, type DiffSource } from '../../src/chain/state-diff.js';
 import type { Account } from '../../src/model/shapes.js';
+import { formatDiff, jsonCodec, msgpackCodec } from '../../src/wire/format.js';
 
 const A = '0x' + '0a'.repeat(20);
 const B = '0x' + '0b'.repeat(20);
@@ -40,23 +41,31 @@ describe('computeStateDiff', () => {
     const diff = await computeStateDiff(immediate, pre);
     expect(Object.keys(diff.pre)).toEqual([A, B, C]);
     expect(Object.keys(diff.post)).toEqual([A, B, D]);
-    expect(diff.pre[A]).toEqual({ balance: 10n, nonce: 1n, code: Uint8Array.of(0x60, 0), storage: { [slot(1n)]: word(5n), [slot(3n)]: word(7n) } });
-    expect(diff.post[A]).toEqual({ storage: { [slot(3n)]: word(8n), [slot((1n << 255n) + 4n)]: word(1n) } });
-    expect(Object.keys(diff.post[A].storage!)).toEqual([slot(3n), slot((1n << 255n) + 4n)]);
+    expect(diff.pre[A]).toEqual({ balance: 10n, nonce: 1n, code: Uint8Array.of(0x60, 0), storage: new Map([[1n, 5n], [3n, 7n]]) });
+    expect(diff.post[A]).toEqual({ storage: new Map([[3n, 8n], [(1n << 255n) + 4n, 1n]]) });
+    expect([...diff.post[A].storage!.keys()]).toEqual([3n, (1n << 255n) + 4n]);
     expect(diff.pre[B]).toEqual({ balance: 3n });
     expect(diff.post[B]).toEqual({ balance: 2n, nonce: 1n });
-    expect(diff.pre[C]).toEqual({ balance: 4n, nonce: 2n, storage: { [slot(9n)]: word(1n) } });
+    expect(diff.pre[C]).toEqual({ balance: 4n, nonce: 2n, storage: new Map([[9n, 1n]]) });
     expect(diff.post[D]).toEqual({});
   });
 
-  it('gives values as plain 32-byte Uint8Arrays, each its own bytes', async () => {
+  it('lists slots in ascending order whatever order they were written in', async () => {
+    const many = [...Array(1000).keys()].map((i) => BigInt(i) * 7919n % 1000n + (i % 2 ? 1n << 200n : 0n));
+    const source: DiffSource = { written: new Map([[B, new Set(many)]]), account: (addr) => post.get(addr), storage: (_, s) => s + 1n };
+    const diff = await computeStateDiff(source, new Map([[B, pre.get(B)!]]));
+    expect([...diff.post[B].storage!.keys()]).toEqual([...many].sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  it('goes on the wire as 32-byte hex slots in that order, their values 32 bytes (JSON hex, msgpack binary)', async () => {
     const diff = await computeStateDiff(immediate, pre);
-    const values = Object.values(diff.post[A].storage!);
-    for (const v of values) {
-      expect(v.constructor).toBe(Uint8Array);
-      expect(v.length).toBe(32);
-    }
-    expect(Buffer.from(values[0]).toString('hex')).toBe('0'.repeat(63) + '8');
+    const json = formatDiff(diff, jsonCodec);
+    expect(json.post[A]).toEqual({ storage: { [slot(3n)]: slot(8n), [slot((1n << 255n) + 4n)]: slot(1n) } });
+    expect(Object.keys(json.post[A].storage!)).toEqual([slot(3n), slot((1n << 255n) + 4n)]);
+    expect(json.pre[A].storage).toEqual({ [slot(1n)]: slot(5n), [slot(3n)]: slot(7n) });
+    const packed = formatDiff(diff, msgpackCodec);
+    expect(packed.post[A].storage).toEqual({ [slot(3n)]: word(8n), [slot((1n << 255n) + 4n)]: word(1n) });
+    expect(packed.pre[C].storage).toEqual({ [slot(9n)]: word(1n) });
   });
 
   it('reads the same through a source that answers with promises', async () => {

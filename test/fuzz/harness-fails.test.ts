@@ -54,7 +54,9 @@ const logFlipper = new Corrupting('corrupt-log', (r) => {
 /** The marked slot's new value is off by one bit in the state diff. */
 const storageFlipper = new Corrupting('corrupt-storage', (r) => {
   const storage = r.stateDiff.post[COUNTER]?.storage;
-  if (storage?.[markedTopic]) storage[markedTopic] = flipLast(storage[markedTopic]);
+  const slot = BigInt(markedTopic);
+  const value = storage?.get(slot);
+  if (value !== undefined) storage!.set(slot, value ^ 1n);
 });
 /** Different labels and stats only: must compare equal. */
 const relabel = new Corrupting('relabel', (r) => {

@@ -42,10 +42,10 @@ describe('Preloader', () => {
     const one = [transfer(A, B)];
     const first = await p.preload(state, one, 1n);
     expect([...first.pre.get(TOKEN)!.storage.keys()]).toEqual([]);
-    const slot = (k: string) => `0x${entry(k, 3).toString(16).padStart(64, '0')}`;
+    const slot = (k: string) => entry(k, 3);
     const diff: StateDiff = {
-      pre: { [TOKEN]: { storage: { [slot(A)]: new Uint8Array([5]), [slot(B)]: new Uint8Array([1]) } } },
-      post: { [TOKEN]: { storage: { [slot(A)]: new Uint8Array([4]), [slot(B)]: new Uint8Array([2]) } } },
+      pre: { [TOKEN]: { storage: new Map([[slot(A), 5n], [slot(B), 1n]]) } },
+      post: { [TOKEN]: { storage: new Map([[slot(A), 4n], [slot(B), 2n]]) } },
     } as unknown as StateDiff;
     p.learn(one, diff, [], 1n);
     const batches: number[] = [];

@@ -1,0 +1,22 @@
+import type { DiffAccount, StateDiff } from '../model/shapes.js';
+import { bytesToBigint } from '../primitives/hex.js';
+
+/**
+ * Block records are kept v8-serialized, as applied. Those written before the state diff
+ * held its slots as numbers (`DiffStorage`, a Map) hold them as 0x-hex keys to 32-byte
+ * values; they are read as the Map, in the same (ascending) order, so a data directory
+ * from before keeps answering `GET /v1/chain/blocks/{n}` and replays byte for byte.
+ */
+export function storedDiff(d: StateDiff): StateDiff {
+  const upgrade = (side: Record<string, DiffAccount>) => {
+    for (const a of Object.values(side)) {
+      const s = a.storage as unknown;
+      if (s !== undefined && !(s instanceof Map)) {
+        a.storage = new Map(Object.entries(s as Record<string, Uint8Array>).map(([k, v]) => [BigInt(k), bytesToBigint(v)]));
+      }
+    }
+  };
+  upgrade(d.pre);
+  upgrade(d.post);
+  return d;
+}
