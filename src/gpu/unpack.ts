@@ -16,24 +16,24 @@ import { getAddress, getU256, u256Bytes } from './words.js';
  * engine applies them as given.
  */
 export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?: GpuCallResult['kernel']): GpuCallResult {
-  const head = (field: keyof typeof OUT.offset) => out[base + OUT.offset[field]];
-  const code = head('outcome');
+  const h = OUT.offset;
+  const code = out[base + h.outcome];
   outcomeName(code); // rejects a status word no outcome has: the kernel and the enum disagree
   const outcome = code as OutcomeCode;
   const ok = isSuccess(outcome);
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 
-  const gasLeft = BigInt(head('gasLeft')) | (BigInt(out[base + OUT.offset.gasLeft + 1]) << 32n);
-  const refund = BigInt.asIntN(64, BigInt(head('refund')) | (BigInt(out[base + OUT.offset.refund + 1]) << 32n));
+  const gasLeft = BigInt(out[base + h.gasLeft]) | (BigInt(out[base + h.gasLeft + 1]) << 32n);
+  const refund = BigInt.asIntN(64, BigInt(out[base + h.refund]) | (BigInt(out[base + h.refund + 1]) << 32n));
   const keepsReturn = ok || outcome === Outcome.Revert;
-  const returnData = keepsReturn ? bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + head('returnLen')) : new Uint8Array(0);
+  const returnData = keepsReturn ? bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + out[base + h.returnLen]) : new Uint8Array(0);
 
   const addresses: Uint8Array[] = [];
   const accountReads: Uint8Array[] = [];
   const storageEmptyReads: Uint8Array[] = [];
   const accounts: GpuAccountChange[] = [];
   const o = ACCT.offset;
-  for (let i = 0; i < head('accountCount'); i++) {
+  for (let i = 0; i < out[base + h.accountCount]; i++) {
     const at = base + r.outAccounts + i * ACCT.words;
     const address = getAddress(out, at + o.address);
     addresses.push(address);
@@ -56,7 +56,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
 
   const logs: GpuLog[] = [];
   if (ok) {
-    for (let i = 0; i < head('logCount'); i++) {
+    for (let i = 0; i < out[base + h.logCount]; i++) {
       const at = base + r.outLogs + i * LOG.words;
       const topics = Array.from({ length: out[at + LOG.offset.topicCount] }, (_, t) => u256Bytes(out, at + LOG.offset.topics + 8 * t));
       const start = (base + r.outLogData) * 4 + out[at + LOG.offset.dataAt];
@@ -66,7 +66,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
 
   const storageWrites: GpuCallResult['storageWrites'] = [];
   const storageReads: GpuCallResult['storageReads'] = [];
-  for (let i = 0; i < head('journalCount'); i++) {
+  for (let i = 0; i < out[base + h.journalCount]; i++) {
     const at = base + r.outJournal + i * JOURNAL.words;
     const flags = out[at + JOURNAL.offset.flags];
     const address = addresses[out[at + JOURNAL.offset.account]];
@@ -76,18 +76,18 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
   }
 
   // A precompile call left to the host: its input is where return data would be.
-  const hostAddress = outcome === Outcome.NeedsHost ? head('hostCall') : 0;
+  const hostAddress = outcome === Outcome.NeedsHost ? out[base + h.hostCall] : 0;
   const hostCall = hostAddress === 0 ? undefined : {
     address: hostAddress,
-    gas: BigInt(head('hostGas')) | (BigInt(out[base + OUT.offset.hostGas + 1]) << 32n),
-    input: bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + head('returnLen')),
-    answer: head('hostAnswer'),
+    gas: BigInt(out[base + h.hostGas]) | (BigInt(out[base + h.hostGas + 1]) << 32n),
+    input: bytes.slice((base + r.outReturn) * 4, (base + r.outReturn) * 4 + out[base + h.returnLen]),
+    answer: out[base + h.hostAnswer],
   };
 
   return {
     outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, storageEmptyReads, accounts,
     // One shape for every result (hostCall undefined where none): tens of thousands are made a batch.
-    maxDepth: head('maxDepth'), steps: head('steps'), hostCall,
+    maxDepth: out[base + h.maxDepth], steps: out[base + h.steps], hostCall,
     stoppedAt: stopPoint(out, base), kernel,
   };
 }
