@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { ServiceErrorCode } from '../errors/registry.js';
 import { ServiceError } from '../errors/service-error.js';
+import { storedDiff } from '../chain/stored-diff.js';
 import type { BatchResult } from '../model/shapes.js';
 import { decodeMsgpack, encodeMsgpack } from '../wire/msgpack.js';
 
@@ -21,8 +22,15 @@ export interface ResultRecord {
   delivery: number;
 }
 
+/**
+ * The envelope's version. 2: the result's state diff holds slots as numbers; a version 1
+ * record (slots as hex) is read as that. A release that knows only 1 refuses a 2 with an
+ * error rather than misreading its diff.
+ */
+const VERSION = 2;
+
 interface Envelope {
-  v: 1;
+  v: 1 | 2;
   result?: Uint8Array;
   error?: ResultRecord['error'];
   worker: string;
@@ -38,7 +46,7 @@ interface Pointer {
 }
 
 export function encodeRecord(r: ResultRecord): Uint8Array {
-  const env: Envelope = { v: 1, worker: r.worker, ms: r.ms, delivery: r.delivery };
+  const env: Envelope = { v: VERSION, worker: r.worker, ms: r.ms, delivery: r.delivery };
   if (r.result) env.result = serialize(r.result);
   if (r.error) env.error = r.error;
   return encodeMsgpack(env);
@@ -46,9 +54,11 @@ export function encodeRecord(r: ResultRecord): Uint8Array {
 
 export function decodeRecord(bytes: Uint8Array): ResultRecord {
   const env = decodeMsgpack(bytes) as Envelope;
-  if (env?.v !== 1) throw new Error('result record: unknown version');
+  if (env?.v !== 1 && env?.v !== VERSION) throw new Error('result record: unknown version');
+  const result = env.result ? (deserialize(env.result) as BatchResult) : undefined;
+  if (result) storedDiff(result.stateDiff);
   return {
-    ...(env.result ? { result: deserialize(env.result) as BatchResult } : {}),
+    ...(result ? { result } : {}),
     ...(env.error ? { error: env.error } : {}),
     worker: env.worker,
     ms: env.ms,

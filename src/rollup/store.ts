@@ -8,7 +8,7 @@ import {
   decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
 import { lock, unlock } from './store-lock.js';
-import { storedDiff } from './stored-diff.js';
+import { storedDiff } from '../chain/stored-diff.js';
 import type { NodeReader } from './trie.js';
 
 /**

@@ -1,7 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { StateDiff } from '../../src/model/shapes.js';
-import { storedDiff } from '../../src/rollup/stored-diff.js';
+import { storedDiff } from '../../src/chain/stored-diff.js';
 import { formatDiff, jsonCodec } from '../../src/wire/format.js';
 
 const A = '0x' + '0a'.repeat(20);
