@@ -56,7 +56,7 @@ export function decodeRecord(bytes: Uint8Array): ResultRecord {
   const env = decodeMsgpack(bytes) as Envelope;
   if (env?.v !== 1 && env?.v !== VERSION) throw new Error('result record: unknown version');
   const result = env.result ? (deserialize(env.result) as BatchResult) : undefined;
-  if (result) storedDiff(result.stateDiff);
+  if (result && env.v === 1) storedDiff(result.stateDiff);
   return {
     ...(result ? { result } : {}),
     ...(env.error ? { error: env.error } : {}),
