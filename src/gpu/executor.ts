@@ -107,15 +107,23 @@ export class GpuCallExecutor {
     forkRow(block.fork);
     if (calls.length === 0) return [];
     const perGroup = this.perGroup();
-    const results: GpuCallResult[] = [];
-    for (let i = 0; i < calls.length; i += perGroup) {
-      const group = calls.slice(i, i + perGroup);
-      // Groups run one at a time: they share the cached buffers.
-      const run = this.buffers.turn(() => this.executeGroup(block, state, group, tally));
-      // Not push(...): a group may hold more calls than V8 takes arguments (about 120k).
-      for (const r of await run) results.push(r);
-    }
-    return results;
+    const groups: GpuCall[][] = [];
+    for (let i = 0; i < calls.length; i += perGroup) groups.push(calls.slice(i, i + perGroup));
+    // One turn for all the groups: they share the cached buffers, one dispatch after
+    // another, and each next group is prepared on the host while the device runs the last.
+    return this.buffers.turn(async () => {
+      const results: GpuCallResult[] = [];
+      let next: Promise<PreparedGroup> | undefined = this.prepareGroup(block, state, groups[0], tally);
+      for (let g = 0; g < groups.length; g++) {
+        const mapped = this.submitGroup(await next!, tally);
+        next = g + 1 < groups.length ? this.prepareGroup(block, state, groups[g + 1], tally) : undefined;
+        // Awaited only after this group's results: until then, a failure must not count as unhandled.
+        next?.catch(() => undefined);
+        // Not push(...): a group may hold more calls than V8 takes arguments (about 120k).
+        for (const r of await mapped) results.push(r);
+      }
+      return results;
+    });
   }
 
   /** Output regions are per call and read back whole: a group is as many calls as fit one binding. */
@@ -179,9 +187,9 @@ export class GpuCallExecutor {
     return b;
   }
 
-  private async executeGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
-    const device = this.device;
-    let t = performance.now();
+  /** A group on the host: its calls ordered by code, the kernels' plan, the packed words. No device buffer is touched. */
+  private async prepareGroup(block: GpuBlockContext, state: GpuStateSnapshot, unsorted: readonly GpuCall[], tally?: DispatchTally): Promise<PreparedGroup> {
+    const t = performance.now();
     // Calls running the same code sit next to each other, so a workgroup's invocations
     // run one program and diverge only where their inputs make them.
     const order = unsorted.map((_, i) => i);
@@ -192,6 +200,19 @@ export class GpuCallExecutor {
     const plan = await this.policy.plan(block, state, calls);
     const packed = packBatch(block, state, calls, this.limits);
     const programs = placePrograms(packed, plan.programs);
+    if (tally) tally.prepareMs += performance.now() - t;
+    return { order, calls, plan, packed, programs };
+  }
+
+  /**
+   * Uploads a prepared group, dispatches it and reads its results back. Its uploads and
+   * submission happen before it returns (the next group is prepared meanwhile); the
+   * promise settles with the results in the calls' original order.
+   */
+  private submitGroup(group: PreparedGroup, tally?: DispatchTally): Promise<GpuCallResult[]> {
+    const device = this.device;
+    let t = performance.now();
+    const { order, calls, plan, packed, programs } = group;
     const r = this.regions;
     const { slots, outBytes, scratch, out, read } = this.groupBuffers(calls.length);
     const input = (role: string, data: Uint32Array) => {
@@ -243,20 +264,31 @@ export class GpuCallExecutor {
     enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([enc.finish()]);
     if (tally) [tally.submits, tally.prepareMs, t] = [tally.submits + 1, tally.prepareMs + performance.now() - t, performance.now()];
-    await awaitDevice(read.mapAsync(GPUMapMode.READ, 0, outBytes));
-    if (tally) [tally.deviceMs, t] = [tally.deviceMs + performance.now() - t, performance.now()];
-    try {
-      // Unpacked straight from the mapping: every value it keeps is copied out of it.
-      const words = new Uint32Array(read.getMappedRange(0, outBytes));
-      const sorted = calls.map((_, i): GpuCallResult => unpackResult(words, i * r.outWords, r, plan.kinds[i]));
-      const results = new Array<GpuCallResult>(calls.length);
-      order.forEach((original, i) => (results[original] = sorted[i]));
-      return results;
-    } finally {
-      read.unmap();
-      if (tally) tally.unpackMs += performance.now() - t;
-    }
+    const mapped = awaitDevice(read.mapAsync(GPUMapMode.READ, 0, outBytes));
+    return mapped.then(() => {
+      if (tally) [tally.deviceMs, t] = [tally.deviceMs + performance.now() - t, performance.now()];
+      try {
+        // Unpacked straight from the mapping: every value it keeps is copied out of it.
+        const words = new Uint32Array(read.getMappedRange(0, outBytes));
+        const sorted = calls.map((_, i): GpuCallResult => unpackResult(words, i * r.outWords, r, plan.kinds[i]));
+        const results = new Array<GpuCallResult>(calls.length);
+        order.forEach((original, i) => (results[original] = sorted[i]));
+        return results;
+      } finally {
+        read.unmap();
+        if (tally) tally.unpackMs += performance.now() - t;
+      }
+    });
   }
+}
+
+/** A group ready for the device: its calls in dispatch order, where each came from, the kernels' plan and the packed words. */
+interface PreparedGroup {
+  order: number[];
+  calls: GpuCall[];
+  plan: Awaited<ReturnType<KernelPolicy['plan']>>;
+  packed: PackedBatch;
+  programs: PlacedPrograms;
 }
 
 function maxBinding(device: GPUDevice): number {
