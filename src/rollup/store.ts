@@ -7,6 +7,7 @@ import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
 import {
   decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
+import { chunkKeys, chunks, hasChunked, readChunked } from './chunked.js';
 import { lock, unlock } from './store-lock.js';
 import { storedDiff } from '../chain/stored-diff.js';
 import type { NodeReader } from './trie.js';
@@ -157,7 +158,7 @@ export class ChainStore implements NodeReader {
   }
 
   block(n: bigint): BlockRecord | undefined {
-    const b = this.blocks.getBinary(Buffer.from(numberKey(n)));
+    const b = readChunked(this.blocks, numberKey(n));
     if (!b) return undefined;
     const r = deserialize(b) as BlockRecord;
     storedDiff(r.result.stateDiff);
@@ -228,12 +229,12 @@ export class ChainStore implements NodeReader {
 
   /** Block `n`'s reverse diff, while it is kept. */
   undo(n: bigint): ReverseDiff | undefined {
-    const b = this.undos.getBinary(Buffer.from(numberKey(n)));
+    const b = readChunked(this.undos, numberKey(n));
     return b && decodeReverseDiff(new Uint8Array(b));
   }
 
   hasUndo(n: bigint): boolean {
-    return this.undos.doesExist(Buffer.from(numberKey(n)));
+    return hasChunked(this.undos, numberKey(n));
   }
 
   // Writes.
@@ -352,6 +353,14 @@ export class ChainStore implements NodeReader {
     del = (db: Bin, key: Uint8Array): unknown => db.removeSync(Buffer.from(key)),
     meta = (key: string, value: string): unknown => this.meta.putSync(key, value),
   ): StoreWriter {
+    // Block records and reverse diffs are large: kept in leaf-sized pieces (chunked.ts).
+    const drop = (db: Bin, key: Uint8Array) => {
+      for (const k of chunkKeys(db, key)) del(db, k);
+    };
+    const putLarge = (db: Bin, key: Uint8Array, value: Uint8Array) => {
+      drop(db, key);
+      for (const [k, v] of chunks(key, value)) put(db, k, v);
+    };
     return {
       account: (addr, r) => (r ? put(this.accounts, addr, encodeAccount(r)) : del(this.accounts, addr)),
       slot: (addr, slot, v) => (v === 0n ? del(this.storage, storageKey(addr, slot)) : put(this.storage, storageKey(addr, slot), bigintToMinimalBytes(v))),
@@ -361,7 +370,7 @@ export class ChainStore implements NodeReader {
       node: (hash, bytes) => put(this.nodes, hash, bytes),
       header: (h) => put(this.headers, numberKey(h.number), RLP.encode([bigintToMinimalBytes(h.number), h.hash, h.parentHash, h.stateRoot, bigintToMinimalBytes(h.timestamp)])),
       block: (b) => {
-        put(this.blocks, numberKey(b.number), serialize(b));
+        putLarge(this.blocks, numberKey(b.number), serialize(b));
         put(this.index, Buffer.concat([BLOCK_TAG, b.hash]), numberKey(b.number));
         b.txHashes?.forEach((h, i) => {
           const at = Buffer.alloc(12);
@@ -370,7 +379,7 @@ export class ChainStore implements NodeReader {
           put(this.index, Buffer.concat([TX_TAG, h]), at);
         });
       },
-      undo: (n, diff) => put(this.undos, numberKey(n), encodeReverseDiff(diff)),
+      undo: (n, diff) => putLarge(this.undos, numberKey(n), encodeReverseDiff(diff)),
       dropBlock: (n) => {
         const b = this.block(n);
         if (b) {
@@ -378,10 +387,10 @@ export class ChainStore implements NodeReader {
           for (const h of b.txHashes ?? []) del(this.index, Buffer.concat([TX_TAG, h]));
         }
         del(this.headers, numberKey(n));
-        del(this.blocks, numberKey(n));
-        del(this.undos, numberKey(n));
+        drop(this.blocks, numberKey(n));
+        drop(this.undos, numberKey(n));
       },
-      dropUndo: (n) => del(this.undos, numberKey(n)),
+      dropUndo: (n) => drop(this.undos, numberKey(n)),
       head: (n) => meta('head', n.toString()),
       finalized: (n) => meta('finalized', n.toString()),
       genesis: (g) => meta('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
