@@ -73,22 +73,24 @@ export class Preloader {
       if (!s) want.set(addr, (s = new Set()));
       if (slot !== undefined) s.add(slot);
     };
+    // The contracts the block reaches, each once: a block's transactions mostly share a few.
+    const reached = new Set<string>();
     for (const v of views) {
       for (const a of v.addresses) ask(a);
       for (const [a, slot] of v.slots) ask(a, slot);
       if (!v.to) continue;
-      const reached = [v.to, ...(this.mappings.get(v.to)?.keys() ?? [])];
-      for (const c of reached) {
-        const recent = this.recent.get(c);
-        if (recent) {
-          for (const [slot, seen] of recent) {
-            if (seen.blocks < 2) continue;
-            ask(c, slot);
-            asked.add(seen);
-          }
-        }
+      reached.add(v.to);
+      for (const [c, bases] of this.mappings.get(v.to) ?? []) {
+        reached.add(c);
         // Keyed by the contract itself (a token's balance of itself) is rare: not guessed.
-        for (const base of this.mappings.get(v.to)?.get(c) ?? []) for (const a of v.addresses) if (a !== c) ask(c, mappingSlot(a, base));
+        for (const base of bases) for (const a of v.addresses) if (a !== c) ask(c, mappingSlot(a, base));
+      }
+    }
+    for (const c of reached) {
+      for (const [slot, seen] of this.recent.get(c) ?? []) {
+        if (seen.blocks < 2) continue;
+        ask(c, slot);
+        asked.add(seen);
       }
     }
     const pre = new Map<string, Account>();
