@@ -1,15 +1,15 @@
 import { RLP } from '@ethereumjs/rlp';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
-import type { BatchResult, TxInput } from '../model/shapes.js';
-import { bigintToMinimalBytes, bytesToBigint } from '../primitives/hex.js';
+import { bytesToBigint } from '../primitives/hex.js';
 import {
-  decodeAccount, decodeReverseDiff, encodeAccount, encodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
+  decodeAccount, decodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
 } from './records.js';
-import { chunkKeys, chunks, hasChunked, readChunked } from './chunked.js';
+import { hasChunked, readChunked } from './chunked.js';
 import { lock, unlock } from './store-lock.js';
 import { Trailing, type ForwardDiff } from './trailing.js';
+import { BLOCK_TAG, TX_TAG, storeWriter, type Bin, type BlockRecord, type GenesisRecord, type HeaderRecord, type StoreWriter, type Tables, type WriteOps } from './store-writer.js';
 import { storedDiff } from '../chain/stored-diff.js';
 import type { NodeReader } from './trie.js';
 
@@ -17,72 +17,16 @@ import type { NodeReader } from './trie.js';
  * The chain on disk: one LMDB environment (embedded, copy-on-write, a crash cannot
  * corrupt it) holding the state, the trie nodes, the blocks and the head, in the tables
  * records.ts lists. Every change is one write transaction, committed and flushed to disk
- * before `write` returns: a block's state, record, reverse diff and the new head move
- * together or not at all. Its trie nodes (content-addressed, never deleted) follow in a
- * transaction of their own once the block is durable (writeQueued: `trailing`), and are
- * served from memory until then; the next write waits for them (settle), so a crash
- * leaves at most the head's nodes unwritten, and restore-nodes.ts rebuilds those from
- * the head's reverse diff when the store opens. Reads are synchronous, through the
- * memory map.
+ * before `write` returns: a block's record, reverse and forward diffs and the new head
+ * move together or not at all. Its trie nodes (content-addressed, never deleted) and its
+ * flat state (account records and slots) follow in a transaction of their own once the
+ * block is durable (writeQueued, trailing.ts), and are served from memory until then;
+ * the next write waits for them (settle), so a crash leaves at most the head's unwritten:
+ * the store writes the flat state from the head's forward diff when it opens, then
+ * restore-nodes.ts rebuilds the nodes from its reverse diff. Reads are synchronous,
+ * through the memory map.
  */
-export interface HeaderRecord {
-  number: bigint;
-  hash: Uint8Array;
-  parentHash: Uint8Array;
-  stateRoot: Uint8Array;
-  timestamp: bigint;
-}
-
-/** A block as applied: what GET /v1/chain/blocks/{number} and a replayed POST return. */
-export interface BlockRecord {
-  number: bigint;
-  hash: Uint8Array;
-  parentHash: Uint8Array;
-  stateRoot: Uint8Array;
-  transactionsRoot: Uint8Array;
-  receiptsRoot: Uint8Array;
-  /** keccak of the request's content (env and transactions): a re-post with the same digest is a replay. */
-  digest: Uint8Array;
-  result: BatchResult;
-  /** The header's RLP (blocks applied before it was kept lack it). */
-  header?: Uint8Array;
-  /** The included transactions, in block order, and their hashes (the keccak of the encoding the transactions root holds). */
-  txs?: TxInput[];
-  txHashes?: Uint8Array[];
-}
-
-/** What the chain was initialised with: the same genesis again is a no-op, another one a conflict. */
-export interface GenesisRecord {
-  number: bigint;
-  fork: string;
-  chainId: bigint;
-  digest: Uint8Array;
-}
-
-type Bin = Database<Uint8Array, Buffer>;
-
-/** The writes of one transaction; each is applied at once, inside it. */
-export interface StoreWriter {
-  account(addr: Uint8Array, record: AccountRecord | undefined): void;
-  slot(addr: Uint8Array, slot: bigint, value: bigint): void;
-  code(hash: Uint8Array, code: Uint8Array): void;
-  node(hash: Uint8Array, bytes: Uint8Array): void;
-  header(h: HeaderRecord): void;
-  block(b: BlockRecord): void;
-  undo(n: bigint, diff: ReverseDiff): void;
-  /** Removes block `n`: its header, record and reverse diff. */
-  dropBlock(n: bigint): void;
-  /** Removes the reverse diff of block `n`. */
-  dropUndo(n: bigint): void;
-  /** Block `n`'s flat state as a forward diff, until its own transaction writes it (trailing.ts). */
-  redo(n: bigint, diff: ForwardDiff): void;
-  dropRedo(n: bigint): void;
-  /** The block whose flat state is not written yet; undefined: none. */
-  pending(n: bigint | undefined): void;
-  head(n: bigint): void;
-  finalized(n: bigint): void;
-  genesis(g: GenesisRecord): void;
-}
+export type { BlockRecord, GenesisRecord, HeaderRecord, StoreWriter } from './store-writer.js';
 
 export class ChainStore implements NodeReader {
   private readonly env: RootDatabase;
@@ -101,6 +45,7 @@ export class ChainStore implements NodeReader {
   /** The last block's trie nodes and flat state, until their own transaction commits. */
   private readonly trailing = new Trailing();
   private trailingWrite: Promise<void> = Promise.resolve();
+  private readonly tables: Tables;
 
   constructor(readonly dir: string) {
     lock(dir);
@@ -116,6 +61,7 @@ export class ChainStore implements NodeReader {
     this.redos = bin('redo');
     this.index = bin('index');
     this.meta = this.env.openDB({ name: 'meta', encoding: 'string' });
+    this.tables = { accounts: this.accounts, storage: this.storage, codes: this.codes, nodes: this.nodes, headers: this.headers, blocks: this.blocks, undos: this.undos, redos: this.redos, index: this.index };
     this.discardUnfinishedGenesis();
     this.indexOlderBlocks();
     this.finishPendingState();
@@ -407,56 +353,12 @@ export class ChainStore implements NodeReader {
     }
   }
 
-  private writer(
-    put = (db: Bin, key: Uint8Array, value: Uint8Array): unknown => db.putSync(Buffer.from(key), value),
-    del = (db: Bin, key: Uint8Array): unknown => db.removeSync(Buffer.from(key)),
-    meta = (key: string, value: string | undefined): unknown => (value === undefined ? this.meta.removeSync(key) : this.meta.putSync(key, value)),
-  ): StoreWriter {
-    // Block records and reverse diffs are large: kept in leaf-sized pieces (chunked.ts).
-    const drop = (db: Bin, key: Uint8Array) => {
-      for (const k of chunkKeys(db, key)) del(db, k);
-    };
-    const putLarge = (db: Bin, key: Uint8Array, value: Uint8Array) => {
-      drop(db, key);
-      for (const [k, v] of chunks(key, value)) put(db, k, v);
-    };
-    return {
-      account: (addr, r) => (r ? put(this.accounts, addr, encodeAccount(r)) : del(this.accounts, addr)),
-      slot: (addr, slot, v) => (v === 0n ? del(this.storage, storageKey(addr, slot)) : put(this.storage, storageKey(addr, slot), bigintToMinimalBytes(v))),
-      code: (hash, code) => {
-        if (!this.codes.doesExist(Buffer.from(hash))) put(this.codes, hash, code);
-      },
-      node: (hash, bytes) => put(this.nodes, hash, bytes),
-      header: (h) => put(this.headers, numberKey(h.number), RLP.encode([bigintToMinimalBytes(h.number), h.hash, h.parentHash, h.stateRoot, bigintToMinimalBytes(h.timestamp)])),
-      block: (b) => {
-        putLarge(this.blocks, numberKey(b.number), serialize(b));
-        put(this.index, Buffer.concat([BLOCK_TAG, b.hash]), numberKey(b.number));
-        b.txHashes?.forEach((h, i) => {
-          const at = Buffer.alloc(12);
-          at.set(numberKey(b.number));
-          at.writeUInt32BE(i, 8);
-          put(this.index, Buffer.concat([TX_TAG, h]), at);
-        });
-      },
-      undo: (n, diff) => putLarge(this.undos, numberKey(n), encodeReverseDiff(diff)),
-      dropBlock: (n) => {
-        const b = this.block(n);
-        if (b) {
-          del(this.index, Buffer.concat([BLOCK_TAG, b.hash]));
-          for (const h of b.txHashes ?? []) del(this.index, Buffer.concat([TX_TAG, h]));
-        }
-        del(this.headers, numberKey(n));
-        drop(this.blocks, numberKey(n));
-        drop(this.undos, numberKey(n));
-      },
-      dropUndo: (n) => drop(this.undos, numberKey(n)),
-      redo: (n, diff) => putLarge(this.redos, numberKey(n), encodeReverseDiff(diff)),
-      dropRedo: (n) => drop(this.redos, numberKey(n)),
-      pending: (n) => meta('pending', n?.toString()),
-      head: (n) => meta('head', n.toString()),
-      finalized: (n) => meta('finalized', n.toString()),
-      genesis: (g) => meta('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),
-    };
+  private writer(put?: WriteOps['put'], del?: WriteOps['del'], meta?: WriteOps['meta']): StoreWriter {
+    return storeWriter(this.tables, {
+      put: put ?? ((db, key, value) => db.putSync(Buffer.from(key), value)),
+      del: del ?? ((db, key) => db.removeSync(Buffer.from(key))),
+      meta: meta ?? ((key, value) => (value === undefined ? this.meta.removeSync(key) : this.meta.putSync(key, value))),
+    }, (n) => this.block(n));
   }
 
   /** Bytes of the data file in use (LMDB reserves more as it grows). */
@@ -466,5 +368,3 @@ export class ChainStore implements NodeReader {
   }
 }
 
-const BLOCK_TAG = Buffer.from('b');
-const TX_TAG = Buffer.from('t');
