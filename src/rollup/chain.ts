@@ -199,6 +199,8 @@ export class Chain {
     const finalized = this.store.finalized()!;
     const writes = (w: StoreWriter) => {
       if (this.store.headNumber() !== head.number) throw new Error(`the head moved from ${head.number} during block ${n}`);
+      for (const [addr, r] of changes.accounts) w.account(addressKey(addr), r);
+      for (const [addr, slot, v] of changes.slots) w.slot(addressKey(addr), slot, v);
       for (const [h, code] of changes.codes) w.code(h, code);
       w.undo(n, changes.undo);
       w.header({ number: n, hash, parentHash: head.hash, stateRoot: changes.stateRoot, timestamp: env.timestamp });
@@ -211,11 +213,8 @@ export class Chain {
     this.state.committingBlock();
     try {
       await this.store.writeQueued(writes, {
-        // Written once the block is durable, while the answer goes out and the next block runs
-        // (a crash in between: the store writes the state from the block's forward diff when it
-        // opens, and restore-nodes.ts rebuilds the nodes).
-        nodes: changes.nodes,
-        state: { block: n, diff: { accounts: changes.accounts.map(([addr, r]) => [addressKey(addr), r]), slots: changes.slots.map(([addr, slot, v]) => [addressKey(addr), slot, v]) } },
+        // Written once the block is durable, while the answer goes out and the next block runs (restore-nodes.ts covers a crash in between).
+        trailing: changes.nodes,
         committed: () => this.state.committed(changes.accounts, changes.slots),
         // While lmdb's thread commits, this one learns for the next preload (a block that then fails to commit teaches nothing wrong).
         meanwhile: () => this.preloader.learn(b.txs, result.stateDiff, missed, n),

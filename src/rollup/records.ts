@@ -17,8 +17,7 @@ import { EMPTY_TRIE_ROOT } from './trie.js';
  * | blocks   | number (8) . piece (4)                | block record: the result as applied (v8 serialized), in pieces (chunked.ts) |
  * | index    | 'b' . block hash, 't' . tx hash        | number (8), and for a transaction its position (4) |
  * | undo     | number (8) . piece (4)                | the block's reverse diff: RLP [[address, record before (empty: absent)]...], [[address, slot, value before]...], in pieces |
- * | redo     | number (8) . piece (4)                | the pending block's forward diff (the same form, values after it), until its flat state is written (trailing.ts) |
- * | meta     | name                                  | head, finalized, genesis, pending (a block whose flat state is not written yet) |
+ * | meta     | name                                  | head, finalized, genesis |
  */
 export interface AccountRecord {
   nonce: bigint;

@@ -9,17 +9,14 @@ import { updateTries, type AccountUpdate } from './trie-update.js';
  * every later write waits for them, so a crash can leave only the head's nodes
  * unwritten. They are rebuilt here when the chain opens, from what the head's own
  * transaction made durable: its reverse diff names every account and slot it changed
- * (with the values before it), the state tables hold the values after it (the store
- * wrote them from the head's forward diff as it opened, if the crash left them
- * unwritten too: trailing.ts), and the parent's nodes are all written. The rebuilt roots must be the ones the head's account
+ * (with the values before it), the state tables hold the values after it, and the
+ * parent's nodes are all written. The rebuilt roots must be the ones the head's account
  * records and header hold; anything else is a store this code cannot vouch for.
  *
  * Returns the number of nodes written (0 when nothing was missing).
  */
 export async function restoreHeadNodes(store: ChainStore): Promise<number> {
   const head = store.head();
-  const pending = store.pendingBlock();
-  if (pending !== undefined) throw new Error(`chain store ${store.dir}: the state of head block ${pending} is unfinished and its forward diff is missing`);
   if (!head || equal(head.stateRoot, EMPTY_TRIE_ROOT) || store.hasNode(head.stateRoot)) return 0;
   const parent = store.header(head.number - 1n);
   const undo = store.undo(head.number);

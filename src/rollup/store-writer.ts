@@ -5,7 +5,6 @@ import type { BatchResult, TxInput } from '../model/shapes.js';
 import { bigintToMinimalBytes } from '../primitives/hex.js';
 import { chunkKeys, chunks } from './chunked.js';
 import { encodeAccount, encodeReverseDiff, numberKey, storageKey, type AccountRecord, type ReverseDiff } from './records.js';
-import type { ForwardDiff } from './trailing.js';
 
 /**
  * The records the chain keeps beside its state, and the writes of one transaction over
@@ -56,7 +55,6 @@ export interface Tables {
   headers: Bin;
   blocks: Bin;
   undos: Bin;
-  redos: Bin;
   index: Bin;
 }
 
@@ -64,8 +62,7 @@ export interface Tables {
 export interface WriteOps {
   put(db: Bin, key: Uint8Array, value: Uint8Array): unknown;
   del(db: Bin, key: Uint8Array): unknown;
-  /** undefined: removes the key. */
-  meta(key: string, value: string | undefined): unknown;
+  meta(key: string, value: string): unknown;
 }
 
 export const BLOCK_TAG = Buffer.from('b');
@@ -84,11 +81,6 @@ export interface StoreWriter {
   dropBlock(n: bigint): void;
   /** Removes the reverse diff of block `n`. */
   dropUndo(n: bigint): void;
-  /** Block `n`'s flat state as a forward diff, until its own transaction writes it (trailing.ts). */
-  redo(n: bigint, diff: ForwardDiff): void;
-  dropRedo(n: bigint): void;
-  /** The block whose flat state is not written yet; undefined: none. */
-  pending(n: bigint | undefined): void;
   head(n: bigint): void;
   finalized(n: bigint): void;
   genesis(g: GenesisRecord): void;
@@ -134,9 +126,6 @@ export function storeWriter(t: Tables, o: WriteOps, block: (n: bigint) => BlockR
       drop(t.undos, numberKey(n));
     },
     dropUndo: (n) => drop(t.undos, numberKey(n)),
-    redo: (n, diff) => putLarge(t.redos, numberKey(n), encodeReverseDiff(diff)),
-    dropRedo: (n) => drop(t.redos, numberKey(n)),
-    pending: (n) => o.meta('pending', n?.toString()),
     head: (n) => o.meta('head', n.toString()),
     finalized: (n) => o.meta('finalized', n.toString()),
     genesis: (g) => o.meta('genesis', JSON.stringify({ number: g.number.toString(), fork: g.fork, chainId: g.chainId.toString(), digest: Buffer.from(g.digest).toString('hex') })),

@@ -9,9 +9,7 @@ import type { ChainBlock } from '../../src/model/chain.js';
 import { open as lmdbOpen } from 'lmdb';
 import { Chain } from '../../src/rollup/chain.js';
 import { numberKey } from '../../src/rollup/records.js';
-import { chunkKeys, chunks, readChunked } from '../../src/rollup/chunked.js';
-import { decodeReverseDiff, encodeAccount, encodeReverseDiff, storageKey, type ReverseDiff } from '../../src/rollup/records.js';
-import { bigintToMinimalBytes } from '../../src/primitives/hex.js';
+import { chunkKeys } from '../../src/rollup/chunked.js';
 import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
 import { TOKEN, balanceSlot as erc20BalanceSlot } from '../../bench/workloads/erc20.js';
 import { BlockStream, CHAIN_ID, EMPTY_WITH_STORAGE, genesis } from '../support/chain-blocks.js';
@@ -180,7 +178,7 @@ describe('a chain on disk', () => {
 
 type StoreInternals = {
   env: { batch: (fn: () => void) => Promise<unknown> };
-  writeQueued: (fn: unknown, o?: { nodes?: [Uint8Array, Uint8Array][]; state?: { block: bigint; diff: ReverseDiff } }) => Promise<void>;
+  writeQueued: (fn: unknown, o?: { trailing?: [Uint8Array, Uint8Array][] }) => Promise<void>;
 };
 
 /** A new chain that has applied block 1 of stream 8, and the reference replay beside it. */
@@ -241,27 +239,20 @@ describe('a chain whose store cannot take a block', () => {
   }, 120_000);
 });
 
-describe('trie nodes and flat state a crash left unwritten', () => {
-  /**
-   * Applies blocks 1-3, keeping block 3's new nodes and flat state, then removes them from
-   * the closed store (what a kill between the block's commit and theirs leaves): its nodes,
-   * and with `state` its account records and slots, set back to their values before it,
-   * its forward diff kept and the block named pending, as its own transaction left them.
-   */
-  async function crashedAfterBlock3(o: { state?: boolean; redo?: boolean } = {}): Promise<{ dir: string; ref: ReferenceChain; stream: BlockStream; nodes: string[] }> {
+describe('trie nodes a crash left unwritten', () => {
+  /** Applies blocks 1-3, keeping block 3's new nodes, then removes them from the closed store (what a kill between the block's commit and theirs leaves). */
+  async function crashedAfterBlock3(): Promise<{ dir: string; ref: ReferenceChain; stream: BlockStream; nodes: string[] }> {
     const chain = open();
     const init = parseChainInit(genesis());
     const ref = new ReferenceChain(init);
     ref.hashes.set(0n, (await chain.init(init)).head.hash);
     const stream = new BlockStream(9);
     let trailing: [Uint8Array, Uint8Array][] = [];
-    let state: ReverseDiff | undefined;
     const store = chain.store as unknown as StoreInternals;
     const queued = store.writeQueued.bind(store);
-    store.writeQueued = (fn, q) => {
-      trailing = q?.nodes ?? [];
-      state = q?.state?.diff;
-      return queued(fn, q);
+    store.writeQueued = (fn, o) => {
+      trailing = o?.trailing ?? [];
+      return queued(fn, o);
     };
     for (let n = 1n; n <= 3n; n++) await applyAndCheck(chain, ref, { ...parseChainBlock(stream.block(n, ts(n))), options: { engine: 'cpu' } });
     await chain.close();
@@ -270,22 +261,6 @@ describe('trie nodes and flat state a crash left unwritten', () => {
     await env.transaction(() => {
       for (const [h] of trailing) table.removeSync(Buffer.from(h));
     });
-    if (o.state) {
-      const bin = (name: string) => env.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
-      const [accounts, storage, undo, redo] = [bin('accounts'), bin('storage'), bin('undo'), bin('redo')];
-      const before = decodeReverseDiff(new Uint8Array(readChunked(undo, numberKey(3n))!));
-      expect(state!.accounts.length).toBe(before.accounts.length);
-      await env.transaction(() => {
-        for (const [a, r] of before.accounts) (r ? accounts.putSync(Buffer.from(a), Buffer.from(encodeAccount(r))) : accounts.removeSync(Buffer.from(a)));
-        for (const [a, slot, v] of before.slots) {
-          const k = Buffer.from(storageKey(a, slot));
-          if (v === 0n) storage.removeSync(k);
-          else storage.putSync(k, Buffer.from(bigintToMinimalBytes(v)));
-        }
-        if (o.redo !== false) for (const [k, v] of chunks(numberKey(3n), encodeReverseDiff(state!))) redo.putSync(k, Buffer.from(v));
-        env.openDB({ name: 'meta', encoding: 'string' }).putSync('pending', '3');
-      });
-    }
     await env.close();
     return { dir: chain.store.dir, ref, stream, nodes: trailing.map(([h, b]) => `${Buffer.from(h).toString('hex')}:${Buffer.from(b).toString('hex')}`).sort() };
   }
@@ -317,23 +292,6 @@ describe('trie nodes and flat state a crash left unwritten', () => {
     await expect(chain.ready).rejects.toThrow(/state trie of head block 3 is missing and cannot be rebuilt/);
     await expect(chain.apply(parseChainBlock(stream.block(4n, ts(4n))))).rejects.toThrow(/cannot be rebuilt/);
     expect(chain.head().number).toBe(3n);
-    await chain.close();
-  }, 120_000);
-
-  it('have the head\'s flat state written from its forward diff when the store opens, then its nodes rebuilt', async () => {
-    const { dir, ref, stream, nodes } = await crashedAfterBlock3({ state: true });
-    const chain = open(dir);
-    expect(await chain.ready).toEqual({ restoredNodes: nodes.length });
-    expect(chain.store.pendingBlock()).toBeUndefined();
-    await applyAndCheck(chain, ref, parseChainBlock(stream.block(4n, ts(4n))));
-    await chain.close();
-  }, 120_000);
-
-  it('leave the chain refusing changes when the pending block\'s forward diff is gone', async () => {
-    const { dir, stream } = await crashedAfterBlock3({ state: true, redo: false });
-    const chain = open(dir);
-    await expect(chain.ready).rejects.toThrow(/state of head block 3 is unfinished and its forward diff is missing/);
-    await expect(chain.apply(parseChainBlock(stream.block(4n, ts(4n))))).rejects.toThrow(/unfinished/);
     await chain.close();
   }, 120_000);
 });
