@@ -1,7 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
 import { keccak256 } from '../primitives/keccak.js';
 import type { BatchHasher } from '../chain/hasher.js';
-import { EMPTY_TRIE_ROOT, encodeList, hexPrefix, nibbles } from '../chain/ordered-trie.js';
+import { EMPTY_TRIE_ROOT, hexPrefix, nibbles } from '../chain/ordered-trie.js';
+import { headerSize, LIST, stringSize, writeHeader, writeString } from '../chain/rlp-write.js';
 import { GenerationalCache } from '../primitives/generational-cache.js';
 
 /**
@@ -241,25 +242,62 @@ export class Trie {
     return enc;
   }
 
-  /** A node's RLP, its new children encoded (and filed in `out`) first. */
+  /** A node's RLP, its new children encoded (and filed in `out`) first: written into one buffer, sized first (rlp-write.ts). */
   private bytesOf(n: Node, out: [Uint8Array, Uint8Array][]): Uint8Array {
-    let items: Uint8Array[];
-    if (n.kind === 0) items = [RLP.encode(hexPrefix(n.path, true)), RLP.encode(n.value)];
-    else if (n.kind === 1) items = [RLP.encode(hexPrefix(n.path, false)), this.reference(n.child, out)];
-    else {
-      items = new Array(17);
-      for (let i = 0; i < 16; i++) items[i] = n.children[i] ? this.reference(n.children[i]!, out) : EMPTY_ITEM;
-      items[16] = EMPTY_ITEM;
+    if (n.kind === 0) {
+      const hp = hexPrefix(n.path, true);
+      const len = stringSize(hp) + stringSize(n.value);
+      const b = new Uint8Array(headerSize(len) + len);
+      writeString(b, writeString(b, writeHeader(b, 0, len, LIST), hp), n.value);
+      return b;
     }
-    return encodeList(items);
+    if (n.kind === 1) {
+      const hp = hexPrefix(n.path, false);
+      const [ref, isHash] = this.reference(n.child, out);
+      const len = stringSize(hp) + (isHash ? 33 : ref.length);
+      const b = new Uint8Array(headerSize(len) + len);
+      putReference(b, writeString(b, writeHeader(b, 0, len, LIST), hp), ref, isHash);
+      return b;
+    }
+    // A branch: sixteen children (a hash, a short node inline, or empty) and an empty value.
+    const refs: (Uint8Array | undefined)[] = new Array(16);
+    let hashes = 0;
+    let len = 1;
+    for (let i = 0; i < 16; i++) {
+      const c = n.children[i];
+      if (!c) {
+        len += 1;
+        continue;
+      }
+      const [ref, isHash] = this.reference(c, out);
+      refs[i] = ref;
+      if (isHash) hashes |= 1 << i;
+      len += isHash ? 33 : ref.length;
+    }
+    const b = new Uint8Array(headerSize(len) + len);
+    let o = writeHeader(b, 0, len, LIST);
+    for (let i = 0; i < 16; i++) {
+      const ref = refs[i];
+      if (ref) o = putReference(b, o, ref, (hashes & (1 << i)) !== 0);
+      else b[o++] = EMPTY_ITEM;
+    }
+    b[o] = EMPTY_ITEM;
+    return b;
   }
 
-  /** A child inside its parent, RLP-encoded: its hash, or the node itself when its encoding is under 32 bytes. */
-  private reference(c: Child, out: [Uint8Array, Uint8Array][]): Uint8Array {
-    if (c.kind === 3) return hashItem(c.hash);
+  /** A child inside its parent: its hash, or its own encoding when that is under 32 bytes. */
+  private reference(c: Child, out: [Uint8Array, Uint8Array][]): [bytes: Uint8Array, isHash: boolean] {
+    if (c.kind === 3) return [c.hash, true];
     const enc = this.encode(c, out);
-    return enc.hash ? hashItem(enc.hash) : enc.bytes;
+    return enc.hash ? [enc.hash, true] : [enc.bytes, false];
   }
+}
+
+/** Writes a child reference at `o`: a hash as a 32-byte string, a short node as itself. */
+function putReference(b: Uint8Array, o: number, ref: Uint8Array, isHash: boolean): number {
+  if (isHash) b[o++] = 0xa0;
+  b.set(ref, o);
+  return o + ref.length;
 }
 
 /**
@@ -294,15 +332,7 @@ export async function commitTries(tries: Trie[], hash: BatchHasher): Promise<Tri
 }
 
 /** RLP of the empty string: an empty branch slot, a branch's (absent) value. */
-const EMPTY_ITEM = Uint8Array.of(0x80);
-
-/** RLP of a 32-byte hash. */
-function hashItem(hash: Uint8Array): Uint8Array {
-  const out = new Uint8Array(33);
-  out[0] = 0xa0;
-  out.set(hash, 1);
-  return out;
-}
+const EMPTY_ITEM = 0x80;
 
 function decodeNode(raw: Raw[]): Node {
   if (raw.length === 17) {
