@@ -3,10 +3,11 @@ import type { Database } from 'lmdb';
 /**
  * Large values (a block's record, some 1.5 MB for 1,000 transactions, and its reverse
  * diff, some 200 KB) stored as a run of small ones. LMDB keeps a value larger than about
- * half a page on overflow pages, which must be contiguous: on a store whose free list is
- * fragmented (a million accounts, blocks written and their windows pruned), finding a run
- * of 370 free pages took 300-800 ms a block, where the same bytes cut into values that fit
- * a leaf page took 15-25 ms (bench/results/2026-12-06-lavapipe-chunked-records/README.md).
+ * half a page on overflow pages, which must be contiguous. On the benchmark's store fresh
+ * from its million-account genesis, the block's transaction took 93-569 ms to commit with
+ * whole records (median 196, blocks 2-31) and 35-405 ms in pieces (median 98); over 100
+ * blocks the commit phase fell from 258 to 227 ms a block (mean, first 50 blocks) and from
+ * 182 to 178 ms (last 50): bench/results/2026-12-06-lavapipe-chunked-records/README.md.
  *
  * A value under key K is kept under K ‖ u32 index, in order, each piece at most
  * CHUNK_BYTES. A store written before keeps such values whole, under K itself: reading

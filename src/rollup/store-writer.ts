@@ -60,7 +60,8 @@ export interface Tables {
 
 /** How a writer writes: at once inside a transaction, or queued for lmdb's write thread. */
 export interface WriteOps {
-  put(db: Bin, key: Uint8Array, value: Uint8Array): unknown;
+  /** `append`: the key is past every key of `db` (LMDB's MDB_APPEND, which fills pages instead of splitting them in half). */
+  put(db: Bin, key: Uint8Array, value: Uint8Array, append?: boolean): unknown;
   del(db: Bin, key: Uint8Array): unknown;
   meta(key: string, value: string): unknown;
 }
@@ -86,6 +87,11 @@ export interface StoreWriter {
   genesis(g: GenesisRecord): void;
 }
 
+function lastKey(db: Bin): Buffer | undefined {
+  for (const k of db.getKeys({ reverse: true, limit: 1 })) return Buffer.from(k);
+  return undefined;
+}
+
 /** A StoreWriter over `t` through `o`; `block` reads a stored block (dropping one removes its index entries). */
 export function storeWriter(t: Tables, o: WriteOps, block: (n: bigint) => BlockRecord | undefined): StoreWriter {
   // Block records and reverse diffs are large: kept in leaf-sized pieces (chunked.ts).
@@ -94,7 +100,12 @@ export function storeWriter(t: Tables, o: WriteOps, block: (n: bigint) => BlockR
   };
   const putLarge = (db: Bin, key: Uint8Array, value: Uint8Array) => {
     drop(db, key);
-    for (const [k, v] of chunks(key, value)) o.put(db, k, v);
+    // A new block's pieces sort after every key there (blocks and reverse diffs are written
+    // in order, a rollback drops those above): appended, they fill leaf pages two pieces
+    // apiece, where a split in the middle left one, doubling the store's growth.
+    const last = lastKey(db);
+    const append = !last || Buffer.compare(last, Buffer.from(key)) < 0;
+    for (const [k, v] of chunks(key, value)) o.put(db, k, v, append);
   };
   return {
     account: (addr, r) => (r ? o.put(t.accounts, addr, encodeAccount(r)) : o.del(t.accounts, addr)),

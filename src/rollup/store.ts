@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type PutOptions, type RootDatabase } from 'lmdb';
 import { deserialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
 import { bytesToBigint } from '../primitives/hex.js';
@@ -25,6 +25,8 @@ import type { NodeReader } from './trie.js';
  * memory map.
  */
 export type { BlockRecord, GenesisRecord, HeaderRecord, StoreWriter } from './store-writer.js';
+
+type AppendingPut = (key: Buffer, value: Uint8Array, options: PutOptions) => Promise<boolean>;
 
 export class ChainStore implements NodeReader {
   private readonly env: RootDatabase;
@@ -225,7 +227,8 @@ export class ChainStore implements NodeReader {
   async writeQueued(fn: (w: StoreWriter) => void, o: { committed?: () => void; meanwhile?: () => void; trailing?: [hash: Uint8Array, bytes: Uint8Array][] } = {}): Promise<void> {
     const ops: (() => unknown)[] = [];
     fn(this.writer(
-      (db, key, value) => ops.push(() => db.put(Buffer.from(key), value)),
+      // lmdb-js takes put's options on its asynchronous put too (write.js), though its types declare them on putSync only.
+      (db, key, value, append) => ops.push(append ? () => (db.put as AppendingPut)(Buffer.from(key), value, { append }) : () => db.put(Buffer.from(key), value)),
       (db, key) => ops.push(() => db.remove(Buffer.from(key))),
       (key, value) => ops.push(() => this.meta.put(key, value)),
     ));
@@ -300,7 +303,7 @@ export class ChainStore implements NodeReader {
 
   private writer(put?: WriteOps['put'], del?: WriteOps['del'], meta?: WriteOps['meta']): StoreWriter {
     return storeWriter(this.tables, {
-      put: put ?? ((db, key, value) => db.putSync(Buffer.from(key), value)),
+      put: put ?? ((db, key, value, append) => (append ? db.putSync(Buffer.from(key), value, { append }) : db.putSync(Buffer.from(key), value))),
       del: del ?? ((db, key) => db.removeSync(Buffer.from(key))),
       meta: meta ?? ((key, value) => this.meta.putSync(key, value)),
     }, (n) => this.block(n));
