@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Chain } from '../../src/rollup/chain.js';
 import { CHUNK_BYTES, chunkKeys, chunks, hasChunked, readChunked } from '../../src/rollup/chunked.js';
 import { numberKey } from '../../src/rollup/records.js';
-import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
-import { BlockStream, genesis } from '../support/chain-blocks.js';
+import { parseChainBlock } from '../../src/wire/chain.js';
+import { cpuChain } from '../support/cpu-chain.js';
 import { testRegistry } from '../support/registry.js';
 
 /**
@@ -63,14 +63,9 @@ describe('chunked values', () => {
 
   it('leave a store with whole block records and reverse diffs readable, and roll it back', async () => {
     const dir = tempDir();
-    let chain = new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry);
-    await chain.init(parseChainInit(genesis()));
-    const stream = new BlockStream(3, 4);
-    for (let n = 1n; n <= 4n; n++) {
-      const b = parseChainBlock(stream.block(n, 1000n + 12n * n));
-      b.options.engine = 'cpu';
-      await chain.apply(b);
-    }
+    const built = await cpuChain(dir, registry);
+    let chain = built.chain;
+    const stream = built.stream;
     const records = [0n, 1n, 2n, 3n, 4n].map((n) => chain.block(n));
     const undos = [1n, 2n, 3n, 4n].map((n) => chain.store.undo(n));
     await chain.close();

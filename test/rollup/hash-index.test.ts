@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Chain } from '../../src/rollup/chain.js';
-import { parseChainBlock, parseChainInit } from '../../src/wire/chain.js';
-import { BlockStream, genesis } from '../support/chain-blocks.js';
+import { cpuChain } from '../support/cpu-chain.js';
 import { testRegistry } from '../support/registry.js';
 
 /**
@@ -21,14 +20,7 @@ afterAll(async () => {
 
 describe('the hash index', () => {
   it('follows blocks and rollbacks, and is rebuilt for an older store', async () => {
-    let chain = new Chain({ dir, rollbackDepth: 8, stateCacheBytes: 1 << 20 }, registry);
-    await chain.init(parseChainInit(genesis()));
-    const stream = new BlockStream(3, 4);
-    for (let n = 1n; n <= 4n; n++) {
-      const b = parseChainBlock(stream.block(n, 1000n + 12n * n));
-      b.options.engine = 'cpu';
-      await chain.apply(b);
-    }
+    let { chain } = await cpuChain(dir, registry);
     const records = [0n, 1n, 2n, 3n, 4n].map((n) => chain.block(n));
     for (const r of records) {
       expect(chain.store.blockNumber(r.hash)).toBe(r.number);
