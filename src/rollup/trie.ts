@@ -253,51 +253,54 @@ export class Trie {
     }
     if (n.kind === 1) {
       const hp = hexPrefix(n.path, false);
-      const [ref, isHash] = this.reference(n.child, out);
-      const len = stringSize(hp) + (isHash ? 33 : ref.length);
+      const ref = this.reference(n.child, out);
+      const len = stringSize(hp) + referenceSize(ref);
       const b = new Uint8Array(headerSize(len) + len);
-      putReference(b, writeString(b, writeHeader(b, 0, len, LIST), hp), ref, isHash);
+      putReference(b, writeString(b, writeHeader(b, 0, len, LIST), hp), ref);
       return b;
     }
     // A branch: sixteen children (a hash, a short node inline, or empty) and an empty value.
-    const refs: (Uint8Array | undefined)[] = new Array(16);
-    let hashes = 0;
+    const refs: (Reference | undefined)[] = new Array(16);
     let len = 1;
     for (let i = 0; i < 16; i++) {
       const c = n.children[i];
-      if (!c) {
-        len += 1;
-        continue;
-      }
-      const [ref, isHash] = this.reference(c, out);
-      refs[i] = ref;
-      if (isHash) hashes |= 1 << i;
-      len += isHash ? 33 : ref.length;
+      refs[i] = c && this.reference(c, out);
+      len += refs[i] ? referenceSize(refs[i]!) : 1;
     }
     const b = new Uint8Array(headerSize(len) + len);
     let o = writeHeader(b, 0, len, LIST);
     for (let i = 0; i < 16; i++) {
       const ref = refs[i];
-      if (ref) o = putReference(b, o, ref, (hashes & (1 << i)) !== 0);
+      if (ref) o = putReference(b, o, ref);
       else b[o++] = EMPTY_ITEM;
     }
     b[o] = EMPTY_ITEM;
     return b;
   }
 
-  /** A child inside its parent: its hash, or its own encoding when that is under 32 bytes. */
-  private reference(c: Child, out: [Uint8Array, Uint8Array][]): [bytes: Uint8Array, isHash: boolean] {
-    if (c.kind === 3) return [c.hash, true];
-    const enc = this.encode(c, out);
-    return enc.hash ? [enc.hash, true] : [enc.bytes, false];
+  /** A child inside its parent: a stored node, or a new one encoded (and filed in `out`). */
+  private reference(c: Child, out: [Uint8Array, Uint8Array][]): Reference {
+    return c.kind === 3 ? c : this.encode(c, out);
   }
 }
 
+/** A child as its parent holds it: by its hash when it has one (32 bytes or more), else its encoding inline. */
+type Reference = { hash: Uint8Array } | Encoded;
+
+function referenceSize(ref: Reference): number {
+  return ref.hash ? 33 : (ref as Encoded).bytes.length;
+}
+
 /** Writes a child reference at `o`: a hash as a 32-byte string, a short node as itself. */
-function putReference(b: Uint8Array, o: number, ref: Uint8Array, isHash: boolean): number {
-  if (isHash) b[o++] = 0xa0;
-  b.set(ref, o);
-  return o + ref.length;
+function putReference(b: Uint8Array, o: number, ref: Reference): number {
+  if (ref.hash) {
+    b[o] = 0xa0;
+    b.set(ref.hash, o + 1);
+    return o + 33;
+  }
+  const bytes = (ref as Encoded).bytes;
+  b.set(bytes, o);
+  return o + bytes.length;
 }
 
 /**
