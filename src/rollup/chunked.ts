@@ -16,7 +16,8 @@ import type { Database } from 'lmdb';
  */
 export const CHUNK_BYTES = 1_900;
 
-type Bin = Database<Uint8Array, Buffer>;
+/** A table of binary keys and values (the store's every table but meta). */
+export type Bin = Database<Uint8Array, Buffer>;
 
 /** The [key, value] pairs that store `value` under `key`. */
 export function chunks(key: Uint8Array, value: Uint8Array): [Buffer, Uint8Array][] {

@@ -1,9 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
-import type { Database } from 'lmdb';
 import { serialize } from 'node:v8';
 import type { BatchResult, TxInput } from '../model/shapes.js';
 import { bigintToMinimalBytes } from '../primitives/hex.js';
-import { chunkKeys, chunks } from './chunked.js';
+import { chunkKeys, chunks, type Bin } from './chunked.js';
 import { encodeAccount, encodeReverseDiff, numberKey, storageKey, type AccountRecord, type ReverseDiff } from './records.js';
 
 /**
@@ -44,7 +43,7 @@ export interface GenesisRecord {
   digest: Uint8Array;
 }
 
-export type Bin = Database<Uint8Array, Buffer>;
+export type { Bin };
 
 /** The store's tables. */
 export interface Tables {
