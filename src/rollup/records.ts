@@ -1,6 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import { bigintToMinimalBytes, bytesToBigint, hexToBytes } from '../primitives/hex.js';
+import { headerSize, LIST, writeHeader, writeScalar, writeString, writeUint } from '../chain/rlp-write.js';
 import { EMPTY_TRIE_ROOT } from './trie.js';
 
 /**
@@ -32,7 +33,7 @@ export interface AccountRecord {
 export const EMPTY_ACCOUNT: AccountRecord = { nonce: 0n, balance: 0n, codeHash: KECCAK256_NULL, storageRoot: EMPTY_TRIE_ROOT, slots: 0 };
 
 export function encodeAccount(a: AccountRecord): Uint8Array {
-  return RLP.encode([bigintToMinimalBytes(a.nonce), bigintToMinimalBytes(a.balance), a.codeHash, a.storageRoot, a.slots]);
+  return accountList(a.nonce, a.balance, a.codeHash, a.storageRoot, a.slots);
 }
 
 export function decodeAccount(b: Uint8Array): AccountRecord {
@@ -42,12 +43,30 @@ export function decodeAccount(b: Uint8Array): AccountRecord {
 
 /** The account trie's leaf: RLP [nonce, balance, storageRoot, codeHash]. */
 export function accountLeaf(a: AccountRecord): Uint8Array {
-  return RLP.encode([bigintToMinimalBytes(a.nonce), bigintToMinimalBytes(a.balance), a.storageRoot, a.codeHash]);
+  return accountList(a.nonce, a.balance, a.storageRoot, a.codeHash);
+}
+
+/**
+ * RLP [nonce, balance, h1, h2, (slots)], written into one buffer: the same bytes as
+ * @ethereumjs/rlp's encode of the items (test/rollup/records.test.ts), without the item
+ * arrays, made 1,400 times a block for the trie and again for the records.
+ */
+function accountList(nonce: bigint, balance: bigint, h1: Uint8Array, h2: Uint8Array, slots?: number): Uint8Array {
+  // Scalars of up to 32 bytes, two 32-byte strings, a count of up to 8 bytes: under 120 bytes of payload.
+  const body = Buffer.allocUnsafe(120);
+  let o = writeScalar(body, 0, nonce);
+  o += writeScalar(body, o, balance);
+  o = writeString(body, writeString(body, o, h1), h2);
+  if (slots !== undefined) o = writeUint(body, o, slots);
+  const out = new Uint8Array(headerSize(o) + o);
+  out.set(body.subarray(0, o), writeHeader(out, 0, o, LIST));
+  return out;
 }
 
 /** A storage trie's leaf: the RLP of the value's minimal bytes. */
 export function slotLeaf(value: bigint): Uint8Array {
-  return RLP.encode(bigintToMinimalBytes(value));
+  const out = Buffer.allocUnsafe(34);
+  return new Uint8Array(out.subarray(0, writeScalar(out, 0, value)));
 }
 
 export function addressKey(addr: string): Uint8Array {
@@ -82,11 +101,48 @@ export interface ReverseDiff {
   slots: [Uint8Array, bigint, bigint][];
 }
 
+/**
+ * RLP [[[address, record before (empty: absent)]...], [[address, slot, value before]...]],
+ * written into one buffer (the same bytes as @ethereumjs/rlp's encode of those arrays,
+ * test/rollup/records.test.ts): a block's 4,000 entries as item arrays took 13-18 ms.
+ */
 export function encodeReverseDiff(d: ReverseDiff): Uint8Array {
-  return RLP.encode([
-    d.accounts.map(([a, r]) => [a, r ? encodeAccount(r) : new Uint8Array(0)]),
-    d.slots.map(([a, slot, v]) => [a, bigintToMinimalBytes(slot), bigintToMinimalBytes(v)]),
-  ]);
+  // Each entry's list: an address (21), then a record (≤ 122) or two scalars (≤ 33 each); its header ≤ 2.
+  const body = Buffer.allocUnsafe(d.accounts.length * 150 + d.slots.length * 94);
+  let o = 0;
+  for (const [a, r] of d.accounts) o = writeEntry(body, o, (b, p) => writeString(b, writeString(b, p, a), r ? encodeAccount(r) : EMPTY));
+  const accountsEnd = o;
+  for (const [a, slot, v] of d.slots) o = writeEntry(body, o, (b, p) => {
+    p = writeString(b, p, a);
+    p += writeScalar(b, p, slot);
+    return p + writeScalar(b, p, v);
+  });
+  const accounts = accountsEnd;
+  const slots = o - accountsEnd;
+  const inner = headerSize(accounts) + accounts + headerSize(slots) + slots;
+  const out = new Uint8Array(headerSize(inner) + inner);
+  let p = writeHeader(out, 0, inner, LIST);
+  p = writeHeader(out, p, accounts, LIST);
+  out.set(body.subarray(0, accountsEnd), p);
+  p = writeHeader(out, p + accounts, slots, LIST);
+  out.set(body.subarray(accountsEnd, o), p);
+  return out;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Writes a list at `o` whose payload `fill` writes (from where it is given, returning where it ends), under a header sized to it. */
+function writeEntry(b: Buffer, o: number, fill: (b: Buffer, p: number) => number): number {
+  // The payload goes two bytes in (a long list's header); a short one moves back a byte.
+  const end = fill(b, o + 2);
+  const len = end - o - 2;
+  if (len < 56) {
+    b[o] = LIST + len;
+    b.copyWithin(o + 1, o + 2, end);
+    return end - 1;
+  }
+  writeHeader(b, o, len, LIST);
+  return end;
 }
 
 export function decodeReverseDiff(b: Uint8Array): ReverseDiff {

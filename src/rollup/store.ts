@@ -141,7 +141,8 @@ export class ChainStore implements NodeReader {
 
   /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
-    const key = Buffer.from(hash);
+    // A view, not a copy: a block's trie update reads thousands of nodes.
+    const key = Buffer.from(hash.buffer, hash.byteOffset, hash.length);
     // The overlay is empty between blocks once their nodes are written: no string key to make then.
     return (this.trailing.size > 0 ? this.trailing.get(key.toString('latin1')) : undefined) ?? this.nodes.getBinary(key) ?? undefined;
   }

@@ -1,9 +1,8 @@
-import { RLP } from '@ethereumjs/rlp';
 import { keccak256 } from '../primitives/keccak.js';
 import type { BatchHasher } from '../chain/hasher.js';
 import { EMPTY_TRIE_ROOT, hexPrefix, nibbles } from '../chain/ordered-trie.js';
 import { headerSize, LIST, stringSize, writeHeader, writeString } from '../chain/rlp-write.js';
-import { GenerationalCache } from '../primitives/generational-cache.js';
+import { decodeNode, NodeCache, Slab, type Branch, type Child, type Encoded, type Nibbles, type Node } from './trie-node.js';
 
 /**
  * A Merkle-Patricia trie kept on disk and updated a block at a time. Nodes are the
@@ -35,36 +34,7 @@ export interface TrieUpdate {
   nodes: [Uint8Array, Uint8Array][];
 }
 
-export { EMPTY_TRIE_ROOT };
-
-type Nibbles = Uint8Array;
-type Raw = Uint8Array | Raw[];
-/** A node as encoded: its RLP bytes, and its hash when they are 32 bytes or more (or it is a root). */
-interface Encoded {
-  bytes: Uint8Array;
-  hash?: Uint8Array;
-}
-interface Leaf { kind: 0; path: Nibbles; value: Uint8Array; enc?: Encoded }
-interface Ext { kind: 1; path: Nibbles; child: Child; enc?: Encoded }
-interface Branch { kind: 2; children: (Child | undefined)[]; enc?: Encoded }
-type Node = Leaf | Ext | Branch;
-/** A stored node not read yet. */
-interface Stored { kind: 3; hash: Uint8Array }
-type Child = Node | Stored;
-
-/** Decoded nodes by hash: a node's content never changes, so any trie may share them. At most `max` of them, the least recently used out first. */
-export class NodeCache {
-  private readonly nodes: GenerationalCache<string, Node>;
-  constructor(max = 200_000) {
-    this.nodes = new GenerationalCache(max);
-  }
-  get(key: string): Node | undefined {
-    return this.nodes.get(key);
-  }
-  set(key: string, node: Node): void {
-    this.nodes.set(key, node);
-  }
-}
+export { EMPTY_TRIE_ROOT, NodeCache };
 
 export class Trie {
   private root: Child | undefined;
@@ -106,7 +76,7 @@ export class Trie {
     if (!this.root) return { root: EMPTY_TRIE_ROOT, nodes: [] };
     const nodes: [Uint8Array, Uint8Array][] = [];
     if (this.root.kind === 3) return { root: this.root.hash, nodes };
-    const enc = this.encode(this.root, nodes);
+    const enc = this.encode(this.root, nodes, new Slab());
     if (!enc.hash) {
       // A root under 32 bytes is still stored and referenced by its hash.
       enc.hash = keccak256(enc.bytes);
@@ -138,10 +108,10 @@ export class Trie {
   }
 
   /** A new node's encoding, its new children encoded already (newNodes' order). */
-  encodeOne(n: Node): Uint8Array {
+  encodeOne(n: Node, slab: Slab): Uint8Array {
     if (n.enc) return n.enc.bytes;
     const below: [Uint8Array, Uint8Array][] = [];
-    const bytes = this.bytesOf(n, below);
+    const bytes = this.bytesOf(n, below, slab);
     if (below.length > 0) throw new Error('a trie node was encoded before its new children');
     n.enc = { bytes };
     return bytes;
@@ -150,7 +120,7 @@ export class Trie {
   /** Records a node's hash (commitTries' batch): its parent refers to it by the hash, and the next block finds it in the cache. */
   hashed(n: Node, hash: Uint8Array): void {
     n.enc!.hash = hash;
-    this.cache.set(Buffer.from(hash).toString('latin1'), n);
+    this.cache.set(hash, n);
   }
 
   /** The root after commitTries hashed the new nodes. */
@@ -161,14 +131,13 @@ export class Trie {
 
   private resolve(c: Child): Node {
     if (c.kind !== 3) return c;
-    const key = Buffer.from(c.hash).toString('latin1');
-    let n = this.cache.get(key);
+    let n = this.cache.get(c.hash);
     if (!n) {
       const bytes = this.reader.node(c.hash);
       if (!bytes) throw new Error(`trie node ${Buffer.from(c.hash).toString('hex')} is missing from the store`);
-      n = decodeNode(RLP.decode(bytes) as Raw[]);
+      n = decodeNode(bytes);
       n.enc = { bytes, hash: c.hash };
-      this.cache.set(key, n);
+      this.cache.set(c.hash, n);
     }
     return n;
   }
@@ -228,34 +197,34 @@ export class Trie {
    * Encodes a new node and the new nodes under it, filing those that are stored by hash
    * (and keeping them decoded, for the next block's update, which starts from them).
    */
-  private encode(n: Node, out: [Uint8Array, Uint8Array][]): Encoded {
+  private encode(n: Node, out: [Uint8Array, Uint8Array][], slab: Slab): Encoded {
     if (n.enc) return n.enc;
-    const bytes = this.bytesOf(n, out);
+    const bytes = this.bytesOf(n, out, slab);
     const enc: Encoded = { bytes };
     if (bytes.length >= 32) {
       enc.hash = keccak256(bytes);
       out.push([enc.hash, bytes]);
       n.enc = enc;
-      this.cache.set(Buffer.from(enc.hash).toString('latin1'), n);
+      this.cache.set(enc.hash, n);
     }
     n.enc = enc;
     return enc;
   }
 
-  /** A node's RLP, its new children encoded (and filed in `out`) first: written into one buffer, sized first (rlp-write.ts). */
-  private bytesOf(n: Node, out: [Uint8Array, Uint8Array][]): Uint8Array {
+  /** A node's RLP, its new children encoded (and filed in `out`) first: sized first, then written (rlp-write.ts) into a view of `slab`. */
+  private bytesOf(n: Node, out: [Uint8Array, Uint8Array][], slab: Slab): Uint8Array {
     if (n.kind === 0) {
       const hp = hexPrefix(n.path, true);
       const len = stringSize(hp) + stringSize(n.value);
-      const b = new Uint8Array(headerSize(len) + len);
+      const b = slab.take(headerSize(len) + len);
       writeString(b, writeString(b, writeHeader(b, 0, len, LIST), hp), n.value);
       return b;
     }
     if (n.kind === 1) {
       const hp = hexPrefix(n.path, false);
-      const ref = this.reference(n.child, out);
+      const ref = this.reference(n.child, out, slab);
       const len = stringSize(hp) + referenceSize(ref);
-      const b = new Uint8Array(headerSize(len) + len);
+      const b = slab.take(headerSize(len) + len);
       putReference(b, writeString(b, writeHeader(b, 0, len, LIST), hp), ref);
       return b;
     }
@@ -264,10 +233,10 @@ export class Trie {
     let len = 1;
     for (let i = 0; i < 16; i++) {
       const c = n.children[i];
-      refs[i] = c && this.reference(c, out);
+      refs[i] = c && this.reference(c, out, slab);
       len += refs[i] ? referenceSize(refs[i]!) : 1;
     }
-    const b = new Uint8Array(headerSize(len) + len);
+    const b = slab.take(headerSize(len) + len);
     let o = writeHeader(b, 0, len, LIST);
     for (let i = 0; i < 16; i++) {
       const ref = refs[i];
@@ -279,8 +248,8 @@ export class Trie {
   }
 
   /** A child inside its parent: a stored node, or a new one encoded (and filed in `out`). */
-  private reference(c: Child, out: [Uint8Array, Uint8Array][]): Reference {
-    return c.kind === 3 ? c : this.encode(c, out);
+  private reference(c: Child, out: [Uint8Array, Uint8Array][], slab: Slab): Reference {
+    return c.kind === 3 ? c : this.encode(c, out, slab);
   }
 }
 
@@ -313,12 +282,13 @@ export async function commitTries(tries: Trie[], hash: BatchHasher): Promise<Tri
   const levels: [Trie, Node, boolean][][] = [];
   for (const t of tries) t.newNodes(levels);
   const out = new Map<Trie, [Uint8Array, Uint8Array][]>(tries.map((t) => [t, []]));
+  const slab = new Slab();
   for (const level of levels) {
     if (!level) continue;
     const stored: [Trie, Node][] = [];
     const inputs: Uint8Array[] = [];
     for (const [trie, node, root] of level) {
-      const bytes = trie.encodeOne(node);
+      const bytes = trie.encodeOne(node, slab);
       // A root is stored by its hash even under 32 bytes; other short nodes sit inside their parent.
       if (bytes.length >= 32 || root) {
         stored.push([trie, node]);
@@ -337,26 +307,6 @@ export async function commitTries(tries: Trie[], hash: BatchHasher): Promise<Tri
 /** RLP of the empty string: an empty branch slot, a branch's (absent) value. */
 const EMPTY_ITEM = 0x80;
 
-function decodeNode(raw: Raw[]): Node {
-  if (raw.length === 17) {
-    const children: (Child | undefined)[] = new Array(16);
-    for (let i = 0; i < 16; i++) children[i] = childOf(raw[i]);
-    return { kind: 2, children };
-  }
-  const [path, leaf] = fromHexPrefix(raw[0] as Uint8Array);
-  if (leaf) return { kind: 0, path, value: raw[1] as Uint8Array };
-  return { kind: 1, path, child: childOf(raw[1])! };
-}
-
-function childOf(r: Raw): Child | undefined {
-  if (Array.isArray(r)) {
-    const n = decodeNode(r);
-    n.enc = { bytes: RLP.encode(r) };
-    return n;
-  }
-  return r.length === 0 ? undefined : { kind: 3, hash: r };
-}
-
 function matches(path: Nibbles, at: number, part: Nibbles): boolean {
   if (path.length - at < part.length) return false;
   for (let i = 0; i < part.length; i++) if (path[at + i] !== part[i]) return false;
@@ -374,19 +324,6 @@ function concat(a: Nibbles, b: Nibbles): Nibbles {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-function fromHexPrefix(b: Uint8Array): [Nibbles, boolean] {
-  const flag = b[0] >> 4;
-  const odd = flag & 1;
-  const out = new Uint8Array((b.length - 1) * 2 + odd);
-  let p = 0;
-  if (odd) out[p++] = b[0] & 15;
-  for (let i = 1; i < b.length; i++) {
-    out[p++] = b[i] >> 4;
-    out[p++] = b[i] & 15;
-  }
-  return [out, flag >= 2];
 }
 
 export function equal(a: Uint8Array, b: Uint8Array): boolean {
