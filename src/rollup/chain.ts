@@ -53,6 +53,13 @@ export interface Applied {
 export interface ApplyOptions {
   /** Judges the block as computed, before anything is written: a reason it returns is thrown as BlockInvalid, and nothing is kept. */
   validate?: (record: BlockRecord) => string | undefined;
+  /**
+   * Runs while the block's transaction commits on lmdb's thread: the block is computed
+   * but not yet durable, and this thread would otherwise wait (the route formats its
+   * answer here). The record's commit and total times are filled in once it is durable.
+   * What it throws fails the call once the transaction's outcome is known.
+   */
+  whileCommitting?: (record: BlockRecord) => void;
 }
 
 /** A block refused by ApplyOptions.validate: nothing of it was written. */
@@ -217,7 +224,10 @@ export class Chain {
         trailing: changes.nodes,
         committed: () => this.state.committed(changes.accounts, changes.slots),
         // While lmdb's thread commits, this one learns for the next preload (a block that then fails to commit teaches nothing wrong).
-        meanwhile: () => this.preloader.learn(b.txs, result.stateDiff, missed, n),
+        meanwhile: () => {
+          this.preloader.learn(b.txs, result.stateDiff, missed, n);
+          opts.whileCommitting?.(record);
+        },
       });
     } catch (e) {
       this.state.aborted();

@@ -77,9 +77,18 @@ async function negotiate(request: FastifyRequest): Promise<void> {
   request.responseFormat = format;
 }
 
+function codecOf(format: ResponseFormat): Codec<never, never> {
+  return (format === 'msgpack' ? msgpackCodec : jsonCodec) as Codec<never, never>;
+}
+
+/** An answer already formatted with codecOf(format), encoded. */
+function encodeAnswer(reply: FastifyReply, format: ResponseFormat, body: unknown): FastifyReply {
+  if (format === 'msgpack') return reply.type(MSGPACK_TYPE).send(encodeMsgpack(body));
+  return reply.type(`${JSON_TYPE}; charset=utf-8`).send(JSON.stringify(body));
+}
+
 function send(reply: FastifyReply, format: ResponseFormat, make: (c: Codec<never, never>) => unknown): FastifyReply {
-  if (format === 'msgpack') return reply.type(MSGPACK_TYPE).send(encodeMsgpack(make(msgpackCodec as Codec<never, never>)));
-  return reply.type(`${JSON_TYPE}; charset=utf-8`).send(JSON.stringify(make(jsonCodec as Codec<never, never>)));
+  return encodeAnswer(reply, format, make(codecOf(format)));
 }
 
 function required(deps: ChainDeps): ChainApi {
@@ -134,15 +143,22 @@ export function registerChainWriteRoutes(app: FastifyInstance, deps: ChainDeps):
     const t = performance.now();
     const block = parseChainBlock(wire);
     request.phaseMs.parse = since(t);
-    const { record, replayed } = await chain.apply(block);
-    let shown: StoredBlock = record;
-    if (replayed) reply.header(REPLAYED_HEADER, 'true');
-    else {
+    const codec = codecOf(request.responseFormat);
+    // The answer is formatted while the block's transaction commits, and sent once it is durable.
+    let answer: { shown: StoredBlock; body: unknown } | undefined;
+    const prepare = (record: StoredBlock) => {
       const stats = { ...record.result.stats, timingsMs: { ...request.phaseMs, ...record.result.stats.timingsMs } };
-      shown = { ...record, result: { ...record.result, stats } };
-      deps.metrics.observeBatch(shown.result, stats.timingsMs);
+      const shown = { ...record, result: { ...record.result, stats } };
+      answer = { shown, body: formatChainBlock(shown, codec) };
+    };
+    const { record, replayed } = await chain.apply(block, { whileCommitting: prepare });
+    if (replayed) {
+      reply.header(REPLAYED_HEADER, 'true');
+      return encodeAnswer(reply, request.responseFormat, formatChainBlock(record, codec));
     }
-    return send(reply, request.responseFormat, (c) => formatChainBlock(shown, c));
+    if (!answer) prepare(record);
+    deps.metrics.observeBatch(answer!.shown.result, answer!.shown.result.stats.timingsMs);
+    return encodeAnswer(reply, request.responseFormat, answer!.body);
   });
 
   app.post('/v1/chain/rollback', {
