@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { KECCAK256_NULL } from '@ethereumjs/util';
-import { bigintToMinimalBytes, bytesToBigint, hexToBytes } from '../primitives/hex.js';
+import { bytesToBigint, hexToBytes } from '../primitives/hex.js';
 import { headerSize, LIST, writeHeader, writeScalar, writeString, writeUint } from '../chain/rlp-write.js';
 import { EMPTY_TRIE_ROOT } from './trie.js';
 
