@@ -118,12 +118,12 @@ export class ChainStore implements NodeReader {
   }
 
   account(addr: Uint8Array): AccountRecord | undefined {
-    const b = this.accounts.getBinary(Buffer.from(addr));
+    const b = this.accounts.getBinary(bufferOf(addr));
     return b ? decodeAccount(new Uint8Array(b)) : undefined;
   }
 
   slot(addr: Uint8Array, slot: bigint): bigint {
-    const b = this.storage.getBinary(Buffer.from(storageKey(addr, slot)));
+    const b = this.storage.getBinary(bufferOf(storageKey(addr, slot)));
     return b ? bytesToBigint(b) : 0n;
   }
 
@@ -135,21 +135,21 @@ export class ChainStore implements NodeReader {
   }
 
   code(hash: Uint8Array): Uint8Array | undefined {
-    const b = this.codes.getBinary(Buffer.from(hash));
+    const b = this.codes.getBinary(bufferOf(hash));
     return b && new Uint8Array(b);
   }
 
   /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
     // A view, not a copy: a block's trie update reads thousands of nodes.
-    const key = Buffer.from(hash.buffer, hash.byteOffset, hash.length);
+    const key = bufferOf(hash);
     // The overlay is empty between blocks once their nodes are written: no string key to make then.
     return (this.trailing.size > 0 ? this.trailing.get(key.toString('latin1')) : undefined) ?? this.nodes.getBinary(key) ?? undefined;
   }
 
   /** Whether the node with this hash is written (or on its way, in memory). */
   hasNode(hash: Uint8Array): boolean {
-    const key = Buffer.from(hash);
+    const key = bufferOf(hash);
     return (this.trailing.size > 0 && this.trailing.has(key.toString('latin1'))) || this.nodes.doesExist(key);
   }
 
@@ -229,13 +229,13 @@ export class ChainStore implements NodeReader {
     const ops: (() => unknown)[] = [];
     fn(this.writer(
       // lmdb-js takes put's options on its asynchronous put too (write.js), though its types declare them on putSync only.
-      (db, key, value, append) => ops.push(append ? () => (db.put as AppendingPut)(Buffer.from(key), value, { append }) : () => db.put(Buffer.from(key), value)),
-      (db, key) => ops.push(() => db.remove(Buffer.from(key))),
+      (db, key, value, append) => ops.push(append ? () => (db.put as AppendingPut)(bufferOf(key), value, { append }) : () => db.put(bufferOf(key), value)),
+      (db, key) => ops.push(() => db.remove(bufferOf(key))),
       (key, value) => ops.push(() => this.meta.put(key, value)),
     ));
     await this.settle();
     const held = o.trailing ?? [];
-    for (const [h, bytes] of held) this.trailing.set(Buffer.from(h).toString('latin1'), bytes);
+    for (const [h, bytes] of held) this.trailing.set(bufferOf(h).toString('latin1'), bytes);
     let applied = false;
     try {
       await this.committing(async () => {
@@ -257,7 +257,7 @@ export class ChainStore implements NodeReader {
       });
     } finally {
       if (applied) this.trail(held);
-      else for (const [h] of held) this.trailing.delete(Buffer.from(h).toString('latin1'));
+      else for (const [h] of held) this.trailing.delete(bufferOf(h).toString('latin1'));
     }
   }
 
@@ -266,11 +266,11 @@ export class ChainStore implements NodeReader {
     if (nodes.length === 0) return;
     this.trailingWrite = this.env
       .batch(() => {
-        for (const [h, bytes] of nodes) void this.nodes.put(Buffer.from(h), bytes);
+        for (const [h, bytes] of nodes) void this.nodes.put(bufferOf(h), bytes);
       })
       .then(
         () => {
-          for (const [h] of nodes) this.trailing.delete(Buffer.from(h).toString('latin1'));
+          for (const [h] of nodes) this.trailing.delete(bufferOf(h).toString('latin1'));
         },
         () => undefined,
       );
@@ -304,8 +304,8 @@ export class ChainStore implements NodeReader {
 
   private writer(put?: WriteOps['put'], del?: WriteOps['del'], meta?: WriteOps['meta']): StoreWriter {
     return storeWriter(this.tables, {
-      put: put ?? ((db, key, value, append) => (append ? db.putSync(Buffer.from(key), value, { append }) : db.putSync(Buffer.from(key), value))),
-      del: del ?? ((db, key) => db.removeSync(Buffer.from(key))),
+      put: put ?? ((db, key, value, append) => (append ? db.putSync(bufferOf(key), value, { append }) : db.putSync(bufferOf(key), value))),
+      del: del ?? ((db, key) => db.removeSync(bufferOf(key))),
       meta: meta ?? ((key, value) => this.meta.putSync(key, value)),
     }, (n) => this.block(n));
   }
@@ -317,3 +317,7 @@ export class ChainStore implements NodeReader {
   }
 }
 
+/** `b` as a Buffer over the same memory, not a copy: lmdb-js copies a key when it is given, and a block hands it thousands. */
+function bufferOf(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
