@@ -204,7 +204,6 @@ export class Trie {
     if (bytes.length >= 32) {
       enc.hash = keccak256(bytes);
       out.push([enc.hash, bytes]);
-      n.enc = enc;
       this.cache.set(enc.hash, n);
     }
     n.enc = enc;

@@ -145,20 +145,20 @@ export function registerChainWriteRoutes(app: FastifyInstance, deps: ChainDeps):
     request.phaseMs.parse = since(t);
     const codec = codecOf(request.responseFormat);
     // The answer is formatted while the block's transaction commits, and sent once it is durable.
-    let answer: { shown: StoredBlock; body: unknown } | undefined;
     const prepare = (record: StoredBlock) => {
       const stats = { ...record.result.stats, timingsMs: { ...request.phaseMs, ...record.result.stats.timingsMs } };
       const shown = { ...record, result: { ...record.result, stats } };
-      answer = { shown, body: formatChainBlock(shown, codec) };
+      return { shown, body: formatChainBlock(shown, codec) };
     };
-    const { record, replayed } = await chain.apply(block, { whileCommitting: prepare });
+    let prepared: ReturnType<typeof prepare> | undefined;
+    const { record, replayed } = await chain.apply(block, { whileCommitting: (r) => (prepared = prepare(r)) });
     if (replayed) {
       reply.header(REPLAYED_HEADER, 'true');
       return encodeAnswer(reply, request.responseFormat, formatChainBlock(record, codec));
     }
-    if (!answer) prepare(record);
-    deps.metrics.observeBatch(answer!.shown.result, answer!.shown.result.stats.timingsMs);
-    return encodeAnswer(reply, request.responseFormat, answer!.body);
+    const answer = prepared ?? prepare(record);
+    deps.metrics.observeBatch(answer.shown.result, answer.shown.result.stats.timingsMs);
+    return encodeAnswer(reply, request.responseFormat, answer.body);
   });
 
   app.post('/v1/chain/rollback', {
