@@ -1,6 +1,7 @@
 import { Address, bytesToBigInt, equalsBytes } from '@ethereumjs/util';
 import type { Account, DiffAccount, DiffStorage, StateDiff } from '../model/shapes.js';
 import { hexToBytes } from '../primitives/hex.js';
+import { sortByBigintKey } from '../primitives/sort-by-bigint.js';
 import { slotKey, type RecordingStateManager } from './recording-state.js';
 
 /** The post-state as the diff reads it, and the locations written on the way there. */
@@ -127,7 +128,5 @@ function recordSlot(c: SlotChanges, slot: bigint, now: bigint): void {
 
 /** Slots in ascending order, as the wire lists them. */
 function sortedStorage(entries: [bigint, bigint][]): DiffStorage | undefined {
-  return entries.length === 0 ? undefined : new Map(entries.sort(bySlot));
+  return entries.length === 0 ? undefined : new Map(sortByBigintKey(entries));
 }
-
-const bySlot = (a: [bigint, bigint], b: [bigint, bigint]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);

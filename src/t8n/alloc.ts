@@ -1,5 +1,6 @@
 import type { Account, WireBatch } from '../model/shapes.js';
 import { bytesToHex, quantityToHex, wordToHex } from '../primitives/hex.js';
+import { sortByBigintKey } from '../primitives/sort-by-bigint.js';
 import { jsonError } from './errors.js';
 import { asObject, optionalU64, parseAddress, parseBytes, parseNumber } from './json-values.js';
 
@@ -72,7 +73,6 @@ export interface GethAccountJson {
   nonce?: string;
 }
 
-const byBigint = (a: [bigint, bigint], b: [bigint, bigint]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
  * geth's alloc dump: addresses sorted, fields in GenesisAccount order (code, storage,
@@ -83,7 +83,7 @@ export function formatAlloc(alloc: Alloc): Record<string, GethAccountJson> {
   const out: Record<string, GethAccountJson> = {};
   for (const addr of [...alloc.keys()].sort()) {
     const a = alloc.get(addr)!;
-    const slots = [...a.storage].filter(([, v]) => v !== 0n).sort(byBigint);
+    const slots = sortByBigintKey([...a.storage].filter(([, v]) => v !== 0n));
     out[addr] = {
       ...(a.code.length ? { code: bytesToHex(a.code) } : {}),
       ...(slots.length ? { storage: Object.fromEntries(slots.map(([k, v]) => [wordToHex(k), wordToHex(v)])) } : {}),
