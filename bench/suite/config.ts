@@ -22,7 +22,8 @@ function positiveInts(s: string, what: string): number[] {
 
 /**
  * `npm run bench -- [--workload a,b] [--txs 1000,10000] [--engines reference,gpu] [--repeat N]
- * [--seed S] [--json out.json] [--report dir] [--quick] [--max-run-s S] [--signed]`. Engines are the
+ * [--seed S] [--json out.json] [--report dir] [--quick] [--max-run-s S] [--signed]
+ * [--reference-max-txs N]`. Engines are the
  * registry's and the peers (`edr`). `--quick` is a smoke run: small
  * sizes, one repeat, three small mainnet blocks; explicit flags still override it.
  */
@@ -41,6 +42,7 @@ export function parseCli(argv: string[]): Cli {
       quick: { type: 'boolean', default: false },
       'max-run-s': { type: 'string' },
       signed: { type: 'boolean', default: false },
+      'reference-max-txs': { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -59,6 +61,7 @@ export function parseCli(argv: string[]): Cli {
       ...(quick ? { quickBlocks: 3 } : {}),
       ...(values.signed ? { signed: true } : {}),
       ...(values['max-run-s'] !== undefined ? { maxRunS: positiveInts(values['max-run-s'], '--max-run-s')[0] } : {}),
+      ...(values['reference-max-txs'] !== undefined ? { referenceMaxTxs: positiveInts(values['reference-max-txs'], '--reference-max-txs')[0] } : {}),
     },
     reportDir: values.report ?? DEFAULT_REPORT_DIR,
     ...(values.json ? { json: values.json } : {}),

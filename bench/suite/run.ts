@@ -12,6 +12,7 @@ import { workloadCases } from '../workloads/index.js';
 import { MAINNET_BLOCKS_DIR } from '../workloads/mainnet.js';
 import { describeMachine } from './machine.js';
 import { runChecked, skippedRow, toRow, type Measured } from './measure.js';
+import { sampledOracle } from './sampled-oracle.js';
 import { peerRow, runPeerChecked, type PeerMeasured } from './peer-measure.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { Report, Row, SuiteConfig } from './types.js';
@@ -61,8 +62,22 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
           const over = overBudget.get(name);
           return over !== undefined && c.size > over.size ? over.reason : undefined;
         };
-        const referenceOver = past('reference');
+        // Past --reference-max-txs the reference runs only a sample, and the oracle is the checked cpu engine's result.
+        const sampleTxs = config.referenceMaxTxs !== undefined && c.batch.txs.length > config.referenceMaxTxs ? config.referenceMaxTxs : undefined;
+        const referenceOver = sampleTxs === undefined ? past('reference') : undefined;
         const skipped = new Map<string, string>();
+        let referenceResult: BatchResult | undefined;
+        let oracle: Json | undefined;
+        let noOracle = 'no reference result to check against';
+        if (sampleTxs !== undefined) {
+          try {
+            const s = await sampledOracle({ reference: registry.get('reference'), cpu: registry.get('cpu') }, ours, sampleTxs, registry.codes);
+            ({ oracle, result: referenceResult } = s);
+            skipped.set('reference', s.summary);
+          } catch (e) {
+            noOracle = `no checked oracle: ${e instanceof Error ? e.message : String(e)}`;
+          }
+        }
         for (const name of engines) {
           const own = past(name);
           const unable = peer(name)?.cannotRun(c.batch);
@@ -70,18 +85,17 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
           else if (own !== undefined) skipped.set(name, own);
           else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);
         }
-        const running = engines.filter((name) => !skipped.has(name));
+        const running = engines.filter((name) => !skipped.has(name) && !(sampleTxs !== undefined && name === 'reference'));
         const measured = new Map<string, Measured>(running.filter((n) => peer(n) === undefined).map((name) => [name, { runs: [] }]));
         const peerMeasured = new Map<string, PeerMeasured>(running.filter((n) => peer(n) !== undefined).map((name) => [name, { runs: [] }]));
-        let referenceResult: BatchResult | undefined;
-        let oracle: Json | undefined;
+        if (sampleTxs !== undefined && oracle === undefined) measured.set('reference', { runs: [], error: noOracle });
         // Repeats go round the engines, so drift over the run (GC, heat, other load) falls on all alike.
         for (let rep = 0; rep < config.repeat; rep++) {
           for (const name of running) {
             const p = peer(name);
             if (p !== undefined) {
               const pm = peerMeasured.get(name)!;
-              if (referenceResult === undefined) pm.error ??= 'no reference result to check against';
+              if (referenceResult === undefined) pm.error ??= noOracle;
               else await runPeerChecked(p, signed!, referenceResult, pm);
               progress.step(`${workload} ${c.label} ${name}`);
               continue;
@@ -91,12 +105,12 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
               const got = await runChecked(registry.get(name), ours, oracle, m, registry.codes);
               if (oracle === undefined && got !== undefined) referenceResult = m.runs[0].result;
               oracle ??= got;
-            } else if (oracle === undefined) m.error ??= 'no reference result to check against';
+            } else if (oracle === undefined) m.error ??= noOracle;
             else await runChecked(registry.get(name), ours, oracle, m, registry.codes);
             progress.step(`${workload} ${c.label} ${name}`);
           }
         }
-        for (const name of engines) if (!measured.has(name) && !peerMeasured.has(name)) for (let rep = 0; rep < config.repeat; rep++) progress.step(`${workload} ${c.label} ${name} (skipped)`);
+        for (const name of engines) if (!running.includes(name)) for (let rep = 0; rep < config.repeat; rep++) progress.step(`${workload} ${c.label} ${name} (skipped)`);
         let referenceMedian: number | null = null;
         for (const name of engines) {
           const m = measured.get(name);

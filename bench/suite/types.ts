@@ -19,6 +19,12 @@ export interface SuiteConfig {
    * Off by default: our engines then take `from` and skip signature recovery.
    */
   signed?: boolean;
+  /**
+   * Cases with more transactions run the reference on their first this-many only, and
+   * are checked against the `cpu` engine's result, itself checked on that sample
+   * (sampled-oracle.ts): a 100k batch on the reference would take most of an hour here.
+   */
+  referenceMaxTxs?: number;
 }
 
 /** One (workload, case, engine) measurement. Times are end to end: parsed batch in memory -> full result. */
