@@ -25,9 +25,13 @@ const HARDFORKS: Record<string, string> = { Paris: edr.MERGE, Shanghai: edr.SHAN
  * Why EDR cannot run this batch as given, or undefined. Decided from the batch alone, before
  * any run, so a refusal is never confused with a wrong result.
  */
-export function edrCannotRun(wire: WireBatch): string | undefined {
+export function edrCannotRun(wire: WireBatch, signed?: WireBatch): string | undefined {
   if (HARDFORKS[wire.fork] === undefined) {
     return `fork ${wire.fork} is before the merge: EDR's miner would pay a block reward and set its own difficulty`;
+  }
+  const txBytes = signed?.txs.reduce((n, t) => n + ('raw' in t ? (t.raw.length - 2) / 2 : 0), 0) ?? 0;
+  if (txBytes > MAX_BLOCK_RLP - BLOCK_RLP_MARGIN) {
+    return `its ${signed!.txs.length} signed transactions are ${txBytes} bytes: EDR mines the batch as one block and refuses one of more than ${MAX_BLOCK_RLP} bytes of RLP (EIP-7934's cap)`;
   }
   for (const [i, tx] of wire.txs.entries()) {
     if ('raw' in tx) continue;
@@ -43,6 +47,11 @@ export function edrCannotRun(wire: WireBatch): string | undefined {
   }
   return undefined;
 }
+
+/** EIP-7934's MAX_RLP_BLOCK_SIZE (10 MiB less a 2 MiB margin), which EDR's miner applies. */
+const MAX_BLOCK_RLP = 8 * 1024 * 1024;
+/** Room for the header and the lists' prefixes, so a batch near the cap is not refused on a guess. */
+const BLOCK_RLP_MARGIN = 1024;
 
 let context: Promise<edr.EdrContext> | undefined;
 

@@ -17,8 +17,8 @@ export interface PeerRun {
 export interface Peer {
   name: string;
   description: string;
-  /** Why the peer cannot run this (unsigned) batch, or undefined when it can. */
-  cannotRun(batch: WireBatch): string | undefined;
+  /** Why the peer cannot run this (unsigned) batch, or undefined when it can; `signed`, its signed form, where there is one. */
+  cannotRun(batch: WireBatch, signed?: WireBatch): string | undefined;
   run(signed: WireBatch, reference: BatchResult): Promise<PeerRun>;
 }
 

@@ -80,7 +80,7 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
         }
         for (const name of engines) {
           const own = past(name);
-          const unable = peer(name)?.cannotRun(c.batch);
+          const unable = peer(name)?.cannotRun(c.batch, signed);
           if (unable !== undefined) skipped.set(name, unable);
           else if (own !== undefined) skipped.set(name, own);
           else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);

@@ -59,6 +59,11 @@ describe('EDR peer', () => {
     expect(edr.cannotRun(poor)).toMatch(/^tx 0's sender can pay its upfront cost only after/);
     const blob = { ...c.batch, txs: [{ ...c.batch.txs[0], type: '0x3' as const }] };
     expect(edr.cannotRun(blob)).toMatch(/^tx 0 is a blob transaction/);
+    // A block over EIP-7934's 8 MiB of RLP: EDR's miner refuses it.
+    const signed = c.signed();
+    expect(edr.cannotRun(c.batch, signed)).toBeUndefined();
+    const big = { ...signed, txs: [0, 1].map(() => ({ raw: `0x${'ab'.repeat(4_200_000)}` as const })) };
+    expect(edr.cannotRun(c.batch, big)).toMatch(/^its 2 signed transactions are 8400000 bytes: EDR mines the batch as one block and refuses/);
   });
 
   it('runs a recorded mainnet block with its recorded signatures', async () => {
