@@ -2,7 +2,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import type { CodeTable } from '../../src/wire/code-table.js';
 import { parseBatch } from '../../src/wire/parse.js';
-import { comparable, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
+import { comparableText, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
 import { round, speedFigures } from './stats.js';
 import type { Row } from './types.js';
 
@@ -24,8 +24,25 @@ export async function timeOnce(engine: Engine, wire: WireBatch, codes?: CodeTabl
   return { ms: performance.now() - t, result };
 }
 
+/**
+ * What a row needs of one run. The result itself is not kept: a 100k batch's result is
+ * hundreds of MB of objects, and holding every repeat's made the next runs' garbage
+ * collections mark them.
+ */
+export interface RunSummary {
+  ms: number;
+  gasUsed: bigint;
+  stats: BatchResult['stats'];
+  /** Included transactions whose status is not 1. */
+  failedTxs: number;
+}
+
+export function summarise({ ms, result }: Timed): RunSummary {
+  return { ms, gasUsed: result.gasUsed, stats: result.stats, failedTxs: result.results.filter((t) => t.status !== 1n).length };
+}
+
 export interface Measured {
-  runs: Timed[];
+  runs: RunSummary[];
   /** Set when any run's result differs from the oracle's or the engine threw. */
   error?: string;
 }
@@ -49,16 +66,16 @@ export function toRow(c: CaseInfo, engine: string, resolvesTo: string, m: Measur
       phasesMs: {}, executedBy: {}, failedTxs: 0, correct: false, error: m.error ?? 'no run completed',
     };
   }
-  const { medianRun: at, figures } = speedFigures(c.txs, ms, (i) => Number(m.runs[i].result.gasUsed), referenceMedian);
+  const { medianRun: at, figures } = speedFigures(c.txs, ms, (i) => Number(m.runs[i].gasUsed), referenceMedian);
   const medianRun = m.runs[at];
-  const { stats } = medianRun.result;
+  const { stats } = medianRun;
   return {
     ...base,
     ...figures,
     phasesMs: stats.timingsMs,
     executedBy: stats.engines,
     ...(stats.mode === 'speculative' ? { speculation: stats.speculation } : {}),
-    failedTxs: medianRun.result.results.filter((t) => t.status !== 1n).length,
+    failedTxs: medianRun.failedTxs,
     correct: m.error === undefined,
     ...(m.error !== undefined ? { error: m.error } : {}),
   };
@@ -69,22 +86,33 @@ export function skippedRow(c: CaseInfo, engine: string, resolvesTo: string, reas
   return { ...toRow(c, engine, resolvesTo, { runs: [], error: reason }, null), skipped: reason };
 }
 
+/** A checked run's result, and its comparable JSON text (compare.ts: comparableText), the form an oracle is kept in. */
+export interface Checked {
+  text: string;
+  result: BatchResult;
+}
+
 /**
  * Adds one timed run of `engine` to `m`, checked against `oracle` (the reference's
- * result; for the reference itself, its own first run, so it must be deterministic).
- * Returns the run's comparable form, or undefined when the engine failed.
+ * result as comparable text; for the reference itself, its own first run, so it must be
+ * deterministic). Returns the run, or undefined when the engine failed.
  */
-export async function runChecked(engine: Engine, wire: WireBatch, oracle: Json | undefined, m: Measured, codes?: CodeTable): Promise<Json | undefined> {
+export async function runChecked(engine: Engine, wire: WireBatch, oracle: string | undefined, m: Measured, codes?: CodeTable): Promise<Checked | undefined> {
   if (m.error !== undefined) return undefined;
   try {
     const t = await timeOnce(engine, wire, codes);
-    m.runs.push(t);
-    const got = comparable(t.result);
-    const d = firstDifference(oracle ?? got, got);
-    if (d) m.error = `result not identical to the reference: ${describeDifference(d)}`;
-    return got;
+    m.runs.push(summarise(t));
+    const text = comparableText(t.result);
+    if (oracle !== undefined && text !== oracle) m.error = `result not identical to the reference: ${textDifference(oracle, text)}`;
+    return { text, result: t.result };
   } catch (e) {
     m.error = `threw: ${e instanceof Error ? e.message : String(e)}`;
     return undefined;
   }
+}
+
+/** Where two comparable texts differ, parsed only when they do. */
+export function textDifference(expected: string, actual: string): string {
+  const d = firstDifference(JSON.parse(expected) as Json, JSON.parse(actual) as Json);
+  return d ? describeDifference(d) : 'the same fields and values in another order';
 }

@@ -1,4 +1,3 @@
-import type { Json } from '../../src/engine/compare.js';
 import { EngineRegistry } from '../../src/registry/registry.js';
 import { findBlockDirs } from '../../src/conformance/blocktest.js';
 import { readEnvironment } from '../../src/config/environment.js';
@@ -67,23 +66,26 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
         const referenceOver = sampleTxs === undefined ? past('reference') : undefined;
         const skipped = new Map<string, string>();
         let referenceResult: BatchResult | undefined;
-        let oracle: Json | undefined;
+        let oracle: string | undefined;
         let noOracle = 'no reference result to check against';
-        if (sampleTxs !== undefined) {
-          try {
-            const s = await sampledOracle({ reference: registry.get('reference'), cpu: registry.get('cpu') }, ours, sampleTxs, registry.codes);
-            ({ oracle, result: referenceResult } = s);
-            skipped.set('reference', s.summary);
-          } catch (e) {
-            noOracle = `no checked oracle: ${e instanceof Error ? e.message : String(e)}`;
-          }
-        }
         for (const name of engines) {
           const own = past(name);
           const unable = peer(name)?.cannotRun(c.batch, signed);
           if (unable !== undefined) skipped.set(name, unable);
           else if (own !== undefined) skipped.set(name, own);
           else if (referenceOver !== undefined) skipped.set(name, `the reference ${referenceOver}, so there is nothing to check against`);
+        }
+        // Peers check against a result; our engines against the oracle's text alone.
+        const peersRun = peers.some((name) => !skipped.has(name));
+        if (sampleTxs !== undefined) {
+          try {
+            const s = await sampledOracle({ reference: registry.get('reference'), cpu: registry.get('cpu') }, ours, sampleTxs, registry.codes);
+            oracle = s.oracle;
+            if (peersRun) referenceResult = s.result;
+            skipped.set('reference', s.summary);
+          } catch (e) {
+            noOracle = `no checked oracle: ${e instanceof Error ? e.message : String(e)}`;
+          }
         }
         const running = engines.filter((name) => !skipped.has(name) && !(sampleTxs !== undefined && name === 'reference'));
         const measured = new Map<string, Measured>(running.filter((n) => peer(n) === undefined).map((name) => [name, { runs: [] }]));
@@ -103,8 +105,8 @@ export async function runSuite(config: SuiteConfig, progress: Progress = silentP
             const m = measured.get(name)!;
             if (name === 'reference') {
               const got = await runChecked(registry.get(name), ours, oracle, m, registry.codes);
-              if (oracle === undefined && got !== undefined) referenceResult = m.runs[0].result;
-              oracle ??= got;
+              if (oracle === undefined && got !== undefined && peersRun) referenceResult = got.result;
+              oracle ??= got?.text;
             } else if (oracle === undefined) m.error ??= noOracle;
             else await runChecked(registry.get(name), ours, oracle, m, registry.codes);
             progress.step(`${workload} ${c.label} ${name}`);

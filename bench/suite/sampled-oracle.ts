@@ -1,5 +1,5 @@
 import type { Engine } from '../../src/engine/engine.js';
-import { comparable, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
+import { comparable, comparableText, describeDifference, firstDifference, type Json } from '../../src/engine/compare.js';
 import type { BatchResult, WireBatch } from '../../src/model/shapes.js';
 import type { CodeTable } from '../../src/wire/code-table.js';
 import { timeOnce } from './measure.js';
@@ -15,7 +15,8 @@ import { timeOnce } from './measure.js';
  * with, and which shares no code with the GPU path but the speculation core.
  */
 export interface SampledOracle {
-  oracle: Json;
+  /** The cpu engine's result as comparable text (compare.ts: comparableText). */
+  oracle: string;
   /** For peers, which check against a result. */
   result: BatchResult;
   /** One line for the report's reference row. */
@@ -30,8 +31,8 @@ export interface OracleEngines {
 export async function sampledOracle(engines: OracleEngines, wire: WireBatch, sampleTxs: number, codes?: CodeTable): Promise<SampledOracle> {
   const prefix = await timeOnce(engines.reference, { ...wire, txs: wire.txs.slice(0, sampleTxs) }, codes);
   const whole = await timeOnce(engines.cpu, wire, codes);
-  const oracle = comparable(whole.result);
-  const d = prefixDifference(comparable(prefix.result), oracle, sampleTxs);
+  const oracle = comparableText(whole.result);
+  const d = prefixDifference(comparable(prefix.result), JSON.parse(oracle) as Json, sampleTxs);
   if (d !== undefined) throw new Error(`the cpu engine's result differs from the reference on the first ${sampleTxs} transactions: ${d}`);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return {

@@ -23,7 +23,7 @@ const throwing: Engine = { name: 'throwing', description: 'always fails', execut
 describe('checked runs', () => {
   it('a result identical to the reference gives a correct row with a ratio', async () => {
     const ref: Measured = { runs: [] };
-    const oracle = await runChecked(reference, wire, undefined, ref);
+    const oracle = (await runChecked(reference, wire, undefined, ref))?.text;
     const again: Measured = { runs: [] };
     await runChecked(reference, wire, oracle, again);
     const row = toRow(info, 'again', 'reference', again, 10);
@@ -33,12 +33,12 @@ describe('checked runs', () => {
   });
 
   it('a differing result fails the row and names where it differs', async () => {
-    const oracle = await runChecked(reference, wire, undefined, { runs: [] });
+    const oracle = (await runChecked(reference, wire, undefined, { runs: [] }))?.text;
     const m: Measured = { runs: [] };
     await runChecked(wrong, wire, oracle, m);
     const row = toRow(info, 'wrong', 'wrong', m, 10);
     expect(row.correct).toBe(false);
-    expect(row.error).toMatch(/not identical to the reference/);
+    expect(row.error).toMatch(/^result not identical to the reference: gasUsed: expected "0x[0-9a-f]+", got "0x[0-9a-f]+"/);
   });
 
   it('an engine that throws fails the row, and later repeats are skipped', async () => {
