@@ -11,8 +11,10 @@ import { timeOnce } from './measure.js';
  * pre-state: a transaction's receipt, logs and cumulative gas depend only on those before
  * it, so the whole batch's first results must equal the prefix's, field by field. The
  * rest of the whole batch's result (later receipts, state diff, roots) is the `cpu`
- * engine's word: the engine every change is differentially tested against the reference
- * with, and which shares no code with the GPU path but the speculation core.
+ * engine's word. It runs every transaction on ethereumjs, none on the GPU, and the test
+ * suite checks it against the reference; but it shares the speculation core, the
+ * validator, the state diff and the roots with `auto`, so a fault there that shows only
+ * past the sample would pass both alike.
  */
 export interface SampledOracle {
   /** The cpu engine's result as comparable text (compare.ts: comparableText). */
