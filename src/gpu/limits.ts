@@ -33,6 +33,12 @@ export interface GpuLimitOptions {
   maxTransientSlotsPerCall?: number;
   /** Scratch (stack + memory) for the invocations of one dispatch; more calls run in further dispatches. Default 256 MiB. */
   maxScratchBytesPerDispatch?: number;
+  /**
+   * Bytes of a group's output mapped at once when it is read back; a window holds at
+   * least two calls. Default 16 MiB: V8 counts a mapped range as external memory, and
+   * 64 MiB more of that than the last full collection left starts a full mark of the heap.
+   */
+  readBackWindowBytes?: number;
 }
 
 /** Room for frames that overflow the defaults: memory-, log- and return-heavy calls and deep call stacks, retried on their own. */
@@ -77,6 +83,7 @@ const MAX_MEMORY = 16 << 20;
 
 export interface Limits extends PackOptions {
   readonly scratchBytes: number;
+  readonly readWindowBytes: number;
 }
 
 function checked(name: string, v: number, min: number, max: number, multiple = 1): number {
@@ -101,5 +108,6 @@ export function limits(o: GpuLimitOptions): Limits {
     accessedEntries: checked('maxAccountsPerCall', o.maxAccountsPerCall ?? 32, 0, 1 << 16),
     transientEntries: checked('maxTransientSlotsPerCall', o.maxTransientSlotsPerCall ?? 32, 0, 1 << 16),
     scratchBytes: checked('maxScratchBytesPerDispatch', o.maxScratchBytesPerDispatch ?? 256 << 20, 1, 2 ** 40),
+    readWindowBytes: checked('readBackWindowBytes', o.readBackWindowBytes ?? 16 << 20, 1, 2 ** 40),
   };
 }

@@ -59,4 +59,27 @@ describe('GpuCallExecutor with waves of several groups', () => {
       single.dispose();
     }
   }, 300_000);
+
+  it('reads a group back a window at a time, with the same results as one mapping', async () => {
+    const session = await testSession();
+    const policy = session.policy('interpreter');
+    // One byte a window: every window holds the least it may, two calls, so 40 calls are read in 20.
+    const windowed = new GpuCallExecutor(session.device, policy, { readBackWindowBytes: 1 });
+    const whole = new GpuCallExecutor(session.device, policy, { readBackWindowBytes: 1 << 30 });
+    try {
+      const got = await windowed.execute(block, state, calls);
+      const want = await whole.execute(block, state, calls);
+      expect(got).toHaveLength(calls.length);
+      expect(got).toEqual(want);
+      got.forEach((r, i) => expect(r.logs, `call ${i}`).toHaveLength(1));
+    } finally {
+      windowed.dispose();
+      whole.dispose();
+    }
+  }, 300_000);
+
+  it('refuses a read-back window that is not a positive integer', async () => {
+    const session = await testSession();
+    expect(() => new GpuCallExecutor(session.device, session.policy('interpreter'), { readBackWindowBytes: 0 })).toThrow(/readBackWindowBytes/);
+  });
 });
