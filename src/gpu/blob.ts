@@ -7,7 +7,7 @@ import { contentKey } from '../primitives/content-key.js';
  * content.
  */
 export class BlobBuilder {
-  private words = new Uint32Array(1024);
+  private words: Uint32Array;
   private used = 0;
   private readonly byContent = new Map<string, number>();
 
@@ -15,9 +15,12 @@ export class BlobBuilder {
    * `base`: where this builder's first word sits in the dispatch's blob. A dispatch over
    * resident tables starts its own words after the lineage's code prefix, which the
    * executor keeps on the device (resident-tables.ts): offsets are the blob's, the words
-   * only this builder's.
+   * only this builder's. `capacity`: the words it expects to hold, allocated at once
+   * rather than grown by doubling into.
    */
-  constructor(readonly base = 0) {}
+  constructor(readonly base = 0, capacity = 1024) {
+    this.words = new Uint32Array(Math.max(1, capacity));
+  }
 
   /** Reserves n words, returning their offset in the blob; the words start zeroed. */
   alloc(n: number): number {
@@ -65,8 +68,11 @@ export class BlobBuilder {
     return this.words.subarray(0, this.used);
   }
 
-  /** This builder's words, copied; never empty (a storage binding may not be zero-sized). */
+  /**
+   * This builder's words, not copied: the builder is done with once it is called. Never
+   * empty (a storage binding may not be zero-sized; the words start zeroed).
+   */
   finish(): Uint32Array {
-    return this.words.slice(0, Math.max(1, this.used));
+    return this.words.subarray(0, Math.max(1, this.used));
   }
 }

@@ -100,7 +100,7 @@ interface PackedState {
 
 /** Tables built for this dispatch alone; code goes into its blob. */
 function freshState(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[]): PackedState {
-  const blob = new BlobBuilder();
+  const blob = new BlobBuilder(0, callWords(calls));
   const place = codePlacer(blob, block.fork);
   return { blob, place, tables: buildStateTables(state, calls.map((c) => c.overrides), place) };
 }
@@ -116,13 +116,27 @@ function residentState(block: GpuBlockContext, state: GpuStateSnapshot, calls: r
   for (const c of calls) resident.place(c.code);
   const tables = withOverrides(base, calls.map((c) => c.overrides), resident.place);
   const words = resident.codeWords();
-  const blob = new BlobBuilder(words.length);
+  const blob = new BlobBuilder(words.length, callWords(calls));
   const place: CodePlacer = (code, hash) => {
     const at = resident.place(code, hash);
     if (resident.codeWords().length !== words.length) throw new Error('code placed after the dispatch\'s blob started after the lineage\'s code');
     return at;
   };
   return { blob, place, tables, prefix: { words, owner: resident } };
+}
+
+/**
+ * The blob words packBatch writes for the calls themselves (calldata, warm lists, blob
+ * hashes, host answers), so that the builder is allocated once at about its size: grown
+ * by doubling from nothing, a 10k-call group allocated some three times its blob.
+ */
+function callWords(calls: readonly GpuCall[]): number {
+  let n = 0;
+  for (const c of calls) {
+    n += (c.isCreate ? 0 : Math.ceil(c.data.length / 4)) + 5 * c.warmAddresses.length + WARM_SLOT.words * c.warmSlots.length + 8 * c.blobVersionedHashes.length;
+    for (const a of c.hostAnswers ?? []) n += HOST_ANSWER.words + Math.ceil(a.input.length / 4) + Math.ceil(a.output.length / 4);
+  }
+  return n;
 }
 
 export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], opts: PackOptions): PackedBatch {
