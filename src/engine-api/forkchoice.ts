@@ -260,7 +260,11 @@ export class EngineApi {
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
+    // Settled with nothing: the queue keeps the order, not the last answer.
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 }

@@ -15,7 +15,11 @@ export class GpuBufferCache {
   /** Runs `task` once every task before it has settled, whatever their outcome: growing a buffer destroys the one it replaces. */
   turn<T>(task: () => Promise<T>): Promise<T> {
     const run = this.last.then(task);
-    this.last = run.catch(() => undefined);
+    // Settled with nothing: the queue must not keep the last task's result (a wave's results) alive until the next turn.
+    this.last = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 

@@ -314,7 +314,11 @@ export class Chain {
       await this.ready;
       return fn();
     });
-    this.queue = run.catch(() => undefined);
+    // Settled with nothing: the queue keeps the order, not the last answer.
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 }
