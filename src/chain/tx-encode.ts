@@ -1,6 +1,6 @@
-import { RLP, type Input } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { keccak256 } from '../primitives/keccak.js';
+import { encodeItem, type RlpItem } from './rlp-write.js';
 
 /**
  * Canonical transaction encodings (EIP-2718 envelopes, legacy RLP), written out field
@@ -43,15 +43,8 @@ export interface EncodableTx {
 
 const n = bigIntToUnpaddedBytes;
 
-function concat(prefix: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 1);
-  out[0] = prefix;
-  out.set(body, 1);
-  return out;
-}
-
 /** Fields of the typed payload before the signature, in the EIP's order. */
-function typedFields(tx: EncodableTx, chainId: bigint): Input[] {
+function typedFields(tx: EncodableTx, chainId: bigint): RlpItem[] {
   const to = tx.to ?? new Uint8Array();
   const head = [n(chainId), n(tx.nonce)];
   const tail = [n(tx.gas), to, n(tx.value), tx.data, tx.accessList];
@@ -72,7 +65,7 @@ function typedFields(tx: EncodableTx, chainId: bigint): Input[] {
   }
 }
 
-function legacyFields(tx: EncodableTx): Input[] {
+function legacyFields(tx: EncodableTx): RlpItem[] {
   return [n(tx.nonce), n(tx.gasPrice!), n(tx.gas), tx.to ?? new Uint8Array(), n(tx.value), tx.data];
 }
 
@@ -83,13 +76,13 @@ function legacyFields(tx: EncodableTx): Input[] {
 export function signingHash(tx: EncodableTx, chainId: bigint | undefined): Uint8Array {
   if (tx.type === 0) {
     const fields = legacyFields(tx);
-    return keccak256(RLP.encode(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
+    return keccak256(encodeItem(chainId === undefined ? fields : [...fields, n(chainId), new Uint8Array(), new Uint8Array()]));
   }
-  return keccak256(concat(tx.type, RLP.encode(typedFields(tx, chainId!))));
+  return keccak256(encodeItem(typedFields(tx, chainId!), [tx.type]));
 }
 
 /** The signed transaction's bytes, as they go into a block (and into `raw` of a batch). */
 export function encodeSigned(tx: EncodableTx): Uint8Array {
-  if (tx.type === 0) return RLP.encode([...legacyFields(tx), n(tx.v), n(tx.r), n(tx.s)]);
-  return concat(tx.type, RLP.encode([...typedFields(tx, tx.chainId ?? 0n), n(tx.v), n(tx.r), n(tx.s)]));
+  if (tx.type === 0) return encodeItem([...legacyFields(tx), n(tx.v), n(tx.r), n(tx.s)]);
+  return encodeItem([...typedFields(tx, tx.chainId ?? 0n), n(tx.v), n(tx.r), n(tx.s)], [tx.type]);
 }

@@ -50,6 +50,9 @@ export class Preloader {
   private readonly recent = new Map<string, Map<bigint, { last: bigint; blocks: number }>>();
   /** The recent slots the last preload asked for, and its block (learn() keeps them known). */
   private asked: { number: bigint; slots: Set<{ last: bigint }> } = { number: -1n, slots: new Set() };
+  /** The last block's transactions and their views: learn() comes after preload() with the same array. */
+  private viewed: { txs: TxInput[]; views: TxView[] } | undefined;
+  private readonly slots = new MappingSlots();
 
   /**
    * The block's guessed reads. The mapping slots it guesses, and those learn() will try
@@ -57,14 +60,8 @@ export class Preloader {
    * dispatch where it has one).
    */
   async preload(state: ChainState, txs: TxInput[], number: bigint, hash: BatchHasher = cpuHasher): Promise<Preloaded> {
-    const views = txs.map(view);
-    const pairs: [string, number][] = [];
-    for (const v of views) {
-      if (!v.to) continue;
-      for (const [c, bases] of this.mappings.get(v.to) ?? []) for (const base of bases) for (const a of v.addresses) if (a !== c) pairs.push([a, base]);
-    }
-    for (const v of this.learnedViews(views)) for (const a of v.addresses) for (let base = 0; base < BASES; base++) pairs.push([a, base]);
-    await hashMappingSlots(pairs, hash);
+    const views = this.views(txs);
+    await this.slots.hashMissing(this.guessedPairs(views), hash);
     const want = new Map<string, Set<bigint>>();
     const asked = new Set<{ last: bigint }>();
     this.asked = { number, slots: asked };
@@ -83,7 +80,7 @@ export class Preloader {
       for (const [c, bases] of this.mappings.get(v.to) ?? []) {
         reached.add(c);
         // Keyed by the contract itself (a token's balance of itself) is rare: not guessed.
-        for (const base of bases) for (const a of v.addresses) if (a !== c) ask(c, mappingSlot(a, base));
+        for (const base of bases) for (const a of v.addresses) if (a !== c) ask(c, this.slots.slot(a, base));
       }
     }
     for (const c of reached) {
@@ -122,11 +119,11 @@ export class Preloader {
     };
     for (const side of [diff.pre, diff.post]) for (const [addr, a] of Object.entries(side)) for (const slot of a.storage?.keys() ?? []) touch(addr, slot);
     for (const [addr, slot] of missed) touch(addr, slot);
-    for (const v of this.learnedViews(txs.map(view))) {
+    for (const v of this.learnedViews(this.views(txs))) {
       this.learnedFrom.set(v.to, (this.learnedFrom.get(v.to) ?? 0) + 1);
       for (const a of v.addresses) {
         for (let base = 0; base < BASES; base++) {
-          for (const c of touched.get(mappingSlot(a, base)) ?? []) {
+          for (const c of touched.get(this.slots.slot(a, base)) ?? []) {
             let m = this.mappings.get(v.to);
             if (!m) this.mappings.set(v.to, (m = new Map()));
             let bases = m.get(c);
@@ -141,11 +138,28 @@ export class Preloader {
     // reached its contract, it stays known (without this, such slots were forgotten
     // every few blocks and missed again on every pair at once).
     if (this.asked.number === number) for (const seen of this.asked.slots) seen.last = number;
+    // The block's transactions are not kept past their block.
+    this.viewed = undefined;
     // What a rollback undid may never come back: forget slots not seen for a while.
     for (const [c, r] of this.recent) {
       for (const [slot, seen] of r) if (seen.last + RECENT_BLOCKS < number) r.delete(slot);
       if (r.size === 0) this.recent.delete(c);
     }
+  }
+
+  /** The (address, base) pairs a preload of `views` asks for, and those learn() will try after the block. */
+  private *guessedPairs(views: TxView[]): Generator<[string, number]> {
+    for (const v of views) {
+      if (!v.to) continue;
+      for (const [c, bases] of this.mappings.get(v.to) ?? []) for (const base of bases) for (const a of v.addresses) if (a !== c) yield [a, base];
+    }
+    for (const v of this.learnedViews(views)) for (const a of v.addresses) for (let base = 0; base < BASES; base++) yield [a, base];
+  }
+
+  /** The transactions' views: preload's, again for learn() on the same block (the same array). */
+  private views(txs: TxInput[]): TxView[] {
+    if (this.viewed?.txs !== txs) this.viewed = { txs, views: txs.map(view) };
+    return this.viewed.views;
   }
 
   /** The transactions learn() learns from: LEARN_PER_BLOCK of them, at most LEARN_PER_CALLEE per callee overall. */
@@ -168,24 +182,58 @@ export class Preloader {
  * Mapping slots computed lately: a block's preload and the learning after it hash the same
  * (address, base) pairs, as do the transactions of a block that name the same pool or token.
  * A pure function's answers, so only time depends on what is kept; emptied when full.
+ * Kept by address, then base: a block asks for tens of thousands of pairs, and a key
+ * string made for each cost more than the lookup.
  */
 const MAPPING_MEMO = 65_536;
-const mappingMemo = new Map<string, bigint>();
 
-/** keccak256(pad32(key) . pad32(base)): a Solidity `mapping(address => ...)` entry at slot `base`. */
-function mappingSlot(addr: string, base: number): bigint {
-  const key = `${addr}:${base}`;
-  let slot = mappingMemo.get(key);
-  if (slot === undefined) {
-    if (mappingMemo.size >= MAPPING_MEMO) mappingMemo.clear();
-    slot = hashMappingSlot(addr, base);
-    mappingMemo.set(key, slot);
+class MappingSlots {
+  private readonly rows = new Map<string, (bigint | undefined)[]>();
+  private size = 0;
+
+  known(addr: string, base: number): bigint | undefined {
+    return this.rows.get(addr)?.[base];
   }
-  return slot;
-}
 
-function hashMappingSlot(addr: string, base: number): bigint {
-  return bytesToBigint(keccak256(mappingInput(addr, base)));
+  /** keccak256(pad32(key) . pad32(base)): a Solidity `mapping(address => ...)` entry at slot `base`. */
+  slot(addr: string, base: number): bigint {
+    const known = this.known(addr, base);
+    if (known !== undefined) return known;
+    const slot = bytesToBigint(keccak256(mappingInput(addr, base)));
+    this.remember(addr, base, slot);
+    return slot;
+  }
+
+  /** Hashes the pairs not known yet in one batch of `hash` (a GPU dispatch where the engine has one). */
+  async hashMissing(pairs: Iterable<[string, number]>, hash: BatchHasher): Promise<void> {
+    const missing = new Map<string, Set<number>>();
+    let count = 0;
+    for (const [addr, base] of pairs) {
+      if (this.known(addr, base) !== undefined || count >= MAPPING_MEMO) continue;
+      let bases = missing.get(addr);
+      if (!bases) missing.set(addr, (bases = new Set()));
+      if (bases.has(base)) continue;
+      bases.add(base);
+      count++;
+    }
+    if (count === 0) return;
+    const inputs: Uint8Array[] = [];
+    for (const [addr, bases] of missing) for (const base of bases) inputs.push(mappingInput(addr, base));
+    const digests = await hash(inputs);
+    let i = 0;
+    for (const [addr, bases] of missing) for (const base of bases) this.remember(addr, base, bytesToBigint(digests[i++]));
+  }
+
+  private remember(addr: string, base: number, slot: bigint): void {
+    if (this.size >= MAPPING_MEMO) {
+      this.rows.clear();
+      this.size = 0;
+    }
+    let row = this.rows.get(addr);
+    if (!row) this.rows.set(addr, (row = new Array<bigint | undefined>(BASES)));
+    if (row[base] === undefined) this.size++;
+    row[base] = slot;
+  }
 }
 
 function mappingInput(addr: string, base: number): Uint8Array {
@@ -193,20 +241,6 @@ function mappingInput(addr: string, base: number): Uint8Array {
   pre.set(Buffer.from(addr.slice(2), 'hex'), 12);
   pre[63] = base;
   return pre;
-}
-
-/** Hashes the pairs not memoized yet, in one batch, into the memo (as many as it holds). */
-async function hashMappingSlots(pairs: [string, number][], hash: BatchHasher): Promise<void> {
-  const missing = new Map<string, [string, number]>();
-  for (const [addr, base] of pairs) {
-    const key = `${addr}:${base}`;
-    if (!mappingMemo.has(key) && missing.size < MAPPING_MEMO) missing.set(key, [addr, base]);
-  }
-  if (missing.size === 0) return;
-  const digests = await hash([...missing.values()].map(([addr, base]) => mappingInput(addr, base)));
-  if (mappingMemo.size + missing.size > MAPPING_MEMO) mappingMemo.clear();
-  let i = 0;
-  for (const key of missing.keys()) mappingMemo.set(key, bytesToBigint(digests[i++]));
 }
 
 /** Field positions of `to`, `data` and `accessList` in a signed transaction's RLP list, by type. */

@@ -57,6 +57,24 @@ describe('Preloader', () => {
     // The sender's and the recipient's entries at the learned base (the token's own address is never a key).
     expect(new Set(second.pre.get(TOKEN)!.storage.keys())).toEqual(new Set([entry(C, 3), entry(D, 3)]));
     expect(batches).toHaveLength(1);
+    // The same pairs again are known: nothing more to hash, and the same guesses.
+    const again = await p.preload(state, [transfer(C, D)], 3n, counting);
+    expect(batches).toHaveLength(1);
+    expect(new Set(again.pre.get(TOKEN)!.storage.keys())).toEqual(new Set([entry(C, 3), entry(D, 3)]));
+  });
+
+  it('learns from the transactions it is given, not from the views of the last preload', async () => {
+    const slot = (k: string) => entry(k, 3);
+    const diff: StateDiff = {
+      pre: { [TOKEN]: { storage: new Map([[slot(C), 5n]]) } },
+      post: { [TOKEN]: { storage: new Map([[slot(C), 4n]]) } },
+    } as unknown as StateDiff;
+    const p = new Preloader();
+    await p.preload(state, [transfer(A, B)], 1n);
+    // Another block's transactions: C's entry is learned only if learn() reads these.
+    p.learn([transfer(C, D)], diff, [], 1n);
+    const next = await p.preload(state, [transfer(A, B)], 2n);
+    expect(new Set(next.pre.get(TOKEN)!.storage.keys())).toEqual(new Set([entry(A, 3), entry(B, 3)]));
   });
 
   it('keeps asking for a slot the blocks only read, while they keep calling its contract', async () => {
