@@ -1,4 +1,5 @@
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
+import { serialize } from '../primitives/serialize.js';
 import type { ServiceErrorCode } from '../errors/registry.js';
 import { ServiceError } from '../errors/service-error.js';
 import { storedDiff } from '../chain/stored-diff.js';

@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { serialize } from 'node:v8';
+import { serialize } from '../primitives/serialize.js';
 import type { BatchResult, TxInput } from '../model/shapes.js';
 import { bigintToMinimalBytes } from '../primitives/hex.js';
 import { chunkKeys, chunks, type Bin } from './chunked.js';

@@ -1,4 +1,4 @@
-import { serialize } from 'node:v8';
+import { serialize } from '../../primitives/serialize.js';
 import type { Batch, UnsignedTx } from '../../model/shapes.js';
 import type { TxWrites } from '../access-sets.js';
 
