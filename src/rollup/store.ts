@@ -2,6 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { open, type Database, type PutOptions, type RootDatabase } from 'lmdb';
 import { deserialize } from 'node:v8';
 import { ServiceError } from '../errors/service-error.js';
+import { HashMap } from '../primitives/hash-map.js';
 import { bytesToBigint } from '../primitives/hex.js';
 import {
   decodeAccount, decodeReverseDiff, keyNumber, numberKey, storageKey, type AccountRecord, type ReverseDiff,
@@ -40,8 +41,8 @@ export class ChainStore implements NodeReader {
   /** 'b' . block hash -> number (8); 't' . transaction hash -> number (8) . position (4). */
   private readonly index: Bin;
   private readonly meta: Database<string, string>;
-  /** Trie nodes of the last block, by hash (latin1), until their own transaction commits. */
-  private readonly trailing = new Map<string, Uint8Array>();
+  /** Trie nodes of the last block, by hash, until their own transaction commits. */
+  private readonly trailing = new HashMap<Uint8Array>();
   private trailingWrite: Promise<void> = Promise.resolve();
   private readonly tables: Tables;
 
@@ -142,15 +143,12 @@ export class ChainStore implements NodeReader {
   /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
     // A view, not a copy: a block's trie update reads thousands of nodes.
-    const key = bufferOf(hash);
-    // The overlay is empty between blocks once their nodes are written: no string key to make then.
-    return (this.trailing.size > 0 ? this.trailing.get(key.toString('latin1')) : undefined) ?? this.nodes.getBinary(key) ?? undefined;
+    return (this.trailing.size > 0 ? this.trailing.get(hash) : undefined) ?? this.nodes.getBinary(bufferOf(hash)) ?? undefined;
   }
 
   /** Whether the node with this hash is written (or on its way, in memory). */
   hasNode(hash: Uint8Array): boolean {
-    const key = bufferOf(hash);
-    return (this.trailing.size > 0 && this.trailing.has(key.toString('latin1'))) || this.nodes.doesExist(key);
+    return (this.trailing.size > 0 && this.trailing.has(hash)) || this.nodes.doesExist(bufferOf(hash));
   }
 
   /** The number of the stored block with this hash. */
@@ -235,7 +233,7 @@ export class ChainStore implements NodeReader {
     ));
     await this.settle();
     const held = o.trailing ?? [];
-    for (const [h, bytes] of held) this.trailing.set(bufferOf(h).toString('latin1'), bytes);
+    for (const [h, bytes] of held) this.trailing.set(h, bytes);
     let applied = false;
     try {
       await this.committing(async () => {
@@ -257,20 +255,27 @@ export class ChainStore implements NodeReader {
       });
     } finally {
       if (applied) this.trail(held);
-      else for (const [h] of held) this.trailing.delete(bufferOf(h).toString('latin1'));
+      else for (const [h] of held) this.trailing.delete(h);
     }
   }
 
-  /** Writes held nodes in a transaction of their own, queued behind everything before; they leave memory once it commits (a failure keeps them for settle). */
+  /**
+   * Writes held nodes in a transaction of their own, queued behind everything before; they
+   * leave memory once it commits (a failure keeps them for settle). Queued on the next
+   * turn of the event loop: handing a block's thousands of nodes to lmdb took 10-15 ms,
+   * and the block's answer, durable already, goes out first.
+   */
   private trail(nodes: [Uint8Array, Uint8Array][]): void {
     if (nodes.length === 0) return;
-    this.trailingWrite = this.env
-      .batch(() => {
-        for (const [h, bytes] of nodes) void this.nodes.put(bufferOf(h), bytes);
-      })
+    this.trailingWrite = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() =>
+        this.env.batch(() => {
+          for (const [h, bytes] of nodes) void this.nodes.put(bufferOf(h), bytes);
+        }),
+      )
       .then(
         () => {
-          for (const [h] of nodes) this.trailing.delete(bufferOf(h).toString('latin1'));
+          for (const [h] of nodes) this.trailing.delete(h);
         },
         () => undefined,
       );
@@ -283,11 +288,11 @@ export class ChainStore implements NodeReader {
   async settle(): Promise<void> {
     await this.trailingWrite;
     if (this.trailing.size === 0) return;
-    const left = [...this.trailing];
+    const left = [...this.trailing.entries()];
     await this.writeNow((w) => {
-      for (const [k, bytes] of left) w.node(Buffer.from(k, 'latin1'), bytes);
+      for (const [h, bytes] of left) w.node(h, bytes);
     });
-    for (const [k] of left) this.trailing.delete(k);
+    for (const [h] of left) this.trailing.delete(h);
   }
 
   /** Runs a commit; a full disk or map is reported as STORE_FULL. */

@@ -1,4 +1,5 @@
 import { GenerationalCache } from '../primitives/generational-cache.js';
+import { hashKey, sameHash } from '../primitives/hash-map.js';
 
 /**
  * The stored trie's nodes in memory (trie.ts): their shapes, their decoding straight from
@@ -53,23 +54,15 @@ export class NodeCache {
     this.nodes = new GenerationalCache(max);
   }
   get(hash: Uint8Array): Node | undefined {
-    const n = this.nodes.get(keyOf(hash));
+    const n = this.nodes.get(hashKey(hash));
     return n && sameHash(n.enc!.hash!, hash) ? n : undefined;
   }
   /** Holds `n`, whose `enc.hash` is `hash`. */
   set(hash: Uint8Array, n: Node): void {
-    this.nodes.set(keyOf(hash), n);
+    this.nodes.set(hashKey(hash), n);
   }
 }
 
-function keyOf(h: Uint8Array): number {
-  return (h[0] | (h[1] << 8) | (h[2] << 16)) + (h[3] | (h[4] << 8) | (h[5] << 16)) * 0x1000000;
-}
-
-function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return a.length === b.length;
-}
 
 /**
  * A node from its stored RLP, read in place: paths, values and child hashes are views of
