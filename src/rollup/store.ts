@@ -143,7 +143,11 @@ export class ChainStore implements NodeReader {
   /** getBinary's answer is the caller's own copy: the trie keeps it as the node's encoding. */
   node(hash: Uint8Array): Uint8Array | undefined {
     // A view, not a copy: a block's trie update reads thousands of nodes.
-    return (this.trailing.size > 0 ? this.trailing.get(hash) : undefined) ?? this.nodes.getBinary(bufferOf(hash)) ?? undefined;
+    const held = this.trailing.size > 0 ? this.trailing.get(hash) : undefined;
+    if (held) return held;
+    const b = this.nodes.getBinary(bufferOf(hash));
+    // As a plain Uint8Array: the decoder takes thousands of views of stored nodes a block, and a Buffer's subarray makes each through Node's JS.
+    return b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : undefined;
   }
 
   /** Whether the node with this hash is written (or on its way, in memory). */
