@@ -130,8 +130,9 @@ export interface StoredBlock {
 }
 
 export function formatChainBlock<Q, B>(b: StoredBlock, c: Codec<Q, B>): ChainBlockResultShape<Q, B> {
-  const r = formatResult(b.result, c);
-  return { number: c.q(b.number), hash: c.b(b.hash), parentHash: c.b(b.parentHash), ...r, stateRoot: c.b(b.stateRoot), transactionsRoot: c.b(b.transactionsRoot) };
+  // The stats last: the route writes the rest of a new block's JSON while it commits, and appends them once it is durable.
+  const { stats, ...r } = formatResult(b.result, c);
+  return { number: c.q(b.number), hash: c.b(b.hash), parentHash: c.b(b.parentHash), ...r, stateRoot: c.b(b.stateRoot), transactionsRoot: c.b(b.transactionsRoot), stats };
 }
 
 export function formatChainHead<Q, B>(h: ChainHead, c: Codec<Q, B>): ChainHeadShape<Q, B> {

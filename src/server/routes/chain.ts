@@ -84,7 +84,22 @@ function codecOf(format: ResponseFormat): Codec<never, never> {
 /** An answer already formatted with codecOf(format), encoded. */
 function encodeAnswer(reply: FastifyReply, format: ResponseFormat, body: unknown): FastifyReply {
   if (format === 'msgpack') return reply.type(MSGPACK_TYPE).send(encodeMsgpack(body));
-  return reply.type(`${JSON_TYPE}; charset=utf-8`).send(JSON.stringify(body));
+  return sendJson(reply, JSON.stringify(body));
+}
+
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type(`${JSON_TYPE}; charset=utf-8`).send(json);
+}
+
+/**
+ * A block's JSON answer in two parts: all but its stats, written while the block commits
+ * (a 1,000-transaction answer took about 30 ms to stringify), and the stats, whose chain
+ * timings are known once it is durable, appended then as the last field.
+ */
+function blockJson(body: { stats: unknown }): (stats: unknown) => string {
+  const { stats: _, ...rest } = body;
+  const head = JSON.stringify(rest);
+  return (stats) => `${head.slice(0, -1)},"stats":${JSON.stringify(stats)}}`;
 }
 
 function send(reply: FastifyReply, format: ResponseFormat, make: (c: Codec<never, never>) => unknown): FastifyReply {
@@ -148,7 +163,8 @@ export function registerChainWriteRoutes(app: FastifyInstance, deps: ChainDeps):
     const prepare = (record: StoredBlock) => {
       const stats = { ...record.result.stats, timingsMs: { ...request.phaseMs, ...record.result.stats.timingsMs } };
       const shown = { ...record, result: { ...record.result, stats } };
-      return { shown, body: formatChainBlock(shown, codec) };
+      const body = formatChainBlock(shown, codec);
+      return { shown, body, json: request.responseFormat === 'json' ? blockJson(body) : undefined };
     };
     let prepared: ReturnType<typeof prepare> | undefined;
     const { record, replayed } = await chain.apply(block, { whileCommitting: (r) => (prepared = prepare(r)) });
@@ -158,7 +174,7 @@ export function registerChainWriteRoutes(app: FastifyInstance, deps: ChainDeps):
     }
     const answer = prepared ?? prepare(record);
     deps.metrics.observeBatch(answer.shown.result, answer.shown.result.stats.timingsMs);
-    return encodeAnswer(reply, request.responseFormat, answer.body);
+    return answer.json ? sendJson(reply, answer.json(answer.body.stats)) : encodeAnswer(reply, request.responseFormat, answer.body);
   });
 
   app.post('/v1/chain/rollback', {
