@@ -63,7 +63,6 @@ export class NodeCache {
   }
 }
 
-
 /**
  * A node from its stored RLP, read in place: paths, values and child hashes are views of
  * `bytes` (a stored node's bytes are the trie's own copy, never rewritten), an inline
