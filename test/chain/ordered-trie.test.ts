@@ -28,6 +28,22 @@ function randomEntries(seed: number, n: number, keyLen: number, valueLen: () => 
 }
 
 describe('orderedTrieRoot', () => {
+  it('equals @ethereumjs/mpt on keys that branch at every nibble, past the room sized for random keys', async () => {
+    // Key j has nibble f at position `step * j` and zeros elsewhere, and one key is all zeros:
+    // a branch at every `step` nibbles, so about n branches (step 1), or n branches and
+    // n extensions (step 2), where random keys make 0.37 branches an entry.
+    for (const step of [1, 2]) {
+      const entries = [{ key: new Uint8Array(32), value: Uint8Array.of(1) }];
+      for (let j = 0; step * j < 64; j++) {
+        const key = new Uint8Array(32);
+        const at = step * j;
+        key[at >> 1] = at & 1 ? 0x0f : 0xf0;
+        entries.push({ key, value: Uint8Array.of(2 + j) });
+      }
+      expect(Buffer.from(await orderedTrieRoot(entries)).toString('hex'), `step ${step}`).toBe(Buffer.from(await mptRoot(entries)).toString('hex'));
+    }
+  });
+
   it('is the empty root for no entries', async () => {
     expect(Buffer.from(await orderedTrieRoot([]))).toEqual(Buffer.from(await mptRoot([])));
     expect(Buffer.from(EMPTY_TRIE_ROOT).toString('hex')).toBe('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
