@@ -42,58 +42,44 @@ const BRANCH = 2;
  * and nibble range.
  */
 class Trie {
-  /**
-   * The structure's columns, grown as the build adds nodes. Sized first for what random
-   * keys make (about 1.4 nodes and 0.37 branches an entry; RLP indices 1.07 and 0.07),
-   * where the bound (3n nodes, 16 child slots for each of n branches) was 157 bytes an
-   * entry: at 10^5 entries, tens of MB of memory outside the heap that V8 counts towards
-   * its next full collection.
-   */
-  kind: Uint8Array;
-  height: Uint16Array;
+  /** At most 3n nodes: n leaves, fewer than n branches, and an extension above each branch and the root. */
+  readonly kind: Uint8Array;
+  readonly height: Uint16Array;
   /** Nibbles of the key above the node: a leaf's or an extension's path starts here. */
-  depth: Uint16Array;
+  readonly depth: Uint16Array;
   /** Leaf: its item; extension: an item its path is read from. */
-  item: Int32Array;
+  readonly item: Int32Array;
   /** Extension: where its path ends (its child's depth). */
-  end: Uint16Array;
+  readonly end: Uint16Array;
   /** Extension: its child; branch: where its 16 children start in `kids` (-1: none). */
-  child: Int32Array;
-  kids: Int32Array;
+  readonly child: Int32Array;
+  readonly kids: Int32Array;
   count = 0;
   private kidsUsed = 0;
-  /** Per node, once its height is encoded: its payload's and encoding's length, the encoding's offset in its height's buffer, and its digest's index (-1: embedded in its parent). Made for the nodes built (levels()). */
-  payloadLen = new Int32Array(0);
-  encLen = new Int32Array(0);
-  encAt = new Int32Array(0);
-  digestAt = new Int32Array(0);
+  /** Per node, once its height is encoded: its payload's and encoding's length, the encoding's offset in its height's buffer, and its digest's index (-1: embedded in its parent). */
+  readonly payloadLen: Int32Array;
+  readonly encLen: Int32Array;
+  readonly encAt: Int32Array;
+  readonly digestAt: Int32Array;
   readonly buffers: Uint8Array[] = [];
   readonly digests: Uint8Array[] = [];
 
   constructor(readonly items: TrieEntry[]) {
-    const cap = Math.ceil(1.5 * items.length) + 16;
+    const cap = 3 * items.length + 1;
     this.kind = new Uint8Array(cap);
     this.height = new Uint16Array(cap);
     this.depth = new Uint16Array(cap);
     this.item = new Int32Array(cap);
     this.end = new Uint16Array(cap);
     this.child = new Int32Array(cap);
-    this.kids = new Int32Array(16 * (Math.ceil(0.4 * items.length) + 1)).fill(-1);
-  }
-
-  /** Twice the room for nodes. */
-  private growNodes(): void {
-    const cap = 2 * this.kind.length;
-    this.kind = grown(this.kind, new Uint8Array(cap));
-    this.height = grown(this.height, new Uint16Array(cap));
-    this.depth = grown(this.depth, new Uint16Array(cap));
-    this.item = grown(this.item, new Int32Array(cap));
-    this.end = grown(this.end, new Uint16Array(cap));
-    this.child = grown(this.child, new Int32Array(cap));
+    this.kids = new Int32Array(16 * items.length).fill(-1);
+    this.payloadLen = new Int32Array(cap);
+    this.encLen = new Int32Array(cap);
+    this.encAt = new Int32Array(cap);
+    this.digestAt = new Int32Array(cap).fill(-1);
   }
 
   private add(kind: number, height: number, depth: number, item: number, end: number, child: number): number {
-    if (this.count === this.kind.length) this.growNodes();
     const n = this.count++;
     this.kind[n] = kind;
     this.height[n] = height;
@@ -106,10 +92,6 @@ class Trie {
 
   /** The nodes of each height, from the leaves up. */
   levels(): Int32Array[] {
-    this.payloadLen = new Int32Array(this.count);
-    this.encLen = new Int32Array(this.count);
-    this.encAt = new Int32Array(this.count);
-    this.digestAt = new Int32Array(this.count).fill(-1);
     const sizes: number[] = [];
     for (let n = 0; n < this.count; n++) sizes[this.height[n]] = (sizes[this.height[n]] ?? 0) + 1;
     const levels = Array.from(sizes, (k) => new Int32Array(k ?? 0));
@@ -134,7 +116,6 @@ class Trie {
       const c = this.build(from, to, shared);
       return this.add(EXTENSION, this.height[c] + 1, depth, from, shared, c);
     }
-    if (this.kidsUsed + 16 > this.kids.length) this.kids = grown(this.kids, new Int32Array(2 * this.kids.length).fill(-1));
     const base = this.kidsUsed;
     this.kidsUsed += 16;
     let height = 0;
@@ -275,12 +256,6 @@ function sortByKey(entries: TrieEntry[]): TrieEntry[] {
     i = j;
   }
   return out;
-}
-
-/** `to`, holding `from`'s values first. */
-function grown<T extends Uint8Array | Uint16Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** A key's first four bytes as a number, short keys padded with zeros (ties are broken by compareBytes). */
