@@ -28,10 +28,11 @@ function randomEntries(seed: number, n: number, keyLen: number, valueLen: () => 
 }
 
 describe('orderedTrieRoot', () => {
-  it('equals @ethereumjs/mpt on keys that branch at every nibble, past the room sized for random keys', async () => {
+  it('equals @ethereumjs/mpt on keys that branch at every nibble (about as many branches and extensions as keys can make)', async () => {
     // Key j has nibble f at position `step * j` and zeros elsewhere, and one key is all zeros:
     // a branch at every `step` nibbles, so about n branches (step 1), or n branches and
-    // n extensions (step 2), where random keys make 0.37 branches an entry.
+    // n extensions (step 2), near the bound the columns are sized for (random keys make
+    // 0.37 branches an entry).
     for (const step of [1, 2]) {
       const entries = [{ key: new Uint8Array(32), value: Uint8Array.of(1) }];
       for (let j = 0; step * j < 64; j++) {
