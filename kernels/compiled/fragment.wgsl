@@ -30,11 +30,13 @@ fn fast_check(required: u32, growth: u32, cost: u32, count: u32) -> bool {
   return true;
 }
 
-// The entry item `depth` below the top (0: the top).
+// The entry item `depth` below the top (0: the top). This and put_item are unrolled
+// (one site each, called in loops): their limbs by constant index keep the word out of
+// lavapipe's per-lane memory (interpreter/stack says why).
 fn entry_item(depth: u32) -> u256 {
   let at = stack_at + (sp - 1u - depth) * 8u;
   var v: u256;
-  for (var l = 0u; l < 8u + opaque; l++) {
+  for (var l = 0u; l < 8u; l++) {
     v[l] = scratch[at + l];
   }
   return v;
@@ -43,7 +45,7 @@ fn entry_item(depth: u32) -> u256 {
 // The write-back of one item: the stack slot `off` items from the entry height.
 fn put_item(off: i32, v: u256) {
   let at = stack_at + u32(i32(sp) + off) * 8u;
-  for (var l = 0u; l < 8u + opaque; l++) {
+  for (var l = 0u; l < 8u; l++) {
     scratch[at + l] = v[l];
   }
 }
@@ -98,12 +100,12 @@ fn quick_load(op: u32, offset: u256) -> u256 {
   if (op == OP_CALLDATALOAD) {
     let at = (data_base >> 2u) + (offset[0] >> 2u);
     for (var j = 0u; j < 8u + opaque; j++) {
-      v[7u - j] = bswap32(blob[at + j]);
+      v = shift_up(v, bswap32(blob[at + j]));
     }
   } else {
     let at = mem_at + (offset[0] >> 2u);
     for (var j = 0u; j < 8u + opaque; j++) {
-      v[7u - j] = bswap32(scratch[at + j]);
+      v = shift_up(v, bswap32(scratch[at + j]));
     }
   }
   return v;
@@ -112,8 +114,10 @@ fn quick_load(op: u32, offset: u256) -> u256 {
 // MSTORE's write, once quick_ok() holds.
 fn quick_store(offset: u256, v: u256) {
   let at = mem_at + (offset[0] >> 2u);
+  var w = v;
   for (var j = 0u; j < 8u + opaque; j++) {
-    scratch[at + j] = bswap32(v[7u - j]);
+    scratch[at + j] = bswap32(w[7]);
+    w = shift_up(w, 0u);
   }
 }
 

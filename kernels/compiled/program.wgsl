@@ -32,7 +32,11 @@ fn program_fragment() -> u32 {
     let kind = prog(m + MICRO_KIND);
     var r: u256;
     if (kind == MICRO_CONST) {
-      r = read_u256(BUF_BLOB, program_at + prog(m + MICRO_A));
+      // Unrolled, as the entry items are: a fragment's constants are its most read words.
+      let at = program_at + prog(m + MICRO_A);
+      for (var l = 0u; l < 8u; l++) {
+        r[l] = blob[at + l];
+      }
     } else if (kind <= INLINE_ARITH_LAST) {
       r = arith_light(kind, regs[prog(m + MICRO_A)], regs[prog(m + MICRO_B)]);
     } else if (inline_guarded(kind)) {

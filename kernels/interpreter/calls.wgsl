@@ -27,7 +27,7 @@ fn moves_value(op: u32) -> bool {
 // The operands of a call's input and output ranges: CALL and CALLCODE have a value
 // operand before them, DELEGATECALL and STATICCALL do not.
 fn call_arg(op: u32, k: u32) -> u256 {
-  return arg[select(k + 2u, k + 3u, op == OP_CALL || op == OP_CALLCODE)];
+  return pick(arg[k + 2u], arg[k + 3u], op == OP_CALL || op == OP_CALLCODE);
 }
 
 // The account and access work of BALANCE, EXTCODESIZE, EXTCODECOPY, EXTCODEHASH,
@@ -54,7 +54,7 @@ fn account_op_gas(op: u32) -> u32 {
   }
   // SELFBALANCE reads its own account, which is warm, without warming it.
   let self_ = op == OP_SELFBALANCE;
-  var who = to_address(arg[select(0u, 1u, is_call_op(op))]);
+  var who = to_address(pick(arg[0], arg[1], is_call_op(op)));
   if (self_) {
     who = acct_address(self_acct);
   }

@@ -96,8 +96,10 @@ fn hash_step(op: u32) -> u256 {
   let creator = read_u256(BUF_SCRATCH, frame_at + FRAME_ADDRESS);
   let rounds = select(1u, 2u, op == OP_CREATE2);
   for (var round = 0u; round < rounds + opaque; round++) {
-    var base = mem_at * 4u + arg[select(1u, 0u, op == OP_KECCAK256)][0];
-    var len = select(arg[select(2u, 1u, op == OP_KECCAK256)][0], 0u, u256_is_zero(arg[select(2u, 1u, op == OP_KECCAK256)]));
+    let keccak = op == OP_KECCAK256;
+    let len_word = pick(arg[2], arg[1], keccak);
+    var base = mem_at * 4u + select(arg[1][0], arg[0][0], keccak);
+    var len = select(len_word[0], 0u, u256_is_zero(len_word));
     if (op != OP_KECCAK256 && round + 1u == rounds) {
       // CREATE2: 1 + 20 + 32 + 32 bytes; CREATE: the list header, the address as a
       // string, the nonce (one byte below 128, else a string of its bytes).

@@ -139,11 +139,23 @@ fn code_byte(i: u32) -> u32 {
   return region_byte(code_buf, code_base + i);
 }
 
+// Words move limb by limb through loops the compiler cannot unroll (one access site
+// each), and never through a limb index that varies: lavapipe keeps a private array
+// indexed by a variable in memory, each access a branch per SIMD lane. So a word is
+// shifted one limb per iteration and only its ends are read or written.
+fn shift_down(v: u256, top: u32) -> u256 {
+  return u256(v[1], v[2], v[3], v[4], v[5], v[6], v[7], top);
+}
+
+fn shift_up(v: u256, bottom: u32) -> u256 {
+  return u256(bottom, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+}
+
 // The u256 at word `at` of a buffer: one access site per buffer for the whole kernel.
 fn read_u256(buf: u32, at: u32) -> u256 {
   var r: u256;
   for (var k = 0u; k < 8u + opaque; k++) {
-    r[k] = buffer_word(buf, at + k);
+    r = shift_down(r, buffer_word(buf, at + k));
   }
   return r;
 }
@@ -151,21 +163,27 @@ fn read_u256(buf: u32, at: u32) -> u256 {
 // Whether the low `limbs` limbs of v equal the words at `at` (addresses compare 5).
 fn equals_at(buf: u32, at: u32, v: u256, limbs: u32) -> bool {
   var same = true;
+  var w = v;
   for (var k = 0u; k < limbs + opaque; k++) {
-    same = same && buffer_word(buf, at + k) == v[k];
+    same = same && buffer_word(buf, at + k) == w[0];
+    w = shift_down(w, 0u);
   }
   return same;
 }
 
 fn write_out_u256(at: u32, v: u256, limbs: u32) {
+  var w = v;
   for (var k = 0u; k < limbs + opaque; k++) {
-    out[at + k] = v[k];
+    out[at + k] = w[0];
+    w = shift_down(w, 0u);
   }
 }
 
 fn write_scratch_u256(at: u32, v: u256, limbs: u32) {
+  var w = v;
   for (var k = 0u; k < limbs + opaque; k++) {
-    scratch[at + k] = v[k];
+    scratch[at + k] = w[0];
+    w = shift_down(w, 0u);
   }
 }
 

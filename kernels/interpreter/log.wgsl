@@ -19,9 +19,11 @@ fn log_record(topics: u32, off: u32, len: u32) -> bool {
   out[r + LOG_TOPIC_COUNT] = topics;
   out[r + LOG_DATA_AT] = log_data_len;
   out[r + LOG_DATA_LEN] = len;
-  for (var t = 0u; t < topics; t++) {
-    write_out_u256(r + LOG_TOPICS + t * 8u, arg[2u + t], 8u);
-  }
+  // Constant indices only: an array indexed by a variable is kept in memory.
+  if (topics > 0u) { write_out_u256(r + LOG_TOPICS, arg[2], 8u); }
+  if (topics > 1u) { write_out_u256(r + LOG_TOPICS + 8u, arg[3], 8u); }
+  if (topics > 2u) { write_out_u256(r + LOG_TOPICS + 16u, arg[4], 8u); }
+  if (topics > 3u) { write_out_u256(r + LOG_TOPICS + 24u, arg[5], 8u); }
   copy_from_memory(off);
   copy_to(len, CP_REGION, BUF_OUT, (out_at + param(PARAMS_OUT_LOG_DATA)) * 4u, log_data_len);
   log_count += 1u;

@@ -117,8 +117,10 @@ fn transient_find(key: u256) -> u32 {
   for (var i = 0u; i < transient_count; i++) {
     let r = transient_record(i);
     var same = scratch[r + TRANSIENT_ACCOUNT] == self_acct;
+    var w = key;
     for (var k = 0u; k < 8u + opaque; k++) {
-      same = same && scratch[r + TRANSIENT_KEY + k] == key[k];
+      same = same && scratch[r + TRANSIENT_KEY + k] == w[0];
+      w = shift_down(w, 0u);
     }
     if (same) {
       return r;
