@@ -30,19 +30,14 @@ fn fast_check(required: u32, growth: u32, cost: u32, count: u32) -> bool {
   return true;
 }
 
-// The entry item `depth` below the top (0: the top). This and put_item are unrolled
-// (one site each, called in loops): their limbs by constant index keep the word out of
-// lavapipe's per-lane memory (interpreter/stack says why).
+// The entry item `depth` below the top (0: the top): the interpreter's own read, limbs
+// by constant index (interpreter/stack says why).
 fn entry_item(depth: u32) -> u256 {
-  let at = stack_at + (sp - 1u - depth) * 8u;
-  var v: u256;
-  for (var l = 0u; l < 8u; l++) {
-    v[l] = scratch[at + l];
-  }
-  return v;
+  return stack_word(depth);
 }
 
-// The write-back of one item: the stack slot `off` items from the entry height.
+// The write-back of one item: the stack slot `off` items from the entry height, limbs
+// by constant index too.
 fn put_item(off: i32, v: u256) {
   let at = stack_at + u32(i32(sp) + off) * 8u;
   for (var l = 0u; l < 8u; l++) {
