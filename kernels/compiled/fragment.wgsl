@@ -3,7 +3,7 @@
 // What every compiled fragment does, whichever back end wrote it (src/compiler/): a
 // straight-line run of opcodes that cannot fail once its entry check passed (stack,
 // static gas and step budget, checked once per fragment), over registers instead of
-// the scratch stack, with constant jumps already resolved. The program back end runs
+// the stack buffer, with constant jumps already resolved. The program back end runs
 // fragments as data (compiled/program.wgsl); the WGSL back end writes each fragment
 // as code (src/compiler/emit-wgsl.ts). Opcodes outside fragments run in the interpreter.
 
@@ -39,10 +39,7 @@ fn entry_item(depth: u32) -> u256 {
 // The write-back of one item: the stack slot `off` items from the entry height, limbs
 // by constant index too.
 fn put_item(off: i32, v: u256) {
-  let at = stack_at + u32(i32(sp) + off) * 8u;
-  for (var l = 0u; l < 8u; l++) {
-    scratch[at + l] = v[l];
-  }
+  put_stack_item((stack_at + u32(i32(sp) + off)) * 2u, v);
 }
 
 // The words execute() pushes for the opcodes the opcode table marks `inline: 'word'`,

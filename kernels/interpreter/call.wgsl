@@ -23,10 +23,10 @@ fn begin(index: u32, slot: u32) {
   undo_at = base + param(PARAMS_SCRATCH_UNDO);
   transient_at = base + param(PARAMS_SCRATCH_TRANSIENT);
   hash_at = base + param(PARAMS_SCRATCH_HASH);
-  stack_at = base + param(PARAMS_SCRATCH_STACK);
-  stack_end = base + param(PARAMS_SCRATCH_MEMORY);
-  stack_cap = min(STACK_LIMIT, (stack_end - stack_at) / 8u);
-  mem_at = stack_end;
+  stack_at = slot * param(PARAMS_STACK_ITEMS);
+  stack_end = stack_at + param(PARAMS_STACK_ITEMS);
+  stack_cap = min(STACK_LIMIT, stack_end - stack_at);
+  mem_at = base + param(PARAMS_SCRATCH_MEMORY);
   mem_end = base + param(PARAMS_SCRATCH_WORDS);
   mem_cap = (mem_end - mem_at) / 8u;
   code_buf = BUF_BLOB;

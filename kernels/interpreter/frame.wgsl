@@ -4,8 +4,8 @@
 // into its FRAME record in the scratch region and starts the callee with fresh ones;
 // the callee's end pops them back (interpreter/calls). Word offsets (`*_at`) locate
 // this invocation's records and regions in the shared buffers (params, calls, blob,
-// state, scratch, out: declared by the generated prelude from src/gpu/bindings.ts, as
-// every opcode, layout and gas constant is).
+// state, scratch, stack, out: declared by the generated prelude from src/gpu/bindings.ts,
+// as every opcode, layout and gas constant is).
 //
 // Compile time shapes this kernel. lavapipe turns every storage-buffer access into one
 // branch per SIMD lane, unrolls loops whose trip count it knows (copying the accesses
@@ -21,7 +21,8 @@ var<private> out_at: u32;
 // account access adds to it.
 var<private> accts_at: u32;
 // Where this invocation's scratch regions start (frame records, undo log, transient
-// storage, the hash preimage) and where its stack and memory pools end.
+// storage, the hash preimage) and where its stack pool (an item index into the stack
+// buffer) and its memory pool end.
 var<private> frames_at: u32;
 var<private> undo_at: u32;
 var<private> transient_at: u32;
@@ -48,6 +49,8 @@ var<private> depth: u32;
 var<private> frame_at: u32;
 var<private> pc: u32;
 var<private> sp: u32;
+// The frame's stack base: an item index into the stack buffer (item i is its elements
+// 2i and 2i + 1).
 var<private> stack_at: u32;
 // Items this frame's stack may hold: STACK_LIMIT, or less where the pool ends first.
 var<private> stack_cap: u32;

@@ -73,8 +73,8 @@ fn frame_push(pops: u32, kind: u32, create_acct: u32, ret_off: u32, ret_len: u32
   }
   depth += 1u;
   max_depth = max(max_depth, depth);
-  stack_at += (sp - pops) * 8u;
-  stack_cap = min(STACK_LIMIT, (stack_end - stack_at) / 8u);
+  stack_at += sp - pops;
+  stack_cap = min(STACK_LIMIT, stack_end - stack_at);
   sp = 0u;
   pc = 0u;
   mem_at += mem_words * 8u;
@@ -224,8 +224,8 @@ fn frame_end(status: u32) -> u32 {
   mode = w[FRAME_SAVED_MODE];
   program_at = w[FRAME_SAVED_PROGRAM_AT];
   rd_len = out_len;
-  write_scratch_u256(stack_at + sp * 8u, result, 8u);
   sp += 1u;
+  put_stack_word(0u, result);
   if (kind == FRAME_CALL) {
     copy_return(ret_off, min(ret_len, out_len));
   }

@@ -1,25 +1,33 @@
 //! requires: u256/core interpreter/frame
-// The EVM stack: the running frame's items in this invocation's stack pool, sp items
-// deep from stack_at (a frame's stack starts where its caller's ends). A step reads
-// its operands into `arg` in one function and writes its results from `res` in another;
-// the step loop has checked the heights, so neither reaches outside the pool.
+// The EVM stack: the running frame's items in this invocation's slot of the stack
+// buffer, sp items deep from item stack_at (a frame's stack starts where its caller's
+// ends). An item is two vec4 elements, limbs 0-3 then 4-7. A step reads its operands
+// into `arg` in one function and writes its results from `res` in another; the step
+// loop has checked the heights, so neither reaches outside the pool.
 
 var<private> arg: array<u256, 7>;
 var<private> res: array<u256, 2>;
 
 // The stack moves words by constant indices only. lavapipe keeps a private array
 // indexed by a variable (arg[k], a limb v[l]) in memory and reaches it with a branch
-// per SIMD lane; unrolled, the items and their limbs stay in registers. The two item
-// reads and the two writes every step may make are unrolled (more access sites, about
-// a fifth more compile time for the interpreter kernel); the rarer third to seventh
-// items of the call family, LOGn and the copies go through one loop.
+// per SIMD lane, as it reaches every storage access; unrolled, the items and their
+// limbs stay in registers, and an item is two vec4 accesses rather than eight u32 ones.
+// The two item reads and the two writes every step may make are unrolled; the rarer
+// third to seventh items of the call family, LOGn and the copies go through one loop.
 fn stack_word(depth: u32) -> u256 {
-  let at = stack_at + (sp - 1u - depth) * 8u;
-  var v: u256;
-  for (var l = 0u; l < 8u; l++) {
-    v[l] = scratch[at + l];
-  }
-  return v;
+  return stack_item((stack_at + sp - 1u - depth) * 2u);
+}
+
+// The item whose first element is `at`.
+fn stack_item(at: u32) -> u256 {
+  let lo = stack[at];
+  let hi = stack[at + 1u];
+  return u256(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
+}
+
+fn put_stack_item(at: u32, v: u256) {
+  stack[at] = vec4<u32>(v[0], v[1], v[2], v[3]);
+  stack[at + 1u] = vec4<u32>(v[4], v[5], v[6], v[7]);
 }
 
 // Reads `count` items: arg[0] from depth `first` (0, or n - 1 for DUPn), arg[1] from
@@ -44,10 +52,7 @@ fn fetch_args(count: u32, first: u32, second: u32) {
 }
 
 fn put_stack_word(depth: u32, v: u256) {
-  let at = stack_at + (sp - 1u - depth) * 8u;
-  for (var l = 0u; l < 8u; l++) {
-    scratch[at + l] = v[l];
-  }
+  put_stack_item((stack_at + sp - 1u - depth) * 2u, v);
 }
 
 // Writes res[0] to the top and, for SWAPn, res[1] to depth `second`.

@@ -2,14 +2,17 @@
  * The buffers the interpreter and compiled kernels bind, declared once: their WGSL
  * declarations are generated from this list (the prelude, interpreter-wgsl.ts) and the
  * host builds its bind groups from it (bindGroupEntries), so neither side restates a
- * binding index. Every buffer is a flat array<u32>; the word offsets inside records
- * come from layout.ts as generated constants (PARAMS_*, CALL_*, ...).
+ * binding index. Every buffer but the stack is a flat array<u32>; the word offsets
+ * inside records come from layout.ts as generated constants (PARAMS_*, CALL_*, ...).
+ * The stack pool is an array<vec4<u32>>, half an item an element: an item then moves
+ * in two storage accesses rather than eight, and lavapipe pays each access with a
+ * branch per SIMD lane (docs/architecture.md, "Run time on lavapipe").
  */
 export interface KernelBinding {
   /** The WGSL variable, and the key the host passes its buffer under. */
   readonly name: string;
   readonly access: 'read' | 'read_write';
-  readonly element: 'u32';
+  readonly element: 'u32' | 'vec4<u32>';
   readonly doc: string;
 }
 
@@ -28,7 +31,11 @@ const BINDINGS = [
   { name: 'state', access: 'read', element: 'u32', doc: 'the snapshot as two open-addressing tables (ACCOUNT and SLOT records).' },
   {
     name: 'scratch', access: 'read_write', element: 'u32',
-    doc: 'per running invocation, its stack, memory and transient storage; never read back, so it is sized per chunk, not per call.',
+    doc: 'per running invocation, its frame records, undo log, transient storage and memory; never read back, so it is sized per chunk, not per call.',
+  },
+  {
+    name: 'stack', access: 'read_write', element: 'vec4<u32>',
+    doc: 'per running invocation, its stack pool, two elements an item (limbs 0-3, then 4-7); sized per chunk as scratch is.',
   },
   {
     name: 'out', access: 'read_write', element: 'u32',
@@ -49,7 +56,7 @@ export function bindingsWgsl(): string {
   const width = Math.max(...BINDINGS.map((b) => b.name.length)) + 2;
   const comment = (b: KernelBinding) => wrap(b.doc, 86 - width).map((line, i) => `// ${(i ? '' : `${b.name}:`).padEnd(width)}${line}`);
   return [
-    '// The kernels\' buffers (src/gpu/bindings.ts), each a flat array<u32>:',
+    '// The kernels\' buffers (src/gpu/bindings.ts), flat arrays:',
     ...BINDINGS.flatMap(comment),
     ...BINDINGS.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.element}>;`),
   ].join('\n');

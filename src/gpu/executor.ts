@@ -22,7 +22,7 @@ const NO_PROGRAM = 0xffffffff;
  * on demand as before, rather than every service holding gigabytes of mappable memory.
  */
 const RESERVE_BYTES = 128 << 20;
-/** The scratch buffer's usage, COPY_DST only so that reserve() can clear it (a function: WebGPU's globals exist once a device is open). */
+/** The scratch and stack buffers' usage, COPY_DST only so that reserve() can clear them (a function: WebGPU's globals exist once a device is open). */
 const scratchUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
 
 /**
@@ -66,11 +66,11 @@ export class GpuCallExecutor {
   }
 
   /**
-   * Makes the scratch, output and read-back buffers as large as a full group needs (up
-   * to RESERVE_BYTES of output) and uses each once. A buffer's first use is when the
-   * device zero-fills all of it: on lavapipe that is fresh memory, about 1 s for the
-   * 3 x 128 MiB of a 10k-call batch, which the service would otherwise pay inside the
-   * first large batch it runs.
+   * Makes the scratch, stack, output and read-back buffers as large as a full group
+   * needs (up to RESERVE_BYTES of output) and uses each once. A buffer's first use is
+   * when the device zero-fills all of it: on lavapipe that is fresh memory, about 1 s
+   * for the 3 x 128 MiB of a 10k-call batch, which the service would otherwise pay
+   * inside the first large batch it runs.
    */
   async reserve(): Promise<void> {
     await this.buffers.turn(() => this.reserveNow());
@@ -78,10 +78,11 @@ export class GpuCallExecutor {
 
   private async reserveNow(): Promise<void> {
     const calls = Math.max(1, Math.min(this.perGroup(), Math.floor(RESERVE_BYTES / (this.regions.outWords * 4))));
-    const { scratch, out, read } = this.groupBuffers(calls);
+    const { scratch, stack, out, read } = this.groupBuffers(calls);
     this.device.pushErrorScope('validation');
     const enc = this.device.createCommandEncoder();
     enc.clearBuffer(scratch, 0, 16);
+    enc.clearBuffer(stack, 0, 16);
     enc.copyBufferToBuffer(out, 0, read, 0, 16);
     this.device.queue.submit([enc.finish()]);
     // An invalid command buffer would otherwise be dropped with a console line, touching nothing.
@@ -132,17 +133,25 @@ export class GpuCallExecutor {
   }
 
   /**
-   * The scratch, output and read-back buffers of a group of `calls`: `slots` of them run
-   * at once, as many scratch slots as the scratch cap and one binding hold.
+   * The scratch, stack, output and read-back buffers of a group of `calls`: `slots` of
+   * them run at once, as many slots as the scratch cap (scratch and stack together)
+   * holds and as one binding of each holds.
    */
-  private groupBuffers(calls: number): { slots: number; outBytes: number; scratch: GPUBuffer; out: GPUBuffer; read: GPUBuffer } {
+  private groupBuffers(calls: number): { slots: number; outBytes: number; scratch: GPUBuffer; stack: GPUBuffer; out: GPUBuffer; read: GPUBuffer } {
     const r = this.regions;
-    const slots = Math.max(1, Math.min(calls, Math.floor(Math.min(this.limits.scratchBytes, maxBinding(this.device)) / (r.scratchWords * 4))));
+    const binding = maxBinding(this.device);
+    const fit = Math.min(
+      this.limits.scratchBytes / ((r.scratchWords + r.stackWords) * 4),
+      binding / (r.scratchWords * 4),
+      binding / (r.stackWords * 4),
+    );
+    const slots = Math.max(1, Math.min(calls, Math.floor(fit)));
     const outBytes = calls * r.outWords * 4;
     return {
       slots,
       outBytes,
       scratch: this.buffers.take('scratch', slots * r.scratchWords * 4, scratchUsage()),
+      stack: this.buffers.take('stack', slots * r.stackWords * 4, scratchUsage()),
       out: this.buffers.take('out', outBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
       read: this.buffers.take('read', outBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
     };
@@ -214,7 +223,7 @@ export class GpuCallExecutor {
     let t = performance.now();
     const { order, calls, plan, packed, programs } = group;
     const r = this.regions;
-    const { slots, outBytes, scratch, out, read } = this.groupBuffers(calls.length);
+    const { slots, outBytes, scratch, stack, out, read } = this.groupBuffers(calls.length);
     const input = (role: string, data: Uint32Array) => {
       const b = this.buffers.take(role, data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       device.queue.writeBuffer(b, 0, data);
@@ -248,7 +257,7 @@ export class GpuCallExecutor {
 
     const enc = device.createCommandEncoder();
     runs.forEach((run, k) => {
-      const buffers = { params, chunk: chunkBuf, calls: callBuf, blob, state: stateBuf, scratch, out };
+      const buffers = { params, chunk: chunkBuf, calls: callBuf, blob, state: stateBuf, scratch, stack, out };
       const bind = device.createBindGroup({
         layout: run.pipeline.getBindGroupLayout(0),
         entries: bindGroupEntries(buffers, { chunk: { offset: k * stride * 4, size: CHUNK.words * 4 } }),

@@ -49,14 +49,15 @@ export const PARAMS = wordLayout('PARAMS', {
   /** Index of the fork's row in the generated per-fork tables, OPCODE_INFO and GAS_*_BY_FORK (Berlin = 0). */
   forkRow: 1,
   stepBudget: 1,
-  /** Per scratch slot: words, and where its frame records, undo log, transient storage, hash preimage, stack pool and memory pool start. */
+  /** Per scratch slot: words, and where its frame records, undo log, transient storage, hash preimage and memory pool start. */
   scratchWords: 1,
   scratchFrames: 1,
   scratchUndo: 1,
   scratchTransient: 1,
   scratchHash: 1,
-  scratchStack: 1,
   scratchMemory: 1,
+  /** Per slot of the stack buffer: items (two vec4 elements each). */
+  stackItems: 1,
   /** Caps of a slot: frames (call depth + 1), undo records, transient keys. */
   frameCap: 1,
   undoCap: 1,
@@ -343,8 +344,9 @@ export interface Regions {
   readonly scratchUndo: number;
   readonly scratchTransient: number;
   readonly scratchHash: number;
-  readonly scratchStack: number;
   readonly scratchMemory: number;
+  /** Words of one slot of the stack buffer, the stack pool. */
+  readonly stackWords: number;
   readonly outWords: number;
   readonly outReturn: number;
   readonly outLogs: number;
@@ -356,18 +358,19 @@ export interface Regions {
 
 /**
  * Where each part of a scratch slot (frame records, undo log, transient storage, hash
- * preimage, stack pool, memory pool) and of a call's output region (head, return
- * data, logs, log data, journal, accounts, deposited code) starts. Byte caps are whole
- * words. A frame's stack and memory start where its caller's end, in the pools.
+ * preimage, memory pool) and of a call's output region (head, return data, logs, log
+ * data, journal, accounts, deposited code) starts, and how large a slot of the stack
+ * buffer (the stack pool) is. Byte caps are whole words. A frame's stack and memory
+ * start where its caller's end, in the pools.
  */
 export function regions(caps: RegionCaps): Regions {
   const scratchFrames = 0;
   const scratchUndo = scratchFrames + caps.frames * FRAME.words;
   const scratchTransient = scratchUndo + caps.undoEntries * UNDO.words;
   const scratchHash = scratchTransient + caps.transientEntries * TRANSIENT.words;
-  const scratchStack = scratchHash + HASH_WORDS;
-  const scratchMemory = scratchStack + caps.stackItems * U256;
+  const scratchMemory = scratchHash + HASH_WORDS;
   const scratchWords = scratchMemory + caps.memoryBytes / 4;
+  const stackWords = caps.stackItems * U256;
   const outReturn = OUT.words;
   const outLogs = outReturn + caps.returnBytes / 4;
   const outLogData = outLogs + caps.logs * LOG.words;
@@ -375,5 +378,5 @@ export function regions(caps: RegionCaps): Regions {
   const outAccounts = outJournal + caps.journalEntries * JOURNAL.words;
   const outCode = outAccounts + caps.accessedEntries * ACCT.words;
   const outWords = outCode + caps.codeBytes / 4;
-  return { scratchWords, scratchFrames, scratchUndo, scratchTransient, scratchHash, scratchStack, scratchMemory, outWords, outReturn, outLogs, outLogData, outJournal, outAccounts, outCode };
+  return { scratchWords, scratchFrames, scratchUndo, scratchTransient, scratchHash, scratchMemory, stackWords, outWords, outReturn, outLogs, outLogData, outJournal, outAccounts, outCode };
 }

@@ -31,7 +31,7 @@ export interface GpuLimitOptions {
   maxAccountsPerCall?: number;
   /** Distinct transient storage keys one call may write. Default 32. */
   maxTransientSlotsPerCall?: number;
-  /** Scratch (stack + memory) for the invocations of one dispatch; more calls run in further dispatches. Default 256 MiB. */
+  /** Scratch (stack, memory and frame records) for the invocations of one dispatch; more calls run in further dispatches. Default 256 MiB. */
   maxScratchBytesPerDispatch?: number;
   /**
    * Bytes of a group's output mapped at once when it is read back; a window holds at

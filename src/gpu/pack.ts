@@ -45,8 +45,8 @@ export function packParams(block: GpuBlockContext, callCount: number, tables: St
   p[o.scratchUndo] = r.scratchUndo;
   p[o.scratchTransient] = r.scratchTransient;
   p[o.scratchHash] = r.scratchHash;
-  p[o.scratchStack] = r.scratchStack;
   p[o.scratchMemory] = r.scratchMemory;
+  p[o.stackItems] = opts.stackItems;
   p[o.frameCap] = opts.frames;
   p[o.undoCap] = opts.undoEntries;
   p[o.transientCap] = opts.transientEntries;

@@ -24,7 +24,7 @@ const calls = (n: number): GpuCall[] =>
 describe('GpuCallExecutor.reserve', () => {
   afterAll(() => closeTestGpu());
 
-  it('sizes the scratch, output and read-back buffers for a full group, which a batch then does not grow', async () => {
+  it('sizes the scratch, stack, output and read-back buffers for a full group, which a batch then does not grow', async () => {
     const session = await testSession();
     const policy = session.policy('interpreter');
     const reserved = new GpuCallExecutor(session.device, policy);
@@ -33,12 +33,14 @@ describe('GpuCallExecutor.reserve', () => {
       await reserved.reserve();
       const before = reserved.buffersHeld();
       for (const role of ['scratch', 'out', 'read']) expect(before[role], role).toBeGreaterThan(64 << 20);
+      // A slot's stack pool (32 KiB) is a third of its scratch (64 KiB memory and the records).
+      expect(before.stack).toBeGreaterThan(32 << 20);
       expect(before.out).toBe(before.read);
 
       const batch = calls(600);
       const got = await reserved.execute(block, { accounts: new Map() }, batch);
       const after = reserved.buffersHeld();
-      for (const role of ['scratch', 'out', 'read']) expect(after[role], role).toBe(before[role]);
+      for (const role of ['scratch', 'stack', 'out', 'read']) expect(after[role], role).toBe(before[role]);
 
       const want = await growing.execute(block, { accounts: new Map() }, batch);
       expect(growing.buffersHeld().out).toBeLessThan(before.out);
