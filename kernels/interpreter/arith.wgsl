@@ -103,16 +103,26 @@ fn arith(op: u32, a: u256, b: u256, c: u256) -> u256 {
 // (kernels/compiled/fragment.wgsl), so they are a function of their own: a second site
 // of arith() would copy the divider.
 fn arith_light(op: u32, a: u256, b: u256) -> u256 {
+  // Three switches of at most seven labels, not one of eighteen: lavapipe tests a
+  // switch's labels one after another (interpreter/step: execute).
+  if (op < OP_LT) {
+    switch op {
+      case OP_ADD: { return u256_add(a, b); }
+      case OP_SUB: { return u256_sub(a, b); }
+      case OP_SIGNEXTEND, default: { return u256_signextend(a, b); }
+    }
+  }
+  if (op < OP_AND) {
+    switch op {
+      case OP_LT: { return u256_from_bool(u256_lt(a, b)); }
+      case OP_GT: { return u256_from_bool(u256_gt(a, b)); }
+      case OP_SLT: { return u256_from_bool(u256_slt(a, b)); }
+      case OP_SGT: { return u256_from_bool(u256_sgt(a, b)); }
+      case OP_EQ: { return u256_from_bool(u256_eq(a, b)); }
+      case OP_ISZERO, default: { return u256_from_bool(u256_iszero(a)); }
+    }
+  }
   switch op {
-    case OP_ADD: { return u256_add(a, b); }
-    case OP_SUB: { return u256_sub(a, b); }
-    case OP_SIGNEXTEND: { return u256_signextend(a, b); }
-    case OP_LT: { return u256_from_bool(u256_lt(a, b)); }
-    case OP_GT: { return u256_from_bool(u256_gt(a, b)); }
-    case OP_SLT: { return u256_from_bool(u256_slt(a, b)); }
-    case OP_SGT: { return u256_from_bool(u256_sgt(a, b)); }
-    case OP_EQ: { return u256_from_bool(u256_eq(a, b)); }
-    case OP_ISZERO: { return u256_from_bool(u256_iszero(a)); }
     case OP_AND: { return u256_and(a, b); }
     case OP_OR: { return u256_or(a, b); }
     case OP_XOR: { return u256_xor(a, b); }

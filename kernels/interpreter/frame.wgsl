@@ -155,15 +155,48 @@ fn shift_up(v: u256, bottom: u32) -> u256 {
 }
 
 // The u256 at word `at` of a buffer: one access site per buffer for the whole kernel.
+// The buffer is chosen once, outside the limb loop: where it is not a constant (the
+// word an opcode pushes, execute()), buffer_word() in the loop cost six label tests a
+// limb, and lavapipe tests a switch's labels one after another.
 fn read_u256(buf: u32, at: u32) -> u256 {
   var r: u256;
-  for (var k = 0u; k < 8u + opaque; k++) {
-    r = shift_down(r, buffer_word(buf, at + k));
+  switch buf {
+    case BUF_PARAMS: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, params[at + k]);
+      }
+    }
+    case BUF_CALLS: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, calls[at + k]);
+      }
+    }
+    case BUF_BLOB: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, blob[at + k]);
+      }
+    }
+    case BUF_STATE: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, state[at + k]);
+      }
+    }
+    case BUF_SCRATCH: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, scratch[at + k]);
+      }
+    }
+    default: {
+      for (var k = 0u; k < 8u + opaque; k++) {
+        r = shift_down(r, out[at + k]);
+      }
+    }
   }
   return r;
 }
 
 // Whether the low `limbs` limbs of v equal the words at `at` (addresses compare 5).
+// Every caller names the buffer by a constant, so the inlined switch folds away.
 fn equals_at(buf: u32, at: u32, v: u256, limbs: u32) -> bool {
   var same = true;
   var w = v;
