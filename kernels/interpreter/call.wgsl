@@ -4,7 +4,8 @@
 // kernels: where its records and regions are, the transaction's own frame (depth 0),
 // and the OUT head written at the end.
 
-const WORKGROUP = 64u;
+// Set per device when the pipeline is made (src/gpu/workgroup.ts says why).
+override WORKGROUP: u32 = 64u;
 
 // The invocation's scratch slot on a two-dimensional grid (one dimension caps at 65535
 // workgroups), or NOT_FOUND past the chunk's calls.

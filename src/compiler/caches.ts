@@ -22,7 +22,7 @@ export class CompilerCaches {
 
   /** The contract kernels of a session's device, made on first need. */
   contractKernels(session: GpuSession): ContractKernels {
-    return session.memo('compiler:contract-kernels', () => new ContractKernels(session.device, { dir: this.config.cacheDir }));
+    return session.memo('compiler:contract-kernels', () => new ContractKernels(session.device, { dir: this.config.cacheDir, workgroup: session.pipelines.workgroup }));
   }
 
   /** For GpuRuntime: the interpreter for `interpreter`, the compiler's policy otherwise, with the configured contract kernels. */

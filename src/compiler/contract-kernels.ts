@@ -7,6 +7,7 @@ import { buildProgram, type Program } from './fragments.js';
 import { analyzeCode } from '../evm/code-analysis.js';
 import { contractKernelSource } from './kernel-source.js';
 import { awaitDevice } from '../gpu/event-pump.js';
+import { HARDWARE_WORKGROUP, workgroupConstants } from '../gpu/workgroup.js';
 
 /**
  * Kernels of their own for hot contracts: the WGSL back end's code (emit-wgsl.ts)
@@ -58,6 +59,12 @@ export interface ContractKernelOptions {
   dir?: string | false;
   /** Applied to the emitted WGSL before it is compiled: tests change a constant to prove the emitted code is what runs. */
   rewrite?: (wgsl: string) => string;
+  /**
+   * Invocations per workgroup (src/gpu/workgroup.ts): the device's, or more. Default 64,
+   * the most any device uses: a dispatch sized for fewer then starts idle invocations,
+   * which find no call and return, where one sized for more would leave calls out.
+   */
+  workgroup?: number;
 }
 
 export class ContractKernels {
@@ -65,6 +72,7 @@ export class ContractKernels {
   private readonly maxFragments: number;
   private readonly dir: string | false;
   private readonly rewrite: (wgsl: string) => string;
+  private readonly workgroup: number;
 
   constructor(
     private readonly device: GPUDevice,
@@ -73,6 +81,7 @@ export class ContractKernels {
     this.maxFragments = opts.maxFragments ?? 4096;
     this.dir = opts.dir ?? false;
     this.rewrite = opts.rewrite ?? ((w) => w);
+    this.workgroup = opts.workgroup ?? HARDWARE_WORKGROUP;
   }
 
   /**
@@ -127,7 +136,8 @@ export class ContractKernels {
         entry.wgslBytes = wgsl.length;
         this.write(key, wgsl);
         const module = this.device.createShaderModule({ code: contractKernelSource(wgsl, emitted.withProgram, entry.frames), label: `contract ${key}` });
-        const pipeline = await awaitDevice(this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }));
+        const constants = workgroupConstants(this.workgroup);
+        const pipeline = await awaitDevice(this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main', constants } }));
         entry.pipeline = pipeline;
         entry.pipelineMs = performance.now() - t;
         entry.reason = undefined;

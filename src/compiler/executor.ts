@@ -25,7 +25,7 @@ export function compilerExecutor(session: GpuSession, o: CompilerExecutorOptions
       : new CompilerPolicy(session.pipelines, {
           mode,
           programs: o.programs ?? new ProgramCache(),
-          contracts: o.contracts ?? new ContractKernels(session.device),
+          contracts: o.contracts ?? new ContractKernels(session.device, { workgroup: session.pipelines.workgroup }),
           contractKernels: o.contractKernels ?? (software ? 'off' : 'background'),
           contractFragments: o.contractFragments ?? (software ? 'entered' : 'all'),
           compileNowMinCalls: o.compileNowMinCalls,

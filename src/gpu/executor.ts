@@ -14,7 +14,6 @@ import { unpackResult } from './unpack.js';
  * read-only snapshot. The host packs, dispatches and unpacks; the kernel policy says
  * which kernel runs each call; the kernels (kernels/) do the EVM.
  */
-const WORKGROUP = 64;
 const NO_PROGRAM = 0xffffffff;
 /**
  * How much output reserve() makes room for: WebGPU's default binding limit, which is a
@@ -265,7 +264,7 @@ export class GpuCallExecutor {
       const pass = enc.beginComputePass();
       pass.setPipeline(run.pipeline);
       pass.setBindGroup(0, bind);
-      const groups = Math.ceil(run.count / WORKGROUP);
+      const groups = Math.ceil(run.count / plan.workgroup);
       const maxX = device.limits.maxComputeWorkgroupsPerDimension;
       pass.dispatchWorkgroups(Math.min(groups, maxX), Math.ceil(groups / maxX));
       pass.end();

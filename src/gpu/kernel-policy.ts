@@ -1,6 +1,7 @@
 import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from './abi.js';
 import { interpreterSource } from './interpreter-wgsl.js';
 import type { PipelineCache } from './pipelines.js';
+import { workgroupConstants } from './workgroup.js';
 
 /**
  * Which kernel runs each call of a dispatch. The executor asks a policy and runs what
@@ -19,6 +20,8 @@ export interface KernelPlan {
   readonly programs?: readonly (Uint32Array | undefined)[];
   /** Which kernel ran each call, as results report it. */
   readonly kinds: readonly KernelKind[];
+  /** Invocations per workgroup the pipelines were made with (workgroup.ts): the executor dispatches by it. */
+  readonly workgroup: number;
 }
 
 export interface KernelPolicy {
@@ -30,7 +33,7 @@ export interface KernelPolicy {
 
 /** The interpreter kernel's pipeline on a device. */
 export function interpreterPipeline(pipelines: PipelineCache): Promise<GPUComputePipeline> {
-  return pipelines.get('evm-interpreter', interpreterSource);
+  return pipelines.get('evm-interpreter', interpreterSource, workgroupConstants(pipelines.workgroup));
 }
 
 /** Every call on the interpreter kernel. */
@@ -43,6 +46,6 @@ export class InterpreterPolicy implements KernelPolicy {
 
   async plan(_block: GpuBlockContext, _state: GpuStateSnapshot, calls: readonly GpuCall[]): Promise<KernelPlan> {
     const p = await interpreterPipeline(this.pipelines);
-    return { pipelines: calls.map(() => p), kinds: calls.map(() => 'interpreter' as const) };
+    return { pipelines: calls.map(() => p), kinds: calls.map(() => 'interpreter' as const), workgroup: this.pipelines.workgroup };
   }
 }

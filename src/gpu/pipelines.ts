@@ -1,4 +1,5 @@
 import { computePipeline } from './shader.js';
+import { HARDWARE_WORKGROUP } from './workgroup.js';
 
 export interface PipelineEntry {
   readonly pipeline: Promise<GPUComputePipeline>;
@@ -16,16 +17,24 @@ export interface PipelineEntry {
 export class PipelineCache {
   private readonly entries = new Map<string, PipelineEntry>();
 
-  constructor(private readonly device: GPUDevice) {}
+  /**
+   * @param workgroup the EVM kernels' workgroup size on this device (workgroup.ts): the
+   * pipelines made with `constants` from workgroupConstants(workgroup) and the
+   * executor's dispatches agree on it.
+   */
+  constructor(
+    private readonly device: GPUDevice,
+    readonly workgroup = HARDWARE_WORKGROUP,
+  ) {}
 
-  /** The pipeline named `name`, created from `source()` on first request. */
-  get(name: string, source: () => string): Promise<GPUComputePipeline> {
-    return this.entry(name, source).pipeline;
+  /** The pipeline named `name`, created from `source()` (with `constants`, if any) on first request. */
+  get(name: string, source: () => string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+    return this.entry(name, source, constants).pipeline;
   }
 
   /** The pipeline if it exists now; starts creating it otherwise. */
-  ready(name: string, source: () => string): GPUComputePipeline | undefined {
-    return this.entry(name, source).ready;
+  ready(name: string, source: () => string, constants?: Record<string, number>): GPUComputePipeline | undefined {
+    return this.entry(name, source, constants).ready;
   }
 
   /** Creation time of `name`, once it exists; never starts a creation. */
@@ -33,12 +42,12 @@ export class PipelineCache {
     return this.entries.get(name)?.ms;
   }
 
-  private entry(name: string, source: () => string): PipelineEntry {
+  private entry(name: string, source: () => string, constants?: Record<string, number>): PipelineEntry {
     let e = this.entries.get(name);
     if (e) return e;
     const t = performance.now();
     const entry: { pipeline: Promise<GPUComputePipeline>; ready?: GPUComputePipeline; ms?: number } = { pipeline: undefined as never };
-    entry.pipeline = computePipeline(this.device, source(), name).then((p) => {
+    entry.pipeline = computePipeline(this.device, source(), name, constants).then((p) => {
       entry.ready = p;
       entry.ms = performance.now() - t;
       return p;

@@ -1,6 +1,7 @@
 import { openGpuContext, type GpuContext } from './device.js';
 import { InterpreterPolicy, type KernelMode, type KernelPolicy } from './kernel-policy.js';
 import { PipelineCache } from './pipelines.js';
+import { evmWorkgroup } from './workgroup.js';
 
 /**
  * Everything that lives as long as one GPU device: the device, its pipelines, the
@@ -19,7 +20,7 @@ export class GpuSession {
     readonly ctx: GpuContext,
     private readonly policies: KernelPolicyFactory,
   ) {
-    this.pipelines = new PipelineCache(ctx.device);
+    this.pipelines = new PipelineCache(ctx.device, evmWorkgroup(ctx.software));
     this.lost = ctx.device.lost;
   }
 

@@ -26,8 +26,10 @@ export async function compileWgsl(device: GPUDevice, code: string, label: string
  * seconds for the interpreter and minutes for a large contract kernel, and the wait
  * is a device wait (event-pump.ts): Dawn's pump spinning through it held the main
  * thread and made 70 MB/s of garbage while the service was starting up and serving.
+ * `constants` sets the module's pipeline-overridable constants (an EVM kernel's
+ * WORKGROUP, workgroup.ts).
  */
-export async function computePipeline(device: GPUDevice, code: string, label: string): Promise<GPUComputePipeline> {
+export async function computePipeline(device: GPUDevice, code: string, label: string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
   const module = await compileWgsl(device, code, label);
-  return awaitDevice(device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label }));
+  return awaitDevice(device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main', constants }, label }));
 }
