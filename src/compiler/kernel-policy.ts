@@ -2,7 +2,6 @@ import type { ContractFragments, ContractKernelMode } from '../config/runtime.js
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from '../gpu/abi.js';
 import { interpreterPipeline, type KernelKind, type KernelMode, type KernelPlan, type KernelPolicy } from '../gpu/kernel-policy.js';
 import type { PipelineCache } from '../gpu/pipelines.js';
-import { workgroupConstants } from '../gpu/workgroup.js';
 import type { ProgramCache } from './cache.js';
 import type { CompiledProgram } from './compile.js';
 import type { ContractKernels, Sampler } from './contract-kernels.js';
@@ -37,7 +36,7 @@ export interface CompilerPolicyOptions {
 export const COMPILED_PIPELINE = 'evm-compiled';
 
 export function compiledPipeline(pipelines: PipelineCache): Promise<GPUComputePipeline> {
-  return pipelines.get(COMPILED_PIPELINE, compiledKernelSource, workgroupConstants(pipelines.workgroup));
+  return pipelines.evmKernel(COMPILED_PIPELINE, compiledKernelSource);
 }
 
 export class CompilerPolicy implements KernelPolicy {
@@ -89,7 +88,7 @@ export class CompilerPolicy implements KernelPolicy {
     }
     if (this.o.programs.pendingCount() > 0) setImmediate(() => this.o.programs.drain());
     if (![...byCode.values()].some(Boolean)) return undefined;
-    if (this.o.mode === 'auto' && !this.pipelines.ready(COMPILED_PIPELINE, compiledKernelSource, workgroupConstants(this.pipelines.workgroup))) return undefined;
+    if (this.o.mode === 'auto' && !this.pipelines.evmKernelReady(COMPILED_PIPELINE, compiledKernelSource)) return undefined;
     return calls.map((c) => byCode.get(c.code));
   }
 

@@ -1,7 +1,6 @@
 import type { GpuBlockContext, GpuCall, GpuCallResult, GpuStateSnapshot } from './abi.js';
 import { interpreterSource } from './interpreter-wgsl.js';
 import type { PipelineCache } from './pipelines.js';
-import { workgroupConstants } from './workgroup.js';
 
 /**
  * Which kernel runs each call of a dispatch. The executor asks a policy and runs what
@@ -33,7 +32,7 @@ export interface KernelPolicy {
 
 /** The interpreter kernel's pipeline on a device. */
 export function interpreterPipeline(pipelines: PipelineCache): Promise<GPUComputePipeline> {
-  return pipelines.get('evm-interpreter', interpreterSource, workgroupConstants(pipelines.workgroup));
+  return pipelines.evmKernel('evm-interpreter', interpreterSource);
 }
 
 /** Every call on the interpreter kernel. */

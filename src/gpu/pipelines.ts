@@ -1,5 +1,5 @@
 import { computePipeline } from './shader.js';
-import { HARDWARE_WORKGROUP } from './workgroup.js';
+import { HARDWARE_WORKGROUP, workgroupConstants } from './workgroup.js';
 
 export interface PipelineEntry {
   readonly pipeline: Promise<GPUComputePipeline>;
@@ -19,22 +19,26 @@ export class PipelineCache {
 
   /**
    * @param workgroup the EVM kernels' workgroup size on this device (workgroup.ts): the
-   * pipelines made with `constants` from workgroupConstants(workgroup) and the
-   * executor's dispatches agree on it.
+   * pipelines evmKernel() makes and the executor's dispatches agree on it.
    */
   constructor(
     private readonly device: GPUDevice,
     readonly workgroup = HARDWARE_WORKGROUP,
   ) {}
 
-  /** The pipeline named `name`, created from `source()` (with `constants`, if any) on first request. */
-  get(name: string, source: () => string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
-    return this.entry(name, source, constants).pipeline;
+  /** The pipeline named `name`, created from `source()` on first request. */
+  get(name: string, source: () => string): Promise<GPUComputePipeline> {
+    return this.entry(name, source, false).pipeline;
   }
 
-  /** The pipeline if it exists now; starts creating it otherwise. */
-  ready(name: string, source: () => string, constants?: Record<string, number>): GPUComputePipeline | undefined {
-    return this.entry(name, source, constants).ready;
+  /** An EVM kernel's pipeline (kernels/), made with this device's WORKGROUP. */
+  evmKernel(name: string, source: () => string): Promise<GPUComputePipeline> {
+    return this.entry(name, source, true).pipeline;
+  }
+
+  /** The EVM kernel's pipeline if it exists now; starts creating it otherwise. */
+  evmKernelReady(name: string, source: () => string): GPUComputePipeline | undefined {
+    return this.entry(name, source, true).ready;
   }
 
   /** Creation time of `name`, once it exists; never starts a creation. */
@@ -42,12 +46,12 @@ export class PipelineCache {
     return this.entries.get(name)?.ms;
   }
 
-  private entry(name: string, source: () => string, constants?: Record<string, number>): PipelineEntry {
+  private entry(name: string, source: () => string, evm: boolean): PipelineEntry {
     let e = this.entries.get(name);
     if (e) return e;
     const t = performance.now();
     const entry: { pipeline: Promise<GPUComputePipeline>; ready?: GPUComputePipeline; ms?: number } = { pipeline: undefined as never };
-    entry.pipeline = computePipeline(this.device, source(), name, constants).then((p) => {
+    entry.pipeline = computePipeline(this.device, source(), name, evm ? workgroupConstants(this.workgroup) : undefined).then((p) => {
       entry.ready = p;
       entry.ms = performance.now() - t;
       return p;
