@@ -20,15 +20,16 @@ const EMPTY_STRING = Uint8Array.of(0x80);
 /** keccak256(RLP("")): the root of the empty trie. */
 export const EMPTY_TRIE_ROOT = keccak256(EMPTY_STRING);
 
-export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher): Promise<Uint8Array> {
+/** `runBytes`: the most bytes of encodings hashed at once (RUN_BYTES; tests make it small, to split a height into many runs). */
+export async function orderedTrieRoot(entries: TrieEntry[], hash: BatchHasher = cpuHasher, runBytes = RUN_BYTES): Promise<Uint8Array> {
   if (entries.length === 0) return EMPTY_TRIE_ROOT;
   const t = new Trie(sortByKey(entries));
   const root = t.build(0, t.items.length, 0);
-  // Bottom up, one batch of hashes per height: a node's encoding needs its children's references.
+  // Bottom up, one height at a time: a node's encoding needs its children's references.
   const levels = t.levels();
-  for (let h = 0; h < levels.length; h++) await t.encodeLevel(h, levels[h], root, hash);
+  for (let h = 0; h < levels.length; h++) await t.encodeLevel(levels[h], root, hash, runBytes);
   const at = 32 * t.digestAt[root];
-  return t.digests[t.height[root]].slice(at, at + 32);
+  return t.digests.slice(at, at + 32);
 }
 
 const LEAF = 0;
@@ -36,10 +37,16 @@ const EXTENSION = 1;
 const BRANCH = 2;
 
 /**
- * The nodes as columns of numbers, and their encodings and digests in one buffer per
- * height: at 10^5 entries an object and two arrays per node made garbage collection
- * the largest cost of a state root. Paths are not copied out: a node names its item
- * and nibble range.
+ * The nodes as columns of numbers: at 10^5 entries an object and two arrays per node
+ * made garbage collection the largest cost of a state root. Paths are not copied out:
+ * a node names its item and nibble range.
+ *
+ * A height's encodings are needed only until they are hashed, except those under 32
+ * bytes, which their parents embed: the others go into one buffer that every height
+ * reuses, the embedded ones into a small buffer of their own, and every digest into
+ * one array. An array per height (about 90 MB for a 100k-transaction batch's tries)
+ * was external memory, and every 64 MiB of it starts a full mark of the heap, which
+ * at that size holds most of a GB.
  */
 class Trie {
   /** At most 3n nodes: n leaves, fewer than n branches, and an extension above each branch and the root. */
@@ -56,13 +63,22 @@ class Trie {
   readonly kids: Int32Array;
   count = 0;
   private kidsUsed = 0;
-  /** Per node, once its height is encoded: its payload's and encoding's length, the encoding's offset in its height's buffer, and its digest's index (-1: embedded in its parent). */
+  /**
+   * Per node, once its height is encoded: its payload's and encoding's length, the
+   * encoding's offset (in `embedded` when it is under 32 bytes and not the root, else in
+   * `encoding` until the next height), and its digest's index (-1: embedded in its parent).
+   */
   readonly payloadLen: Int32Array;
   readonly encLen: Int32Array;
   readonly encAt: Int32Array;
   readonly digestAt: Int32Array;
-  readonly buffers: Uint8Array[] = [];
-  readonly digests: Uint8Array[] = [];
+  /** Two buffers for the runs of a height's hashed nodes, 4-byte aligned (the GPU reads words). */
+  private readonly encoding = [new Uint8Array(0), new Uint8Array(0)];
+  private embedded = new Uint8Array(256);
+  private embeddedUsed = 0;
+  /** 32 bytes a hashed node, by digestAt: sized for every node once the nodes are built. */
+  digests = new Uint8Array(0);
+  hashed = 0;
 
   constructor(readonly items: TrieEntry[]) {
     const cap = 3 * items.length + 1;
@@ -131,29 +147,53 @@ class Trie {
     return this.add(BRANCH, height, depth, from, 0, base);
   }
 
-  /** Encodes every node of height `h` into one buffer, then hashes those of 32 bytes or more (and the root) in one batch. */
-  async encodeLevel(h: number, level: Int32Array, root: number, hash: BatchHasher): Promise<void> {
-    let size = 0;
-    let big = 0;
+  /**
+   * Encodes every node of one height, and hashes those of 32 bytes or more (and the
+   * root) in runs of at most RUN_BYTES: each run is written into one of two buffers
+   * while the other's is hashed, so the encodings of a height never exist all at once.
+   */
+  async encodeLevel(level: Int32Array, root: number, hash: BatchHasher, runBytes: number): Promise<void> {
+    if (this.digests.length === 0) this.digests = new Uint8Array(32 * this.count);
+    let small = this.embeddedUsed;
+    let bytes = 0;
+    let largest = 4;
     for (const n of level) {
       const payload = (this.payloadLen[n] = this.payload(n));
-      this.encLen[n] = headerSize(payload) + payload;
-      this.encAt[n] = size;
-      size = align4(size + this.encLen[n]);
-      if (this.encLen[n] >= 32 || n === root) this.digestAt[n] = big++;
-    }
-    const out = new Uint8Array(Math.max(4, size));
-    const spans = new Uint32Array(2 * big);
-    for (const n of level) {
-      this.write(n, out, this.encAt[n]);
-      const d = this.digestAt[n];
-      if (d >= 0) {
-        spans[2 * d] = this.encAt[n];
-        spans[2 * d + 1] = this.encLen[n];
+      const len = (this.encLen[n] = headerSize(payload) + payload);
+      if (len < 32 && n !== root) {
+        this.encAt[n] = small;
+        small += len;
+      } else {
+        bytes += align4(len);
+        largest = Math.max(largest, align4(len));
       }
     }
-    this.buffers[h] = out;
-    this.digests[h] = await hashSpans(hash, out, spans);
+    if (this.embedded.length < small) {
+      const grown = new Uint8Array(Math.max(small, 2 * this.embedded.length));
+      grown.set(this.embedded.subarray(0, this.embeddedUsed));
+      this.embedded = grown;
+    }
+    this.embeddedUsed = small;
+    const room = Math.max(largest, Math.min(bytes, runBytes));
+    const run = new LevelRun(this, hash);
+    for (const n of level) {
+      if (this.encLen[n] < 32 && n !== root) {
+        this.write(n, this.embedded, this.encAt[n]);
+        continue;
+      }
+      const out = await run.room(align4(this.encLen[n]), room);
+      this.encAt[n] = run.used;
+      this.write(n, out, run.used);
+      this.digestAt[n] = this.hashed++;
+      run.add(this.encLen[n]);
+    }
+    await run.finish();
+  }
+
+  /** The buffer a run of encodings is written into: one of two, grown where a node outgrows them. */
+  buffer(k: number, size: number): Uint8Array {
+    if (this.encoding[k].length < size) this.encoding[k] = new Uint8Array(size);
+    return this.encoding[k];
   }
 
   /** The RLP payload length of a node whose children are encoded. */
@@ -209,14 +249,67 @@ class Trie {
   private writeRef(out: Uint8Array, o: number, c: number): number {
     const len = this.encLen[c];
     if (len < 32) {
-      const src = this.buffers[this.height[c]];
+      const src = this.embedded;
       for (let k = 0, at = this.encAt[c]; k < len; k++) out[o + k] = src[at + k];
       return o + len;
     }
     out[o] = 0xa0;
-    const src = this.digests[this.height[c]];
+    const src = this.digests;
     for (let k = 0, at = 32 * this.digestAt[c]; k < 32; k++) out[o + 1 + k] = src[at + k];
     return o + 33;
+  }
+}
+
+/** The most bytes of encodings hashed at once: a height of a 100k-receipt trie is about 45 MB. */
+const RUN_BYTES = 4 << 20;
+
+/**
+ * A height's hashed nodes, written run after run: the run being written, and the
+ * hashing of the run before it, each in a buffer of its own.
+ */
+class LevelRun {
+  used = 0;
+  private k = 0;
+  private out: Uint8Array = new Uint8Array(0);
+  private spans: number[] = [];
+  private first: number;
+  private readonly hashing: (Promise<unknown> | undefined)[] = [undefined, undefined];
+
+  constructor(
+    private readonly trie: Trie,
+    private readonly hash: BatchHasher,
+  ) {
+    this.first = trie.hashed;
+  }
+
+  /** The buffer to write the next node's `size` bytes into, at `used`: this run's, or the next one's once this one is full. */
+  async room(size: number, runBytes: number): Promise<Uint8Array> {
+    if (this.used > 0 && this.used + size > runBytes) this.flush();
+    if (this.used === 0) {
+      await this.hashing[this.k];
+      this.out = this.trie.buffer(this.k, Math.max(size, runBytes));
+    }
+    return this.out;
+  }
+
+  add(len: number): void {
+    this.spans.push(this.used, len);
+    this.used = align4(this.used + len);
+  }
+
+  /** Starts hashing this run into its digests, and turns to the other buffer. */
+  private flush(): void {
+    const digests = this.trie.digests.subarray(32 * this.first, 32 * this.trie.hashed);
+    this.hashing[this.k] = hashSpans(this.hash, this.out, Uint32Array.from(this.spans), digests);
+    this.k ^= 1;
+    this.first = this.trie.hashed;
+    this.spans = [];
+    this.used = 0;
+  }
+
+  async finish(): Promise<void> {
+    if (this.used > 0) this.flush();
+    await Promise.all(this.hashing);
   }
 }
 

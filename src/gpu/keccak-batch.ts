@@ -51,14 +51,14 @@ export function gpuHasher(session: GpuSession, minBlocks = 512): BatchHasher {
       return cpuHasher(inputs);
     }
   };
-  const spans = async (data: Uint8Array, spans: Uint32Array) => {
+  const spans = async (data: Uint8Array, spans: Uint32Array, out?: Uint8Array) => {
     let blocks = 0;
     for (let j = 1; j < spans.length && blocks < minBlocks; j += 2) blocks += Math.floor(spans[j] / KECCAK_RATE) + 1;
-    if (blocks < minBlocks) return hashSpansOnCpu(data, spans);
+    if (blocks < minBlocks) return hashSpansOnCpu(data, spans, out);
     try {
-      return await hashSpansOnGpu(session, data, spans);
+      return await hashSpansOnGpu(session, data, spans, out);
     } catch {
-      return hashSpansOnCpu(data, spans);
+      return hashSpansOnCpu(data, spans, out);
     }
   };
   return Object.assign(many, { spans });
@@ -90,11 +90,10 @@ export async function hashOnGpu(session: GpuSession, inputs: Uint8Array[]): Prom
 }
 
 /** The span form of the hasher (chain/hasher.ts: SpanHasher): as many spans a dispatch as the bytes they cover fit one binding. */
-export async function hashSpansOnGpu(session: GpuSession, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
+export async function hashSpansOnGpu(session: GpuSession, data: Uint8Array, spans: Uint32Array, out: Uint8Array = new Uint8Array(16 * spans.length)): Promise<Uint8Array> {
   const device = session.device;
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const count = spans.length / 2;
-  const out = new Uint8Array(32 * count);
   for (let first = 0; first < count; ) {
     let lo = spans[0 + 2 * first];
     let hi = align4(lo + spans[2 * first + 1]);
@@ -113,7 +112,7 @@ export async function hashSpansOnGpu(session: GpuSession, data: Uint8Array, span
     }
     // The device reads whole words: a span ending in the buffer's last, partial word is read from a padded copy.
     const bytes = hi <= data.length ? data.subarray(lo, Math.max(hi, lo + 4)) : padded(data.subarray(lo), hi - lo);
-    out.set(await dispatch(session, bytes.length >= 4 ? bytes : padded(bytes, 4), local), 32 * first);
+    await dispatch(session, bytes.length >= 4 ? bytes : padded(bytes, 4), local, out.subarray(32 * first, 32 * end));
     first = end;
   }
   return out;
@@ -130,12 +129,13 @@ function padded(bytes: Uint8Array, length: number): Uint8Array {
  * buffer is fresh memory, which on lavapipe costs more than hashing into it (a 10k
  * batch's roots hash 9.5 MB into 3.2 MB of digests). Dispatches take turns with them.
  */
-function dispatch(session: GpuSession, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
+function dispatch(session: GpuSession, data: Uint8Array, spans: Uint32Array, out: Uint8Array): Promise<void> {
   const cache = session.memo('keccak-batch:buffers', () => new GpuBufferCache(session.device));
-  return cache.turn(() => dispatchNow(session, cache, data, spans));
+  return cache.turn(() => dispatchNow(session, cache, data, spans, out));
 }
 
-async function dispatchNow(session: GpuSession, cache: GpuBufferCache, data: Uint8Array, spans: Uint32Array): Promise<Uint8Array> {
+/** Hashes the spans and copies their digests from the mapped read-back into `out`. */
+async function dispatchNow(session: GpuSession, cache: GpuBufferCache, data: Uint8Array, spans: Uint32Array, out: Uint8Array): Promise<void> {
   const device = session.device;
   const p = await pipeline(session);
   const upload = (role: string, a: Uint8Array | Uint32Array) => {
@@ -164,7 +164,7 @@ async function dispatchNow(session: GpuSession, cache: GpuBufferCache, data: Uin
   device.queue.submit([enc.finish()]);
   await awaitDevice(readBuf.mapAsync(GPUMapMode.READ, 0, outBytes));
   try {
-    return new Uint8Array(readBuf.getMappedRange(0, outBytes).slice(0));
+    out.set(new Uint8Array(readBuf.getMappedRange(0, outBytes)));
   } finally {
     readBuf.unmap();
   }

@@ -57,6 +57,14 @@ describe('orderedTrieRoot', () => {
       expect(Buffer.from(await orderedTrieRoot(entries)).toString('hex')).toBe(Buffer.from(await mptRoot(entries)).toString('hex'));
     });
   }
+
+  // A height is hashed in runs of at most `runBytes`, two buffers taking turns: runs of one node, of a few, and a node larger than a run.
+  it('gives the same root when every height is hashed in many small runs', async () => {
+    let flip = 0;
+    const entries = randomEntries(9, 700, 32, () => (flip++ % 3 ? 1 + (flip % 5) : flip % 50 === 0 ? 3000 : 40 + (flip % 80)));
+    const want = Buffer.from(await mptRoot(entries)).toString('hex');
+    for (const runBytes of [4, 100, 1000, 50_000]) expect(Buffer.from(await orderedTrieRoot(entries, undefined, runBytes)).toString('hex'), `runs of ${runBytes} bytes`).toBe(want);
+  });
 });
 
 describe('orderedTrieRoot with RLP-encoded indices as keys (receipts, transactions)', () => {
