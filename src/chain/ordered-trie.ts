@@ -174,16 +174,16 @@ class Trie {
       this.embedded = grown;
     }
     this.embeddedUsed = small;
-    const room = Math.max(largest, Math.min(bytes, runBytes));
-    const run = new LevelRun(this, hash);
+    const run = new LevelRun(this, hash, Math.max(largest, Math.min(bytes, runBytes)));
     for (const n of level) {
       if (this.encLen[n] < 32 && n !== root) {
         this.write(n, this.embedded, this.encAt[n]);
         continue;
       }
-      const out = await run.room(align4(this.encLen[n]), room);
+      // Awaited only where a run ends: not a promise a node.
+      if (!run.fits(align4(this.encLen[n]))) await run.next(align4(this.encLen[n]));
       this.encAt[n] = run.used;
-      this.write(n, out, run.used);
+      this.write(n, run.out, run.used);
       this.digestAt[n] = this.hashed++;
       run.add(this.encLen[n]);
     }
@@ -268,9 +268,11 @@ const RUN_BYTES = 4 << 20;
  * hashing of the run before it, each in a buffer of its own.
  */
 class LevelRun {
+  /** The run being written, and how many of its bytes are. */
+  out: Uint8Array = new Uint8Array(0);
   used = 0;
+  private limit = 0;
   private k = 0;
-  private out: Uint8Array = new Uint8Array(0);
   private spans: number[] = [];
   private first: number;
   private readonly hashing: (Promise<unknown> | undefined)[] = [undefined, undefined];
@@ -278,18 +280,22 @@ class LevelRun {
   constructor(
     private readonly trie: Trie,
     private readonly hash: BatchHasher,
+    private readonly runBytes: number,
   ) {
     this.first = trie.hashed;
   }
 
-  /** The buffer to write the next node's `size` bytes into, at `used`: this run's, or the next one's once this one is full. */
-  async room(size: number, runBytes: number): Promise<Uint8Array> {
-    if (this.used > 0 && this.used + size > runBytes) this.flush();
-    if (this.used === 0) {
-      await this.hashing[this.k];
-      this.out = this.trie.buffer(this.k, Math.max(size, runBytes));
-    }
-    return this.out;
+  /** Whether the next node's `size` bytes go into the run being written. */
+  fits(size: number): boolean {
+    return this.used > 0 && this.used + size <= this.limit;
+  }
+
+  /** Ends the run being written, if any, and starts one in the other buffer once that buffer's hashing is done; a node larger than a run is a run of its own. */
+  async next(size: number): Promise<void> {
+    if (this.used > 0) this.flush();
+    await this.hashing[this.k];
+    this.limit = Math.max(size, this.runBytes);
+    this.out = this.trie.buffer(this.k, this.limit);
   }
 
   add(len: number): void {
