@@ -7,10 +7,14 @@ import type { BatchHasher } from './hasher.js';
  */
 export class BloomBatch {
   private readonly pending: { bloom: Uint8Array; items: Uint8Array[] }[] = [];
+  /** Blooms are cut from slabs: an array of its own each was a backing store the heap tracks, 10^5 of them in a 100k-transaction batch. */
+  private slab = new Uint8Array(0);
+  private slabUsed = 0;
 
   /** An empty bloom for these logs' addresses and topics, filled by fill(). */
   defer(logs: [address: Uint8Array, topics: Uint8Array[], data: Uint8Array][]): Uint8Array {
-    const bloom = new Uint8Array(256);
+    if (this.slabUsed === this.slab.length) [this.slab, this.slabUsed] = [new Uint8Array(BLOOM_BYTES * BLOOMS_PER_SLAB), 0];
+    const bloom = this.slab.subarray(this.slabUsed, (this.slabUsed += BLOOM_BYTES));
     const items: Uint8Array[] = [];
     for (const [address, topics] of logs) items.push(address, ...topics);
     if (items.length > 0) this.pending.push({ bloom, items });
@@ -32,6 +36,9 @@ export class BloomBatch {
     this.pending.length = 0;
   }
 }
+
+const BLOOM_BYTES = 256;
+const BLOOMS_PER_SLAB = 256;
 
 /**
  * The distinct items, and for each item its index among them. Items are found by an

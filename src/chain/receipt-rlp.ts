@@ -8,7 +8,7 @@ import { headerSize, LIST, stringSize, writeHeader, writeString } from './rlp-wr
  */
 type RawLog = [Uint8Array, Uint8Array[], Uint8Array];
 
-type PostByzantiumReceipt = { status: 0 | 1; cumulativeBlockGasUsed: bigint; bitvector: Uint8Array; logs: RawLog[] };
+export type PostByzantiumReceipt = { status: 0 | 1; cumulativeBlockGasUsed: bigint; bitvector: Uint8Array; logs: RawLog[] };
 
 /** A receipt from Byzantium on: status, cumulative gas, bloom, logs; typed ones prefixed with their type (EIP-2718). */
 export function rlpReceipt(r: PostByzantiumReceipt, txType: number): Uint8Array {
