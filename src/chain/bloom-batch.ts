@@ -7,13 +7,18 @@ import type { BatchHasher } from './hasher.js';
  */
 export class BloomBatch {
   private readonly pending: { bloom: Uint8Array; items: Uint8Array[] }[] = [];
-  /** Blooms are cut from slabs: an array of its own each was a backing store the heap tracks, 10^5 of them in a 100k-transaction batch. */
+  /**
+   * Blooms are cut from slabs: an array of its own each was a backing store the heap
+   * tracks, 10^5 of them in a 100k-transaction batch. Slabs double from 16 blooms to
+   * 256, so that a batch of a few transactions does not hold 64 KiB.
+   */
   private slab = new Uint8Array(0);
   private slabUsed = 0;
+  private slabs = 0;
 
   /** An empty bloom for these logs' addresses and topics, filled by fill(). */
   defer(logs: [address: Uint8Array, topics: Uint8Array[], data: Uint8Array][]): Uint8Array {
-    if (this.slabUsed === this.slab.length) [this.slab, this.slabUsed] = [new Uint8Array(BLOOM_BYTES * BLOOMS_PER_SLAB), 0];
+    if (this.slabUsed === this.slab.length) [this.slab, this.slabUsed] = [new Uint8Array(BLOOM_BYTES * Math.min(MAX_SLAB_BLOOMS, 16 << this.slabs++)), 0];
     const bloom = this.slab.subarray(this.slabUsed, (this.slabUsed += BLOOM_BYTES));
     const items: Uint8Array[] = [];
     for (const [address, topics] of logs) items.push(address, ...topics);
@@ -38,7 +43,7 @@ export class BloomBatch {
 }
 
 const BLOOM_BYTES = 256;
-const BLOOMS_PER_SLAB = 256;
+const MAX_SLAB_BLOOMS = 256;
 
 /**
  * The distinct items, and for each item its index among them. Items are found by an

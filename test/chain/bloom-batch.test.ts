@@ -17,6 +17,19 @@ function ethereumjsBloom(logs: [Uint8Array, Uint8Array[], Uint8Array][]): string
 }
 
 describe('BloomBatch (receipts blooms in one batch of hashes)', () => {
+  // Blooms are views cut from slabs of 16, 32, ... 256 blooms: 1,000 of them span several slabs, none overlaps another.
+  it('hands out blooms of 256 bytes that do not overlap, across slabs, each filled as ethereumjs Bloom fills it', async () => {
+    const r = xorshift32(19);
+    const cases = Array.from({ length: 1_000 }, (_, i) =>
+      i % 7 === 0 ? [] : [[r.bytes(20), [r.bytes(32)], r.bytes(1)] as [Uint8Array, Uint8Array[], Uint8Array]],
+    );
+    const batch = new BloomBatch();
+    const blooms = cases.map((logs) => batch.defer(logs));
+    await batch.fill(async (inputs) => inputs.map((x) => keccak_256(x)));
+    expect(blooms.every((b) => b.length === 256)).toBe(true);
+    expect(blooms.map(hex)).toEqual(cases.map(ethereumjsBloom));
+  });
+
   it('hashes each distinct address and topic once, and fills every bloom as ethereumjs Bloom does', async () => {
     const r = xorshift32(17);
     const token = r.bytes(20);
