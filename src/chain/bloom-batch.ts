@@ -18,7 +18,7 @@ export class BloomBatch {
 
   /** An empty bloom for these logs' addresses and topics, filled by fill(). */
   defer(logs: [address: Uint8Array, topics: Uint8Array[], data: Uint8Array][]): Uint8Array {
-    if (this.slabUsed === this.slab.length) [this.slab, this.slabUsed] = [new Uint8Array(BLOOM_BYTES * Math.min(MAX_SLAB_BLOOMS, 16 << this.slabs++)), 0];
+    if (this.slabUsed === this.slab.length) [this.slab, this.slabUsed] = [new Uint8Array(BLOOM_BYTES * slabBlooms(this.slabs++)), 0];
     const bloom = this.slab.subarray(this.slabUsed, (this.slabUsed += BLOOM_BYTES));
     const items: Uint8Array[] = [];
     for (const [address, topics] of logs) items.push(address, ...topics);
@@ -43,7 +43,10 @@ export class BloomBatch {
 }
 
 const BLOOM_BYTES = 256;
-const MAX_SLAB_BLOOMS = 256;
+/** The n-th slab's blooms: 16, 32, 64, 128, then 256 (counted, not shifted, past that: 16 << 28 is negative in 32 bits). */
+function slabBlooms(n: number): number {
+  return n >= 4 ? 256 : 16 << n;
+}
 
 /**
  * The distinct items, and for each item its index among them. Items are found by an
