@@ -20,8 +20,9 @@ export interface BatchHasher {
  * (a multiple of 4: the GPU reads words) and is `spans[2j+1]` bytes long. Digest j is
  * bytes [32j, 32j + 32) of the answer: of `out` where the caller gives one (at least
  * `16 * spans.length` bytes), which is then the answer, else of a new array. A trie
- * hashes each height into one array of its own: at 10^5 entries an array a height, and
- * a copy a dispatch, were external memory enough to start a full mark of the heap.
+ * has every digest written into one array of its own: at 10^5 entries an array a
+ * height, and a copy a dispatch, were external memory enough to start full marks of
+ * the heap.
  */
 export type SpanHasher = (data: Uint8Array, spans: Uint32Array, out?: Uint8Array) => Promise<Uint8Array>;
 

@@ -53,9 +53,9 @@ const BRANCH = 2;
  * a node names its item and nibble range.
  *
  * A height's encodings are needed only until they are hashed, except those under 32
- * bytes, which their parents embed: the others go into one buffer that every height
- * reuses, the embedded ones into a small buffer of their own, and every digest into
- * one array. An array per height (about 90 MB for a 100k-transaction batch's tries)
+ * bytes, which their parents embed: the others go into runs, written into two buffers
+ * that every height reuses (trie-level-run.ts), the embedded ones into a small buffer
+ * of their own, and every digest into one array. An array per height (about 90 MB for a 100k-transaction batch's tries)
  * was external memory, and every 64 MiB of it starts a full mark of the heap, which
  * at that size holds most of a GB.
  */
