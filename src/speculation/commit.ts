@@ -3,7 +3,7 @@ import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
 import type { Overlay } from './predicted-state.js';
-import { pickRerunWave, type StaleFrame } from './rerun-wave.js';
+import { pickRerunWave, sweepPatience, type StaleFrame } from './rerun-wave.js';
 import { prelude, runsNoFrame, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
@@ -48,6 +48,8 @@ export interface CommitContext {
    * sweep (at most SWEEP_BACKOFF_MAX), none again once a wave is taken.
    */
   backoff?: { skip: number; next: number };
+  /** Frames the last rerun sweep took: the next sweep's patience follows it (rerun-wave.ts: sweepPatience). */
+  lastSweep?: number;
   /** The CPU worker route, when the engine speculates on workers. */
   workers?: WorkerSpeculation;
   /** Called before each transaction: yields to the event loop now and then, and throws once the batch is abandoned (engine/pace.ts). */
@@ -133,8 +135,9 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
  */
 async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveFrame | undefined> {
   const th = performance.now();
-  const scope = { routes: c.plan.routes, views: c.views, inputs: c.inputs, rules: c.rules!, coinbase: c.coinbase, latest: c.latest, world: c.world };
+  const scope = { routes: c.plan.routes, views: c.views, inputs: c.inputs, rules: c.rules!, coinbase: c.coinbase, latest: c.latest, world: c.world, patience: sweepPatience(c.lastSweep) };
   const pick = pickRerunWave(scope, i, p);
+  c.lastSweep = pick.frames.size;
   c.clock.host += performance.now() - th;
   let frames = await c.rerun!(pick.frames, pick.overlay);
   const b = (c.backoff ??= { skip: 0, next: 1 });

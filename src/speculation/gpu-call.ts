@@ -1,6 +1,7 @@
 import type { GpuCall } from '../gpu/abi.js';
 import { delegationTarget, hasDelegationPrefix } from '../evm/tx-rules.js';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
+import { hexOf } from '../primitives/hex-of.js';
 import type { HostRules, TxInputs } from './rules.js';
 import type { TxView } from './tx-view.js';
 import type { StateReader } from './world-state.js';
@@ -29,7 +30,7 @@ const EMPTY = new Uint8Array(0);
 export function resolveCode(r: HostRules, state: StateReader, to: string): CodeSource | undefined {
   const callee = state.account(to);
   const code = callee?.code ?? EMPTY;
-  if (!r.delegation || !hasDelegationPrefix(code)) return { code, key: callee ? bytesToHex(callee.codeHash) : '' };
+  if (!r.delegation || !hasDelegationPrefix(code)) return { code, key: callee ? hexOf(callee.codeHash) : '' };
   const delegate = delegationTarget(code);
   if (!delegate) return undefined;
   const target = state.account(bytesToHex(delegate));

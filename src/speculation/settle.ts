@@ -4,6 +4,7 @@ import { canonicalEvmError, ethereumjsErrorOf, isSuccess, needsHost, outcomeName
 import type { GpuCallResult } from '../gpu/abi.js';
 import { KECCAK256_NULL } from '@ethereumjs/util';
 import { bytesToHex, hexToBytes } from '../primitives/hex.js';
+import { hexOf } from '../primitives/hex-of.js';
 import type { AccountState, TxWrites } from './access-sets.js';
 import { deposit, type Prelude } from './prelude.js';
 import type { HostRules } from './rules.js';
@@ -66,7 +67,7 @@ export function writesWithoutFrame(r: HostRules, view: TxView, p: Prelude): { wr
  * destroyed coinbase (runTx pays the fee before it deletes the account).
  */
 function unsettled(r: HostRules, frame: GpuCallResult, p: Prelude): boolean {
-  return frame.accounts.some((a) => a.destroyed && [p.inputs.isCreate ? p.inputs.to : '', r.coinbase].includes(bytesToHex(a.address)));
+  return frame.accounts.some((a) => a.destroyed && [p.inputs.isCreate ? p.inputs.to : '', r.coinbase].includes(hexOf(a.address)));
 }
 
 /**
@@ -82,7 +83,7 @@ function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][
   const out = new Map(layer);
   const wiped: string[] = [];
   for (const a of frame.accounts) {
-    const addr = bytesToHex(a.address);
+    const addr = hexOf(a.address);
     const before = p.atStart.account(addr);
     const code = a.code ?? before?.code ?? EMPTY;
     const codeHash = a.code ? codeHashOf(a.code) : before?.codeHash ?? KECCAK256_NULL;
@@ -132,7 +133,7 @@ export function frameWrites(r: HostRules, view: TxView, p: Prelude, frame: GpuCa
   const storage = new Map<string, [bigint, bigint][]>();
   if (ok) {
     for (const w of frame.storageWrites) {
-      const addr = bytesToHex(w.address);
+      const addr = hexOf(w.address);
       let list = storage.get(addr);
       if (!list) storage.set(addr, (list = []));
       list.push([w.slot, w.value]);

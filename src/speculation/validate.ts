@@ -1,6 +1,6 @@
 import type { AccountRead, TxReads } from './access-sets.js';
 import type { WorldState } from './world-state.js';
-import { bytesToHex } from '../primitives/hex.js';
+import { hexOf } from '../primitives/hex-of.js';
 import type { Prelude } from './prelude.js';
 import type { WaveFrame } from './wave.js';
 
@@ -30,7 +30,7 @@ export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
     }
     if (then.balance !== now.balance || then.nonce !== now.nonce || Buffer.compare(then.codeHash, now.codeHash) !== 0) return false;
   }
-  for (const read of frame.result.storageReads) if (p.atStart.storage(bytesToHex(read.address), read.slot) !== read.value) return false;
+  for (const read of frame.result.storageReads) if (p.atStart.storage(hexOf(read.address), read.slot) !== read.value) return false;
   // A create's collision check read whether the address has storage (EIP-7610).
   for (const [addr, empty] of frame.emptySeen) if (empty !== p.atStart.storageEmpty(addr)) return false;
   return true;
