@@ -6,6 +6,7 @@ import { PredictedState, type Overlay } from './predicted-state.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { frameWrites, writesWithoutFrame } from './settle.js';
 import type { TxView } from './tx-view.js';
+import { StateKeySet, type SlotKey } from './state-keys.js';
 import { frameHolds } from './validate.js';
 import type { WaveFrame } from './wave.js';
 import type { StateReader } from './world-state.js';
@@ -92,13 +93,14 @@ export function frameOf(s: Pick<RerunScope, 'routes' | 'latest'>, index: number)
   return s.latest.get(index) ?? (route?.kind === 'frame' ? route.frame : undefined);
 }
 
-/** A frame's reads and writes as keys, made once per frame: `a:` accounts, `s:` slots. */
+/** A frame's reads and writes, with addresses as hex, made once per frame. */
 interface FrameKeys {
   /** Accounts read, changed or given as start state. */
-  accountKeys: string[];
-  slots: { addr: string; slot: bigint; key: string }[];
-  /** What the frame wrote: accounts changed, created or destroyed, and slots. */
-  writes: string[];
+  accounts: string[];
+  slots: SlotKey[];
+  /** Accounts the frame wrote: changed, created or destroyed. */
+  wroteAccounts: string[];
+  wroteSlots: SlotKey[];
 }
 
 const cache = new WeakMap<WaveFrame, FrameKeys>();
@@ -110,24 +112,14 @@ function keysOf(frame: WaveFrame): FrameKeys {
   const accounts = new Set<string>(frame.seen.keys());
   for (const o of frame.call.overrides ?? []) accounts.add(hexOf(o.address));
   for (const a of frame.emptySeen.keys()) accounts.add(a);
-  const slots = r.storageReads.map((read) => {
-    const addr = hexOf(read.address);
-    return { addr, slot: read.slot, key: `s:${addr}:${read.slot}` };
-  });
-  const writes = r.accounts.filter((a) => a.written || a.created || a.destroyed).map((a) => `a:${hexOf(a.address)}`);
-  for (const w of r.storageWrites) writes.push(`s:${hexOf(w.address)}:${w.slot}`);
-  k = { accountKeys: [...accounts].map((a) => `a:${a}`), slots, writes };
+  k = {
+    accounts: [...accounts],
+    slots: r.storageReads.map((read) => ({ addr: hexOf(read.address), slot: read.slot })),
+    wroteAccounts: r.accounts.filter((a) => a.written || a.created || a.destroyed).map((a) => hexOf(a.address)),
+    wroteSlots: r.storageWrites.map((w) => ({ addr: hexOf(w.address), slot: w.slot })),
+  };
   cache.set(frame, k);
   return k;
-}
-
-const ends = new WeakMap<TxInputs, { from: string; to: string }>();
-
-/** A transaction's sender and callee as keys, made once: every wave's sweep looks them up. */
-function endsOf(inputs: TxInputs): { from: string; to: string } {
-  let e = ends.get(inputs);
-  if (!e) ends.set(inputs, (e = { from: `a:${inputs.from}`, to: `a:${inputs.to}` }));
-  return e;
 }
 
 /**
@@ -136,22 +128,22 @@ function endsOf(inputs: TxInputs): { from: string; to: string } {
  * the stale run only read: a swap that reverted for want of its input). Nothing more is
  * known of one that runs no frame; a wrong guess only costs a rerun.
  */
-function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: Set<string>, senderKnown = false): void {
-  if (view && !senderKnown) into.add(inputs ? endsOf(inputs).from : `a:${hexOf(view.tx.from)}`);
-  if (inputs && view && view.tx.value > 0n) into.add(endsOf(inputs).to);
+function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: StateKeySet, senderKnown = false): void {
+  if (view && !senderKnown) into.addAccount(inputs ? inputs.from : hexOf(view.tx.from));
+  if (inputs && view && view.tx.value > 0n) into.addAccount(inputs.to);
   if (!frame) return;
   const k = keysOf(frame);
-  for (const w of k.writes) into.add(w);
-  for (const r of k.slots) into.add(r.key);
+  for (const a of k.wroteAccounts) into.addAccount(a);
+  for (const w of k.wroteSlots) into.addSlot(w.addr, w.slot);
+  for (const r of k.slots) into.addSlot(r.addr, r.slot);
 }
 
-function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: Set<string>): boolean {
-  const ends = endsOf(inputs);
-  if (keys.has(ends.from) || keys.has(ends.to)) return true;
+function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: StateKeySet): boolean {
+  if (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to)) return true;
   if (!frame) return false;
   const k = keysOf(frame);
-  for (const a of k.accountKeys) if (keys.has(a)) return true;
-  for (const r of k.slots) if (keys.has(r.key)) return true;
+  for (const a of k.accounts) if (keys.hasAccount(a)) return true;
+  for (const r of k.slots) if (keys.hasSlot(r.addr, r.slot)) return true;
   return false;
 }
 
@@ -175,7 +167,7 @@ function guessSender(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | un
   const w = frameWrites(s.rules, s.views[j]!, p, frame.result)?.writes;
   const sender = w?.accounts.find(([a]) => a === p.inputs.from);
   // Not where the frame itself changes the sender (value sent back to it): the guess would be the frame's, not the fee's.
-  if (!sender || (w!.accounts.length !== 1 && keysOf(frame).writes.includes(`a:${p.inputs.from}`))) return false;
+  if (!sender || (w!.accounts.length !== 1 && keysOf(frame).wroteAccounts.includes(p.inputs.from))) return false;
   predicted.apply({ wiped: [], storage: [], accounts: [sender] }, j);
   return true;
 }
@@ -190,7 +182,7 @@ export interface RerunPick {
 export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPick {
   const stale = frameOf(s, index);
   const picked = new Map<number, StaleFrame>([[index, staleFrame(p, stale)]]);
-  const uncertain = new Set<string>();
+  const uncertain = new StateKeySet();
   const predicted = new PredictedState(s.world, s.coinbase);
   markUncertain(stale, s.inputs[index], s.views[index], uncertain);
   const end = Math.min(s.routes.length, index + 1 + RERUN_WAVE_WINDOW);
@@ -217,19 +209,19 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
   }
   // The stale frame must see the committed state: what it read stays out of the overlay
   // (commit.ts reruns it alone if its rerun strays into the overlay all the same).
-  const withheld = new Set<string>();
+  const withheld = new StateKeySet();
   if (stale) {
     const k = keysOf(stale);
-    for (const a of k.accountKeys) if (predicted.writer(a.slice(2)) !== undefined) withheld.add(a);
-    for (const r of k.slots) if (predicted.writer(r.addr, r.slot) !== undefined) withheld.add(r.key);
+    for (const a of k.accounts) if (predicted.writer(a) !== undefined) withheld.addAccount(a);
+    for (const r of k.slots) if (predicted.writer(r.addr, r.slot) !== undefined) withheld.addSlot(r.addr, r.slot);
   }
   // A frame that reads what the overlay withholds, or what a later holding transaction writes, would see the wrong version: it waits for a later wave.
-  const late = (key: string, writer: number | undefined, j: number) => withheld.has(key) || (writer ?? -1) > j;
+  const late = (withheldHere: boolean, writer: number | undefined, j: number) => withheldHere || (writer ?? -1) > j;
   for (const j of picked.keys()) {
     const frame = j === index ? undefined : frameOf(s, j);
     const k = frame && keysOf(frame);
-    if (k && (k.accountKeys.some((a) => late(a, predicted.writer(a.slice(2)), j)) || k.slots.some((r) => late(r.key, predicted.writer(r.addr, r.slot), j)))) picked.delete(j);
+    if (k && (k.accounts.some((a) => late(withheld.hasAccount(a), predicted.writer(a), j)) || k.slots.some((r) => late(withheld.hasSlot(r.addr, r.slot), predicted.writer(r.addr, r.slot), j)))) picked.delete(j);
   }
-  if (stale) predicted.forget(keysOf(stale).accountKeys.map((a) => a.slice(2)), keysOf(stale).slots);
+  if (stale) predicted.forget(keysOf(stale).accounts, keysOf(stale).slots);
   return { frames: picked, overlay: predicted.overlay() };
 }
