@@ -7,6 +7,7 @@ import type { KernelPolicy } from './kernel-policy.js';
 import { CALL, CHUNK, regions, type RegionCaps } from './layout.js';
 import { limits, type GpuLimitOptions, type Limits } from './limits.js';
 import { packBatch, type PackedBatch } from './pack.js';
+import { ProgramArena } from './program-arena.js';
 import { unpackResult } from './unpack.js';
 
 /**
@@ -48,6 +49,8 @@ export class GpuCallExecutor {
   private prefixHeld?: { buffer: GPUBuffer; owner: WeakRef<object>; words: number };
   /** Which base tables the state buffer holds, as last uploaded (weakly: a finished batch's tables are not kept alive). */
   private stateHeld?: { buffer: GPUBuffer; tables: WeakRef<object>; patches: number };
+  /** Where the programs sit in the blob buffer, kept there across dispatches. */
+  readonly programs: ProgramArena;
 
   constructor(
     private readonly device: GPUDevice,
@@ -57,6 +60,7 @@ export class GpuCallExecutor {
     this.limits = limits(opts);
     this.regions = { ...this.limits, ...regions(this.limits) };
     this.buffers = new GpuBufferCache(device);
+    this.programs = new ProgramArena(Math.floor(maxBinding(device) / 4));
   }
 
   /** Creates the kernels now rather than at the first execute(). */
@@ -101,6 +105,7 @@ export class GpuCallExecutor {
     this.buffers.dispose();
     this.stateHeld = undefined;
     this.prefixHeld = undefined;
+    this.programs.clear();
   }
 
   async execute(block: GpuBlockContext, state: GpuStateSnapshot, calls: readonly GpuCall[], tally?: DispatchTally): Promise<GpuCallResult[]> {
@@ -181,7 +186,7 @@ export class GpuCallExecutor {
    * into one array first cost more than the upload).
    */
   private blobBuffer(packed: PackedBatch, programs: PlacedPrograms): GPUBuffer {
-    const b = this.buffers.take('blob', (packed.blobAt + programs.end) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const b = this.buffers.take('blob', programs.end * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     const p = packed.blobPrefix;
     if (p) {
       const held = this.prefixHeld;
@@ -191,7 +196,7 @@ export class GpuCallExecutor {
     // A dispatch without the prefix writes over it.
     this.prefixHeld = p && { buffer: b, owner: new WeakRef(p.owner), words: p.words.length };
     this.device.queue.writeBuffer(b, packed.blobAt * 4, packed.blob);
-    for (const [program, at] of programs.at) this.device.queue.writeBuffer(b, (packed.blobAt + at) * 4, program);
+    for (const [program, at] of this.programs.uploads(b, programs.used)) this.device.queue.writeBuffer(b, at * 4, program);
     return b;
   }
 
@@ -207,7 +212,7 @@ export class GpuCallExecutor {
     const calls = order.map((i) => unsorted[i]);
     const plan = await this.policy.plan(block, state, calls);
     const packed = packBatch(block, state, calls, this.limits);
-    const programs = placePrograms(packed, plan.programs);
+    const programs = placePrograms(packed, plan.programs, this.programs);
     if (tally) tally.prepareMs += performance.now() - t;
     return { order, calls, plan, packed, programs };
   }
@@ -323,23 +328,17 @@ function maxBinding(device: GPUDevice): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }
 
-/** Where each distinct program of a dispatch sits, in words after the dispatch's own blob words, and where they end. */
+/** The programs a dispatch's calls run, and the words its blob buffer needs (its own words, and the program arena's). */
 interface PlacedPrograms {
-  at: Map<Uint32Array, number>;
+  used: readonly (Uint32Array | undefined)[];
   end: number;
 }
 
-/** Places each distinct program after the dispatch's blob words once and points its calls at it (CALL.programAt). */
-function placePrograms(packed: PackedBatch, programs: readonly (Uint32Array | undefined)[] | undefined): PlacedPrograms {
-  const at = new Map<Uint32Array, number>();
-  let end = packed.blob.length;
-  if (!programs) return { at, end };
-  for (const p of programs) {
-    if (p && !at.has(p)) {
-      at.set(p, end);
-      end += p.length;
-    }
-  }
-  programs.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? packed.blobAt + at.get(p)! : NO_PROGRAM));
-  return { at, end };
+/** Places the dispatch's programs in the arena and points its calls at them (CALL.programAt, a word of the blob buffer). */
+function placePrograms(packed: PackedBatch, programs: readonly (Uint32Array | undefined)[] | undefined, arena: ProgramArena): PlacedPrograms {
+  const own = packed.blobAt + packed.blob.length;
+  // Placed even without programs: words of a dispatch that reach the arena move it.
+  const at = arena.place(own, programs ?? []);
+  programs?.forEach((p, i) => (packed.calls[i * CALL.words + CALL.offset.programAt] = p ? at.get(p)! : NO_PROGRAM));
+  return { used: programs ?? [], end: Math.max(own, arena.words) };
 }

@@ -25,7 +25,10 @@ describe('compiled programs on the GPU', () => {
     const load = f + FRAGMENT.words;
     expect(words[load + MICRO.offset.kind]).toBe(MICRO_CONST);
     words[words[load + MICRO.offset.a]] = 6;
-    const [after] = await ex.execute(gpuBlock({ fork: 'Prague' }), { accounts: new Map() }, [gpuCall(c, 0)]);
+    // An executor uploads a program once (gpu/program-arena.ts: programs are never changed
+    // in the service); the changed one goes to a fresh executor's buffer.
+    const fresh = await customExecutor({ kernel: 'compiled', programs });
+    const [after] = await fresh.execute(gpuBlock({ fork: 'Prague' }), { accounts: new Map() }, [gpuCall(c, 0)]);
     expect(BigInt(`0x${hex(after.returnData)}`)).toBe(6n);
   });
 
