@@ -49,29 +49,34 @@ function slabBlooms(n: number): number {
 }
 
 /**
- * The distinct items, and for each item its index among them. Items are found by an
- * FNV-1a of their bytes, then compared byte for byte with those that share it: a
- * string key per item (a Buffer's latin1) cost six times as much on 50,000 items.
- * `fingerprint` is FNV-1a but in tests, which make every item collide.
+ * The distinct items, and for each item its index among them. Items are found by a
+ * fingerprint of their bytes in an open-addressing table, then compared byte for byte
+ * with those that share it: a string key per item (a Buffer's latin1) cost six times as
+ * much on 50,000 items, and a Map of fingerprints with a byte-at-a-time FNV-1a took
+ * 8-40 ms for 20,000 items (a block with 5,000 logs; 2026-12-07).
+ * `fingerprint` is fnv1aWords but in tests, which make every item collide.
  */
-export function dedupe(pending: readonly { items: Uint8Array[] }[], fingerprint: (b: Uint8Array) => number = fnv1a): { distinct: Uint8Array[]; which: number[] } {
-  const first = new Map<number, number>();
-  // Per distinct item, the next one with the same FNV, or -1.
-  const next: number[] = [];
+export function dedupe(pending: readonly { items: Uint8Array[] }[], fingerprint: (b: Uint8Array) => number = fnv1aWords): { distinct: Uint8Array[]; which: number[] } {
+  let total = 0;
+  for (const { items } of pending) total += items.length;
+  let size = 16;
+  while (size < 2 * total) size *= 2;
+  const mask = size - 1;
+  // Per slot, the distinct item's index, or -1; per distinct item, its fingerprint.
+  const table = new Int32Array(size).fill(-1);
+  const prints: number[] = [];
   const distinct: Uint8Array[] = [];
   const which: number[] = [];
   for (const { items } of pending) {
     for (const item of items) {
       const h = fingerprint(item);
-      let k = first.get(h);
-      if (k === undefined) first.set(h, (k = distinct.length));
-      else {
-        while (!sameBytes(distinct[k], item) && next[k] >= 0) k = next[k];
-        if (!sameBytes(distinct[k], item)) k = next[k] = distinct.length;
-      }
-      if (k === distinct.length) {
+      let i = h & mask;
+      let k = table[i];
+      while (k >= 0 && !(prints[k] === h && sameBytes(distinct[k], item))) k = table[(i = (i + 1) & mask)];
+      if (k < 0) {
+        k = table[i] = distinct.length;
         distinct.push(item);
-        next.push(-1);
+        prints.push(h);
       }
       which.push(k);
     }
@@ -79,11 +84,17 @@ export function dedupe(pending: readonly { items: Uint8Array[] }[], fingerprint:
   return { distinct, which };
 }
 
-function fnv1a(b: Uint8Array): number {
+/** FNV-1a over the bytes four at a time (a little-endian word per step), the tail byte by byte. */
+function fnv1aWords(b: Uint8Array): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  // 30 bits: a small integer to V8, which a Map keys without allocating.
-  return h & 0x3fffffff;
+  const words = b.length & ~3;
+  let i = 0;
+  for (; i < words; i += 4) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)), 0x01000193);
+  for (; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  // Mixed down so that the table's low bits depend on every word.
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) & 0x3fffffff;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,5 @@
 import { analyzeCode } from '../evm/code-analysis.js';
-import { bytesToHex } from '../primitives/hex.js';
+import { hexOf } from '../primitives/hex-of.js';
 import type { BlobBuilder } from './blob.js';
 import type { Fork } from '../model/fork.js';
 import type { CodePlacer } from './state-tables.js';
@@ -27,7 +27,7 @@ export function codePlacer(blob: BlobBuilder, fork: Fork): CodePlacer {
   return (code, hash) => {
     let at = placed.get(code);
     if (at) return at;
-    const key = hash && bytesToHex(hash);
+    const key = hash && hexOf(hash);
     at = key === undefined ? undefined : byHash.get(key);
     if (!at) {
       const bitmap = jumpdests(code, fork);
