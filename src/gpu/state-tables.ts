@@ -118,7 +118,7 @@ export class TableFull extends Error {}
 
 /** Writes account `addr` into its entry, taking a free one if it has none yet. Storage is written apart (putSlot). */
 export function putAccount(t: BaseTables, addr: string, a: GpuAccountState, place: CodePlacer): void {
-  const address = addressOf(t, addr, a);
+  const address = addressOf(t, addr);
   let tag = t.tags.get(addr);
   if (tag === undefined) {
     if (2 * (t.tags.size + 1) > t.accountSlots) throw new TableFull('account table full');
@@ -201,21 +201,15 @@ export function buildStateTables(snapshot: GpuStateSnapshot, overrides: readonly
 }
 
 /**
- * Address bytes by account object: a wave's snapshot reuses the objects of accounts no
- * commit changed (WorldState.entries()), so each is parsed once; a changed account's
- * new object finds its address by key in the tables' own map.
+ * Address bytes by key, parsed once per tables: the resident tables of a batch's waves
+ * (resident-tables.ts) patch the same tables, whose map finds them. (A map by account
+ * object as well cost more than it saved: each wave's changed accounts are new objects,
+ * and a batch's first build sees only new ones.)
  */
-const addresses = new WeakMap<GpuAccountState, { key: string; bytes: Uint8Array }>();
-
-function addressOf(t: BaseTables, key: string, a: GpuAccountState): Uint8Array {
-  let b = addresses.get(a);
-  // One object may stand for several addresses (a caller's choice): the key decides.
-  if (b?.key !== key) {
-    let bytes = t.addressBytes.get(key);
-    if (!bytes) t.addressBytes.set(key, (bytes = addressBytes(key)));
-    addresses.set(a, (b = { key, bytes }));
-  }
-  return b.bytes;
+function addressOf(t: BaseTables, key: string): Uint8Array {
+  let bytes = t.addressBytes.get(key);
+  if (!bytes) t.addressBytes.set(key, (bytes = addressBytes(key)));
+  return bytes;
 }
 
 function addressBytes(key: string): Uint8Array {
