@@ -11,7 +11,8 @@ import { buildBaseTables, putAccount, putSlot, TableFull, type BaseTables, type 
  * every wave repeats work: here only the accounts whose object changed are rewritten,
  * and only the slots whose value changed. An account object handed over in a lineage's
  * snapshot is never changed afterwards (a change makes a new object), so the same object
- * means the same account.
+ * means the same account; nor is the snapshot's map of accounts, which is kept as it is
+ * rather than copied (a copy of every account each wave).
  *
  * Code and JUMPDEST bitmaps live in a blob prefix of the lineage's own, which only grows,
  * so entries keep pointing at the right words; every dispatch's blob starts with it.
@@ -22,7 +23,7 @@ export class ResidentTables {
   private base?: BaseTables;
   private last?: GpuStateSnapshot;
   /** The accounts the tables hold, as the last snapshot gave them. */
-  private accounts = new Map<string, GpuAccountState>();
+  private accounts: ReadonlyMap<string, GpuAccountState> = new Map();
   /** How often the tables were built whole and patched, and how many accounts were written: for tests. */
   readonly counts = { builds: 0, patches: 0, accountsWritten: 0 };
 
@@ -53,7 +54,7 @@ export class ResidentTables {
       try {
         this.base.patches++;
         this.patch(this.base, changed);
-        this.accounts = new Map(snapshot.accounts);
+        this.accounts = snapshot.accounts;
         this.counts.patches++;
         this.counts.accountsWritten += changed.length;
         return this.base;
@@ -63,7 +64,7 @@ export class ResidentTables {
     }
     // Room for a quarter more accounts and slots, so that later patches rarely overflow.
     this.base = buildBaseTables(snapshot, this.place, Math.ceil(snapshot.accounts.size / 4) + 64);
-    this.accounts = new Map(snapshot.accounts);
+    this.accounts = snapshot.accounts;
     this.counts.builds++;
     this.counts.accountsWritten += snapshot.accounts.size;
     return this.base;
