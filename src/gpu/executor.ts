@@ -50,7 +50,7 @@ export class GpuCallExecutor {
   /** Which base tables the state buffer holds, as last uploaded (weakly: a finished batch's tables are not kept alive). */
   private stateHeld?: { buffer: GPUBuffer; tables: WeakRef<object>; patches: number };
   /** Where the programs sit in the blob buffer, kept there across dispatches. */
-  readonly programs: ProgramArena;
+  private readonly programs: ProgramArena;
 
   constructor(
     private readonly device: GPUDevice,
