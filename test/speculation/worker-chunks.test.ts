@@ -48,4 +48,31 @@ describe('worker speculation by chunks', () => {
     // A transaction the chunk did not send has no speculative run.
     expect(await spec.result(3)).toBeUndefined();
   });
+
+  it('counts tasks ahead, not chunks: chunks without worker transactions are passed over', async () => {
+    const { pool, tasks } = heldPool();
+    // Chunks of two: worker transactions only in chunks 3, 5 and 6.
+    const kinds: ('worker' | 'frame')[] = ['frame', 'frame', 'frame', 'frame', 'frame', 'frame', 'worker', 'frame', 'frame', 'frame', 'frame', 'worker', 'worker', 'frame'];
+    const batch = { txs: Array(kinds.length).fill({}) } as unknown as Batch;
+    const spec = new WorkerSpeculation(pool, batch, () => ({}) as SharedBatch, plan(kinds), newSpeculationStats(), { chunk: 2, ahead: 2 });
+    spec.advance(0);
+    // Two tasks from the start, though the first worker transaction is three chunks on.
+    expect(tasks.map((t) => t.indices)).toEqual([[6], [11]]);
+    spec.advance(1);
+    spec.advance(2);
+    expect(tasks).toHaveLength(2);
+    spec.advance(3);
+    tasks[0].finish();
+    expect((await spec.result(6))?.index).toBe(6);
+    spec.advance(4);
+    // Chunk 5 is still in flight, so one more task goes: chunk 6.
+    expect(tasks.map((t) => t.indices)).toEqual([[6], [11], [12]]);
+    spec.advance(5);
+    tasks[1].finish();
+    expect((await spec.result(11))?.index).toBe(11);
+    spec.advance(6);
+    tasks[2].finish();
+    expect((await spec.result(12))?.index).toBe(12);
+    expect(tasks).toHaveLength(3);
+  });
 });

@@ -16,9 +16,10 @@ export interface WorkerSpeculationOptions {
 
 /**
  * The CPU worker route: the batch's `worker` transactions, in chunks, speculated on
- * the pool against the batch's starting state, kept `ahead` chunks in front of the
+ * the pool against the batch's starting state, kept `ahead` tasks in front of the
  * ordered commit. A contract that keeps conflicting turns hot: its later transactions
- * are no longer sent, and run in order once each instead.
+ * are no longer sent, and run in order once each instead. `ahead` counts tasks, not
+ * chunks: chunks without worker transactions take no place in it.
  */
 export class WorkerSpeculation {
   private readonly inFlight = new Map<number, Promise<TxExecution[]>>();
@@ -27,6 +28,8 @@ export class WorkerSpeculation {
   private readonly conflictsByTarget = new Map<string, number>();
   private readonly chunks: number;
   private current = 0;
+  /** The first chunk `advance` has not looked at yet. */
+  private next = 0;
 
   constructor(
     private readonly pool: CpuWorkerPool,
@@ -45,12 +48,20 @@ export class WorkerSpeculation {
   }
 
   /**
-   * Sends the chunks from `c` on that are not in flight yet and forgets the results of
-   * the chunks before `c`. Nothing waits here: the commit goes on with the chunk's
-   * other routes while its task runs, and waits at its first worker transaction.
+   * Keeps `ahead` tasks in flight from chunk `c` on, sending the next chunks that have
+   * worker transactions, and forgets the results of the chunks before `c`. Chunks
+   * without any are passed over: where the worker route is sparse (a GPU batch's few
+   * precompile-heavy frames), a task starts as soon as the commit starts, not once the
+   * commit is a few chunks before it, and runs while the commit waits on GPU waves.
+   * Nothing waits here: the commit goes on with the chunk's other routes while its task
+   * runs, and waits at its first worker transaction.
    */
   advance(c: number): void {
-    for (let k = c; k < c + this.o.ahead; k++) this.dispatch(k);
+    let live = 0;
+    for (const k of this.inFlight.keys()) if (k >= c) live++;
+    for (this.next = Math.max(this.next, c); live < this.o.ahead && this.next < this.chunks; this.next++) {
+      if (this.dispatch(this.next)) live++;
+    }
     this.current = c;
     this.results.clear();
   }
@@ -79,19 +90,20 @@ export class WorkerSpeculation {
     }
   }
 
-  private dispatch(c: number): void {
-    if (c >= this.chunks || this.inFlight.has(c)) return;
+  /** Sends chunk `c`'s worker transactions as one task: false when it has none to send. */
+  private dispatch(c: number): boolean {
     const indices: number[] = [];
     for (let i = c * this.o.chunk; i < Math.min(this.batch.txs.length, (c + 1) * this.o.chunk); i++) {
       const target = this.plan.targets[i];
       if (this.plan.routes[i].kind !== 'worker' || (target !== undefined && this.hot.has(target))) continue;
       indices.push(i);
     }
-    if (indices.length === 0) return;
+    if (indices.length === 0) return false;
     this.stats.tasks++;
     this.stats.speculated += indices.length;
     const p = this.pool.run({ ...this.shared(), indices }, this.o.signal);
     p.catch(() => {}); // awaited in order by beginChunk
     this.inFlight.set(c, p);
+    return true;
   }
 }
