@@ -41,7 +41,38 @@ export interface GpuLimitOptions {
   readBackWindowBytes?: number;
 }
 
-/** Room for frames that overflow the defaults: memory-, log- and return-heavy calls and deep call stacks, retried on their own. */
+/**
+ * The room a block's frames start in, and the first that frames overflowing the
+ * defaults escalate to. The defaults are sized for the output of waves of 10^4
+ * transfers and swaps (about 14 KiB a call, read back whole); a mainnet block's router
+ * calls and multi-hop swaps pass them, mostly by their logs (9 to 23 Transfer, Sync and
+ * Swap logs where the default holds 8), then by return data, log data and slots. Each
+ * such frame ran once in the default room, failed, and ran again from its start: on the
+ * nine mainnet blocks EDR runs, 412 ms of device time a pass of 2 s went to those
+ * second runs. This room holds all of them but a block's few outliers (an airdrop's
+ * 10,001 logs), at about 60 KiB of output a call.
+ */
+export const BLOCK_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
+  memoryBytesPerCall: 256 << 10,
+  maxCallDepthPerCall: 64,
+  maxUndoEntriesPerCall: 512,
+  maxLogsPerCall: 32,
+  maxLogDataBytesPerCall: 8 << 10,
+  returnDataBytesPerCall: 16 << 10,
+  maxStorageSlotsPerCall: 256,
+  maxAccountsPerCall: 64,
+  maxTransientSlotsPerCall: 64,
+});
+
+/**
+ * Waves of at most this many calls start in the first room past the defaults
+ * (BLOCK_LIMITS): a mainnet block's first wave (22 to 172 frames on the nine blocks EDR
+ * runs) and most rerun waves, at up to 15 MiB of output a wave. Larger waves (10^4
+ * transfers) start in the defaults, whose output is a quarter the size.
+ */
+export const START_ROOMY_UP_TO_CALLS = 256;
+
+/** Room for frames that overflow the block room: memory-, log- and return-heavy calls and deep call stacks, retried on their own. */
 export const ROOMY_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
   memoryBytesPerCall: 4 << 20,
   maxStackItemsPerCall: 64 << 10,
@@ -74,7 +105,7 @@ export const VAST_LIMITS: Readonly<GpuLimitOptions> = Object.freeze({
 });
 
 /** The rooms a frame that ran out of scratch escalates through, in turn: each one's calls are fewer and larger. */
-export const MORE_ROOM: readonly Readonly<GpuLimitOptions>[] = [ROOMY_LIMITS, VAST_LIMITS];
+export const MORE_ROOM: readonly Readonly<GpuLimitOptions>[] = [BLOCK_LIMITS, ROOMY_LIMITS, VAST_LIMITS];
 
 /** A step budget no frame reaches: every opcode but the ones that end a frame costs gas, and gas is below 2^32 steps' worth in any block. */
 export const UNBOUNDED_STEPS = 0xffffffff;

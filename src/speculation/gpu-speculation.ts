@@ -1,4 +1,5 @@
 import type { GpuBlockContext, GpuCall, GpuHostAnswer } from '../gpu/abi.js';
+import { START_ROOMY_UP_TO_CALLS } from '../gpu/limits.js';
 import { buildCall, type CodeSource } from './gpu-call.js';
 import { rerunCheaper, stateEntries, type GpuRouteConfig } from './gpu-route.js';
 import { prelude, type Prelude } from './prelude.js';
@@ -83,10 +84,14 @@ export function runsFrame(inputs: readonly (TxInputs | undefined)[], sources: re
 export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpeculation> {
   let t = performance.now();
   const snapshot = snapshotWorld(g.world);
-  const calls = new Map<number, { call: GpuCall; source: CodeSource }>();
+  const calls = new Map<number, { call: GpuCall; source: CodeSource; room: number }>();
   g.inputs.forEach((_, i) => {
-    if (runsFrame(g.inputs, g.sources, i)) calls.set(i, { call: firstCall(g, i, g.sources[i]!), source: g.sources[i]! });
+    if (runsFrame(g.inputs, g.sources, i)) calls.set(i, { call: firstCall(g, i, g.sources[i]!), source: g.sources[i]!, room: 0 });
   });
+  // A block's frames often overflow the default room, sized for waves of 10^4 calls
+  // (limits.ts: BLOCK_LIMITS): a small first wave starts in the next one, and so do its
+  // frames' reruns (WaveFrame.room). A rerun wave of frames that fit the defaults stays there.
+  if (g.executors.rooms?.length && calls.size <= START_ROOMY_UP_TO_CALLS) for (const c of calls.values()) c.room = 1;
   g.timings.snapshot = performance.now() - t;
   t = performance.now();
   const host: WaveHost = { run: g.precompiles, answered: 0, maxAnswers: g.maxHostAnswers };

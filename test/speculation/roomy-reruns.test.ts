@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FEES, SENDER_BALANCE, account, quantity, toBatch } from '../../bench/workloads/common.js';
 import type { WireBatch } from '../../src/model/shapes.js';
+import { START_ROOMY_UP_TO_CALLS } from '../../src/gpu/limits.js';
 import { testRegistry } from '../support/registry.js';
 import { expectEqualToReference, speculation } from './helpers.js';
 
 /**
- * A frame that overflowed the default room ran again in the next room (the roomy
+ * A frame that overflowed its room ran again in the next room (the block room, the roomy
  * executor, then the vast one: src/gpu/limits.ts, MORE_ROOM); when it goes stale and
  * reruns, it starts in the room it needed (src/speculation/wave.ts: runEscalating),
  * instead of failing once more in the rooms before.
@@ -14,8 +15,8 @@ const registry = testRegistry();
 afterAll(() => registry.close());
 
 const COUNTER = account(0x200, 0);
-// slot 0 += 1, then MSTORE at 0x20000: 128 KiB of memory, past the default 64 KiB a call.
-const ROOMY_CODE = '0x6000546001016000556001620200005200' as const;
+// slot 0 += 1, then MSTORE at 0x80000: 512 KiB of memory, past the block room's 256 KiB a call.
+const ROOMY_CODE = '0x6000546001016000556001620800005200' as const;
 // slot 0 += 1, then 1,100 LOG0s in a loop: past the roomy executor's 1,024 logs a call.
 const VAST_CODE = '0x60005460010160005561044c5b60006000a06001900380600c5700' as const;
 
@@ -29,6 +30,27 @@ function counters(n: number, code: `0x${string}`, gas = 1_000_000n): WireBatch {
   }
   return toBatch({ pre, txs, gasBudget: gas * BigInt(n) });
 }
+
+// 12 LOG0s in a loop: past the default room's 8 logs a call, within the block room's 32.
+const LOGS_CODE = '0x600c5b60006000a0600190038060025700' as const;
+
+describe('the room a first wave starts in', () => {
+  it('gpu: a small first wave starts in the block room: frames past the defaults run once', async () => {
+    const got = await expectEqualToReference(registry, counters(3, LOGS_CODE), 'gpu');
+    for (const r of got.results) expect(r.logs).toHaveLength(12);
+    const s = speculation(got);
+    expect(s.fallbacks['gpu:ScratchExhausted']).toBeUndefined();
+    expect(s.perWave[0].submits).toBe(1);
+  }, 180_000);
+
+  it('gpu: a first wave of more calls starts in the default room, and its overflowing frames run again in the block room', async () => {
+    const got = await expectEqualToReference(registry, counters(START_ROOMY_UP_TO_CALLS + 1, LOGS_CODE), 'gpu');
+    const s = speculation(got);
+    expect(s.gpuFrames).toBe(START_ROOMY_UP_TO_CALLS + 1);
+    expect(s.fallbacks['gpu:ScratchExhausted']).toBeUndefined();
+    expect(s.perWave[0].submits).toBe(2);
+  }, 180_000);
+});
 
 describe('reruns of frames that needed more room', () => {
   it.each([
