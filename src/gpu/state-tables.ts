@@ -136,7 +136,7 @@ export function putAccount(t: BaseTables, addr: string, a: GpuAccountState, plac
 }
 
 /** Whether any slot holds a non-zero value: stops at the first (a token's storage may hold thousands, and a rerun wave rewrites every account a commit changed). */
-function hasNonZero(storage: ReadonlyMap<bigint, bigint>): boolean {
+export function hasNonZero(storage: ReadonlyMap<bigint, bigint>): boolean {
   for (const v of storage.values()) if (v !== 0n) return true;
   return false;
 }

@@ -32,8 +32,12 @@ function slotOf(t: BaseTables, tag: number, slot: bigint): bigint {
   }
 }
 
-/** The tables hold exactly `snapshot`: every account's fields, every slot, and nothing of an account that is not there. */
-function expectHolds(t: BaseTables, snapshot: GpuStateSnapshot, gone: string[] = []): void {
+/**
+ * The tables hold exactly `snapshot`: every account's fields, every slot, and nothing of
+ * an account that is not there: no entry, or one the kernel reads as absent (every field
+ * zero, every slot zero).
+ */
+function expectHolds(t: BaseTables, snapshot: GpuStateSnapshot, gone: [string, bigint[]][] = []): void {
   for (const [addr, a] of snapshot.accounts) {
     const e = entryOf(t, addr);
     expect(e, addr).toBeDefined();
@@ -45,7 +49,12 @@ function expectHolds(t: BaseTables, snapshot: GpuStateSnapshot, gone: string[] =
     expect((t.words[e! + ACCOUNT.offset.flags] & ACCOUNT_STORAGE) !== 0, `${addr} storage flag`).toBe(nonEmpty);
     for (const [slot, v] of a.storage) expect(slotOf(t, e! / ACCOUNT.words + 1, slot), `${addr}[${slot}]`).toBe(v);
   }
-  for (const addr of gone) expect(entryOf(t, addr), addr).toBeUndefined();
+  for (const [addr, slots] of gone) {
+    const e = entryOf(t, addr);
+    if (e === undefined) continue;
+    for (let k = ACCOUNT.offset.balance; k < ACCOUNT.words; k++) if (k !== ACCOUNT.offset.slotTag) expect(t.words[e + k], `${addr} word ${k}`).toBe(0);
+    for (const slot of slots) expect(slotOf(t, t.words[e + ACCOUNT.offset.slotTag], slot), `${addr}[${slot}]`).toBe(0n);
+  }
 }
 
 const address = (i: number) => `0x${(0x1000 + i).toString(16).padStart(40, '0')}`;
@@ -78,12 +87,28 @@ describe('resident state tables', () => {
     expect(r.counts).toMatchObject({ builds: 1, patches: 1 });
     expect(slotOf(r.update(snap), 7, 2n)).toBe(0n);
 
-    // An account that leaves the snapshot cannot leave the table: built whole.
+    // An account that leaves the snapshot stays in the table as an entry of zeros, its
+    // slots zeroed: patched, not built whole. Back in a later snapshot, it reads as given.
     const fewer = new Map(snap.accounts);
+    const five = fewer.get(address(5))!;
     fewer.delete(address(5));
     snap = { accounts: fewer };
-    expectHolds(r.update(snap), snap, [address(5)]);
-    expect(r.counts.builds).toBe(2);
+    expectHolds(r.update(snap), snap, [[address(5), [1n, 2n]]]);
+    expect(r.counts).toMatchObject({ builds: 1, patches: 2 });
+    const again = new Map(fewer).set(address(5), { ...five, storage: new Map([[2n, 3n]]) });
+    snap = { accounts: again };
+    expectHolds(r.update(snap), snap);
+    expect(slotOf(r.update(snap), entryOf(r.update(snap), address(5))! / ACCOUNT.words + 1, 1n)).toBe(0n);
+    expect(r.counts).toMatchObject({ builds: 1, patches: 3 });
+
+    // Objects made anew with the same fields and slots: nothing to write, no new version.
+    const same = new Map(again);
+    for (const k of [address(1), address(5), address(9)]) same.set(k, { ...again.get(k)!, storage: new Map(again.get(k)!.storage) });
+    const before = r.update(snap).patches;
+    snap = { accounts: same };
+    expectHolds(r.update(snap), snap);
+    expect(r.update(snap).patches).toBe(before);
+    expect(r.counts).toMatchObject({ builds: 1, patches: 3 });
   });
 
   it('builds whole when a patch would fill the table past half, and the code prefix only grows', () => {
