@@ -59,7 +59,6 @@ export class ResidentTables {
         if (written > 0) {
           this.base.patches++;
           this.counts.patches++;
-          this.counts.accountsWritten += written;
         }
         this.accounts = snapshot.accounts;
         return this.base;
@@ -96,6 +95,7 @@ export class ResidentTables {
       const was = this.accounts.get(addr);
       if (!was || was.balance !== a.balance || was.nonce !== a.nonce || was.code !== a.code || (was.storage !== a.storage && base.storageNonEmpty.get(addr) !== hasNonZero(a.storage))) {
         putAccount(base, addr, a, this.place);
+        this.counts.accountsWritten++;
         written++;
       }
       if (was?.storage === a.storage) continue;
@@ -103,6 +103,7 @@ export class ResidentTables {
     }
     for (const addr of removed) {
       putAccount(base, addr, ABSENT, this.place);
+      this.counts.accountsWritten++;
       written += 1 + this.patchSlots(base, addr, this.accounts.get(addr)!.storage, ABSENT.storage);
     }
     return written;

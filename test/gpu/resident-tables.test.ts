@@ -105,9 +105,11 @@ describe('resident state tables', () => {
     const same = new Map(again);
     for (const k of [address(1), address(5), address(9)]) same.set(k, { ...again.get(k)!, storage: new Map(again.get(k)!.storage) });
     const before = r.update(snap).patches;
+    const accountsWritten = r.counts.accountsWritten;
     snap = { accounts: same };
     expectHolds(r.update(snap), snap);
     expect(r.update(snap).patches).toBe(before);
+    expect(r.counts.accountsWritten).toBe(accountsWritten);
     expect(r.counts).toMatchObject({ builds: 1, patches: 3 });
   });
 
