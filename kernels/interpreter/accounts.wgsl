@@ -186,8 +186,8 @@ fn undo_to(mark: u32) {
         // marks are never undone: the validator must see every read, even one made by a
         // frame that reverted (a failed value call's balance check, mainnet block
         // 12520364 tx 454). JOURNAL_READ and ACCT_READ are the same bit; no JOURNAL
-        // flag uses ACCT_STORAGE_READ's.
-        out[at + k] = select(v, v | (out[at] & (ACCT_READ | ACCT_STORAGE_READ)), k == 0u);
+        // flag uses ACCT_STORAGE_READ's or ACCT_SEEN's.
+        out[at + k] = select(v, v | (out[at] & (ACCT_READ | ACCT_STORAGE_READ | ACCT_SEEN)), k == 0u);
       }
     }
   }
@@ -240,18 +240,19 @@ const ACCESS_COLD = 1u;
 const ACCESS_FULL = 2u;
 
 // Touches account a for an opcode: warms it when `warm` (SELFBALANCE only reads),
-// records a snapshot read when `read`. Says whether it was cold, or ACCESS_FULL when
-// the record area is exhausted; `account_index` is its record.
+// records the read mark `read` (0: none; ACCT_READ: its balance, nonce and code;
+// ACCT_SEEN: its nonce, code and emptiness, not its balance). Says whether it was cold,
+// or ACCESS_FULL when the record area is exhausted; `account_index` is its record.
 var<private> account_index: u32;
 
-fn access_account(a: u256, warm: bool, read: bool) -> u32 {
+fn access_account(a: u256, warm: bool, read: u32) -> u32 {
   account_index = acct_touch(a);
   if (account_index == NOT_FOUND) {
     return ACCESS_FULL;
   }
   let was = acct_has(account_index, ACCT_WARM);
-  if (read) {
-    acct_read(account_index, ACCT_READ);
+  if (read != 0u) {
+    acct_read(account_index, read);
   }
   if (warm && !was) {
     acct_mark(account_index, ACCT_WARM);

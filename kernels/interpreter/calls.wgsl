@@ -58,7 +58,11 @@ fn account_op_gas(op: u32) -> u32 {
   if (self_) {
     who = acct_address(self_acct);
   }
-  let read = frame_op || op != OP_EXTCODECOPY || !u256_is_zero(arg[3]);
+  // BALANCE and SELFBALANCE read the balance. A call, a self-destruct's beneficiary and
+  // EXT* see the code and whether the account is empty, not the balance: credits to an
+  // account nothing reads the balance of are settled as deltas (src/speculation/settle.ts).
+  let seen = select(ACCT_SEEN, 0u, op == OP_EXTCODECOPY && u256_is_zero(arg[3]));
+  let read = select(seen, ACCT_READ, op == OP_BALANCE || op == OP_SELFBALANCE);
   var extra = 0u;
   for (var round = 0u; round < 2u + opaque; round++) {
     let access = access_account(who, !self_, read);

@@ -156,6 +156,8 @@ export interface GpuCallResult {
   storageReads: { address: Uint8Array; slot: bigint; value: bigint }[];
   /** Accounts whose balance/nonce/code was read from the snapshot (or the call's overrides). */
   accountReads: Uint8Array[];
+  /** Accounts whose nonce, code and emptiness were read but not their balance (a call's callee, EXT*): their balance may differ at commit, and what the call credited them is a delta. */
+  accountSeenReads: Uint8Array[];
   /** Accounts whose storage emptiness was read (a create's collision check). */
   storageEmptyReads: Uint8Array[];
   /** Every account the call changed or touched (Stop/Return only), with its final state. */

@@ -243,6 +243,8 @@ export const ACCT_CREATED = 32;
 export const ACCT_DESTROYED = 64;
 /** Whether its storage is empty was read (a create's collision check). */
 export const ACCT_STORAGE_READ = 128;
+/** Its nonce, code and emptiness were read, not its balance (a call's callee, EXT*): the validator checks those, and credits to it are settled as deltas. */
+export const ACCT_SEEN = 256;
 
 /** Transient storage entry (EIP-1153), in the scratch region: it is never read back. */
 export const TRANSIENT = wordLayout('TRANSIENT', { account: 1, key: U256, value: U256 });
@@ -312,7 +314,7 @@ export const HASH_WORDS = 24;
 const FLAGS: Record<string, number> = {
   JOURNAL_WARM, JOURNAL_READ, JOURNAL_WRITTEN,
   ACCOUNT_STORAGE, ACCOUNT_DELEGATED, ACCOUNT_MALFORMED,
-  ACCT_WARM, ACCT_READ, ACCT_TOUCHED, ACCT_WRITTEN, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_STORAGE_READ,
+  ACCT_WARM, ACCT_READ, ACCT_TOUCHED, ACCT_WRITTEN, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_STORAGE_READ, ACCT_SEEN,
   UNDO_SCRATCH, UNDO_SAVED_WORDS, FRAME_CALL, FRAME_CREATE, STACK_LIMIT, HASH_WORDS,
 };
 

@@ -107,12 +107,12 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   const p = prelude(c.rules!, view, inputs, c.world);
   const noFrame = p !== undefined && runsNoFrame(p, view);
   const frame = c.latest.get(i) ?? first;
-  let done = noFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame.result) : undefined;
+  let done = noFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame) : undefined;
   let rerun = done !== undefined && !noFrame && c.latest.has(i);
   c.clock.host += performance.now() - th;
   if (!done && p && !noFrame && c.rerun && !skipsSweep(c)) {
     const again = await rerunWave(c, i, p);
-    done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again.result) : undefined;
+    done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again) : undefined;
     rerun = done !== undefined;
   }
   if (rerun) c.stats.gpuReruns++;

@@ -152,7 +152,7 @@ function holdingWrites(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | 
   const view = s.views[j]!;
   if (runsNoFrame(p, view)) return writesWithoutFrame(s.rules, view, p).writes;
   if (!frame || !frameHolds(frame, p)) return undefined;
-  const w = frameWrites(s.rules, view, p, frame.result)?.writes;
+  const w = frameWrites(s.rules, view, p, frame)?.writes;
   return w && w.wiped.length === 0 ? w : undefined;
 }
 
@@ -164,7 +164,7 @@ function holdingWrites(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | 
  */
 function guessSender(s: RerunScope, j: number, p: Prelude, frame: WaveFrame | undefined, predicted: PredictedState): boolean {
   if (!frame) return false;
-  const w = frameWrites(s.rules, s.views[j]!, p, frame.result)?.writes;
+  const w = frameWrites(s.rules, s.views[j]!, p, frame)?.writes;
   const sender = w?.accounts.find(([a]) => a === p.inputs.from);
   // Not where the frame itself changes the sender (value sent back to it): the guess would be the frame's, not the fee's.
   if (!sender || (w!.accounts.length !== 1 && keysOf(frame).wroteAccounts.includes(p.inputs.from))) return false;

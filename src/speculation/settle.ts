@@ -10,6 +10,7 @@ import { deposit, type Prelude } from './prelude.js';
 import type { HostRules } from './rules.js';
 import type { TxView } from './tx-view.js';
 import { codeHash as codeHashOf } from '../primitives/code-hash.js';
+import type { WaveFrame } from './wave.js';
 
 /**
  * The end of runTx for a transaction whose prelude the host did: gas after refunds
@@ -23,6 +24,10 @@ export interface HostCommit {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A frame's run, as settling needs it: its result, and how it saw the accounts it read or changed. */
+export type FrameRun = Pick<WaveFrame, 'result' | 'seen'>;
+type FrameSeen = WaveFrame['seen'];
 
 function executed(r: HostRules, index: number, view: TxView, p: Prelude, gasUsed: bigint, logs: RawLog[], returnData: Uint8Array, error: string | undefined, engine: string): ExecutedTx {
   const { tx, hash } = view;
@@ -74,17 +79,23 @@ function unsettled(r: HostRules, frame: GpuCallResult, p: Prelude): boolean {
  * The accounts as the transaction leaves them: the standing layer of the prelude, then
  * every account the frames changed, at its final balance and nonce, with the code a
  * create deposited (the kernel started from the state the prelude leaves: validate.ts
- * checked every account it read or changed). At the transaction's end, as runTx: an
+ * checked every account it read or changed). An account whose balance the frames did not
+ * read (a callee they sent value to: WETH's deposits, a router's refunds, a bribe to the
+ * coinbase) may hold another balance now: it gets what they credited it on top of that.
+ * At the transaction's end, as runTx: an
  * account SELFDESTRUCT ran in is deleted with its storage (from Cancun, EIP-6780, only
  * one created in this transaction); a touched account that ends empty is removed
  * (EIP-161).
  */
-function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult): { accounts: [string, AccountState | null][]; wiped: string[] } {
+function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][], p: Prelude, frame: GpuCallResult, seen: FrameSeen): { accounts: [string, AccountState | null][]; wiped: string[] } {
   const out = new Map(layer);
   const wiped: string[] = [];
-  for (const a of frame.accounts) {
-    const addr = hexOf(a.address);
+  for (const c of frame.accounts) {
+    const addr = hexOf(c.address);
     const before = p.atStart.account(addr);
+    // What the frames credited an account whose balance they did not read, on what it holds now.
+    const then = seen.get(addr);
+    const a = then && before && !then.balanceRead && then.balance !== before.balance ? { ...c, balance: c.balance - then.balance + before.balance } : c;
     const code = a.code ?? before?.code ?? EMPTY;
     const codeHash = a.code ? codeHashOf(a.code) : before?.codeHash ?? KECCAK256_NULL;
     if (a.destroyed && (!r.destroysOnlyCreated || a.created)) {
@@ -101,8 +112,9 @@ function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][
  * the caller). Undefined where the host does not replay the outcome: a frame that
  * needs the host, a negative refund, a create whose code deposit fails.
  */
-export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, frame: GpuCallResult): HostCommit | undefined {
-  const settled = frameWrites(r, view, p, frame);
+export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelude, ran: FrameRun): HostCommit | undefined {
+  const settled = frameWrites(r, view, p, ran);
+  const frame = ran.result;
   if (!settled) return undefined;
   const outcome = frame.outcome as OutcomeCode;
   const logs: RawLog[] = isSuccess(outcome) ? frame.logs.map((l) => [l.address, l.topics, l.data]) : [];
@@ -114,13 +126,14 @@ export function settleFrame(r: HostRules, index: number, view: TxView, p: Prelud
 }
 
 /** What settleFrame commits, without the receipt: the rerun waves' sweep predicts the state with it (rerun-wave.ts). */
-export function frameWrites(r: HostRules, view: TxView, p: Prelude, frame: GpuCallResult): { writes: TxWrites; gasUsed: bigint } | undefined {
+export function frameWrites(r: HostRules, view: TxView, p: Prelude, ran: FrameRun): { writes: TxWrites; gasUsed: bigint } | undefined {
   const { inputs } = p;
+  const frame = ran.result;
   const outcome = frame.outcome as OutcomeCode;
   if (needsHost(outcome) || frame.refund < 0n || unsettled(r, frame, p)) return undefined;
   const ok = isSuccess(outcome);
   let gasLeft = frame.gasLeft;
-  const after = ok ? accountsAfterFrames(r, p.atStart.changes(), p, frame) : { accounts: p.charged.changes(), wiped: [] };
+  const after = ok ? accountsAfterFrames(r, p.atStart.changes(), p, frame, ran.seen) : { accounts: p.charged.changes(), wiped: [] };
   const layer = after.accounts;
   if (ok && inputs.isCreate) {
     const deployed = deposit(r, frame.returnData, gasLeft);

@@ -16,7 +16,8 @@ import type { WaveFrame } from './wave.js';
  * account field and slot the kernel read from the snapshot (or from the call's
  * overrides, which it reads first) is compared with the state
  * as the frame starts (after the sender paid, authorizations applied, value moved),
- * across every frame the call entered.
+ * across every frame the call entered; the balance only of accounts whose balance the
+ * run read (wave.ts: AccountSeen).
  */
 export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
   if (frame.source.key !== p.source.key) return false;
@@ -28,7 +29,10 @@ export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
       if (then || now) return false;
       continue;
     }
-    if (then.balance !== now.balance || then.nonce !== now.nonce || Buffer.compare(then.codeHash, now.codeHash) !== 0) return false;
+    if (then.nonce !== now.nonce || Buffer.compare(then.codeHash, now.codeHash) !== 0) return false;
+    // A balance the run did not read may differ (what it credited is a delta, settle.ts),
+    // as long as the account is as empty or not as it was (a value call's new-account gas).
+    if (then.balanceRead ? then.balance !== now.balance : (then.balance === 0n) !== (now.balance === 0n)) return false;
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(hexOf(read.address), read.slot) !== read.value) return false;
   // A create's collision check read whether the address has storage (EIP-7610).

@@ -29,18 +29,28 @@ export interface WaveFrame {
   room: number;
 }
 
-export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'>;
+/**
+ * An account as the run saw it. `balanceRead`: the run read its balance (BALANCE,
+ * SELFBALANCE, a balance check before it sent value), so the frame holds only while the
+ * balance is the same; otherwise it saw the nonce, code and emptiness (a call's callee,
+ * EXT*) or only credited it, and what it credited is settled as a delta on whatever the
+ * account holds at commit (settle.ts), as fees are to the coinbase.
+ */
+export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'> & { balanceRead: boolean };
 
 /** What the frame read of accounts and of storage emptiness, as its run saw them. */
 function seenBy(call: GpuCall, result: GpuCallResult, snapshot: GpuStateSnapshot): Pick<WaveFrame, 'seen' | 'emptySeen'> {
   const overrides = new Map((call.overrides ?? []).map((o) => [bytesToHex(o.address), o]));
   const seen = new Map<string, AccountSeen | undefined>();
-  for (const a of [...result.accountReads, ...result.accounts.map((c) => c.address)]) {
+  const see = (a: Uint8Array, balanceRead: boolean) => {
     const addr = bytesToHex(a);
-    if (seen.has(addr)) continue;
+    if (seen.has(addr)) return;
     const then = overrides.get(addr) ?? snapshot.accounts.get(addr);
-    seen.set(addr, then && { balance: then.balance, nonce: then.nonce, codeHash: then.codeHash });
-  }
+    seen.set(addr, then && { balance: then.balance, nonce: then.nonce, codeHash: then.codeHash, balanceRead });
+  };
+  for (const a of result.accountReads) see(a, true);
+  for (const a of result.accountSeenReads) see(a, false);
+  for (const c of result.accounts) see(c.address, false);
   const emptySeen = new Map<string, boolean>();
   for (const a of result.storageEmptyReads) {
     const addr = bytesToHex(a);
