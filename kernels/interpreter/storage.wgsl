@@ -3,8 +3,8 @@
 //
 // The call's storage journal lives in its output region: one JOURNAL record per
 // (account, slot) it touched, holding the value first read from the snapshot (the
-// original value: the snapshot, with the call's overrides, is the transaction's start
-// state) and the current value. It is at once the warm-slot set, the write set and the
+// original value: the snapshot, with the call's overrides and slot overrides, is the
+// transaction's start state) and the current value. It is at once the warm-slot set, the write set and the
 // read set. A slot the call never touched is warm only if the call's warm-slot list
 // (the access list) names it. Changes inside a call frame are logged for undo
 // (interpreter/accounts).
@@ -28,6 +28,21 @@ fn slot_warm_at_start(a: u256, key: u256) -> bool {
   return false;
 }
 
+// Where the call's slot overrides give (a, key) a start value (the blob word of it),
+// else NOT_FOUND: a chained rerun starts from the value its predecessor in the chain is
+// predicted to write, which the snapshot cannot hold for every link at once.
+fn slot_override_at(a: u256, key: u256) -> u32 {
+  let at = call_u32(CALL_SLOT_OVERRIDES_AT);
+  let n = call_u32(CALL_SLOT_OVERRIDES_COUNT);
+  for (var i = 0u; i < n; i++) {
+    let r = at + i * SLOT_OVERRIDE_WORDS;
+    if (equals_at(BUF_BLOB, r + SLOT_OVERRIDE_ADDRESS, a, 5u) && equals_at(BUF_BLOB, r + SLOT_OVERRIDE_KEY, key, 8u)) {
+      return r + SLOT_OVERRIDE_VALUE;
+    }
+  }
+  return NOT_FOUND;
+}
+
 // The journal record of the executing account's slot `key`, created on first touch
 // with the snapshot value and the slot's warmth at the start; NOT_FOUND (and
 // `exhausted`) when the journal is full.
@@ -45,10 +60,15 @@ fn journal_touch(key: u256) -> u32 {
   let r = journal_record(journal_count);
   journal_count += 1u;
   write_out_u256(r + JOURNAL_KEY, key, 8u);
-  let at = slot_find(entry_u32(acct_entry(self_acct), ACCOUNT_SLOT_TAG), key);
   var original = u256_zero();
-  if (at != NOT_FOUND) {
-    original = read_u256(BUF_STATE, at);
+  let over = slot_override_at(acct_address(self_acct), key);
+  if (over != NOT_FOUND) {
+    original = read_u256(BUF_BLOB, over);
+  } else {
+    let at = slot_find(entry_u32(acct_entry(self_acct), ACCOUNT_SLOT_TAG), key);
+    if (at != NOT_FOUND) {
+      original = read_u256(BUF_STATE, at);
+    }
   }
   write_out_u256(r + JOURNAL_ORIGINAL, original, 8u);
   write_out_u256(r + JOURNAL_CURRENT, original, 8u);

@@ -82,6 +82,13 @@ export interface GpuCall {
    * what the kernel read of them with the state the transaction really starts from.
    */
   overrides?: GpuAccountOverride[];
+  /**
+   * Slots whose value at the start of this call is not the snapshot's, read before it:
+   * a rerun chained after an earlier transaction's rerun in the same wave starts from
+   * what that one is predicted to write (speculation/chained-slots.ts). Validated like
+   * any read.
+   */
+  slotOverrides?: { address: Uint8Array; slot: bigint; value: bigint }[];
   /** The host's answers to the call's precompile calls, in the order the call makes them (see GpuHostCall). */
   hostAnswers?: GpuHostAnswer[];
 }

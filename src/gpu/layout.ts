@@ -130,6 +130,9 @@ export const CALL = wordLayout('CALL', {
   /** The host's answers to this call's precompile calls, in order (HOST_ANSWER records in the blob). */
   hostAnswersAt: 1,
   hostAnswersCount: 1,
+  /** Slots whose value as this call's transaction starts is not the snapshot's (SLOT_OVERRIDE records in the blob), read before the tables. */
+  slotOverridesAt: 1,
+  slotOverridesCount: 1,
 });
 
 /**
@@ -145,6 +148,9 @@ export const HOST_ANSWER = wordLayout('HOST_ANSWER', { address: 1, inputLen: 1, 
 
 /** One warm (address, slot) pair of a call's access list. */
 export const WARM_SLOT = wordLayout('WARM_SLOT', { address: ADDRESS, key: U256 });
+
+/** One slot of a call's start state that is not the snapshot's: a chained rerun's predicted value (speculation/chained-slots.ts). */
+export const SLOT_OVERRIDE = wordLayout('SLOT_OVERRIDE', { address: ADDRESS, key: U256, value: U256 });
 
 /**
  * Account table entry; `used` is 0 in empty slots. Code ranges point into the blob:
@@ -323,7 +329,7 @@ export function flagsWgsl(): string {
   return Object.entries(FLAGS).map(([name, v]) => `const ${name}: u32 = ${v >>> 0}u;`).join('\n');
 }
 
-export const LAYOUTS: readonly WordLayout<string>[] = [PARAMS, CHUNK, CALL, HOST_ANSWER, WARM_SLOT, ACCOUNT, SLOT, OUT, LOG, JOURNAL, ACCT, TRANSIENT, UNDO, FRAME];
+export const LAYOUTS: readonly WordLayout<string>[] = [PARAMS, CHUNK, CALL, HOST_ANSWER, WARM_SLOT, SLOT_OVERRIDE, ACCOUNT, SLOT, OUT, LOG, JOURNAL, ACCT, TRANSIENT, UNDO, FRAME];
 
 /** Sizes chosen per executor: caps on what one call may use. */
 export interface RegionCaps {

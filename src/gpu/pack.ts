@@ -2,7 +2,7 @@ import { BlobBuilder } from './blob.js';
 import { codePlacer } from './code-placer.js';
 import type { GpuBlockContext, GpuCall, GpuStateSnapshot } from './abi.js';
 import { forkRow } from './interpreter-wgsl.js';
-import { CALL, HOST_ANSWER, PARAMS, type RegionCaps, regions, WARM_SLOT } from './layout.js';
+import { CALL, HOST_ANSWER, PARAMS, type RegionCaps, regions, SLOT_OVERRIDE, WARM_SLOT } from './layout.js';
 import { residentTables } from './resident-tables.js';
 import { buildStateTables, withOverrides, type BaseVersion, type CodePlacer, type StateTables } from './state-tables.js';
 import { putAddress, putBytesAsU256, putU256 } from './words.js';
@@ -133,7 +133,7 @@ function residentState(block: GpuBlockContext, state: GpuStateSnapshot, calls: r
 function callWords(calls: readonly GpuCall[]): number {
   let n = 0;
   for (const c of calls) {
-    n += (c.isCreate ? 0 : Math.ceil(c.data.length / 4)) + 5 * c.warmAddresses.length + WARM_SLOT.words * c.warmSlots.length + 8 * c.blobVersionedHashes.length;
+    n += (c.isCreate ? 0 : Math.ceil(c.data.length / 4)) + 5 * c.warmAddresses.length + WARM_SLOT.words * c.warmSlots.length + 8 * c.blobVersionedHashes.length + SLOT_OVERRIDE.words * (c.slotOverrides?.length ?? 0);
     for (const a of c.hostAnswers ?? []) n += HOST_ANSWER.words + Math.ceil(a.input.length / 4) + Math.ceil(a.output.length / 4);
   }
   return n;
@@ -206,6 +206,17 @@ export function packBatch(block: GpuBlockContext, state: GpuStateSnapshot, calls
     });
     words[at + o.hostAnswersAt] = answersAt;
     words[at + o.hostAnswersCount] = answers.length;
+
+    const over = c.slotOverrides ?? [];
+    const overAt = blob.alloc(SLOT_OVERRIDE.words * over.length);
+    const overWords = blob.view(overAt, SLOT_OVERRIDE.words * over.length);
+    over.forEach((s, k) => {
+      putAddress(overWords, SLOT_OVERRIDE.words * k + SLOT_OVERRIDE.offset.address, s.address);
+      putU256(overWords, SLOT_OVERRIDE.words * k + SLOT_OVERRIDE.offset.key, s.slot, `call ${i} slot override key`);
+      putU256(overWords, SLOT_OVERRIDE.words * k + SLOT_OVERRIDE.offset.value, s.value, `call ${i} slot override value`);
+    });
+    words[at + o.slotOverridesAt] = overAt;
+    words[at + o.slotOverridesCount] = over.length;
   });
 
   return { params: packParams(block, calls.length, tables, opts), calls: words, blob: blob.finish(), blobAt: blob.base, blobPrefix: prefix, state: tables.words, stateTail: tables.tail, stateVersion: tables.version };

@@ -59,6 +59,8 @@ export interface SpeculationStats {
   gpuFrames: number;
   /** Frames run in rerun waves. */
   rerunFrames: number;
+  /** Of those, frames that started from slot values a chain predicts (a hot slot's links run in one wave: speculation/chained-slots.ts). */
+  chainedFrames: number;
   /** Precompile calls inside GPU frames that the host ran (ethereumjs's precompiles) and answered, the frame then resumed on the GPU. */
   hostPrecompiles: number;
   /** Transactions committed from a GPU frame (the first wave's or a rerun's). */

@@ -3,7 +3,8 @@ import type { BlockAssembler } from '../engine/block-assembler.js';
 import type { Pace } from '../engine/pace.js';
 import type { Plan, Route } from './plan.js';
 import type { Overlay } from './predicted-state.js';
-import { pickRerunWave, sweepPatience, type StaleFrame } from './rerun-wave.js';
+import { frameOf, pickRerunWave, sweepPatience, type StaleFrame } from './rerun-wave.js';
+import type { SlotDeltas } from './chained-slots.js';
 import { prelude, runsNoFrame, type Prelude } from './prelude.js';
 import type { HostRules, TxInputs } from './rules.js';
 import { settleFrame, settleWithoutFrame, type HostCommit } from './settle.js';
@@ -50,6 +51,8 @@ export interface CommitContext {
   backoff?: { skip: number; next: number };
   /** Frames the last rerun sweep took: the next sweep's patience follows it (rerun-wave.ts: sweepPatience). */
   lastSweep?: number;
+  /** What the batch's reruns showed of which slots take deltas (chained-slots.ts); none: no chains in a wave. */
+  deltas?: SlotDeltas;
   /** The CPU worker route, when the engine speculates on workers. */
   workers?: WorkerSpeculation;
   /** Called before each transaction: yields to the event loop now and then, and throws once the batch is abandoned (engine/pace.ts). */
@@ -80,10 +83,12 @@ function commitExecution(c: CommitContext, index: number, ex: TxExecution): void
 }
 
 /** The exact path: @ethereumjs/vm against the committed prefix. */
-async function reexecute(c: CommitContext, index: number): Promise<void> {
+async function reexecute(c: CommitContext, index: number): Promise<TxExecution> {
   const t = performance.now();
-  commitExecution(c, index, await c.main.run(index, c.world, c.asm.gasUsed));
+  const ex = await c.main.run(index, c.world, c.asm.gasUsed);
+  commitExecution(c, index, ex);
   c.clock.reexecute += performance.now() - t;
+  return ex;
 }
 
 /** The block's blob gas limit is checked before a transaction runs, as the sequential run does. */
@@ -109,6 +114,7 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   const frame = c.latest.get(i) ?? first;
   let done = noFrame ? settleWithoutFrame(c.rules!, i, view, p) : p && frame && frameHolds(frame, p) ? settleFrame(c.rules!, i, view, p, frame) : undefined;
   let rerun = done !== undefined && !noFrame && c.latest.has(i);
+  if (frame?.call.slotOverrides && p && !noFrame) c.deltas?.chainCommitted(done !== undefined);
   c.clock.host += performance.now() - th;
   if (!done && p && !noFrame && c.rerun && !skipsSweep(c)) {
     const again = await rerunWave(c, i, p);
@@ -123,7 +129,10 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
     return;
   }
   countFallback(c.stats, offPath);
-  await reexecute(c, i);
+  const ex = await reexecute(c, i);
+  // What ethereumjs wrote, against the stale frame, shows which slots take deltas (chained-slots.ts).
+  const stale = c.latest.get(i) ?? first;
+  if (c.deltas && stale && ex.kind === 'included') c.deltas.learnFromExecution(stale.source.key, stale.result, ex.reads.storage, ex.writes.storage);
 }
 
 /**
@@ -135,7 +144,7 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
  */
 async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveFrame | undefined> {
   const th = performance.now();
-  const scope = { routes: c.plan.routes, views: c.views, inputs: c.inputs, rules: c.rules!, coinbase: c.coinbase, latest: c.latest, world: c.world, patience: sweepPatience(c.lastSweep) };
+  const scope = { routes: c.plan.routes, views: c.views, inputs: c.inputs, rules: c.rules!, coinbase: c.coinbase, latest: c.latest, world: c.world, patience: sweepPatience(c.lastSweep), deltas: c.deltas };
   const pick = pickRerunWave(scope, i, p);
   c.lastSweep = pick.frames.size;
   c.clock.host += performance.now() - th;
@@ -143,7 +152,11 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
   const b = (c.backoff ??= { skip: 0, next: 1 });
   if (frames) b.next = 1;
   else if (pick.frames.size === 1) [b.skip, b.next] = [b.next, Math.min(2 * b.next, SWEEP_BACKOFF_MAX)];
-  for (const [j, f] of frames ?? []) c.latest.set(j, f);
+  for (const [j, f] of frames ?? []) {
+    const before = frameOf(scope, j);
+    if (before && c.deltas) c.deltas.learn(before.source.key, before.result, f.result);
+    c.latest.set(j, f);
+  }
   const again = frames?.get(i);
   if (!again || frameHolds(again, p) || pick.frames.size === 1) return again;
   // Its rerun read what the overlay predicts for a later transaction: alone on the committed state, it holds.

@@ -1,4 +1,5 @@
 import { BloomBatch } from '../chain/bloom-batch.js';
+import { SlotDeltas } from './chained-slots.js';
 import { ServiceError } from '../errors/service-error.js';
 import { cpuHasher, type BatchHasher } from '../chain/hasher.js';
 import { receiptsRoot } from '../chain/roots.js';
@@ -213,7 +214,7 @@ export class SpeculativeEngine implements Engine {
     // take seconds to minutes, and ethereumjs never yields inside it.
     const offThread = world instanceof TrackedWorld ? new OffThreadReexecution(pool!.exec, main, world, opts.signal) : undefined;
     const pace = pacer(opts.signal);
-    const ctx: CommitContext = { world, asm, blooms, main: offThread ?? main, coinbase, rules, views, inputs, plan, stats, clock, rerun: gpu?.rerun, latest: new Map(), workers, pace };
+    const ctx: CommitContext = { world, asm, blooms, main: offThread ?? main, coinbase, rules, views, inputs, plan, stats, clock, rerun: gpu?.rerun, latest: new Map(), deltas: new SlotDeltas(), workers, pace };
     t = performance.now();
     try {
       await commitInOrder(ctx);

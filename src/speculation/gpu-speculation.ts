@@ -62,6 +62,11 @@ function withAnswers(call: GpuCall, hostAnswers: GpuHostAnswer[] | undefined): G
   return hostAnswers && hostAnswers.length > 0 ? { ...call, hostAnswers } : call;
 }
 
+/** A chained rerun's call starts from the slot values the chain predicts (chained-slots.ts). */
+function withStartSlots(call: GpuCall, slotOverrides: GpuCall['slotOverrides']): GpuCall {
+  return slotOverrides && slotOverrides.length > 0 ? { ...call, slotOverrides } : call;
+}
+
 /** The first wave's call: with the start state when the prelude's checks pass on the starting state. */
 function firstCall(g: GpuSpeculationInput, i: number, source: CodeSource): GpuCall {
   const call = buildCall(g.rules, g.views[i]!, g.inputs[i]!, source);
@@ -113,12 +118,13 @@ export async function speculateOnGpu(g: GpuSpeculationInput): Promise<GpuSpecula
         return undefined;
       }
       const now = snapshotWorld(g.world, overlay);
-      const calls = new Map([...stale].map(([i, { prelude: p, room, hostAnswers }]) => [i, { call: withAnswers(startCall(g.rules, g.views[i]!, p), hostAnswers), source: p.source, room }]));
+      const calls = new Map([...stale].map(([i, { prelude: p, room, hostAnswers, slotOverrides }]) => [i, { call: withStartSlots(withAnswers(startCall(g.rules, g.views[i]!, p), hostAnswers), slotOverrides), source: p.source, room }]));
       const tw = performance.now();
       const again = await runWave(g.executors, g.block, now, calls, host, g.signal);
       g.stats.hostPrecompiles = host.answered;
       recordWave(g.stats, again, performance.now() - tw);
       g.stats.rerunFrames += calls.size;
+      for (const f of stale.values()) if (f.slotOverrides) g.stats.chainedFrames++;
       return again.frames;
     } catch (e) {
       if (g.signal?.aborted) throw e;

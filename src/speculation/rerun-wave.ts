@@ -1,4 +1,6 @@
-import type { GpuHostAnswer } from '../gpu/abi.js';
+import type { GpuCall, GpuHostAnswer } from '../gpu/abi.js';
+import { isSuccess } from '../evm/outcome.js';
+import { ChainedSlots, deltaWrite, type SlotDeltas } from './chained-slots.js';
 import { hexOf } from '../primitives/hex-of.js';
 import type { Route } from './plan.js';
 import { prelude, runsNoFrame, type Prelude } from './prelude.js';
@@ -44,6 +46,8 @@ export interface RerunScope {
   world: StateReader;
   /** Transactions in a row not taken before the sweep stops, before what each taken frame adds (sweepPatience); RERUN_WAVE_MISSES where not given. */
   patience?: number;
+  /** Which slots the batch's reruns showed to take deltas: where given, chains of such slots run in one wave (chained-slots.ts). */
+  deltas?: SlotDeltas;
 }
 
 /**
@@ -56,6 +60,8 @@ export interface StaleFrame {
   steps: number;
   room: number;
   hostAnswers?: GpuHostAnswer[];
+  /** Slots it starts from as a rerun before it in the wave is predicted to write them (chained-slots.ts). */
+  slotOverrides?: GpuCall['slotOverrides'];
 }
 
 /** Frames one rerun wave takes at most. */
@@ -122,24 +128,51 @@ function keysOf(frame: WaveFrame): FrameKeys {
   return k;
 }
 
+/** How a frame in a chain has its writes predicted: the chain so far, the batch's verdicts, what the frame reads now, and which slots it may chain. */
+interface Chaining {
+  chain: ChainedSlots;
+  deltas: SlotDeltas;
+  readNow: (addr: string, slot: bigint) => bigint;
+  may: (addr: string, slot: bigint) => boolean;
+}
+
 /**
  * Marks uncertain what a transaction that does not hold may write: its sender, the
  * account it sends value to, and what its newest frame wrote and read (a rerun may write what
  * the stale run only read: a swap that reverted for want of its input). Nothing more is
- * known of one that runs no frame; a wrong guess only costs a rerun.
+ * known of one that runs no frame; a wrong guess only costs a rerun. A frame in a chain
+ * (`chaining`: the stale frame, on the slots that made it stale, and the frames that
+ * read what it chained) whose previous run succeeded and that writes a slot that takes
+ * deltas most likely writes what it wrote and no more: that slot is chained
+ * (chained-slots.ts), what it only read stays certain, and the rest of what it wrote is
+ * uncertain.
  */
-function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: StateKeySet, senderKnown = false): void {
+function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: StateKeySet, senderKnown = false, chaining?: Chaining): void {
   if (view && !senderKnown) into.addAccount(inputs ? inputs.from : hexOf(view.tx.from));
   if (inputs && view && view.tx.value > 0n) into.addAccount(inputs.to);
   if (!frame) return;
   const k = keysOf(frame);
   for (const a of k.wroteAccounts) into.addAccount(a);
-  for (const w of k.wroteSlots) into.addSlot(w.addr, w.slot);
-  for (const r of k.slots) into.addSlot(r.addr, r.slot);
+  const values = chaining && isSuccess(frame.result.outcome) ? k.wroteSlots.map((_, n) => chainedWrite(chaining, frame, k, n)) : [];
+  const chains = values.some((v) => v !== undefined);
+  k.wroteSlots.forEach((w, n) => {
+    if (values[n] !== undefined) chaining!.chain.set(w.addr, w.slot, values[n]!);
+    else into.addSlot(w.addr, w.slot);
+  });
+  if (!chains) for (const r of k.slots) into.addSlot(r.addr, r.slot);
 }
 
-function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: StateKeySet): boolean {
-  if (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to)) return true;
+/** What the frame's rerun is predicted to write to its n-th written slot, where it may chain that slot, the slot takes deltas and the frame read it. */
+function chainedWrite(c: Chaining, frame: WaveFrame, k: FrameKeys, n: number): bigint | undefined {
+  const w = k.wroteSlots[n];
+  if (!c.may(w.addr, w.slot) || !c.deltas.takesDeltas(frame.source.key, w.addr, w.slot)) return undefined;
+  const r = k.slots.findIndex((s) => s.slot === w.slot && s.addr === w.addr);
+  if (r < 0) return undefined;
+  return deltaWrite(frame.result.storageWrites[n].value, frame.result.storageReads[r].value, c.readNow(w.addr, w.slot));
+}
+
+function readsAny(frame: WaveFrame | undefined, inputs: TxInputs | undefined, keys: StateKeySet): boolean {
+  if (inputs && (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to))) return true;
   if (!frame) return false;
   const k = keysOf(frame);
   for (const a of k.accounts) if (keys.hasAccount(a)) return true;
@@ -184,7 +217,13 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
   const picked = new Map<number, StaleFrame>([[index, staleFrame(p, stale)]]);
   const uncertain = new StateKeySet();
   const predicted = new PredictedState(s.world, s.coinbase);
-  markUncertain(stale, s.inputs[index], s.views[index], uncertain);
+  const chain = new ChainedSlots();
+  // The stale frame chains the slots that made it stale; a frame that read chained slots, those slots (its prelude reads the chain's values there).
+  const chaining = (start: Prelude, may: Chaining['may']): Chaining | undefined =>
+    s.deltas?.chaining() ? { chain, deltas: s.deltas, readNow: (addr, slot) => start.atStart.storage(addr, slot), may } : undefined;
+  const staleReads = new StateKeySet();
+  for (const r of stale?.result.storageReads ?? []) if (p.atStart.storage(hexOf(r.address), r.slot) !== r.value) staleReads.addSlot(hexOf(r.address), r.slot);
+  markUncertain(stale, s.inputs[index], s.views[index], uncertain, false, chaining(p, (addr, slot) => staleReads.hasSlot(addr, slot)));
   const end = Math.min(s.routes.length, index + 1 + RERUN_WAVE_WINDOW);
   let misses = 0;
   for (let j = index + 1; j < end && picked.size < RERUN_WAVE_MAX_FRAMES && misses < (s.patience ?? RERUN_WAVE_MISSES) + MISSES_PER_PICK * picked.size; j++) {
@@ -192,20 +231,28 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
     const frame = frameOf(s, j);
     const inputs = s.inputs[j];
     const onHost = route.kind === 'frame' || route.kind === 'transfer' || s.latest.has(j);
-    const pj = onHost && inputs && !readsAny(frame, inputs, uncertain) ? prelude(s.rules, s.views[j]!, inputs, predicted) : undefined;
+    const free = onHost && inputs !== undefined && !readsAny(frame, inputs, uncertain);
+    // A frame that read a chained slot holds only from the value the chain gives it.
+    const over = free && frame ? chain.overridesFor(keysOf(frame).slots) : [];
+    const pj = free ? prelude(s.rules, s.views[j]!, inputs!, over.length > 0 ? chain.over(predicted) : predicted) : undefined;
     const writes = pj && holdingWrites(s, j, pj, frame);
     misses++;
     if (writes) {
-      predicted.apply(writes, j);
+      // Its run already started from the chain's values (a previous wave's chained rerun): it holds on them.
+      const rest = over.length > 0 ? chain.takeWrites(writes) : writes;
+      predicted.apply(rest, j);
+      for (const [addr, entries] of rest.storage) for (const [slot] of entries) chain.delete(addr, slot);
       continue;
     }
     let senderKnown = false;
+    let taken: Chaining | undefined;
     if (pj && pj.source.code.length > 0) {
-      picked.set(j, staleFrame(pj, frame));
+      picked.set(j, { ...staleFrame(pj, frame), ...(over.length > 0 ? { slotOverrides: over } : {}) });
       misses = 0;
       senderKnown = guessSender(s, j, pj, frame, predicted);
+      if (over.length > 0) taken = chaining(pj, (addr, slot) => chain.get(addr, slot) !== undefined);
     }
-    markUncertain(frame, inputs, s.views[j], uncertain, senderKnown);
+    markUncertain(frame, inputs, s.views[j], uncertain, senderKnown, taken);
   }
   // The stale frame must see the committed state: what it read stays out of the overlay
   // (commit.ts reruns it alone if its rerun strays into the overlay all the same).

@@ -6,7 +6,7 @@ import type { Wave } from './wave.js';
 export type { SpeculationStats };
 
 export function newSpeculationStats(): SpeculationStats {
-  return { waves: 0, perWave: [], gpuFrames: 0, rerunFrames: 0, hostPrecompiles: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, reexecutedAhead: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
+  return { waves: 0, perWave: [], gpuFrames: 0, rerunFrames: 0, chainedFrames: 0, hostPrecompiles: 0, gpuCommitted: 0, gpuReruns: 0, hostTransfers: 0, speculated: 0, committedSpeculative: 0, reexecuted: 0, conflicts: 0, inline: 0, reexecutedAhead: 0, hotTargets: 0, tasks: 0, fallbacks: {} };
 }
 
 /** Waves reported one by one in stats.speculation.perWave: a contended batch may run hundreds, and a response stays small. */

@@ -65,17 +65,19 @@ describe('rerun waves', () => {
     }
   }
 
-  it('auto: a hot recipient (one chain) is cheaper on the CPU than one dispatch per link', async () => {
+  it('auto: a hot recipient (one chain) is cheaper on the CPU than one dispatch per link, until the chain runs in one wave', async () => {
     const r = await expectEqualToReference(registry, erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'auto');
     const s = speculation(r);
-    expect(s.waves).toBe(1);
-    expect(s.fallbacks['stale-cheaper-on-cpu']).toBe(23);
+    // The first stale link re-executed on ethereumjs shows the recipient's balance takes deltas (chained-slots.ts); the rest of the chain is one wave.
+    expect(s.waves).toBe(2);
+    expect(s.fallbacks['stale-cheaper-on-cpu']).toBeGreaterThan(0);
+    expect(s.fallbacks['stale-cheaper-on-cpu']).toBeLessThan(23);
+    expect(s.chainedFrames).toBeGreaterThan(10);
   }, 180_000);
 
-  it('gpu: a hot recipient runs one wave per link, every result equal to the reference', async () => {
+  it('gpu: a hot recipient reruns every link on the GPU (chained in one wave: chained-slots.test.ts), every result equal to the reference', async () => {
     const r = await expectEqualToReference(registry, erc20TransferBatch({ transfers: 24, recipients: 'hot', seed: 4 }), 'gpu');
     const s = speculation(r);
-    expect(s.waves).toBe(24);
     expect(s.gpuReruns).toBe(23);
     expect(r.stats.engines).toEqual({ gpu: 24 });
   }, 180_000);
