@@ -56,8 +56,10 @@ fn acct_touch(a: u256) -> u32 {
   let r = acct_at(acct_count);
   for (var k = 0u; k < ACCT_WORDS + opaque; k++) {
     var v = 0u;
-    if (k < ACCT_ENTRY) {
+    if (k < ACCT_NEED) {
       v = a[k];
+    } else if (k < ACCT_ENTRY) {
+      v = 0u;
     } else if (k == ACCT_ENTRY) {
       v = e;
     } else if (k == ACCT_FLAGS) {
@@ -100,6 +102,28 @@ fn acct_has(i: u32, flag: u32) -> bool {
 fn acct_read(i: u32, flag: u32) {
   let at = acct_at(i) + ACCT_FLAGS;
   out[at] = out[at] | flag;
+}
+
+// A balance check of the account that passed: it had at least `value` then. Recorded
+// as the least balance it must start with (ACCT_AT_LEAST, `need`): what the call moved
+// since its start is the same whatever it starts with, so the check passes for any
+// start balance at or above start - (balance now - value). A check that fails reads the
+// balance (ACCT_READ), as BALANCE does.
+fn acct_check_balance(i: u32, value: u256) {
+  let r = acct_at(i);
+  let spare = u256_sub(acct_balance(i), value);
+  var start = u256_zero();
+  let e = acct_entry(i);
+  if (e != NOT_FOUND) {
+    start = read_u256(BUF_STATE, e + ACCOUNT_BALANCE);
+  }
+  if (u256_gt(start, spare)) {
+    let need = u256_sub(start, spare);
+    if (u256_gt(need, read_u256(BUF_OUT, r + ACCT_NEED))) {
+      write_out_u256(r + ACCT_NEED, need, 8u);
+    }
+  }
+  acct_read(i, ACCT_SEEN | ACCT_AT_LEAST);
 }
 
 // The code a call of the account runs, as (buffer, byte offset, length), and its
@@ -186,8 +210,9 @@ fn undo_to(mark: u32) {
         // marks are never undone: the validator must see every read, even one made by a
         // frame that reverted (a failed value call's balance check, mainnet block
         // 12520364 tx 454). JOURNAL_READ and ACCT_READ are the same bit; no JOURNAL
-        // flag uses ACCT_STORAGE_READ's or ACCT_SEEN's.
-        out[at + k] = select(v, v | (out[at] & (ACCT_READ | ACCT_STORAGE_READ | ACCT_SEEN)), k == 0u);
+        // flag uses ACCT_STORAGE_READ's, ACCT_SEEN's or ACCT_AT_LEAST's (whose `need`
+        // sits before the flags, out of undo's reach).
+        out[at + k] = select(v, v | (out[at] & (ACCT_READ | ACCT_STORAGE_READ | ACCT_SEEN | ACCT_AT_LEAST)), k == 0u);
       }
     }
   }

@@ -235,9 +235,14 @@ fn call_start(op: u32) -> u32 {
   res[0] = u256_zero();
   let transfers = op != OP_DELEGATECALL;
   // The balance check reads the caller's balance: the validator must see that read
-  // even when the transfer fails and nothing is written.
+  // even when the transfer fails and nothing is written. One that passes only needs
+  // the balance to be at least what it was checked against (acct_check_balance).
   if (moves) {
-    acct_read(self_acct, ACCT_READ);
+    if (u256_lt(acct_balance(self_acct), value)) {
+      acct_read(self_acct, ACCT_READ);
+    } else {
+      acct_check_balance(self_acct, value);
+    }
   }
   if (depth >= LIMIT_CALL_DEPTH || (moves && u256_lt(acct_balance(self_acct), value))) {
     gas = u64_add(gas, callee_gas);

@@ -165,6 +165,8 @@ export interface GpuCallResult {
   accountReads: Uint8Array[];
   /** Accounts whose nonce, code and emptiness were read but not their balance (a call's callee, EXT*): their balance may differ at commit, and what the call credited them is a delta. */
   accountSeenReads: Uint8Array[];
+  /** Of those, the accounts whose balance was checked (a value call's balance check that passed) and not otherwise read: the least balance each must start with. */
+  accountNeeds: { address: Uint8Array; need: bigint }[];
   /** Accounts whose storage emptiness was read (a create's collision check). */
   storageEmptyReads: Uint8Array[];
   /** Every account the call changed or touched (Stop/Return only), with its final state. */

@@ -232,7 +232,12 @@ export const JOURNAL_WRITTEN = 4;
  * (code area word offset from the call's output region, and length, when CODE). The
  * part from `flags` on is what the undo log saves and restores.
  */
-export const ACCT = wordLayout('ACCT', { address: ADDRESS, entry: 1, flags: 1, balance: U256, nonce: U64, codeAt: 1, codeLen: 1 });
+/**
+ * An account the call touched. `need`: the least balance it must start with for every
+ * balance check the call made of it (ACCT_AT_LEAST), before the flags word so that
+ * undo (which saves from the flags on) never loses a check a reverted frame made.
+ */
+export const ACCT = wordLayout('ACCT', { address: ADDRESS, need: U256, entry: 1, flags: 1, balance: U256, nonce: U64, codeAt: 1, codeLen: 1 });
 /** EIP-2929 warm. */
 export const ACCT_WARM = 1;
 /** Its snapshot state (balance, nonce, code) was read: the conflict validator checks it. */
@@ -251,6 +256,8 @@ export const ACCT_DESTROYED = 64;
 export const ACCT_STORAGE_READ = 128;
 /** Its nonce, code and emptiness were read, not its balance (a call's callee, EXT*): the validator checks those, and credits to it are settled as deltas. */
 export const ACCT_SEEN = 256;
+/** Its balance was read only by balance checks that passed (a value call it made): the validator checks the start balance is at least `need`, and what the call moved is settled as a delta. */
+export const ACCT_AT_LEAST = 512;
 
 /** Transient storage entry (EIP-1153), in the scratch region: it is never read back. */
 export const TRANSIENT = wordLayout('TRANSIENT', { account: 1, key: U256, value: U256 });
@@ -320,7 +327,7 @@ export const HASH_WORDS = 24;
 const FLAGS: Record<string, number> = {
   JOURNAL_WARM, JOURNAL_READ, JOURNAL_WRITTEN,
   ACCOUNT_STORAGE, ACCOUNT_DELEGATED, ACCOUNT_MALFORMED,
-  ACCT_WARM, ACCT_READ, ACCT_TOUCHED, ACCT_WRITTEN, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_STORAGE_READ, ACCT_SEEN,
+  ACCT_WARM, ACCT_READ, ACCT_TOUCHED, ACCT_WRITTEN, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_STORAGE_READ, ACCT_SEEN, ACCT_AT_LEAST,
   UNDO_SCRATCH, UNDO_SAVED_WORDS, FRAME_CALL, FRAME_CREATE, STACK_LIMIT, HASH_WORDS,
 };
 

@@ -1,7 +1,7 @@
 import { isSuccess, Outcome, outcomeName, type OutcomeCode } from '../evm/outcome.js';
 import type { GpuAccountChange, GpuCallResult, GpuLog } from './abi.js';
 import {
-  ACCT, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_READ, ACCT_SEEN, ACCT_STORAGE_READ, ACCT_TOUCHED, ACCT_WRITTEN,
+  ACCT, ACCT_AT_LEAST, ACCT_CODE, ACCT_CREATED, ACCT_DESTROYED, ACCT_READ, ACCT_SEEN, ACCT_STORAGE_READ, ACCT_TOUCHED, ACCT_WRITTEN,
   JOURNAL, JOURNAL_READ, JOURNAL_WRITTEN, LOG, OUT, type Regions,
 } from './layout.js';
 import { getAddress, getU256, u256Bytes } from './words.js';
@@ -31,6 +31,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
   const addresses: Uint8Array[] = [];
   const accountReads: Uint8Array[] = [];
   const accountSeenReads: Uint8Array[] = [];
+  const accountNeeds: GpuCallResult['accountNeeds'] = [];
   const storageEmptyReads: Uint8Array[] = [];
   const accounts: GpuAccountChange[] = [];
   const o = ACCT.offset;
@@ -40,7 +41,10 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
     addresses.push(address);
     const flags = out[at + o.flags];
     if (flags & ACCT_READ) accountReads.push(address);
-    else if (flags & ACCT_SEEN) accountSeenReads.push(address);
+    else if (flags & ACCT_SEEN) {
+      accountSeenReads.push(address);
+      if (flags & ACCT_AT_LEAST) accountNeeds.push({ address, need: getU256(out, at + o.need) });
+    }
     if (flags & ACCT_STORAGE_READ) storageEmptyReads.push(address);
     if (!ok || !(flags & (ACCT_WRITTEN | ACCT_CODE | ACCT_CREATED | ACCT_DESTROYED | ACCT_TOUCHED))) continue;
     const start = (base + out[at + o.codeAt]) * 4;
@@ -87,7 +91,7 @@ export function unpackResult(out: Uint32Array, base: number, r: Regions, kernel?
   };
 
   return {
-    outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, accountSeenReads, storageEmptyReads, accounts,
+    outcome, gasLeft, refund, returnData, logs, storageWrites, storageReads, accountReads, accountSeenReads, accountNeeds, storageEmptyReads, accounts,
     // One shape for every result (hostCall undefined where none): tens of thousands are made a batch.
     maxDepth: out[base + h.maxDepth], steps: out[base + h.steps], hostCall,
     stoppedAt: stopPoint(out, base), kernel,

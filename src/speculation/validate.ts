@@ -33,6 +33,8 @@ export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
     // A balance the run did not read may differ (what it credited is a delta, settle.ts),
     // as long as the account is as empty or not as it was (a value call's new-account gas).
     if (then.balanceRead ? then.balance !== now.balance : (then.balance === 0n) !== (now.balance === 0n)) return false;
+    // A balance only checked (a value call the account made) needs to be at least what the checks passed with.
+    if (then.atLeast !== undefined && now.balance < then.atLeast) return false;
   }
   for (const read of frame.result.storageReads) if (p.atStart.storage(hexOf(read.address), read.slot) !== read.value) return false;
   // A create's collision check read whether the address has storage (EIP-7610).

@@ -31,12 +31,17 @@ export interface WaveFrame {
 
 /**
  * An account as the run saw it. `balanceRead`: the run read its balance (BALANCE,
- * SELFBALANCE, a balance check before it sent value), so the frame holds only while the
- * balance is the same; otherwise it saw the nonce, code and emptiness (a call's callee,
+ * SELFBALANCE, a balance check that failed), so the frame holds only while the
+ * balance is the same; `atLeast`: the run only checked it (value calls it made, the checks
+ * passed), so it holds while the balance is at least that; otherwise it saw the nonce, code and emptiness (a call's callee,
  * EXT*) or only credited it, and what it credited is settled as a delta on whatever the
  * account holds at commit (settle.ts), as fees are to the coinbase.
  */
-export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'> & { balanceRead: boolean };
+export type AccountSeen = Pick<GpuAccountState, 'balance' | 'nonce' | 'codeHash'> & {
+  balanceRead: boolean;
+  /** Where the run only checked the balance (a value call it made): the least start balance the checks passed with; what it moved is settled as a delta. */
+  atLeast?: bigint;
+};
 
 /** What the frame read of accounts and of storage emptiness, as its run saw them. */
 function seenBy(call: GpuCall, result: GpuCallResult, snapshot: GpuStateSnapshot): Pick<WaveFrame, 'seen' | 'emptySeen'> {
@@ -51,6 +56,10 @@ function seenBy(call: GpuCall, result: GpuCallResult, snapshot: GpuStateSnapshot
   for (const a of result.accountReads) see(a, true);
   for (const a of result.accountSeenReads) see(a, false);
   for (const c of result.accounts) see(c.address, false);
+  for (const { address, need } of result.accountNeeds) {
+    const then = seen.get(bytesToHex(address));
+    if (then) then.atLeast = need;
+  }
   const emptySeen = new Map<string, boolean>();
   for (const a of result.storageEmptyReads) {
     const addr = bytesToHex(a);
