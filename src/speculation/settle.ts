@@ -81,7 +81,8 @@ function unsettled(r: HostRules, frame: GpuCallResult, p: Prelude): boolean {
  * create deposited (the kernel started from the state the prelude leaves: validate.ts
  * checked every account it read or changed). An account whose balance the frames did not
  * read (a callee they sent value to: WETH's deposits, a router's refunds, a bribe to the
- * coinbase) may hold another balance now: it gets what they credited it on top of that.
+ * coinbase; a caller whose balance they only checked before it paid: WETH's withdrawals)
+ * may hold another balance now: it gets what they moved to or from it on top of that.
  * At the transaction's end, as runTx: an
  * account SELFDESTRUCT ran in is deleted with its storage (from Cancun, EIP-6780, only
  * one created in this transaction); a touched account that ends empty is removed
@@ -93,7 +94,7 @@ function accountsAfterFrames(r: HostRules, layer: [string, AccountState | null][
   for (const c of frame.accounts) {
     const addr = hexOf(c.address);
     const before = p.atStart.account(addr);
-    // What the frames credited an account whose balance they did not read, on what it holds now.
+    // What the frames moved to or from an account whose balance they did not read, on what it holds now.
     const then = seen.get(addr);
     const a = then && before && !then.balanceRead && then.balance !== before.balance ? { ...c, balance: c.balance - then.balance + before.balance } : c;
     const code = a.code ?? before?.code ?? EMPTY;

@@ -17,7 +17,8 @@ import type { WaveFrame } from './wave.js';
  * overrides, which it reads first) is compared with the state
  * as the frame starts (after the sender paid, authorizations applied, value moved),
  * across every frame the call entered; the balance only of accounts whose balance the
- * run read (wave.ts: AccountSeen).
+ * run read, and of those whose balance it only checked, that it is at least what the
+ * checks passed with (wave.ts: AccountSeen).
  */
 export function frameHolds(frame: WaveFrame, p: Prelude): boolean {
   if (frame.source.key !== p.source.key) return false;
