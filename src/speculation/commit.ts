@@ -45,10 +45,13 @@ export interface CommitContext {
   /**
    * Stale frames that skip the rerun sweep: after a sweep that found no frame to go with
    * the stale one and whose solo wave was declined as dearer than ethereumjs (a hot
-   * contract's chain), the next stale frames skip it, twice as many after each such
-   * sweep (at most SWEEP_BACKOFF_MAX), none again once a wave is taken.
+   * contract's chain), the next stale frames to the same callee (`to`) skip it, twice as
+   * many after each such sweep (at most SWEEP_BACKOFF_MAX), none again once a wave is
+   * taken. Stale frames to other callees still sweep: on the mainnet blocks a declined
+   * solo wave of a short frame sent the next, unrelated and heavy, stale transaction to
+   * ethereumjs (block 19933612 tx 92: 67 ms).
    */
-  backoff?: { skip: number; next: number };
+  backoff?: { skip: number; next: number; to?: string };
   /** Frames the last rerun sweep took: the next sweep's patience follows it (rerun-wave.ts: sweepPatience). */
   lastSweep?: number;
   /** What the batch's reruns showed of which slots take deltas (chained-slots.ts); none: no chains in a wave. */
@@ -116,7 +119,7 @@ async function onHost(c: CommitContext, i: number, first: WaveFrame | undefined,
   let rerun = done !== undefined && !noFrame && c.latest.has(i);
   if (frame?.call.slotOverrides && p && !noFrame) c.deltas?.chainCommitted(done !== undefined);
   c.clock.host += performance.now() - th;
-  if (!done && p && !noFrame && c.rerun && !skipsSweep(c)) {
+  if (!done && p && !noFrame && c.rerun && !skipsSweep(c, inputs.to)) {
     const again = await rerunWave(c, i, p);
     done = again && frameHolds(again, p) ? settleFrame(c.rules!, i, view, p, again) : undefined;
     rerun = done !== undefined;
@@ -151,7 +154,7 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
   let frames = await c.rerun!(pick.frames, pick.overlay);
   const b = (c.backoff ??= { skip: 0, next: 1 });
   if (frames) b.next = 1;
-  else if (pick.frames.size === 1) [b.skip, b.next] = [b.next, Math.min(2 * b.next, SWEEP_BACKOFF_MAX)];
+  else if (pick.frames.size === 1) [b.skip, b.next, b.to] = [b.next, Math.min(2 * b.next, SWEEP_BACKOFF_MAX), p.inputs.to];
   for (const [j, f] of frames ?? []) {
     const before = frameOf(scope, j);
     if (before && c.deltas) c.deltas.learn(before.source.key, before.result, f.result);
@@ -167,8 +170,9 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
 
 export const SWEEP_BACKOFF_MAX = 64;
 
-function skipsSweep(c: CommitContext): boolean {
+function skipsSweep(c: CommitContext, to: string): boolean {
   if (!c.backoff || c.backoff.skip === 0) return false;
+  if (c.backoff.to !== to) return false;
   c.backoff.skip--;
   countFallback(c.stats, 'stale-cheaper-on-cpu');
   return true;
