@@ -16,31 +16,20 @@ fn journal_record(i: u32) -> u32 {
   return out_at + param(PARAMS_OUT_JOURNAL) + i * JOURNAL_WORDS;
 }
 
-fn slot_warm_at_start(a: u256, key: u256) -> bool {
-  let at = call_u32(CALL_WARM_SLOTS_AT);
-  let n = call_u32(CALL_WARM_SLOTS_COUNT);
+// The record of (a, key) among n records of `words` words from blob word `at` that
+// start with an address and a key (WARM_SLOT, SLOT_OVERRIDE: same offsets), else NOT_FOUND.
+fn slot_record(at: u32, n: u32, words: u32, a: u256, key: u256) -> u32 {
   for (var i = 0u; i < n; i++) {
-    let r = at + i * WARM_SLOT_WORDS;
+    let r = at + i * words;
     if (equals_at(BUF_BLOB, r + WARM_SLOT_ADDRESS, a, 5u) && equals_at(BUF_BLOB, r + WARM_SLOT_KEY, key, 8u)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Where the call's slot overrides give (a, key) a start value (the blob word of it),
-// else NOT_FOUND: a chained rerun starts from the value its predecessor in the chain is
-// predicted to write, which the snapshot cannot hold for every link at once.
-fn slot_override_at(a: u256, key: u256) -> u32 {
-  let at = call_u32(CALL_SLOT_OVERRIDES_AT);
-  let n = call_u32(CALL_SLOT_OVERRIDES_COUNT);
-  for (var i = 0u; i < n; i++) {
-    let r = at + i * SLOT_OVERRIDE_WORDS;
-    if (equals_at(BUF_BLOB, r + SLOT_OVERRIDE_ADDRESS, a, 5u) && equals_at(BUF_BLOB, r + SLOT_OVERRIDE_KEY, key, 8u)) {
-      return r + SLOT_OVERRIDE_VALUE;
+      return r;
     }
   }
   return NOT_FOUND;
+}
+
+fn slot_warm_at_start(a: u256, key: u256) -> bool {
+  return slot_record(call_u32(CALL_WARM_SLOTS_AT), call_u32(CALL_WARM_SLOTS_COUNT), WARM_SLOT_WORDS, a, key) != NOT_FOUND;
 }
 
 // The journal record of the executing account's slot `key`, created on first touch
@@ -60,10 +49,13 @@ fn journal_touch(key: u256) -> u32 {
   let r = journal_record(journal_count);
   journal_count += 1u;
   write_out_u256(r + JOURNAL_KEY, key, 8u);
+  // A slot override is the start value: a chained rerun starts from the value its
+  // predecessor in the chain is predicted to write, which the snapshot cannot hold for
+  // every link at once.
   var original = u256_zero();
-  let over = slot_override_at(acct_address(self_acct), key);
+  let over = slot_record(call_u32(CALL_SLOT_OVERRIDES_AT), call_u32(CALL_SLOT_OVERRIDES_COUNT), SLOT_OVERRIDE_WORDS, acct_address(self_acct), key);
   if (over != NOT_FOUND) {
-    original = read_u256(BUF_BLOB, over);
+    original = read_u256(BUF_BLOB, over + SLOT_OVERRIDE_VALUE);
   } else {
     let at = slot_find(entry_u32(acct_entry(self_acct), ACCOUNT_SLOT_TAG), key);
     if (at != NOT_FOUND) {

@@ -149,8 +149,9 @@ export const HOST_ANSWER = wordLayout('HOST_ANSWER', { address: 1, inputLen: 1, 
 /** One warm (address, slot) pair of a call's access list. */
 export const WARM_SLOT = wordLayout('WARM_SLOT', { address: ADDRESS, key: U256 });
 
-/** One slot of a call's start state that is not the snapshot's: a chained rerun's predicted value (speculation/chained-slots.ts). */
+/** A slot of a call's start state that is not the snapshot's (a chained rerun's: speculation/chained-slots.ts); starts as WARM_SLOT does (the kernel's slot_record finds both). */
 export const SLOT_OVERRIDE = wordLayout('SLOT_OVERRIDE', { address: ADDRESS, key: U256, value: U256 });
+if (SLOT_OVERRIDE.offset.address !== WARM_SLOT.offset.address || SLOT_OVERRIDE.offset.key !== WARM_SLOT.offset.key) throw new Error('SLOT_OVERRIDE must start as WARM_SLOT does');
 
 /**
  * Account table entry; `used` is 0 in empty slots. Code ranges point into the blob:
@@ -232,11 +233,7 @@ export const JOURNAL_WRITTEN = 4;
  * (code area word offset from the call's output region, and length, when CODE). The
  * part from `flags` on is what the undo log saves and restores.
  */
-/**
- * An account the call touched. `need`: the least balance it must start with for every
- * balance check the call made of it (ACCT_AT_LEAST), before the flags word so that
- * undo (which saves from the flags on) never loses a check a reverted frame made.
- */
+/** An account the call touched. `need`: the least start balance its balance checks need (ACCT_AT_LEAST), before the flags: undo, which saves from the flags on, keeps a reverted frame's checks. */
 export const ACCT = wordLayout('ACCT', { address: ADDRESS, need: U256, entry: 1, flags: 1, balance: U256, nonce: U64, codeAt: 1, codeLen: 1 });
 /** EIP-2929 warm. */
 export const ACCT_WARM = 1;
