@@ -43,15 +43,16 @@ export interface CommitContext {
   /** Each transaction's newest frame, where a rerun wave replaced the first wave's. */
   latest: Map<number, WaveFrame>;
   /**
-   * Stale frames that skip the rerun sweep: after a sweep that found no frame to go with
-   * the stale one and whose solo wave was declined as dearer than ethereumjs (a hot
-   * contract's chain), the next stale frames to the same callee (`to`) skip it, twice as
-   * many after each such sweep (at most SWEEP_BACKOFF_MAX), none again once a wave is
-   * taken. Stale frames to other callees still sweep: on the mainnet blocks a declined
-   * solo wave of a short frame sent the next, unrelated and heavy, stale transaction to
-   * ethereumjs (block 19933612 tx 92: 67 ms).
+   * Stale frames that skip the rerun sweep, by callee (`to`): after a sweep that found
+   * no frame to go with the stale one and whose solo wave was declined as dearer than
+   * ethereumjs (a hot contract's chain), the next stale frames to that callee skip it,
+   * twice as many after each such sweep (at most SWEEP_BACKOFF_MAX), none again once a
+   * wave is taken. Stale frames to other callees still sweep: on the mainnet blocks one
+   * backoff for all sent the next, unrelated and heavy, stale transaction to ethereumjs
+   * after a declined solo wave of a short frame (block 19933612 tx 92: 67 ms); kept per
+   * callee, a hot pool's transfers and swaps each keep their own.
    */
-  backoff?: { skip: number; next: number; to?: string };
+  backoff?: Map<string, { skip: number; next: number }>;
   /** Frames the last rerun sweep took: the next sweep's patience follows it (rerun-wave.ts: sweepPatience). */
   lastSweep?: number;
   /** What the batch's reruns showed of which slots take deltas (chained-slots.ts); none: no chains in a wave. */
@@ -152,9 +153,12 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
   c.lastSweep = pick.frames.size;
   c.clock.host += performance.now() - th;
   let frames = await c.rerun!(pick.frames, pick.overlay);
-  const b = (c.backoff ??= { skip: 0, next: 1 });
-  if (frames) b.next = 1;
-  else if (pick.frames.size === 1) [b.skip, b.next, b.to] = [b.next, Math.min(2 * b.next, SWEEP_BACKOFF_MAX), p.inputs.to];
+  const backoff = (c.backoff ??= new Map());
+  if (frames) backoff.clear();
+  else if (pick.frames.size === 1) {
+    const b = backoff.get(p.inputs.to) ?? { skip: 0, next: 1 };
+    backoff.set(p.inputs.to, { skip: b.next, next: Math.min(2 * b.next, SWEEP_BACKOFF_MAX) });
+  }
   for (const [j, f] of frames ?? []) {
     const before = frameOf(scope, j);
     if (before && c.deltas) c.deltas.learn(before.source.key, before.result, f.result);
@@ -171,9 +175,9 @@ async function rerunWave(c: CommitContext, i: number, p: Prelude): Promise<WaveF
 export const SWEEP_BACKOFF_MAX = 64;
 
 function skipsSweep(c: CommitContext, to: string): boolean {
-  if (!c.backoff || c.backoff.skip === 0) return false;
-  if (c.backoff.to !== to) return false;
-  c.backoff.skip--;
+  const b = c.backoff?.get(to);
+  if (!b || b.skip === 0) return false;
+  b.skip--;
   countFallback(c.stats, 'stale-cheaper-on-cpu');
   return true;
 }
