@@ -95,10 +95,6 @@ export class ChainedSlots {
     m.set(slot, value);
   }
 
-  delete(addr: string, slot: bigint): void {
-    this.values.get(addr)?.delete(slot);
-  }
-
   /** `base` with the chained slots' values laid over it: the state a frame that reads them starts from. */
   over(base: StateReader): StateReader {
     return {

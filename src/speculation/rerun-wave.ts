@@ -171,8 +171,8 @@ function chainedWrite(c: Chaining, frame: WaveFrame, k: FrameKeys, n: number): b
   return deltaWrite(frame.result.storageWrites[n].value, frame.result.storageReads[r].value, c.readNow(w.addr, w.slot));
 }
 
-function readsAny(frame: WaveFrame | undefined, inputs: TxInputs | undefined, keys: StateKeySet): boolean {
-  if (inputs && (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to))) return true;
+function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: StateKeySet): boolean {
+  if (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to)) return true;
   if (!frame) return false;
   const k = keysOf(frame);
   for (const a of k.accounts) if (keys.hasAccount(a)) return true;
@@ -238,10 +238,8 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
     const writes = pj && holdingWrites(s, j, pj, frame);
     misses++;
     if (writes) {
-      // Its run already started from the chain's values (a previous wave's chained rerun): it holds on them.
-      const rest = over.length > 0 ? chain.takeWrites(writes) : writes;
-      predicted.apply(rest, j);
-      for (const [addr, entries] of rest.storage) for (const [slot] of entries) chain.delete(addr, slot);
+      // Its run already started from the chain's values (a previous wave's chained rerun): it holds on them and moves the chain on.
+      predicted.apply(over.length > 0 ? chain.takeWrites(writes) : writes, j);
       continue;
     }
     let senderKnown = false;
