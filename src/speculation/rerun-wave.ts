@@ -1,5 +1,5 @@
 import type { GpuCall, GpuHostAnswer } from '../gpu/abi.js';
-import { isSuccess } from '../evm/outcome.js';
+import { isHalt, isSuccess, Outcome } from '../evm/outcome.js';
 import { ChainedSlots, deltaWrite, type SlotDeltas } from './chained-slots.js';
 import { hexOf } from '../primitives/hex-of.js';
 import type { Route } from './plan.js';
@@ -131,6 +131,13 @@ function keysOf(frame: WaveFrame): FrameKeys {
 /** How a frame in a chain has its writes predicted: the chain so far, the batch's verdicts, what the frame reads now, and which slots it may chain. */
 interface Chaining {
   chain: ChainedSlots;
+  /**
+   * Slots a chaining frame wrote, not chained, that its previous run read as zero: most
+   * likely keyed by a chained value (an NFT mint's owner of token `counter`), so a frame
+   * that also read them as zero and reads the chain will touch others when it reruns
+   * from the chain's values (fresh slots keyed by its own counter).
+   */
+  fresh: StateKeySet;
   deltas: SlotDeltas;
   readNow: (addr: string, slot: bigint) => bigint;
   may: (addr: string, slot: bigint) => boolean;
@@ -145,7 +152,8 @@ interface Chaining {
  * read what it chained) whose previous run succeeded and that writes a slot that takes
  * deltas most likely writes what it wrote and no more: that slot is chained
  * (chained-slots.ts), what it only read stays certain, and the rest of what it wrote is
- * uncertain.
+ * uncertain; of that, what it read as zero is `fresh`. One whose previous run failed
+ * passes the chain on (passesChain).
  */
 function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefined, view: TxView | undefined, into: StateKeySet, senderKnown = false, chaining?: Chaining): void {
   if (view && !senderKnown) into.addAccount(inputs ? inputs.from : hexOf(view.tx.from));
@@ -153,13 +161,42 @@ function markUncertain(frame: WaveFrame | undefined, inputs: TxInputs | undefine
   if (!frame) return;
   const k = keysOf(frame);
   for (const a of k.wroteAccounts) into.addAccount(a);
-  const values = chaining && isSuccess(frame.result.outcome) ? k.wroteSlots.map((_, n) => chainedWrite(chaining, frame, k, n)) : [];
-  const chains = values.some((v) => v !== undefined);
+  const outcome = frame.result.outcome;
+  const ok = isSuccess(outcome);
+  const failed = outcome === Outcome.Revert || isHalt(outcome);
+  const values = chaining && ok ? k.wroteSlots.map((_, n) => chainedWrite(chaining, frame, k, n)) : [];
+  const chains = values.some((v) => v !== undefined) || (chaining !== undefined && failed && passesChain(chaining, frame, k));
   k.wroteSlots.forEach((w, n) => {
     if (values[n] !== undefined) chaining!.chain.set(w.addr, w.slot, values[n]!);
-    else into.addSlot(w.addr, w.slot);
+    else {
+      into.addSlot(w.addr, w.slot);
+      if (chains && readZero(frame, k, w)) chaining!.fresh.addSlot(w.addr, w.slot);
+    }
   });
   if (!chains) for (const r of k.slots) into.addSlot(r.addr, r.slot);
+}
+
+/**
+ * A frame in a chain whose previous run reverted or halted (not one the GPU left
+ * unfinished) most likely fails again and writes nothing: a mint that runs out of gas
+ * between successful mints of the same contract (block 15537394). The chain passes
+ * through it unchanged, and what it read stays certain. Whether it read any slot the
+ * chain may carry.
+ */
+function passesChain(c: Chaining, frame: WaveFrame, k: FrameKeys): boolean {
+  let passes = false;
+  for (const r of k.slots) {
+    if (!c.may(r.addr, r.slot) || !c.deltas.takesDeltas(frame.source.key, r.addr, r.slot)) continue;
+    c.chain.set(r.addr, r.slot, c.readNow(r.addr, r.slot));
+    passes = true;
+  }
+  return passes;
+}
+
+/** Whether the frame's previous run read the slot, as zero. */
+function readZero(frame: WaveFrame, k: FrameKeys, slot: SlotKey): boolean {
+  const r = k.slots.findIndex((s) => s.slot === slot.slot && s.addr === slot.addr);
+  return r >= 0 && frame.result.storageReads[r].value === 0n;
 }
 
 /** What the frame's rerun is predicted to write to its n-th written slot, where it may chain that slot, the slot takes deltas and the frame read it. */
@@ -171,12 +208,16 @@ function chainedWrite(c: Chaining, frame: WaveFrame, k: FrameKeys, n: number): b
   return deltaWrite(frame.result.storageWrites[n].value, frame.result.storageReads[r].value, c.readNow(w.addr, w.slot));
 }
 
-function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: StateKeySet): boolean {
+/** Whether the frame read any of `keys`, but for the slots of `fresh` it read as zero. */
+function readsAny(frame: WaveFrame | undefined, inputs: TxInputs, keys: StateKeySet, fresh?: StateKeySet): boolean {
   if (keys.hasAccount(inputs.from) || keys.hasAccount(inputs.to)) return true;
   if (!frame) return false;
   const k = keysOf(frame);
   for (const a of k.accounts) if (keys.hasAccount(a)) return true;
-  for (const r of k.slots) if (keys.hasSlot(r.addr, r.slot)) return true;
+  for (let n = 0; n < k.slots.length; n++) {
+    const r = k.slots[n];
+    if (keys.hasSlot(r.addr, r.slot) && !(fresh?.hasSlot(r.addr, r.slot) && frame.result.storageReads[n].value === 0n)) return true;
+  }
   return false;
 }
 
@@ -218,9 +259,10 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
   const uncertain = new StateKeySet();
   const predicted = new PredictedState(s.world, s.coinbase);
   const chain = new ChainedSlots();
+  const fresh = new StateKeySet();
   // The stale frame chains the slots that made it stale; a frame that read chained slots, those slots (its prelude reads the chain's values there).
   const chaining = (start: Prelude, may: Chaining['may']): Chaining | undefined =>
-    s.deltas?.chaining() ? { chain, deltas: s.deltas, readNow: (addr, slot) => start.atStart.storage(addr, slot), may } : undefined;
+    s.deltas?.chaining() ? { chain, fresh, deltas: s.deltas, readNow: (addr, slot) => start.atStart.storage(addr, slot), may } : undefined;
   const staleReads = new StateKeySet();
   for (const r of stale?.result.storageReads ?? []) if (p.atStart.storage(hexOf(r.address), r.slot) !== r.value) staleReads.addSlot(hexOf(r.address), r.slot);
   markUncertain(stale, s.inputs[index], s.views[index], uncertain, false, chaining(p, (addr, slot) => staleReads.hasSlot(addr, slot)));
@@ -231,9 +273,10 @@ export function pickRerunWave(s: RerunScope, index: number, p: Prelude): RerunPi
     const frame = frameOf(s, j);
     const inputs = s.inputs[j];
     const onHost = route.kind === 'frame' || route.kind === 'transfer' || s.latest.has(j);
-    const free = onHost && inputs !== undefined && !readsAny(frame, inputs, uncertain);
     // A frame that read a chained slot holds only from the value the chain gives it.
-    const over = free && frame ? chain.overridesFor(keysOf(frame).slots) : [];
+    const chained = onHost && inputs !== undefined && frame ? chain.overridesFor(keysOf(frame).slots) : [];
+    const free = onHost && inputs !== undefined && !readsAny(frame, inputs, uncertain, chained.length > 0 ? fresh : undefined);
+    const over = free ? chained : [];
     const pj = free ? prelude(s.rules, s.views[j]!, inputs!, over.length > 0 ? chain.over(predicted) : predicted) : undefined;
     const writes = pj && holdingWrites(s, j, pj, frame);
     misses++;

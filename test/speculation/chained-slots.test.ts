@@ -28,6 +28,13 @@ const DOUBLE = hex(asm('PUSH 0 CALLDATALOAD PUSH 0 SLOAD PUSH 2 MUL ADD PUSH 0 S
 /** slot 0 += the argument, reverting past 1000: the chain's prediction breaks where a link reverts */
 const CAPPED = hex(asm('PUSH 0 CALLDATALOAD PUSH 0 SLOAD ADD DUP1 PUSH 1000 LT @bad JUMPI PUSH 0 SSTORE STOP :bad PUSH 0 PUSH 0 REVERT'));
 
+/**
+ * A mint: reads the counter (slot 0) and fails where the argument is 0; else checks that
+ * the token's owner slot (0x1000 + counter, keyed by the counter) is empty, writes the
+ * caller there and moves the counter on.
+ */
+const MINT = hex(asm('PUSH 0 SLOAD PUSH 0 CALLDATALOAD ISZERO @fail JUMPI DUP1 PUSH 0x1000 ADD DUP1 SLOAD @fail JUMPI CALLER SWAP1 SSTORE PUSH 1 ADD PUSH 0 SSTORE STOP :fail PUSH 0 PUSH 0 REVERT'));
+
 function calls(n: number, code: `0x${string}`, arg: (i: number) => bigint): WireBatch {
   const pre: WireBatch['pre'] = { [HOT]: { balance: '0x0', nonce: '0x1', code } };
   const txs: WireBatch['txs'] = [];
@@ -65,6 +72,20 @@ describe('chains of one hot slot', () => {
     // 100 each: the tenth call would pass 1000 and reverts, as do those after it.
     const s = speculation(await expectEqualToReference(registry, calls(14, CAPPED, () => 100n), 'gpu'));
     expect(s.chainedFrames).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('gpu: mints whose owner slots are keyed by the counter run as one chain', async () => {
+    // Each stale run wrote the owner of the token its stale counter named, a slot every run read as zero: the chain's links write others.
+    const s = speculation(await expectEqualToReference(registry, calls(10, MINT, () => 1n), 'gpu'));
+    expect(s.waves).toBe(3);
+    expect(s.chainedFrames).toBe(7);
+  }, 180_000);
+
+  it('gpu: mints whose slots are keyed by the counter, and mints that fail, run as one chain', async () => {
+    // Every third mint fails (it reads the counter, writes nothing); the others write the owner of token `counter`, a slot each run read as zero.
+    const s = speculation(await expectEqualToReference(registry, calls(15, MINT, (i) => BigInt(i % 3)), 'gpu'));
+    expect(s.waves).toBe(3);
+    expect(s.chainedFrames).toBe(11);
   }, 180_000);
 
   it('auto: the chain is equal to the reference', async () => {
