@@ -193,9 +193,14 @@ function passesChain(c: Chaining, frame: WaveFrame, k: FrameKeys): boolean {
   return passes;
 }
 
+/** Where the frame's previous run read the slot among its reads (-1: it did not). */
+function readIndex(k: FrameKeys, slot: SlotKey): number {
+  return k.slots.findIndex((s) => s.slot === slot.slot && s.addr === slot.addr);
+}
+
 /** Whether the frame's previous run read the slot, as zero. */
 function readZero(frame: WaveFrame, k: FrameKeys, slot: SlotKey): boolean {
-  const r = k.slots.findIndex((s) => s.slot === slot.slot && s.addr === slot.addr);
+  const r = readIndex(k, slot);
   return r >= 0 && frame.result.storageReads[r].value === 0n;
 }
 
@@ -203,7 +208,7 @@ function readZero(frame: WaveFrame, k: FrameKeys, slot: SlotKey): boolean {
 function chainedWrite(c: Chaining, frame: WaveFrame, k: FrameKeys, n: number): bigint | undefined {
   const w = k.wroteSlots[n];
   if (!c.may(w.addr, w.slot) || !c.deltas.takesDeltas(frame.source.key, w.addr, w.slot)) return undefined;
-  const r = k.slots.findIndex((s) => s.slot === w.slot && s.addr === w.addr);
+  const r = readIndex(k, w);
   if (r < 0) return undefined;
   return deltaWrite(frame.result.storageWrites[n].value, frame.result.storageReads[r].value, c.readNow(w.addr, w.slot));
 }
